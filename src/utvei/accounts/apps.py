@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    """This class will register users, organisations, memberships and login."""
+
+    name = "utvei.accounts"
+    label = "accounts"
+
+    def ready(self) -> None:
+        from utvei.accounts import policy  # noqa: F401  (registers the rules)

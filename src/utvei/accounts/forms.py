@@ -1,0 +1,56 @@
+"""Forms for login, second factor and user administration."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from utvei.accounts.models import Role
+
+ADMINISTRABLE_ROLES = [(value, label) for value, label in Role.choices]
+
+
+class LoginForm(forms.Form):
+    """This form will take a username and password."""
+
+    username = forms.CharField(label=_("Username"), max_length=150, widget=forms.TextInput(
+        attrs={"autocomplete": "username", "autofocus": True, "autocapitalize": "none"}))
+    password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput(
+        attrs={"autocomplete": "current-password"}))
+
+
+class TokenForm(forms.Form):
+    """This form will take a six-digit code from an authenticator app."""
+
+    token = forms.RegexField(
+        label=_("Code from your authenticator app"),
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": _("Enter the six digits shown in the app.")},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
+
+    def clean_token(self) -> str:
+        return str(self.cleaned_data["token"]).strip()
+
+
+class UserCreateForm(forms.Form):
+    """This form will take the fields of a new user in the administrator's organisation."""
+
+    username = forms.RegexField(
+        label=_("Username"), max_length=150, regex=r"^[a-z0-9._-]+$",
+        error_messages={"invalid": _("Use lower-case letters, digits, dots, dashes or underscores.")},
+    )
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail"))
+    role = forms.ChoiceField(label=_("Role"), choices=ADMINISTRABLE_ROLES)
+    password = forms.CharField(
+        label=_("First password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 12 characters. The user sets up the second factor at first login."),
+    )
+
+
+class LanguageForm(forms.Form):
+    """This form will take a preferred interface language."""
+
+    language = forms.ChoiceField(label=_("Language"), choices=[("nb", "Norsk bokmål"), ("en", "English")])

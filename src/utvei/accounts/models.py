@@ -1,0 +1,111 @@
+"""Users, organisations and the memberships that carry roles."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class OrganisationKind(models.TextChoices):
+    """This class will name the kinds of organisation that take part in exit work."""
+
+    MUNICIPALITY = "municipality", _("Municipality")
+    POLICE_DISTRICT = "police_district", _("Police district")
+    PST = "pst", _("Police Security Service (PST)")
+    SCHOOL = "school", _("School")
+    NAV = "nav", _("NAV")
+    HEALTH = "health", _("Health service")
+    CHILD_WELFARE = "child_welfare", _("Child welfare service")
+    CORRECTIONAL_SERVICE = "correctional_service", _("Correctional service")
+    MEDIATION_SERVICE = "mediation_service", _("Mediation service (konfliktråd)")
+    OTHER = "other", _("Other")
+
+
+class Role(models.TextChoices):
+    """This class will name the roles a membership can carry (DOMAIN.md, roles)."""
+
+    CASEWORKER = "caseworker", _("Case worker")
+    EXIT_COORDINATOR = "exit_coordinator", _("Exit coordinator")
+    PLAN_COORDINATOR = "plan_coordinator", _("Individual plan coordinator")
+    SLT_COORDINATOR = "slt_coordinator", _("SLT coordinator")
+    POLICE_CONTACT = "police_contact", _("Police radicalisation contact")
+    TEAM_MEMBER = "team_member", _("Follow-up team member")
+    MENTOR = "mentor", _("Mentor")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    PRIVACY_OFFICER = "privacy_officer", _("Data protection officer")
+    ORG_ADMIN = "org_admin", _("Administrator")
+
+
+class Organisation(models.Model):
+    """This model will hold one party to exit work, with its own confidentiality rules."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices)
+    org_number = models.CharField(_("organisation number"), max_length=9, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """This model will hold a person who logs in to Utvei (never the data subject of a case)."""
+
+    preferred_language = models.CharField(_("preferred language"), max_length=8, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def display_name(self) -> str:
+        """This function will give the name shown in the interface."""
+        return self.get_full_name() or self.username
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    """This class will filter memberships by whether they are in force."""
+
+    def active(self) -> MembershipQuerySet:
+        """This function will keep memberships in force now."""
+        today = timezone.localdate()
+        return self.filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=today),
+            valid_from__lte=today,
+            organisation__is_active=True,
+            user__is_active=True,
+        )
+
+
+class Membership(models.Model):
+    """This model will give a user one role in one organisation for a period."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    valid_from = models.DateField(_("valid from"), default=timezone.localdate)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organisation__name", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation", "role"], name="membership_unique_role"),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="membership_period_ordered",
+            ),
+        ]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.organisation} ({self.role})"

@@ -1,0 +1,229 @@
+"""Writes to accounts: users, memberships, second factors, and the login events."""
+
+from __future__ import annotations
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from utvei.access import policy
+from utvei.access.policy import Action, NotFound
+from utvei.accounts.models import Membership, Organisation, Role, User
+from utvei.audit.models import AuditEvent, Outcome
+from utvei.audit.services import record
+
+
+def user_create(
+    *,
+    actor: User | None,
+    organisation: Organisation,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    role: str,
+    password: str | None,
+) -> User:
+    """This function will create a user with one role in ``organisation``.
+
+    ``actor`` must administer the organisation; ``None`` is the system (demo seeding, commands).
+
+    :raises NotFound: the actor does not administer the organisation.
+    :raises ValidationError: the username is taken, the role unknown or the password too weak.
+    """
+    with transaction.atomic():
+        if actor is not None and not Membership.objects.active().filter(
+            user=actor, organisation=organisation, role=Role.ORG_ADMIN
+        ).exists():
+            raise NotFound(Organisation._meta.label, organisation.pk)
+        if role not in Role.values:
+            raise ValidationError({"role": _("Unknown role.")})
+        if User.objects.filter(username__iexact=username).exists():
+            raise ValidationError({"username": _("That username is already taken.")})
+        user = User(username=username, first_name=first_name, last_name=last_name, email=email)
+        if password:
+            validate_password(password, user)
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save()
+        Membership.objects.create(user=user, organisation=organisation, role=role)
+        record(
+            actor=actor,
+            event=AuditEvent.CREATE,
+            target=user,
+            organisation_id=organisation.pk,
+            changed_fields=["username", "first_name", "last_name", "email", "role"],
+        )
+    return user
+
+
+def user_deactivate(*, actor: User, user_id: int) -> User:
+    """This function will deactivate a user; every live session of theirs ends at its next request.
+
+    :raises NotFound: the user does not exist or is outside the actor's organisations.
+    :raises ValidationError: the actor tried to deactivate themselves.
+    """
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(pk=user_id).first()
+        if user is None:
+            raise NotFound(User._meta.label, user_id)
+        policy.require(actor, Action.MANAGE, user)
+        if user.pk == actor.pk:
+            raise ValidationError(_("You cannot deactivate your own account."))
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        record(actor=actor, event=AuditEvent.UPDATE, target=user, changed_fields=["is_active"])
+    return user
+
+
+def user_reset_second_factor(*, actor: User, user_id: int) -> User:
+    """This function will remove a user's second factors so they must enrol again at next login.
+
+    :raises NotFound: the user does not exist or is outside the actor's organisations.
+    """
+    with transaction.atomic():
+        user = User.objects.filter(pk=user_id).first()
+        if user is None:
+            raise NotFound(User._meta.label, user_id)
+        policy.require(actor, Action.MANAGE, user)
+        TOTPDevice.objects.filter(user=user).delete()
+        record(actor=actor, event=AuditEvent.OTP_RESET, target=user)
+    return user
+
+
+def user_set_language(*, actor: User, language: str) -> User:
+    """This function will store the actor's preferred interface language.
+
+    :raises ValidationError: the language is not offered.
+    """
+    from django.conf import settings
+
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("That language is not available.")})
+    with transaction.atomic():
+        actor.preferred_language = language
+        actor.save(update_fields=["preferred_language"])
+        record(actor=actor, event=AuditEvent.UPDATE, target=actor, changed_fields=["preferred_language"])
+    return actor
+
+
+def login_succeeded(*, user: User) -> None:
+    """This function will record a successful password step."""
+    with transaction.atomic():
+        record(actor=user, event=AuditEvent.LOGIN, target=user)
+
+
+def login_failed(*, username: str, locked_out: bool) -> None:
+    """This function will record a failed or locked-out login.
+
+    The typed username is kept only when it names an existing account (as a link to it); an unknown
+    username is free text that may be anything, so it is not stored.
+    """
+    user = User.objects.filter(username__iexact=username).first() if username else None
+    with transaction.atomic():
+        record(
+            actor=None,
+            event=AuditEvent.LOCKED_OUT if locked_out else AuditEvent.LOGIN_FAILED,
+            target_type=User._meta.label,
+            target_id=user.pk if user else "",
+            outcome=Outcome.DENIED,
+        )
+
+
+def logout_recorded(*, user: User) -> None:
+    """This function will record a logout."""
+    with transaction.atomic():
+        record(actor=user, event=AuditEvent.LOGOUT, target=user)
+
+
+def totp_device_for_enrolment(*, actor: User) -> TOTPDevice:
+    """This function will give the actor's pending (unconfirmed) TOTP device, creating one if needed."""
+    with transaction.atomic():
+        device = TOTPDevice.objects.filter(user=actor, confirmed=False).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=actor, name="Utvei", confirmed=False)
+    return device
+
+
+def totp_confirm(*, actor: User, request: HttpRequest, token: str) -> bool:
+    """This function will confirm a pending TOTP device with a code from the app and mark the session verified.
+
+    Any earlier confirmed device of the actor is removed: one authenticator app at a time.
+    """
+    from django_otp import login as otp_login
+
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().filter(user=actor, confirmed=False).first()
+        if device is None or not device.verify_token(token):
+            record(actor=actor, event=AuditEvent.OTP_FAILED, target=actor, outcome=Outcome.DENIED)
+            return False
+        TOTPDevice.objects.filter(user=actor, confirmed=True).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        otp_login(request, device)
+        record(actor=actor, event=AuditEvent.OTP_ENROLLED, target=actor)
+    return True
+
+
+def totp_verify(*, actor: User, request: HttpRequest, token: str) -> bool:
+    """This function will check a code against the actor's confirmed devices and mark the session verified.
+
+    A code is accepted once (django-otp keeps the last used time step), and repeated failures slow the
+    device down (its throttling).
+    """
+    from django_otp import login as otp_login
+
+    with transaction.atomic():
+        for device in TOTPDevice.objects.select_for_update().filter(user=actor, confirmed=True):
+            allowed, _info = device.verify_is_allowed()
+            if allowed and device.verify_token(token):
+                otp_login(request, device)
+                record(actor=actor, event=AuditEvent.OTP_VERIFIED, target=actor)
+                return True
+        record(actor=actor, event=AuditEvent.OTP_FAILED, target=actor, outcome=Outcome.DENIED)
+    return False
+
+
+def organisation_create(*, actor: User | None, name: str, kind: str) -> Organisation:
+    """This function will register an organisation; only the system (``actor=None``) may do so for now.
+
+    :raises ValidationError: the name is taken, the kind unknown, or a user tried it.
+    """
+    from utvei.accounts.models import OrganisationKind
+
+    if actor is not None:
+        raise ValidationError(_("Organisations are registered by the system operator."))
+    if kind not in OrganisationKind.values:
+        raise ValidationError({"kind": _("Unknown kind of organisation.")})
+    with transaction.atomic():
+        if Organisation.objects.filter(name__iexact=name).exists():
+            raise ValidationError({"name": _("An organisation with that name exists.")})
+        organisation = Organisation.objects.create(name=name, kind=kind)
+        record(actor=None, event=AuditEvent.CREATE, target=organisation, organisation_id=organisation.pk,
+               changed_fields=["name", "kind"])
+    return organisation
+
+
+def membership_add(*, actor: User | None, user: User, organisation: Organisation, role: str) -> Membership:
+    """This function will give ``user`` one more role in ``organisation``.
+
+    :raises NotFound: the actor does not administer the organisation.
+    :raises ValidationError: the role is unknown or already held.
+    """
+    with transaction.atomic():
+        if actor is not None and not Membership.objects.active().filter(
+            user=actor, organisation=organisation, role=Role.ORG_ADMIN
+        ).exists():
+            raise NotFound(Organisation._meta.label, organisation.pk)
+        if role not in Role.values:
+            raise ValidationError({"role": _("Unknown role.")})
+        if Membership.objects.filter(user=user, organisation=organisation, role=role).exists():
+            raise ValidationError({"role": _("The user already has that role.")})
+        membership = Membership.objects.create(user=user, organisation=organisation, role=role)
+        record(actor=actor, event=AuditEvent.CREATE, target=membership, organisation_id=organisation.pk,
+               changed_fields=["user", "organisation", "role"])
+    return membership

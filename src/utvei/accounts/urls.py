@@ -1,0 +1,17 @@
+from django.urls import path
+
+from utvei.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", views.login_view, name="login"),
+    path("login/code/", views.otp_view, name="otp"),
+    path("login/code/setup/", views.otp_enrol_view, name="otp_enrol"),
+    path("logout/", views.logout_view, name="logout"),
+    path("account/", views.account_view, name="account"),
+    path("session/keepalive/", views.keepalive_view, name="keepalive"),
+    path("admin/users/", views.user_list_view, name="user_list"),
+    path("admin/users/new/", views.user_create_view, name="user_create"),
+    path("admin/users/<int:user_id>/", views.user_detail_view, name="user_detail"),
+]

@@ -1,0 +1,253 @@
+"""Login, second factor, own account and user administration. Thin: parse, one domain call, render."""
+
+from __future__ import annotations
+
+import segno
+from django.conf import settings
+from django.contrib.auth import authenticate, login, logout
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import user_has_device
+
+from utvei.access.decorators import login_step, public, requires
+from utvei.access.permissions import Perm, has_perm
+from utvei.accounts import selectors, services
+from utvei.accounts.forms import LanguageForm, LoginForm, TokenForm, UserCreateForm
+from utvei.accounts.models import Organisation, User
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return fallback
+
+
+def _login_page(request: HttpRequest, form: LoginForm, *, failed: bool) -> HttpResponse:
+    # One message and one status for a wrong password, an unknown user and a locked account, so the
+    # answer does not tell which it was (ASVS 6.3.8).
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": form, "failed": failed, "next": _safe_next(request, "")},
+    )
+
+
+def lockout_response(request: HttpRequest, credentials: dict[str, str] | None = None, *args: object,
+                     **kwargs: object) -> HttpResponse:
+    """This function will answer a locked-out login exactly as a failed one (called by django-axes)."""
+    form = LoginForm(request.POST or None)
+    form.is_valid()
+    return _login_page(request, form, failed=True)
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    """This view will take the password step of login."""
+    if request.method == "GET":
+        if request.user.is_authenticated:
+            return redirect("home")
+        return _login_page(request, LoginForm(), failed=False)
+    form = LoginForm(request.POST)
+    if not form.is_valid():
+        return _login_page(request, form, failed=False)
+    username = form.cleaned_data["username"]
+    user = authenticate(request, username=username, password=form.cleaned_data["password"])
+    if user is None:
+        services.login_failed(username=username, locked_out=bool(getattr(request, "axes_locked_out", False)))
+        return _login_page(request, form, failed=True)
+    login(request, user)  # cycles the session key (no session fixation)
+    services.login_succeeded(user=user)  # type: ignore[arg-type]
+    if user.preferred_language:  # type: ignore[union-attr]
+        request.session["_language"] = user.preferred_language  # type: ignore[union-attr]
+    target = _safe_next(request, reverse("home"))
+    if settings.REQUIRE_2FA or user_has_device(user):
+        return HttpResponseRedirect(f"{reverse('accounts:otp')}?next={target}")
+    return HttpResponseRedirect(target)
+
+
+@login_step
+@require_http_methods(["GET", "POST"])
+def otp_view(request: HttpRequest) -> HttpResponse:
+    """This view will take the second-factor code, sending users without an app to enrolment."""
+    user: User = request.user  # type: ignore[assignment]
+    if user.is_verified():  # type: ignore[attr-defined]
+        return redirect(_safe_next(request, reverse("home")))
+    if not user_has_device(user):
+        return redirect("accounts:otp_enrol")
+    form = TokenForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid() and services.totp_verify(actor=user, request=request, token=form.cleaned_data["token"]):
+            return redirect(_safe_next(request, reverse("home")))
+        if form.is_valid():
+            form.add_error("token", _("The code was not accepted. Wait for a new code and try again."))
+        status = 422
+    return render(request, "accounts/otp.html", {"form": form, "next": _safe_next(request, "")}, status=status)
+
+
+@login_step
+@require_http_methods(["GET", "POST"])
+def otp_enrol_view(request: HttpRequest) -> HttpResponse:
+    """This view will set up an authenticator app: QR code and key shown, confirmed by one code."""
+    user: User = request.user  # type: ignore[assignment]
+    if user_has_device(user) and not user.is_verified():  # type: ignore[attr-defined]
+        # Replacing a second factor requires passing the current one first.
+        return redirect("accounts:otp")
+    device = services.totp_device_for_enrolment(actor=user)
+    form = TokenForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid() and services.totp_confirm(actor=user, request=request, token=form.cleaned_data["token"]):
+            return redirect("home")
+        if form.is_valid():
+            form.add_error("token", _("The code was not accepted. Check the clock on your phone and try again."))
+        status = 422
+    qr = segno.make(device.config_url, error="m")
+    context = {
+        "form": form,
+        "qr_svg": qr.svg_inline(scale=4, omitsize=False, title=_("QR code for the authenticator app")),
+        "secret": _group(device.key_b32()),
+    }
+    return render(request, "accounts/otp_enrol.html", context, status=status)
+
+
+def _group(secret: str) -> str:
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+@login_step
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    """This view will end the session and clear what the browser holds for the site."""
+    user: User = request.user  # type: ignore[assignment]
+    services.logout_recorded(user=user)
+    logout(request)
+    response = redirect("accounts:login")
+    response["Clear-Site-Data"] = '"cache", "storage"'
+    return response
+
+
+@requires(Perm.OWN_ACCOUNT)
+@require_POST
+def keepalive_view(request: HttpRequest) -> HttpResponse:
+    """This view will renew the idle timer (the session is saved on every request)."""
+    return HttpResponse(status=204)
+
+
+@requires(Perm.OWN_ACCOUNT)
+@require_http_methods(["GET", "POST"])
+def account_view(request: HttpRequest) -> HttpResponse:
+    """This view will show the user's own account: memberships, second factor and language."""
+    user: User = request.user  # type: ignore[assignment]
+    form = LanguageForm(request.POST or None, initial={"language": user.preferred_language or "nb"})
+    if request.method == "POST" and form.is_valid():
+        services.user_set_language(actor=user, language=form.cleaned_data["language"])
+        request.session["_language"] = form.cleaned_data["language"]
+        response = redirect("accounts:account")
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, form.cleaned_data["language"],
+                            secure=settings.LANGUAGE_COOKIE_SECURE, httponly=True, samesite="Lax")
+        return response
+    context = {
+        "form": form,
+        "memberships": selectors.own_memberships(actor=user),
+        "has_device": user_has_device(user),
+    }
+    return render(request, "accounts/account.html", context, status=422 if form.errors else 200)
+
+
+@requires(Perm.OWN_ACCOUNT)
+@require_http_methods(["GET"])
+def home_view(request: HttpRequest) -> HttpResponse:
+    """This view will send each user to the start page of their work."""
+    user: User = request.user  # type: ignore[assignment]
+    if has_perm(user, Perm.CASE_VIEW):
+        return redirect("cases:dashboard")
+    if has_perm(user, Perm.ACCOUNTS_MANAGE):
+        return redirect("accounts:user_list")
+    if has_perm(user, Perm.AUDIT_READ):
+        return redirect("audit:entry_list")
+    return redirect("accounts:account")
+
+
+@requires(Perm.ACCOUNTS_MANAGE)
+@require_http_methods(["GET"])
+def user_list_view(request: HttpRequest) -> HttpResponse:
+    """This view will list the users of the administrator's organisations (no case content)."""
+    users = selectors.managed_user_list(actor=request.user)  # type: ignore[arg-type]
+    return render(request, "accounts/user_list.html", {"users": users})
+
+
+@requires(Perm.ACCOUNTS_MANAGE)
+@require_http_methods(["GET", "POST"])
+def user_create_view(request: HttpRequest) -> HttpResponse:
+    """This view will create a user in the administrator's organisation."""
+    actor: User = request.user  # type: ignore[assignment]
+    organisations = list(selectors.administered_organisations(actor=actor))
+    form = UserCreateForm(request.POST or None)
+    form.fields["organisation"] = _organisation_field(organisations)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.user_create(
+                actor=actor,
+                organisation=_pick(organisations, data["organisation"]),
+                username=data["username"], first_name=data["first_name"], last_name=data["last_name"],
+                email=data["email"], role=data["role"], password=data["password"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            return redirect("accounts:user_detail", user_id=user.pk)
+    return render(request, "accounts/user_create.html", {"form": form}, status=422 if form.errors else 200)
+
+
+def _organisation_field(organisations: list[Organisation]) -> object:
+    from django import forms
+
+    return forms.TypedChoiceField(label=_("Organisation"), coerce=int,
+                                  choices=[(o.pk, o.name) for o in organisations])
+
+
+def _pick(organisations: list[Organisation], pk: int) -> Organisation:
+    return next(o for o in organisations if o.pk == pk)
+
+
+def _add_errors(form: UserCreateForm, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            for message in errors:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+@requires(Perm.ACCOUNTS_MANAGE)
+@require_http_methods(["GET", "POST"])
+def user_detail_view(request: HttpRequest, user_id: int) -> HttpResponse:
+    """This view will show one administered user, with deactivation and second-factor reset."""
+    actor: User = request.user  # type: ignore[assignment]
+    error = ""
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "deactivate":
+                services.user_deactivate(actor=actor, user_id=user_id)
+            elif request.POST.get("action") == "reset_otp":
+                services.user_reset_second_factor(actor=actor, user_id=user_id)
+            else:
+                error = _("Unknown action.")
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        if not error:
+            return redirect("accounts:user_detail", user_id=user_id)
+    managed = selectors.managed_user_get(actor=actor, user_id=user_id)
+    return render(request, "accounts/user_detail.html", {"managed": managed, "error": error,
+                                                         "has_device": user_has_device(managed)},
+                  status=422 if error else 200)

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class AuditConfig(AppConfig):
+    """This class will register the append-only, hash-chained audit log."""
+
+    name = "utvei.audit"
+    label = "audit"
+
+    def ready(self) -> None:
+        from utvei.audit import policy  # noqa: F401  (registers the rules)

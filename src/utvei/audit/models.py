@@ -1,0 +1,86 @@
+"""The audit log: append-only entries, each chained to the one before by SHA-256.
+
+Rows carry ids, names of changed fields and codes, never free-text personal data, so that erasing a
+person's data elsewhere leaves nothing readable here and the chain still verifies.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEvent(models.TextChoices):
+    """This class will name every kind of event the log accepts; anything else is refused."""
+
+    VIEW = "view", _("Viewed")
+    LIST = "list", _("Listed")
+    CREATE = "create", _("Created")
+    UPDATE = "update", _("Updated")
+    DELETE = "delete", _("Deleted")
+    EXPORT = "export", _("Exported")
+    SHARE = "share", _("Shared")
+    LOGIN = "login", _("Logged in")
+    LOGIN_FAILED = "login_failed", _("Failed login")
+    LOCKED_OUT = "locked_out", _("Locked out")
+    LOGOUT = "logout", _("Logged out")
+    OTP_ENROLLED = "otp_enrolled", _("Second factor enrolled")
+    OTP_VERIFIED = "otp_verified", _("Second factor passed")
+    OTP_FAILED = "otp_failed", _("Second factor failed")
+    OTP_RESET = "otp_reset", _("Second factor reset")
+    BREAK_GLASS = "break_glass", _("Emergency access")
+    ACCESS_DENIED = "access_denied", _("Access denied")
+
+
+class Outcome(models.TextChoices):
+    """This class will name how an audited attempt ended."""
+
+    SUCCESS = "success", _("Success")
+    DENIED = "denied", _("Denied")
+    FAILURE = "failure", _("Failure")
+
+
+class AuditEntry(models.Model):
+    """This model will hold one audit event; rows are never updated or deleted (a trigger refuses it)."""
+
+    seq = models.BigIntegerField(unique=True)
+    created_at = models.DateTimeField(db_index=True)
+    # DO_NOTHING: the log must never be changed by a cascade; users and organisations are deactivated,
+    # not deleted.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    actor_username = models.CharField(max_length=150, blank=True)
+    actor_role = models.CharField(max_length=64, blank=True)
+    organisation_id = models.BigIntegerField(null=True)
+    event = models.CharField(max_length=32, choices=AuditEvent.choices)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.SUCCESS)
+    target_type = models.CharField(max_length=64, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    case_id = models.BigIntegerField(null=True, db_index=True)
+    person_id = models.BigIntegerField(null=True, db_index=True)
+    request_id = models.CharField(max_length=32, blank=True)
+    changed_fields = models.JSONField(default=list)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["seq"]
+        indexes = [models.Index(fields=["actor", "created_at"], name="audit_actor_time")]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.event} {self.target_type}:{self.target_id}"
+
+
+class AuditChainHead(models.Model):
+    """This model will hold the single row naming the newest entry; writers lock it to keep the chain linear."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="audit_chain_head_single_row")]

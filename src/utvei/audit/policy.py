@@ -1,0 +1,32 @@
+"""Access rules for the audit log: a data protection officer reads the entries of their organisation."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import QuerySet
+
+from utvei.access import policy
+from utvei.access.policy import Action
+from utvei.accounts.models import Membership, Role, User
+from utvei.audit.models import AuditEntry
+
+
+def _officer_organisations(user: User) -> QuerySet[Membership]:
+    return Membership.objects.active().filter(user=user, role=Role.PRIVACY_OFFICER).values("organisation_id")
+
+
+class ReadAuditRule:
+    """This rule will let a data protection officer read entries recorded for their organisation."""
+
+    def allows(self, user: User, obj: models.Model) -> bool:
+        """This function will tell whether the entry belongs to one of the officer's organisations."""
+        return isinstance(obj, AuditEntry) and _officer_organisations(user).filter(
+            organisation_id=obj.organisation_id
+        ).exists()
+
+    def scope(self, user: User, qs: QuerySet[policy.M]) -> QuerySet[policy.M]:
+        """This function will keep the entries of the officer's organisations."""
+        return qs.filter(organisation_id__in=_officer_organisations(user))
+
+
+policy.register(AuditEntry, Action.VIEW, ReadAuditRule())

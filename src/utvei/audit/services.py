@@ -1,0 +1,196 @@
+"""Writing and verifying the audit log. Only this module creates :class:`AuditEntry` rows."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from utvei.accounts.models import Membership, User
+from utvei.audit.models import AuditChainHead, AuditEntry, AuditEvent, Outcome
+from utvei.core.middleware import current_request_id
+
+GENESIS_HASH = "0" * 64
+
+# The fields that enter the hash, in a fixed order. Adding one is a new chain version, never an edit.
+HASHED_FIELDS = (
+    "seq",
+    "created_at",
+    "actor_id",
+    "actor_username",
+    "actor_role",
+    "organisation_id",
+    "event",
+    "outcome",
+    "target_type",
+    "target_id",
+    "case_id",
+    "person_id",
+    "request_id",
+    "changed_fields",
+    "prev_hash",
+)
+
+
+def _canonical_value(value: object) -> object:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return value
+
+
+def entry_hash(entry: AuditEntry) -> str:
+    """This function will compute an entry's SHA-256 over its canonical JSON (sorted keys, UTC times)."""
+    content = {name: _canonical_value(getattr(entry, name)) for name in HASHED_FIELDS}
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    # The 0x00 prefix separates leaf hashes from any later tree-node hashes (RFC 6962 style).
+    return hashlib.sha256(b"\x00" + canonical.encode("ascii")).hexdigest()
+
+
+def _actor_role(actor: User | None, organisation_id: int | None) -> str:
+    if actor is None:
+        return "system"
+    roles = Membership.objects.active().filter(user=actor)
+    if organisation_id is not None:
+        roles = roles.filter(organisation_id=organisation_id)
+    return ",".join(sorted(set(roles.values_list("role", flat=True))))[:64]
+
+
+def _primary_organisation_id(actor: User | None) -> int | None:
+    if actor is None:
+        return None
+    return (
+        Membership.objects.active()
+        .filter(user=actor)
+        .order_by("organisation_id")
+        .values_list("organisation_id", flat=True)
+        .first()
+    )
+
+
+def record(
+    *,
+    actor: User | None,
+    event: AuditEvent,
+    target: models.Model | None = None,
+    target_type: str = "",
+    target_id: object = None,
+    case_id: int | None = None,
+    person_id: int | None = None,
+    organisation_id: int | None = None,
+    outcome: Outcome = Outcome.SUCCESS,
+    changed_fields: Iterable[str] = (),
+    actor_username: str | None = None,
+) -> AuditEntry:
+    """This function will append one event to the chain, inside the caller's transaction.
+
+    It takes the chain head's row lock, so concurrent writers append one after another and the chain
+    stays linear; the lock is held until the caller commits, and a rollback removes the entry with the
+    change it described.
+
+    :raises ValueError: the event or outcome is not a known value (the log never skips silently).
+    """
+    if event not in AuditEvent.values:
+        raise ValueError(f"Unknown audit event {event!r}")
+    if outcome not in Outcome.values:
+        raise ValueError(f"Unknown audit outcome {outcome!r}")
+    if target is not None:
+        target_type = target_type or target._meta.label
+        target_id = target.pk if target_id is None else target_id
+    if organisation_id is None:
+        organisation_id = _primary_organisation_id(actor)
+    authenticated = actor is not None and actor.is_authenticated
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+            pk=1, defaults={"last_seq": 0, "last_hash": GENESIS_HASH}
+        )
+        entry = AuditEntry(
+            seq=head.last_seq + 1,
+            created_at=timezone.now(),
+            actor=actor if authenticated else None,
+            actor_username=(actor.get_username() if authenticated and actor else actor_username or "")[:150],
+            actor_role=_actor_role(actor if authenticated else None, organisation_id),
+            organisation_id=organisation_id,
+            event=event,
+            outcome=outcome,
+            target_type=target_type[:64],
+            target_id="" if target_id is None else str(target_id)[:64],
+            case_id=case_id,
+            person_id=person_id,
+            request_id=current_request_id(),
+            changed_fields=sorted(set(changed_fields)),
+            prev_hash=head.last_hash,
+        )
+        entry.hash = entry_hash(entry)
+        entry.save(force_insert=True)
+        head.last_seq = entry.seq
+        head.last_hash = entry.hash
+        head.save(update_fields=["last_seq", "last_hash"])
+    return entry
+
+
+def record_denied(*, actor: User, target_type: str, target_id: str) -> AuditEntry:
+    """This function will record a refused access in its own transaction (the refused work rolled back)."""
+    with transaction.atomic():
+        return record(
+            actor=actor,
+            event=AuditEvent.ACCESS_DENIED,
+            target_type=target_type,
+            target_id=target_id,
+            outcome=Outcome.DENIED,
+        )
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    """This class will describe the first place the chain does not verify."""
+
+    seq: int | None
+    entry_id: int | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    """This class will hold the outcome of a chain verification."""
+
+    checked: int
+    first_break: ChainBreak | None
+
+    @property
+    def ok(self) -> bool:
+        """This function will tell whether the whole chain verified."""
+        return self.first_break is None
+
+
+def verify_chain(*, batch_size: int = 2000) -> VerifyResult:
+    """This function will recompute every entry's hash in order and name the first broken event.
+
+    It detects an edited entry (its hash no longer matches), a deleted or inserted entry (a gap in the
+    sequence or a broken back-link), a reordered pair (broken back-links) and a removed tail (the chain
+    head names a later entry than the last one found).
+    """
+    expected_prev = GENESIS_HASH
+    expected_seq = 1
+    checked = 0
+    fields: Sequence[str] = ("id", "hash", *[f for f in HASHED_FIELDS if f != "actor_id"], "actor")
+    entries = AuditEntry.objects.order_by("seq").only(*fields).iterator(chunk_size=batch_size)
+    for entry in entries:
+        if entry.seq != expected_seq:
+            reason = "missing entry before this one" if entry.seq > expected_seq else "sequence out of order"
+            return VerifyResult(checked, ChainBreak(entry.seq, entry.pk, reason))
+        if entry.prev_hash != expected_prev:
+            return VerifyResult(checked, ChainBreak(entry.seq, entry.pk, "link to previous entry broken"))
+        if entry_hash(entry) != entry.hash:
+            return VerifyResult(checked, ChainBreak(entry.seq, entry.pk, "content does not match its hash"))
+        expected_prev = entry.hash
+        expected_seq += 1
+        checked += 1
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is not None and (head.last_seq != expected_seq - 1 or head.last_hash != expected_prev):
+        return VerifyResult(checked, ChainBreak(head.last_seq, None, "entries missing at the end of the chain"))
+    return VerifyResult(checked, None)

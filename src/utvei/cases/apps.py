@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class CasesConfig(AppConfig):
+    """This class will register cases, follow-up teams and their access rules."""
+
+    name = "utvei.cases"
+    label = "cases"
+
+    def ready(self) -> None:
+        from utvei.cases import policy  # noqa: F401  (registers the rules)

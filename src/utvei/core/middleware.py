@@ -1,0 +1,79 @@
+"""Request-wide plumbing: request ids, session lifetime and security headers."""
+
+from __future__ import annotations
+
+import contextvars
+import secrets
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+
+_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("utvei_request_id", default="")
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+
+def current_request_id() -> str:
+    """This function will return the id of the request being served, or "" outside a request."""
+    return _request_id.get()
+
+
+class RequestIdMiddleware:
+    """This middleware will give every request an id that audit rows and logs carry."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request_id = secrets.token_hex(8)
+        token = _request_id.set(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            _request_id.reset(token)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+class SessionLifetimeMiddleware:
+    """This middleware will end a session that has outlived the absolute lifetime.
+
+    The idle limit is the cookie age, renewed on every request (SESSION_SAVE_EVERY_REQUEST); this adds the
+    hard upper bound that ASVS 7.3.2 asks for, counted from login.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            started = request.session.get("utvei_login_at")
+            now = int(time.time())
+            if started is None:
+                request.session["utvei_login_at"] = now
+            elif now - int(started) > settings.SESSION_ABSOLUTE_SECONDS:
+                logout(request)
+        return self.get_response(request)
+
+
+class SecurityHeadersMiddleware:
+    """This middleware will add the headers Django lacks: no caching of pages and a permissions policy.
+
+    Every page may hold personal data, so none may be stored by the browser or a proxy (ASVS 14.3.2);
+    logout also clears what the browser keeps for the site.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not request.path.startswith(settings.STATIC_URL):
+            response["Cache-Control"] = "no-store, max-age=0"
+            response["Pragma"] = "no-cache"
+        response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+        response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        return response

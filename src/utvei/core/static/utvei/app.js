@@ -1,0 +1,55 @@
+// Utvei shell behaviour. Loaded as a file (CSP forbids inline script).
+// Idle-session warning: the server ends a session after SESSION_IDLE_SECONDS without a request.
+// Typing in a form counts as activity and renews the session, so a long note is never lost to the
+// timeout; a dialog warns before an idle session ends.
+(function () {
+  "use strict";
+  var body = document.body;
+  var idle = parseInt(body.dataset.sessionIdle || "0", 10);
+  if (!idle) { return; }
+  var warnBefore = parseInt(body.dataset.sessionWarning || "120", 10);
+  var keepaliveUrl = body.dataset.keepaliveUrl;
+  var loginUrl = body.dataset.loginUrl;
+  var dialog = document.getElementById("session-warning");
+  var lastServerContact = Date.now();
+  var typedSinceContact = false;
+  var PING_EVERY_MS = 60 * 1000;
+
+  function csrfToken() {
+    try { return JSON.parse(body.getAttribute("hx-headers"))["X-CSRFToken"]; } catch (e) { return ""; }
+  }
+
+  function keepalive() {
+    return fetch(keepaliveUrl, {
+      method: "POST", credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken(), "X-Requested-With": "fetch" }
+    }).then(function (response) {
+      if (response.ok) { lastServerContact = Date.now(); typedSinceContact = false; }
+      return response.ok;
+    });
+  }
+
+  function onActivity() {
+    typedSinceContact = true;
+    if (Date.now() - lastServerContact > PING_EVERY_MS) { keepalive(); }
+  }
+
+  document.addEventListener("input", onActivity, true);
+  document.addEventListener("htmx:afterRequest", function () { lastServerContact = Date.now(); });
+
+  if (dialog) {
+    var stay = dialog.querySelector("[data-action=stay-logged-in]");
+    stay.addEventListener("click", function () {
+      keepalive().then(function () { dialog.close(); });
+    });
+  }
+
+  setInterval(function () {
+    var idleFor = (Date.now() - lastServerContact) / 1000;
+    if (idleFor >= idle) {
+      window.location.assign(loginUrl + "?next=" + encodeURIComponent(window.location.pathname));
+    } else if (idleFor >= idle - warnBefore && dialog && !dialog.open) {
+      if (typedSinceContact) { keepalive(); } else { dialog.showModal(); }
+    }
+  }, 5000);
+})();

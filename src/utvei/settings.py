@@ -1,0 +1,266 @@
+"""Settings for Utvei, read from the environment (one file, no split).
+
+``UTVEI_ENV`` names the environment: ``production`` (the default, so a missing variable fails closed),
+``demo``, ``development`` or ``test``. Production refuses to start with DEBUG on, a default or short
+secret key, plain HTTP or optional 2FA.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parent.parent
+VAR_DIR = Path(os.environ.get("UTVEI_VAR_DIR", PROJECT_DIR / "var"))
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def env_bool(name: str, default: bool) -> bool:
+    """This function will read a yes/no setting, refusing values that are neither."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    """This function will read an integer setting, refusing anything that is not a number."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be an integer, not {raw!r}") from exc
+
+
+def env_secret(name: str, default: str = "") -> str:
+    """This function will read a secret from NAME, or from the file named by NAME_FILE."""
+    path = os.environ.get(f"{name}_FILE")
+    if path:
+        return Path(path).read_text(encoding="utf-8").strip()
+    return os.environ.get(name, default)
+
+
+ENVIRONMENT = os.environ.get("UTVEI_ENV", "production")
+if ENVIRONMENT not in {"production", "demo", "development", "test"}:
+    raise ImproperlyConfigured(f"UTVEI_ENV must be production, demo, development or test, not {ENVIRONMENT!r}")
+IS_PRODUCTION = ENVIRONMENT == "production"
+
+DEBUG = env_bool("UTVEI_DEBUG", False)
+INSECURE_DEFAULT_SECRET = "insecure-utvei-development-key-never-use-in-production"
+SECRET_KEY = env_secret("UTVEI_SECRET_KEY", INSECURE_DEFAULT_SECRET)
+HTTPS = env_bool("UTVEI_HTTPS", IS_PRODUCTION)
+REQUIRE_2FA = env_bool("UTVEI_REQUIRE_2FA", ENVIRONMENT != "demo")
+
+if IS_PRODUCTION:
+    if DEBUG:
+        raise ImproperlyConfigured("UTVEI_DEBUG must be off in production.")
+    if SECRET_KEY == INSECURE_DEFAULT_SECRET or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+        raise ImproperlyConfigured("Set UTVEI_SECRET_KEY (or UTVEI_SECRET_KEY_FILE) to a random value of 50+ characters.")
+    if not HTTPS:
+        raise ImproperlyConfigured("Production runs behind HTTPS only; UTVEI_HTTPS cannot be off.")
+    if not REQUIRE_2FA:
+        raise ImproperlyConfigured("Production requires two-factor login; UTVEI_REQUIRE_2FA cannot be off.")
+elif not DEBUG and SECRET_KEY == INSECURE_DEFAULT_SECRET and ENVIRONMENT not in {"test", "development"}:
+    raise ImproperlyConfigured("Set UTVEI_SECRET_KEY: the default key is only for tests and development.")
+
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("UTVEI_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "csp",
+    "template_partials",
+    "django_htmx",
+    "utvei.core",
+    "utvei.access",
+    "utvei.accounts",
+    "utvei.audit",
+    "utvei.cases",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "utvei.core.middleware.RequestIdMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "utvei.core.middleware.SessionLifetimeMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "utvei.core.middleware.SecurityHeadersMiddleware",
+    # Last, so a lockout is seen after authentication has run.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "utvei.urls"
+WSGI_APPLICATION = "utvei.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "utvei.core.context_processors.shell",
+            ],
+        },
+    }
+]
+
+_default_db = f"sqlite:///{VAR_DIR / 'utvei.sqlite3'}"
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("UTVEI_DATABASE_URL", _default_db),
+        conn_max_age=env_int("UTVEI_DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # IMMEDIATE transactions take the write lock at BEGIN, so two writers never deadlock on upgrade;
+    # WAL lets readers continue while one writer works.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "cases:dashboard"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Sessions: sliding idle timeout (every request renews it) plus an absolute lifetime in middleware.
+SESSION_IDLE_SECONDS = env_int("UTVEI_SESSION_IDLE_SECONDS", 30 * 60)
+SESSION_ABSOLUTE_SECONDS = env_int("UTVEI_SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
+SESSION_WARNING_SECONDS = env_int("UTVEI_SESSION_WARNING_SECONDS", 2 * 60)
+SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Strict"
+CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie; kept default-compatible
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+if HTTPS:
+    SESSION_COOKIE_NAME = "__Host-utvei-session"
+    CSRF_COOKIE_NAME = "__Host-utvei-csrf"
+else:
+    SESSION_COOKIE_NAME = "utvei-session"
+    CSRF_COOKIE_NAME = "utvei-csrf"
+
+# Lockout after repeated failures (django-axes): by username, so an attacker cannot lock out a whole office.
+AXES_FAILURE_LIMIT = env_int("UTVEI_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("UTVEI_LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "utvei.accounts.views.lockout_response"
+
+OTP_TOTP_ISSUER = "Utvei"
+OTP_TOTP_THROTTLE_FACTOR = 1
+
+# Security headers.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = env_int("UTVEI_HSTS_SECONDS", 31536000) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+if env_bool("UTVEI_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
+
+# Internationalisation: Norwegian Bokmål by default, English available.
+LANGUAGE_CODE = "nb"
+LANGUAGES = [("nb", _("Norwegian Bokmål")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "utvei-language"
+LANGUAGE_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+USE_I18N = True
+TIME_ZONE = "Europe/Oslo"
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [PROJECT_DIR / "build" / "static"]
+WHITENOISE_USE_FINDERS = not IS_PRODUCTION
+
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("UTVEI_LOG_LEVEL", "WARNING")},
+}
+
+# axes.W006 asks for per-IP lockout too. Utvei locks per username: a municipal office shares one public
+# address, and a per-IP lock would let one person lock out every colleague (docs/decisions.md, D4).
+SILENCED_SYSTEM_CHECKS: list[str] = ["axes.W006"]

@@ -1,0 +1,19 @@
+"""Root URLs. Every view is marked @public, @login_step or @requires (tests/test_url_policy.py)."""
+
+from django.urls import include, path
+
+from utvei.accounts import views as account_views
+from utvei.core import views as core_views
+
+urlpatterns = [
+    path("", account_views.home_view, name="home"),
+    path("healthz", core_views.health_view, name="health"),
+    path("i18n/language/", core_views.language_view, name="set_language"),
+    path("", include("utvei.accounts.urls")),
+    path("cases/", include("utvei.cases.urls")),
+    path("audit/", include("utvei.audit.urls")),
+]
+
+handler403 = "utvei.core.errors.forbidden"
+handler404 = "utvei.core.errors.not_found"
+handler500 = "utvei.core.errors.server_error"
