@@ -62,7 +62,7 @@ lint: install
 	  UTVEI_ALLOWED_HOSTS=utvei.example.no $(PY) manage.py check --deploy --fail-level WARNING
 
 test-sqlite: install
-	$(VENV)/bin/pytest -q -m "not e2e" -p no:randomly
+	$(VENV)/bin/pytest -q -m "not e2e" 
 
 # PostgreSQL: required when CI=true, otherwise run when a server answers.
 test-postgres: install
