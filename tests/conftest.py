@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import os
-
-# Before Django reads its settings: the test environment (default secret allowed, 2FA required as in
-# production, plain HTTP for the test client).
-os.environ.setdefault("UTVEI_ENV", "test")
-os.environ.setdefault("UTVEI_HTTPS", "false")
-os.environ.setdefault("UTVEI_REQUIRE_2FA", "true")
-
-import pytest  # noqa: E402
-from django.conf import LazySettings  # noqa: E402
+# The test environment (UTVEI_ENV=test, 2FA required as in production, plain HTTP for the test client)
+# is set in pyproject.toml through pytest-env, before Django reads its settings.
+import pytest
+from django.conf import LazySettings
 
 
 @pytest.fixture(autouse=True)

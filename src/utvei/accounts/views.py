@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import segno
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
@@ -41,7 +43,7 @@ def _login_page(request: HttpRequest, form: LoginForm, *, failed: bool) -> HttpR
 def lockout_response(request: HttpRequest, credentials: dict[str, str] | None = None, *args: object,
                      **kwargs: object) -> HttpResponse:
     """This function will answer a locked-out login exactly as a failed one (called by django-axes)."""
-    form = LoginForm(request.POST or None)
+    form = LoginForm(request.POST if request.method == "POST" else None)
     form.is_valid()
     return _login_page(request, form, failed=True)
 
@@ -81,7 +83,7 @@ def otp_view(request: HttpRequest) -> HttpResponse:
         return redirect(_safe_next(request, reverse("home")))
     if not user_has_device(user):
         return redirect("accounts:otp_enrol")
-    form = TokenForm(request.POST or None)
+    form = TokenForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid() and services.totp_verify(actor=user, request=request, token=form.cleaned_data["token"]):
@@ -101,7 +103,7 @@ def otp_enrol_view(request: HttpRequest) -> HttpResponse:
         # Replacing a second factor requires passing the current one first.
         return redirect("accounts:otp")
     device = services.totp_device_for_enrolment(actor=user)
-    form = TokenForm(request.POST or None)
+    form = TokenForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid() and services.totp_confirm(actor=user, request=request, token=form.cleaned_data["token"]):
@@ -113,7 +115,7 @@ def otp_enrol_view(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "qr_svg": qr.svg_inline(scale=4, omitsize=False, title=_("QR code for the authenticator app")),
-        "secret": _group(device.key_b32()),
+        "secret": _group(base64.b32encode(device.bin_key).decode("ascii").rstrip("=")),
     }
     return render(request, "accounts/otp_enrol.html", context, status=status)
 
@@ -146,7 +148,7 @@ def keepalive_view(request: HttpRequest) -> HttpResponse:
 def account_view(request: HttpRequest) -> HttpResponse:
     """This view will show the user's own account: memberships, second factor and language."""
     user: User = request.user  # type: ignore[assignment]
-    form = LanguageForm(request.POST or None, initial={"language": user.preferred_language or "nb"})
+    form = LanguageForm(request.POST if request.method == "POST" else None, initial={"language": user.preferred_language or "nb"})
     if request.method == "POST" and form.is_valid():
         services.user_set_language(actor=user, language=form.cleaned_data["language"])
         request.session["_language"] = form.cleaned_data["language"]
@@ -190,7 +192,7 @@ def user_create_view(request: HttpRequest) -> HttpResponse:
     """This view will create a user in the administrator's organisation."""
     actor: User = request.user  # type: ignore[assignment]
     organisations = list(selectors.administered_organisations(actor=actor))
-    form = UserCreateForm(request.POST or None)
+    form = UserCreateForm(request.POST if request.method == "POST" else None)
     form.fields["organisation"] = _organisation_field(organisations)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

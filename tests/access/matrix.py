@@ -1,0 +1,85 @@
+"""The authorization oracle: for every URL, method and demo user, the expected answer.
+
+Written by hand, separately from the policy code, from DOMAIN.md's roles table. The demo world
+(utvei.accounts.demo) has three cases, all owned by Demo kommune and opened by `saksbehandler`:
+case1 team: koordinator, politikontakt, nav, skole, mentor, helse; case2 team: koordinator, barnevern;
+case3 team: slt. `nabo` works in another municipality and is on no team. `personvern` (data protection
+officer) and `admin` see no case content.
+
+Answers: an HTTP status, or LOGIN for a redirect to the login page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+LOGIN = "login"
+
+USERS = ["anonymous", "saksbehandler", "koordinator", "slt", "politikontakt", "mentor", "skole", "barnevern",
+         "nav", "helse", "personvern", "admin", "nabo"]
+CASE_ROLES = ["saksbehandler", "koordinator", "slt", "politikontakt", "mentor", "skole", "barnevern", "nav",
+              "helse", "nabo"]
+CASE1_TEAM = {"saksbehandler", "koordinator", "politikontakt", "nav", "skole", "mentor", "helse"}
+CASE2_TEAM = {"saksbehandler", "koordinator", "barnevern"}
+CASE3_TEAM = {"saksbehandler", "slt"}
+
+
+@dataclass(frozen=True)
+class Row:
+    """This class will hold one URL and method with the expected answer for every user."""
+
+    name: str
+    method: str
+    expect: dict[str, int | str]
+    kwargs: dict[str, str] = field(default_factory=dict)
+    data: dict[str, str] = field(default_factory=dict)
+
+
+def everyone(answer: int | str, *, anonymous: int | str = LOGIN, **overrides: int | str) -> dict[str, int | str]:
+    """This function will give every logged-in user ``answer``, the anonymous visitor ``anonymous``."""
+    table: dict[str, int | str] = {u: answer for u in USERS}
+    table["anonymous"] = anonymous
+    table.update(overrides)
+    return table
+
+
+def only(allowed: dict[str, int | str], *, others: int | str = 403) -> dict[str, int | str]:
+    """This function will give ``others`` to every logged-in user not named in ``allowed``."""
+    return everyone(others) | allowed
+
+
+def case_view(team: set[str]) -> dict[str, int | str]:
+    """This function will allow a case's team, hide it (404) from other case roles, refuse non-case roles."""
+    table = everyone(403)
+    for user in CASE_ROLES:
+        table[user] = 200 if user in team else 404
+    return table
+
+
+MATRIX: list[Row] = [
+    Row("home", "GET", everyone(302)),
+    Row("health", "GET", everyone(200, anonymous=200)),
+    Row("set_language", "POST", everyone(302, anonymous=302), data={"language": "en", "next": "/"}),
+    Row("set_language", "GET", everyone(405, anonymous=405)),
+    Row("accounts:login", "GET", everyone(302, anonymous=200)),
+    Row("accounts:otp", "GET", everyone(302)),
+    Row("accounts:otp_enrol", "GET", everyone(200)),
+    Row("accounts:logout", "POST", everyone(302)),
+    Row("accounts:logout", "GET", everyone(405)),
+    Row("accounts:account", "GET", everyone(200)),
+    Row("accounts:keepalive", "POST", everyone(204)),
+    Row("accounts:keepalive", "GET", everyone(405)),
+    Row("accounts:user_list", "GET", only({"admin": 200})),
+    Row("accounts:user_create", "GET", only({"admin": 200})),
+    Row("accounts:user_create", "POST", only({"admin": 422})),
+    Row("accounts:user_detail", "GET", only({"admin": 200}), kwargs={"user_id": "user:mentor"}),
+    Row("accounts:user_detail", "GET", only({"admin": 404}), kwargs={"user_id": "user:nabo"}),
+    Row("accounts:user_detail", "POST", only({"admin": 404}), kwargs={"user_id": "user:nabo"},
+        data={"action": "deactivate"}),
+    Row("cases:dashboard", "GET", only(dict.fromkeys(CASE_ROLES, 200))),
+    Row("cases:detail", "GET", case_view(CASE1_TEAM), kwargs={"case_id": "case:1"}),
+    Row("cases:detail", "GET", case_view(CASE2_TEAM), kwargs={"case_id": "case:2"}),
+    Row("cases:detail", "GET", case_view(CASE3_TEAM), kwargs={"case_id": "case:3"}),
+    Row("cases:detail", "GET", case_view(set()), kwargs={"case_id": "case:missing"}),
+    Row("audit:entry_list", "GET", only({"personvern": 200})),
+]

@@ -1,0 +1,148 @@
+"""Helpers for the browser tests: TOTP codes the server will accept, login, axe-core and console checks."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django_otp.oath import hotp
+
+from utvei.accounts.demo import DEMO_PASSWORD
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+AXE_JS = PROJECT_DIR / "build" / "static" / "vendor" / "axe" / "axe.min.js"
+
+STEP = 30  # seconds per TOTP time step (django-otp's default)
+TOLERANCE = 1  # TOTPDevice.tolerance default: one step either side of (now + drift)
+
+
+@dataclass
+class _Device:
+    key: bytes
+    last_t: int = -1
+    drift: int = 0
+
+
+@dataclass
+class TotpBook:
+    """This class will hold each user's authenticator key and mirror django-otp's replay state.
+
+    django-otp accepts a code for a time step t only if t > last accepted step and t lies within
+    ``now + drift ± tolerance``; after a match it stores ``last_t = t`` and ``drift = t - now``. Mirroring
+    that lets a user log in several times within one 30-second step without waiting (as an app whose
+    clock runs slightly ahead would), and waits for the next step only when nothing in the window is left.
+    """
+
+    devices: dict[str, _Device] = field(default_factory=dict)
+
+    def enrol(self, username: str, secret_text: str) -> None:
+        key = base64.b32decode(re.sub(r"\s+", "", secret_text).upper())
+        known = self.devices.get(username)
+        if known is None or known.key != key:
+            self.devices[username] = _Device(key=key)
+
+    def knows(self, username: str) -> bool:
+        return username in self.devices
+
+    def next_code(self, username: str) -> str:
+        device = self.devices[username]
+        while True:
+            now_time = time.time()
+            if STEP - (now_time % STEP) < 2.0:
+                # Too close to a step change: the server might already be in the next step.
+                time.sleep(STEP - (now_time % STEP) + 0.1)
+                continue
+            now = int(now_time) // STEP
+            candidate = max(now, device.last_t + 1, now + device.drift - TOLERANCE)
+            if candidate <= now + device.drift + TOLERANCE:
+                break
+            time.sleep(STEP - (now_time % STEP) + 0.1)  # every step in the window is used: wait
+        device.last_t = candidate
+        device.drift = candidate - now
+        return f"{hotp(device.key, candidate, digits=6):06d}"
+
+
+def path_of(page: Any) -> str:
+    return re.sub(r"^https?://[^/]+", "", page.url).split("?")[0]
+
+
+def password_step(page: Any, username: str, password: str = DEMO_PASSWORD) -> None:
+    """This function will fill in the login page and submit it (the first factor only)."""
+    page.goto("/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(password)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+
+
+def second_factor_step(page: Any, username: str, book: TotpBook) -> str:
+    """This function will pass the enrolment or code page, whichever the server shows; returns which."""
+    step = path_of(page)
+    if step == "/login/code/setup/":
+        book.enrol(username, page.locator("#totp-secret").inner_text())
+    elif step != "/login/code/":
+        raise AssertionError(f"expected a second-factor page after the password, got {page.url}")
+    page.locator("#id_token").fill(book.next_code(username))
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    if path_of(page).startswith("/login/"):
+        errors = page.locator(".ds-error-summary, .ds-validation-message").all_inner_texts()
+        raise AssertionError(f"{username}: the code was not accepted on {step}: {errors}")
+    return "enrol" if step == "/login/code/setup/" else "verify"
+
+
+def login(page: Any, username: str, book: TotpBook) -> None:
+    """This function will log in with password and second factor (enrolling the first time)."""
+    password_step(page, username)
+    second_factor_step(page, username, book)
+
+
+def format_violations(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"- {v['id']} ({v.get('impact')}): {v['help']}  <{v['helpUrl']}>")
+        for node in v["nodes"][:8]:
+            lines.append(f"    at {json.dumps(node['target'])}: {node['html'][:200]}")
+            summary = (node.get("failureSummary") or "").replace("\n", " / ")
+            if summary:
+                lines.append(f"      {summary[:400]}")
+        if len(v["nodes"]) > 8:
+            lines.append(f"    ... and {len(v['nodes']) - 8} more")
+    return "\n".join(lines)
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """This function will run axe-core (default rule set) on the page as it is now; needs bypass_csp."""
+    page.wait_for_load_state("load")
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return list(result["violations"])
+
+
+def assert_accessible(page: Any, what: str) -> None:
+    violations = axe_violations(page)
+    assert violations == [], f"axe-core found {len(violations)} violation(s) on {what} ({page.url}):\n" + (
+        format_violations(violations)
+    )
+
+
+@dataclass
+class ConsoleWatch:
+    """This class will collect console errors, page errors and CSP reports of one page."""
+
+    errors: list[str] = field(default_factory=list)
+
+    def attach(self, page: Any) -> ConsoleWatch:
+        page.on("console", lambda msg: self.errors.append(f"console.{msg.type}: {msg.text}")
+                if msg.type == "error" or "Content Security Policy" in msg.text else None)
+        page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
+        return self
+
+    def csp_errors(self) -> list[str]:
+        return [e for e in self.errors if "content security policy" in e.lower() or "csp" in e.lower()]

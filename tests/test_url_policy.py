@@ -1,0 +1,61 @@
+"""Every URL pattern is either explicitly public, a login step, or protected by the access policy.
+
+A new view without a marker fails here; so does a public view that is not on the allow-list below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from utvei.access.decorators import ACCESS_ATTR
+from utvei.access.permissions import Perm
+
+# The only views anyone may reach without logging in.
+PUBLIC_ALLOW_LIST = {"accounts:login", "health", "set_language"}
+# Views of the login flow itself: a password session that has not yet passed the second factor.
+LOGIN_STEP_ALLOW_LIST = {"accounts:otp", "accounts:otp_enrol", "accounts:logout"}
+
+
+def iter_patterns(resolver: URLResolver | None = None, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
+    """This function will yield (qualified name or route, pattern) for every URL pattern, recursively."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from iter_patterns(entry, inner)
+        else:
+            name = f"{namespace}{entry.name}" if entry.name else f"<unnamed {entry.pattern}>"
+            yield name, entry
+
+
+def all_url_names() -> set[str]:
+    """This function will list the qualified names of all URL patterns."""
+    return {name for name, _ in iter_patterns()}
+
+
+def test_every_view_is_marked_public_login_step_or_protected() -> None:
+    unmarked = [name for name, p in iter_patterns() if getattr(p.callback, ACCESS_ATTR, None) is None]
+    assert unmarked == [], f"Views without @public, @login_step or @requires: {unmarked}"
+
+
+def test_public_views_are_exactly_the_allow_list() -> None:
+    public = {name for name, p in iter_patterns() if getattr(p.callback, ACCESS_ATTR, (None,))[0] == "public"}
+    assert public == PUBLIC_ALLOW_LIST
+
+
+def test_login_step_views_are_exactly_the_allow_list() -> None:
+    steps = {name for name, p in iter_patterns() if getattr(p.callback, ACCESS_ATTR, (None,))[0] == "login_step"}
+    assert steps == LOGIN_STEP_ALLOW_LIST
+
+
+def test_protected_views_name_a_known_permission() -> None:
+    for name, pattern in iter_patterns():
+        kind, perm = getattr(pattern.callback, ACCESS_ATTR)
+        if kind == "requires":
+            assert isinstance(perm, Perm), name
+
+
+def test_every_url_has_a_name() -> None:
+    assert not [n for n in all_url_names() if n.startswith("<unnamed")]
