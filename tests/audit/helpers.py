@@ -70,12 +70,12 @@ def append_only_bypassed() -> Iterator[None]:
             raise NotImplementedError(f"No trigger bypass for database vendor {vendor!r}")
 
 
-def raw_update(seq: int, **columns: object) -> None:
-    """This function will overwrite columns of the entry ``seq`` directly in the database."""
+def raw_update(at_seq: int, /, **columns: object) -> None:
+    """This function will overwrite columns of the entry ``at_seq`` directly in the database."""
     assignments = ", ".join(f"{connection.ops.quote_name(name)} = %s" for name in columns)
     with append_only_bypassed(), connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {TABLE} SET {assignments} WHERE seq = %s", [*columns.values(), seq])
-        assert cursor.rowcount == 1, f"no entry with seq={seq} to tamper with"
+        cursor.execute(f"UPDATE {TABLE} SET {assignments} WHERE seq = %s", [*columns.values(), at_seq])
+        assert cursor.rowcount == 1, f"no entry with seq={at_seq} to tamper with"
 
 
 def raw_delete(seqs: Sequence[int]) -> None:

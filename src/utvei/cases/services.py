@@ -10,10 +10,14 @@ from django.utils.translation import gettext as _
 from utvei.access.permissions import Perm, has_perm
 from utvei.access import policy
 from utvei.access.policy import Action, NotFound
-from utvei.accounts.models import Membership, Organisation, User
+from utvei.accounts.models import Membership, Organisation, Role, User
 from utvei.audit.models import AuditEvent
 from utvei.audit.services import record
 from utvei.cases.models import Case, TeamMember
+
+
+# Administrators and data protection officers never sit on a team: they must see no case content.
+TEAM_ROLES = frozenset(Role.values) - {Role.ORG_ADMIN, Role.PRIVACY_OFFICER}
 
 
 def _next_reference(organisation: Organisation) -> str:
@@ -63,6 +67,8 @@ def team_member_add(
     """
     with transaction.atomic():
         policy.require(actor, Action.UPDATE, case)
+        if role not in TEAM_ROLES:
+            raise ValidationError(_("That role cannot sit on a follow-up team."))
         if not Membership.objects.active().filter(user=user, organisation=organisation, role=role).exists():
             raise ValidationError(_("The person does not hold that role in that organisation."))
         if case.team.filter(user=user, organisation=organisation, left_at__isnull=True).exists():

@@ -1,0 +1,165 @@
+"""axe-core on every page of Utvei, in the states a user meets them (errors included): zero violations.
+
+These run in a context with ``bypass_csp=True`` so axe-core can be injected; the CSP itself is checked
+in test_login_flow.py with a normal context.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from tests.e2e.support import assert_accessible, login, password_step, path_of, second_factor_step
+
+pytestmark = pytest.mark.e2e
+
+
+def _lang(page) -> str:
+    return page.locator("html").get_attribute("lang")
+
+
+def test_login_page_norwegian_and_english(axe_context) -> None:
+    page = axe_context.new_page()
+    page.goto("/login/")
+    assert _lang(page) == "nb"
+    assert_accessible(page, "the login page (nb)")
+
+    with page.expect_navigation():
+        page.locator("header button[name=language][value=en]").click()
+    assert path_of(page) == "/login/"
+    assert _lang(page) == "en"
+    assert page.locator("h1").inner_text() == "Log in to Utvei"
+    assert_accessible(page, "the login page (en)")
+
+
+def test_login_page_with_errors(axe_context) -> None:
+    page = axe_context.new_page()
+    # Empty form: the error summary and the field messages.
+    page.goto("/login/")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    assert page.locator(".ds-error-summary").is_visible()
+    assert page.locator("#id_username").get_attribute("aria-invalid") == "true"
+    assert_accessible(page, "the login page with empty fields")
+
+    # Wrong password: the one generic failure message (never says which part was wrong).
+    password_step(page, "nabo", "not-the-password")
+    assert path_of(page) == "/login/"
+    assert page.locator("#login-error").is_visible()
+    assert_accessible(page, "the login page after a wrong password")
+
+
+def test_enrolment_page(axe_context, totp_book) -> None:
+    page = axe_context.new_page()
+    password_step(page, "mentor")
+    assert path_of(page) == "/login/code/setup/"
+    assert re.fullmatch(r"[A-Z2-7]{4}( [A-Z2-7]{1,4})+", page.locator("#totp-secret").inner_text().strip())
+    assert page.locator("main svg").count() == 1  # the QR code
+    assert_accessible(page, "the two-step enrolment page")
+
+    page.locator("#id_token").fill("12345")  # five digits: a form error
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    assert page.locator(".ds-error-summary").is_visible()
+    assert_accessible(page, "the enrolment page with a form error")
+
+    time.sleep(1.1)  # a failed code throttles the device for a second
+    second_factor_step(page, "mentor", totp_book)
+    assert path_of(page) == "/cases/"
+
+
+def test_code_page(browser, base_url, axe_context, totp_book) -> None:
+    first = axe_context.new_page()
+    login(first, "skole", totp_book)  # enrols the first time
+    first.close()
+
+    other = browser.new_context(base_url=base_url, locale="nb-NO", bypass_csp=True)
+    try:
+        page = other.new_page()
+        password_step(page, "skole")
+        assert path_of(page) == "/login/code/"
+        assert_accessible(page, "the second-factor code page")
+
+        page.locator("#id_token").fill("000000")
+        with page.expect_navigation():
+            page.locator("main form button[type=submit]").click()
+        assert path_of(page) == "/login/code/"
+        assert page.locator(".ds-error-summary").is_visible()
+        assert_accessible(page, "the code page after a wrong code")
+
+        time.sleep(1.1)  # a failed code throttles the device for a second
+        assert second_factor_step(page, "skole", totp_book) == "verify"
+        assert path_of(page) == "/cases/"
+    finally:
+        other.close()
+
+
+def test_case_worker_pages(axe_context, totp_book) -> None:
+    page = axe_context.new_page()
+    login(page, "koordinator", totp_book)
+    assert path_of(page) == "/cases/"
+    case_links = page.locator("main table a[href^='/cases/']")
+    assert case_links.count() >= 1
+    assert_accessible(page, "the dashboard (my cases)")
+
+    with page.expect_navigation():
+        case_links.first.click()
+    assert re.fullmatch(r"/cases/\d+/", path_of(page))
+    assert page.locator("main table tbody tr").count() >= 2  # the follow-up team
+    assert_accessible(page, "a case page")
+
+    page.goto("/account/")
+    assert page.locator("#id_language").is_visible()
+    assert_accessible(page, "my account")
+
+    response = page.goto("/cases/999999/")
+    assert response is not None and response.status == 404
+    assert_accessible(page, "the 404 page")
+
+    # The dashboard again in English: both languages must pass.
+    with page.expect_navigation():
+        page.locator("header button[name=language][value=en]").click()
+    page.goto("/cases/")
+    assert _lang(page) == "en"
+    assert_accessible(page, "the dashboard in English")
+
+
+def test_administrator_pages(axe_context, totp_book) -> None:
+    page = axe_context.new_page()
+    login(page, "admin", totp_book)
+    assert path_of(page) == "/admin/users/"
+    usernames = page.locator("main table tbody tr td:first-child").all_inner_texts()
+    assert "mentor" in usernames and "admin" in usernames
+    assert "nabo" not in usernames and "politikontakt" not in usernames  # other organisations
+    assert_accessible(page, "the user list")
+
+    page.goto("/admin/users/new/")
+    assert_accessible(page, "the new-user form")
+
+    page.locator("#id_username").fill("Not Valid!")
+    page.locator("#id_email").fill("not-an-address")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    assert path_of(page) == "/admin/users/new/"
+    assert page.locator(".ds-error-summary li").count() >= 3
+    assert_accessible(page, "the new-user form with errors")
+
+    page.goto("/admin/users/")
+    with page.expect_navigation():
+        page.locator("main table a", has_text="mentor").click()
+    assert re.fullmatch(r"/admin/users/\d+/", path_of(page))
+    assert_accessible(page, "a user's page")
+
+    response = page.goto("/cases/")
+    assert response is not None and response.status == 403
+    assert_accessible(page, "the 403 page")
+
+
+def test_audit_log_page(axe_context, totp_book) -> None:
+    page = axe_context.new_page()
+    login(page, "personvern", totp_book)
+    assert path_of(page) == "/audit/"
+    assert page.locator("main table tbody tr").count() >= 5
+    assert_accessible(page, "the audit log")
