@@ -38,8 +38,11 @@ def test_audit_entries_are_created_only_inside_the_audit_app() -> None:
 
 
 def test_no_signals_carry_logic_or_audit() -> None:
-    offenders = [str(p.relative_to(SRC)) for p in _python_files()
-                 if re.search(r"@receiver|\.connect\(", p.read_text(encoding="utf-8"))]
+    offenders = [
+        str(p.relative_to(SRC))
+        for p in _python_files()
+        if re.search(r"@receiver|\.connect\(", p.read_text(encoding="utf-8"))
+    ]
     assert offenders == []
 
 
@@ -59,8 +62,10 @@ def test_every_view_function_is_decorated_with_an_access_marker() -> None:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in tree.body:
             if isinstance(node, ast.FunctionDef) and node.name.endswith("_view"):
-                names = {d.id if isinstance(d, ast.Name) else getattr(getattr(d, "func", None), "id", "")
-                         for d in node.decorator_list}
+                names = {
+                    d.id if isinstance(d, ast.Name) else getattr(getattr(d, "func", None), "id", "")
+                    for d in node.decorator_list
+                }
                 if not names & {"public", "login_step", "requires"}:
                     offenders.append(f"{path.relative_to(SRC)}:{node.name}")
     assert offenders == []

@@ -69,7 +69,9 @@ if IS_PRODUCTION:
     if DEBUG:
         raise ImproperlyConfigured("UTVEI_DEBUG must be off in production.")
     if SECRET_KEY == INSECURE_DEFAULT_SECRET or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
-        raise ImproperlyConfigured("Set UTVEI_SECRET_KEY (or UTVEI_SECRET_KEY_FILE) to a random value of 50+ characters.")
+        raise ImproperlyConfigured(
+            "Set UTVEI_SECRET_KEY (or UTVEI_SECRET_KEY_FILE) to a random value of 50+ characters."
+        )
     if not HTTPS:
         raise ImproperlyConfigured("Production runs behind HTTPS only; UTVEI_HTTPS cannot be off.")
     if not REQUIRE_2FA:

@@ -15,10 +15,33 @@ from dataclasses import dataclass, field
 
 LOGIN = "login"
 
-USERS = ["anonymous", "saksbehandler", "koordinator", "slt", "politikontakt", "mentor", "skole", "barnevern",
-         "nav", "helse", "personvern", "admin", "nabo"]
-CASE_ROLES = ["saksbehandler", "koordinator", "slt", "politikontakt", "mentor", "skole", "barnevern", "nav",
-              "helse", "nabo"]
+USERS = [
+    "anonymous",
+    "saksbehandler",
+    "koordinator",
+    "slt",
+    "politikontakt",
+    "mentor",
+    "skole",
+    "barnevern",
+    "nav",
+    "helse",
+    "personvern",
+    "admin",
+    "nabo",
+]
+CASE_ROLES = [
+    "saksbehandler",
+    "koordinator",
+    "slt",
+    "politikontakt",
+    "mentor",
+    "skole",
+    "barnevern",
+    "nav",
+    "helse",
+    "nabo",
+]
 CASE1_TEAM = {"saksbehandler", "koordinator", "politikontakt", "nav", "skole", "mentor", "helse"}
 CASE2_TEAM = {"saksbehandler", "koordinator", "barnevern"}
 CASE3_TEAM = {"saksbehandler", "slt"}
@@ -37,7 +60,7 @@ class Row:
 
 def everyone(answer: int | str, *, anonymous: int | str = LOGIN, **overrides: int | str) -> dict[str, int | str]:
     """This function will give every logged-in user ``answer``, the anonymous visitor ``anonymous``."""
-    table: dict[str, int | str] = {u: answer for u in USERS}
+    table: dict[str, int | str] = dict.fromkeys(USERS, answer)
     table["anonymous"] = anonymous
     table.update(overrides)
     return table
@@ -74,8 +97,13 @@ MATRIX: list[Row] = [
     Row("accounts:user_create", "POST", only({"admin": 422})),
     Row("accounts:user_detail", "GET", only({"admin": 200}), kwargs={"user_id": "user:mentor"}),
     Row("accounts:user_detail", "GET", only({"admin": 404}), kwargs={"user_id": "user:nabo"}),
-    Row("accounts:user_detail", "POST", only({"admin": 404}), kwargs={"user_id": "user:nabo"},
-        data={"action": "deactivate"}),
+    Row(
+        "accounts:user_detail",
+        "POST",
+        only({"admin": 404}),
+        kwargs={"user_id": "user:nabo"},
+        data={"action": "deactivate"},
+    ),
     Row("cases:dashboard", "GET", only(dict.fromkeys(CASE_ROLES, 200))),
     Row("cases:detail", "GET", case_view(CASE1_TEAM), kwargs={"case_id": "case:1"}),
     Row("cases:detail", "GET", case_view(CASE2_TEAM), kwargs={"case_id": "case:2"}),

@@ -32,13 +32,21 @@ def _resolve(value: str) -> str:
 def _answer(client: Client, row: Row, htmx: bool) -> int | str:
     url = reverse(row.name, kwargs={k: _resolve(v) for k, v in row.kwargs.items()})
     headers = {"HX-Request": "true"} if htmx else {}
-    response = client.generic(row.method, url, data=_encode(row.data),
-                              content_type="application/x-www-form-urlencoded", headers=headers)
-    if response.status_code == 302 and response["Location"].startswith(reverse("accounts:login")) \
-            and row.name not in {"accounts:logout"}:
+    response = client.generic(
+        row.method, url, data=_encode(row.data), content_type="application/x-www-form-urlencoded", headers=headers
+    )
+    if (
+        response.status_code == 302
+        and response["Location"].startswith(reverse("accounts:login"))
+        and row.name not in {"accounts:logout"}
+    ):
         return LOGIN
-    if row.name == "accounts:logout" and response.status_code == 302 and client.session.get("_auth_user_id") is None \
-            and "anonymous" == getattr(client, "_matrix_user", ""):
+    if (
+        row.name == "accounts:logout"
+        and response.status_code == 302
+        and client.session.get("_auth_user_id") is None
+        and getattr(client, "_matrix_user", "") == "anonymous"
+    ):
         return LOGIN
     return response.status_code
 

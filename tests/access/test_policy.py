@@ -34,11 +34,12 @@ def test_anonymous_and_inactive_users_are_denied(demo: dict[str, User]) -> None:
     assert policy.scope(user, Action.VIEW, Case.objects.all()).count() == 0
 
 
-@pytest.mark.parametrize("model,action", [(Case, Action.VIEW), (Case, Action.UPDATE), (User, Action.MANAGE),
-                                          (AuditEntry, Action.VIEW)])
-def test_scope_agrees_with_the_per_object_check_for_every_demo_user(demo: dict[str, User],
-                                                                      model: type[models.Model],
-                                                                      action: Action) -> None:
+@pytest.mark.parametrize(
+    "model,action", [(Case, Action.VIEW), (Case, Action.UPDATE), (User, Action.MANAGE), (AuditEntry, Action.VIEW)]
+)
+def test_scope_agrees_with_the_per_object_check_for_every_demo_user(
+    demo: dict[str, User], model: type[models.Model], action: Action
+) -> None:
     objects = list(model.objects.all())
     assert objects
     for user in demo.values():
@@ -54,8 +55,9 @@ def test_leaving_the_organisation_removes_case_access_at_once(demo: dict[str, Us
     case = TeamMember.objects.filter(user=nav).first().case
     assert policy.can(nav, Action.VIEW, case)
     today = timezone.localdate()
-    Membership.objects.filter(user=nav).update(valid_from=today - timezone.timedelta(days=10),
-                                               valid_to=today - timezone.timedelta(days=1))
+    Membership.objects.filter(user=nav).update(
+        valid_from=today - timezone.timedelta(days=10), valid_to=today - timezone.timedelta(days=1)
+    )
     assert not policy.can(nav, Action.VIEW, case)
     assert not policy.scope(nav, Action.VIEW, Case.objects.all()).exists()
 

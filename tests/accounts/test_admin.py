@@ -14,8 +14,14 @@ from utvei.accounts import services
 from utvei.accounts.models import Membership, Organisation, Role, User
 from utvei.audit.models import AuditEntry, AuditEvent
 
-NEW_USER = {"username": "ny.bruker", "first_name": "Ny", "last_name": "Bruker", "email": "ny@demo.invalid",
-            "role": Role.CASEWORKER, "password": "a-long-enough-Passphrase-9"}
+NEW_USER = {
+    "username": "ny.bruker",
+    "first_name": "Ny",
+    "last_name": "Bruker",
+    "email": "ny@demo.invalid",
+    "role": Role.CASEWORKER,
+    "password": "a-long-enough-Passphrase-9",
+}
 
 
 def test_admin_creates_a_user_in_their_organisation(demo: dict[str, User]) -> None:

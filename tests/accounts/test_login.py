@@ -107,14 +107,15 @@ def test_wrong_unknown_and_locked_logins_look_the_same(demo: dict[str, User], se
 
     def body(response: object) -> str:
         html = response.content.decode()  # type: ignore[attr-defined]
-        main = html.split('<main', 1)[1].split("</main>", 1)[0].replace("nobody-by-this-name", "mentor")
+        main = html.split("<main", 1)[1].split("</main>", 1)[0].replace("nobody-by-this-name", "mentor")
         return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", main)
 
     assert body(wrong) == body(unknown)
 
 
-def test_lockout_after_repeated_failures_refuses_even_the_right_password(demo: dict[str, User],
-                                                                         settings: LazySettings) -> None:
+def test_lockout_after_repeated_failures_refuses_even_the_right_password(
+    demo: dict[str, User], settings: LazySettings
+) -> None:
     limit = settings.AXES_FAILURE_LIMIT
     for _ in range(limit):
         _post_login(Client(), "mentor", "not-the-password")
@@ -159,8 +160,7 @@ def test_activity_keeps_the_session_alive_past_the_idle_limit(demo: dict[str, Us
         assert client.get(reverse("cases:dashboard")).status_code == 200
 
 
-def test_absolute_session_lifetime_ends_even_an_active_session(demo: dict[str, User],
-                                                               settings: LazySettings) -> None:
+def test_absolute_session_lifetime_ends_even_an_active_session(demo: dict[str, User], settings: LazySettings) -> None:
     settings.SESSION_ABSOLUTE_SECONDS = 3600
     client = login_verified(Client(), demo["saksbehandler"])
     start = time.time()
@@ -196,8 +196,13 @@ def test_pages_carry_security_headers(demo: dict[str, User], path: str) -> None:
     client = login_verified(Client(), demo["saksbehandler"]) if path != "/login/" else Client()
     response = client.get(path)
     csp = response["Content-Security-Policy"]
-    for directive in ("default-src 'none'", "script-src 'self'", "object-src 'none'", "base-uri 'none'",
-                      "frame-ancestors 'none'"):
+    for directive in (
+        "default-src 'none'",
+        "script-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ):
         assert directive in csp
     assert "unsafe-inline" not in csp
     assert response["X-Frame-Options"] == "DENY"

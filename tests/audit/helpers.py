@@ -103,7 +103,7 @@ def raw_shift_seqs_from(seq: int, by: int) -> None:
 
 
 def forge_entry_after(predecessor: AuditEntry, *, seq: int) -> AuditEntry:
-    """This function will insert a forged entry that links to ``predecessor`` and carries its own correct hash.
+    """This function will insert a forged entry linked to ``predecessor`` and carrying its own correct hash.
 
     Inserting needs no bypass: the triggers refuse only UPDATE and DELETE. The forgery is what an
     attacker who knows the hash scheme would write.

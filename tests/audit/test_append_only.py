@@ -32,7 +32,8 @@ def entries(db: None) -> list[AuditEntry]:
 
 
 def _snapshot() -> list[tuple[object, ...]]:
-    return list(AuditEntry.objects.order_by("seq").values_list("seq", "event", "target_id", "hash", "prev_hash"))
+    columns = ("seq", "event", "target_id", "hash", "prev_hash")
+    return list(AuditEntry.objects.order_by("seq").values_list(*columns))
 
 
 def _execute(sql: str) -> None:

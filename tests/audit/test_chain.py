@@ -79,7 +79,8 @@ def test_record_returns_the_entry_it_stored(db: None) -> None:
 
     stored = AuditEntry.objects.get(pk=returned.pk)
     assert (stored.seq, stored.hash, stored.prev_hash) == (returned.seq, returned.hash, returned.prev_hash)
-    assert (stored.event, stored.target_type, stored.target_id, stored.case_id) == ("export", "cases.Case", "7", 7)
+    assert (stored.event, stored.target_type, stored.target_id) == ("export", "cases.Case", "7")
+    assert stored.case_id == 7
 
 
 def test_chain_head_names_the_last_entry(chain: list[AuditEntry]) -> None:
@@ -148,7 +149,8 @@ def test_entry_stores_ids_codes_and_actor_username_but_no_names(organisation: Or
     for row in AuditEntry.objects.values():
         for column, value in row.items():
             for word in forbidden:
-                assert word.lower() not in str(value).lower(), f"{word!r} stored in {column} of seq {row['seq']}"
+                where = f"{column} of seq {row['seq']}"
+                assert word.lower() not in str(value).lower(), f"{word!r} stored in {where}"
 
 
 @pytest.mark.django_db(transaction=True)

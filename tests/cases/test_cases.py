@@ -60,5 +60,6 @@ def test_a_reader_cannot_change_the_team(demo: dict[str, User]) -> None:
     case = Case.objects.filter(team__user=demo["nav"]).first()
     org = Organisation.objects.get(name="Demo kommune")
     with pytest.raises(NotFound):
-        services.team_member_add(actor=demo["nav"], case=case, user=demo["slt"], organisation=org,
-                                 role=Role.SLT_COORDINATOR)
+        services.team_member_add(
+            actor=demo["nav"], case=case, user=demo["slt"], organisation=org, role=Role.SLT_COORDINATOR
+        )

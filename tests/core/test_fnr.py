@@ -11,8 +11,9 @@ from stdnum.no import fodselsnummer
 from utvei.core.fnr import synthetic_fodselsnummer
 
 
-@pytest.mark.parametrize("birth", [date(1901, 1, 1), date(1985, 6, 30), date(1999, 12, 31), date(2008, 2, 29),
-                                   date(2012, 11, 5)])
+@pytest.mark.parametrize(
+    "birth", [date(1901, 1, 1), date(1985, 6, 30), date(1999, 12, 31), date(2008, 2, 29), date(2012, 11, 5)]
+)
 def test_generated_numbers_validate_and_encode_the_birth_date(birth: date) -> None:
     rng = random.Random(birth.toordinal())
     for _ in range(50):

@@ -17,8 +17,14 @@ def _load_settings(**env: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("UTVEI_")}
     clean.update(env)
     code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
-    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean | {"PYTHONPATH": str(ROOT / "src"),
-                          "DJANGO_SETTINGS_MODULE": "utvei.settings"}, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=clean | {"PYTHONPATH": str(ROOT / "src"), "DJANGO_SETTINGS_MODULE": "utvei.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 @pytest.mark.parametrize(
@@ -50,6 +56,12 @@ def test_production_starts_with_a_strong_secret_from_a_file(tmp_path: Path) -> N
 def test_deployment_check_is_clean_under_production_settings() -> None:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("UTVEI_")}
     clean |= {"UTVEI_SECRET_KEY": STRONG_KEY, "UTVEI_ALLOWED_HOSTS": "utvei.example.no"}
-    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-                            cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr

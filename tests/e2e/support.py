@@ -137,12 +137,18 @@ class ConsoleWatch:
     """This class will collect console errors, page errors and CSP reports of one page."""
 
     errors: list[str] = field(default_factory=list)
+    failed_responses: list[str] = field(default_factory=list)
 
     def attach(self, page: Any) -> ConsoleWatch:
+        page.on("response", lambda r: self.failed_responses.append(f"{r.status} {r.request.method} {r.url}")
+                if r.status >= 400 else None)
         page.on("console", lambda msg: self.errors.append(f"console.{msg.type}: {msg.text}")
                 if msg.type == "error" or "Content Security Policy" in msg.text else None)
         page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
         return self
+
+    def report(self) -> str:
+        return "\n".join([*self.errors, *(f"response: {r}" for r in self.failed_responses)])
 
     def csp_errors(self) -> list[str]:
         return [e for e in self.errors if "content security policy" in e.lower() or "csp" in e.lower()]

@@ -20,6 +20,7 @@ from django.shortcuts import redirect
 
 from utvei.access.permissions import Perm, has_perm
 from utvei.access.policy import NotFound
+from utvei.accounts.models import User
 
 P = ParamSpec("P")
 R = TypeVar("R", bound=HttpResponse)
@@ -35,10 +36,15 @@ def public(view: View) -> View:
     return view
 
 
+def is_verified(user: User) -> bool:
+    """This function will tell whether this request's user passed the second factor (set by OTPMiddleware)."""
+    return bool(user.is_verified())  # type: ignore[attr-defined]  # added per request by django_otp
+
+
 def needs_second_factor(request: HttpRequest) -> bool:
     """This function will tell whether the logged-in user still has to pass (or enrol) the second factor."""
     user = request.user
-    if not user.is_authenticated or user.is_verified():  # type: ignore[union-attr]
+    if not user.is_authenticated or is_verified(user):
         return False
     from django_otp import user_has_device
 
@@ -73,14 +79,14 @@ def requires(perm: Perm) -> Callable[[View], View]:
                 return redirect_to_login(request.get_full_path())
             if needs_second_factor(request):
                 return redirect("accounts:otp")
-            if not has_perm(user, perm):  # type: ignore[arg-type]
+            if not has_perm(user, perm):
                 raise PermissionDenied
             try:
                 return view(request, *args, **kwargs)
             except NotFound as exc:
                 from utvei.audit.services import record_denied
 
-                record_denied(actor=user, target_type=exc.target_type, target_id=exc.target_id)  # type: ignore[arg-type]
+                record_denied(actor=user, target_type=exc.target_type, target_id=exc.target_id)
                 raise Http404 from exc
 
         setattr(wrapped, ACCESS_ATTR, ("requires", perm))

@@ -48,8 +48,14 @@ class DemoUser:
 
 DEMO_USERS = [
     DemoUser("saksbehandler", "Sara", "Saksbehandler", MUNICIPALITY, (Role.CASEWORKER,), "case worker"),
-    DemoUser("koordinator", "Kari", "Koordinator", MUNICIPALITY, (Role.EXIT_COORDINATOR, Role.PLAN_COORDINATOR),
-             "exit coordinator and individual plan coordinator"),
+    DemoUser(
+        "koordinator",
+        "Kari",
+        "Koordinator",
+        MUNICIPALITY,
+        (Role.EXIT_COORDINATOR, Role.PLAN_COORDINATOR),
+        "exit coordinator and individual plan coordinator",
+    ),
     DemoUser("slt", "Stian", "Slt", MUNICIPALITY, (Role.SLT_COORDINATOR,), "SLT coordinator"),
     DemoUser("politikontakt", "Per", "Politikontakt", POLICE, (Role.POLICE_CONTACT,), "police radicalisation contact"),
     DemoUser("mentor", "Mona", "Mentor", MUNICIPALITY, (Role.MENTOR,), "mentor"),
@@ -64,14 +70,18 @@ DEMO_USERS = [
 
 # (team members besides the opener, with their agreed task) for each demo case.
 DEMO_CASES: list[list[tuple[str, str, str]]] = [
-    [("koordinator", Role.EXIT_COORDINATOR, "Coordinates the follow-up"),
-     ("politikontakt", Role.POLICE_CONTACT, "Police contact and security assessment"),
-     ("nav", Role.TEAM_MEMBER, "Work and income"),
-     ("skole", Role.TEAM_MEMBER, "School attendance"),
-     ("mentor", Role.MENTOR, "Weekly mentor meetings"),
-     ("helse", Role.TEAM_MEMBER, "")],
-    [("koordinator", Role.EXIT_COORDINATOR, "Coordinates the follow-up"),
-     ("barnevern", Role.TEAM_MEMBER, "Family support")],
+    [
+        ("koordinator", Role.EXIT_COORDINATOR, "Coordinates the follow-up"),
+        ("politikontakt", Role.POLICE_CONTACT, "Police contact and security assessment"),
+        ("nav", Role.TEAM_MEMBER, "Work and income"),
+        ("skole", Role.TEAM_MEMBER, "School attendance"),
+        ("mentor", Role.MENTOR, "Weekly mentor meetings"),
+        ("helse", Role.TEAM_MEMBER, ""),
+    ],
+    [
+        ("koordinator", Role.EXIT_COORDINATOR, "Coordinates the follow-up"),
+        ("barnevern", Role.TEAM_MEMBER, "Family support"),
+    ],
     [("slt", Role.SLT_COORDINATOR, "Advice on coordination")],
 ]
 
@@ -84,15 +94,19 @@ def seed_demo() -> bool:
 
     with transaction.atomic():
         orgs = {
-            name: account_services.organisation_create(actor=None, name=name, kind=kind)
-            for name, kind in ORGANISATIONS
+            name: account_services.organisation_create(actor=None, name=name, kind=kind) for name, kind in ORGANISATIONS
         }
         users: dict[str, User] = {}
         for spec in DEMO_USERS:
             organisation = orgs[spec.organisation]
             user = account_services.user_create(
-                actor=None, organisation=organisation, username=spec.username, first_name=spec.first_name,
-                last_name=spec.last_name, email=f"{spec.username}@demo.invalid", role=spec.roles[0],
+                actor=None,
+                organisation=organisation,
+                username=spec.username,
+                first_name=spec.first_name,
+                last_name=spec.last_name,
+                email=f"{spec.username}@demo.invalid",
+                role=spec.roles[0],
                 password=DEMO_PASSWORD,
             )
             for role in spec.roles[1:]:

@@ -13,10 +13,14 @@ ADMINISTRABLE_ROLES = [(value, label) for value, label in Role.choices]
 class LoginForm(forms.Form):
     """This form will take a username and password."""
 
-    username = forms.CharField(label=_("Username"), max_length=150, widget=forms.TextInput(
-        attrs={"autocomplete": "username", "autofocus": True, "autocapitalize": "none"}))
-    password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput(
-        attrs={"autocomplete": "current-password"}))
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True, "autocapitalize": "none"}),
+    )
+    password = forms.CharField(
+        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
 
 
 class TokenForm(forms.Form):
@@ -37,7 +41,9 @@ class UserCreateForm(forms.Form):
     """This form will take the fields of a new user in the administrator's organisation."""
 
     username = forms.RegexField(
-        label=_("Username"), max_length=150, regex=r"^[a-z0-9._-]+$",
+        label=_("Username"),
+        max_length=150,
+        regex=r"^[a-z0-9._-]+$",
         error_messages={"invalid": _("Use lower-case letters, digits, dots, dashes or underscores.")},
     )
     first_name = forms.CharField(label=_("First name"), max_length=150)
@@ -45,7 +51,9 @@ class UserCreateForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"))
     role = forms.ChoiceField(label=_("Role"), choices=ADMINISTRABLE_ROLES)
     password = forms.CharField(
-        label=_("First password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        label=_("First password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("At least 12 characters. The user sets up the second factor at first login."),
     )
 

@@ -11,8 +11,10 @@ from utvei.accounts.models import Membership, Organisation, Role, User
 
 def managed_user_list(*, actor: User) -> QuerySet[User]:
     """This function will list the users the actor administers (nobody unless they are an administrator)."""
-    return policy.scope(actor, Action.MANAGE, User.objects.all()).order_by("username").prefetch_related(
-        "memberships__organisation"
+    return (
+        policy.scope(actor, Action.MANAGE, User.objects.all())
+        .order_by("username")
+        .prefetch_related("memberships__organisation")
     )
 
 

@@ -35,9 +35,12 @@ def user_create(
     :raises ValidationError: the username is taken, the role unknown or the password too weak.
     """
     with transaction.atomic():
-        if actor is not None and not Membership.objects.active().filter(
-            user=actor, organisation=organisation, role=Role.ORG_ADMIN
-        ).exists():
+        if (
+            actor is not None
+            and not Membership.objects.active()
+            .filter(user=actor, organisation=organisation, role=Role.ORG_ADMIN)
+            .exists()
+        ):
             raise NotFound(Organisation._meta.label, organisation.pk)
         if role not in Role.values:
             raise ValidationError({"role": _("Unknown role.")})
@@ -203,8 +206,13 @@ def organisation_create(*, actor: User | None, name: str, kind: str) -> Organisa
         if Organisation.objects.filter(name__iexact=name).exists():
             raise ValidationError({"name": _("An organisation with that name exists.")})
         organisation = Organisation.objects.create(name=name, kind=kind)
-        record(actor=None, event=AuditEvent.CREATE, target=organisation, organisation_id=organisation.pk,
-               changed_fields=["name", "kind"])
+        record(
+            actor=None,
+            event=AuditEvent.CREATE,
+            target=organisation,
+            organisation_id=organisation.pk,
+            changed_fields=["name", "kind"],
+        )
     return organisation
 
 
@@ -215,15 +223,23 @@ def membership_add(*, actor: User | None, user: User, organisation: Organisation
     :raises ValidationError: the role is unknown or already held.
     """
     with transaction.atomic():
-        if actor is not None and not Membership.objects.active().filter(
-            user=actor, organisation=organisation, role=Role.ORG_ADMIN
-        ).exists():
+        if (
+            actor is not None
+            and not Membership.objects.active()
+            .filter(user=actor, organisation=organisation, role=Role.ORG_ADMIN)
+            .exists()
+        ):
             raise NotFound(Organisation._meta.label, organisation.pk)
         if role not in Role.values:
             raise ValidationError({"role": _("Unknown role.")})
         if Membership.objects.filter(user=user, organisation=organisation, role=role).exists():
             raise ValidationError({"role": _("The user already has that role.")})
         membership = Membership.objects.create(user=user, organisation=organisation, role=role)
-        record(actor=actor, event=AuditEvent.CREATE, target=membership, organisation_id=organisation.pk,
-               changed_fields=["user", "organisation", "role"])
+        record(
+            actor=actor,
+            event=AuditEvent.CREATE,
+            target=membership,
+            organisation_id=organisation.pk,
+            changed_fields=["user", "organisation", "role"],
+        )
     return membership

@@ -5,22 +5,24 @@ from __future__ import annotations
 import base64
 
 import segno
+from django import forms
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import user_has_device
 
-from utvei.access.decorators import login_step, public, requires
+from utvei.access.decorators import is_verified, login_step, public, requires
 from utvei.access.permissions import Perm, has_perm
 from utvei.accounts import selectors, services
 from utvei.accounts.forms import LanguageForm, LoginForm, TokenForm, UserCreateForm
-from utvei.accounts.models import Organisation, User
+from utvei.accounts.models import Organisation
+from utvei.core.http import AuthedRequest
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
@@ -40,8 +42,9 @@ def _login_page(request: HttpRequest, form: LoginForm, *, failed: bool) -> HttpR
     )
 
 
-def lockout_response(request: HttpRequest, credentials: dict[str, str] | None = None, *args: object,
-                     **kwargs: object) -> HttpResponse:
+def lockout_response(
+    request: HttpRequest, credentials: dict[str, str] | None = None, *args: object, **kwargs: object
+) -> HttpResponse:
     """This function will answer a locked-out login exactly as a failed one (called by django-axes)."""
     form = LoginForm(request.POST if request.method == "POST" else None)
     form.is_valid()
@@ -65,21 +68,33 @@ def login_view(request: HttpRequest) -> HttpResponse:
         services.login_failed(username=username, locked_out=bool(getattr(request, "axes_locked_out", False)))
         return _login_page(request, form, failed=True)
     login(request, user)  # cycles the session key (no session fixation)
-    services.login_succeeded(user=user)  # type: ignore[arg-type]
-    if user.preferred_language:  # type: ignore[union-attr]
-        request.session["_language"] = user.preferred_language  # type: ignore[union-attr]
+    services.login_succeeded(user=user)
     target = _safe_next(request, reverse("home"))
     if settings.REQUIRE_2FA or user_has_device(user):
-        return HttpResponseRedirect(f"{reverse('accounts:otp')}?next={target}")
-    return HttpResponseRedirect(target)
+        response = HttpResponseRedirect(f"{reverse('accounts:otp')}?{urlencode({'next': target})}")
+    else:
+        response = HttpResponseRedirect(target)
+    if user.preferred_language:
+        _remember_language(response, user.preferred_language)
+    return response
+
+
+def _remember_language(response: HttpResponse, language: str) -> None:
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
 
 
 @login_step
 @require_http_methods(["GET", "POST"])
-def otp_view(request: HttpRequest) -> HttpResponse:
+def otp_view(request: AuthedRequest) -> HttpResponse:
     """This view will take the second-factor code, sending users without an app to enrolment."""
-    user: User = request.user  # type: ignore[assignment]
-    if user.is_verified():  # type: ignore[attr-defined]
+    user = request.user
+    if is_verified(user):
         return redirect(_safe_next(request, reverse("home")))
     if not user_has_device(user):
         return redirect("accounts:otp_enrol")
@@ -96,10 +111,10 @@ def otp_view(request: HttpRequest) -> HttpResponse:
 
 @login_step
 @require_http_methods(["GET", "POST"])
-def otp_enrol_view(request: HttpRequest) -> HttpResponse:
+def otp_enrol_view(request: AuthedRequest) -> HttpResponse:
     """This view will set up an authenticator app: QR code and key shown, confirmed by one code."""
-    user: User = request.user  # type: ignore[assignment]
-    if user_has_device(user) and not user.is_verified():  # type: ignore[attr-defined]
+    user = request.user
+    if user_has_device(user) and not is_verified(user):
         # Replacing a second factor requires passing the current one first.
         return redirect("accounts:otp")
     device = services.totp_device_for_enrolment(actor=user)
@@ -126,9 +141,9 @@ def _group(secret: str) -> str:
 
 @login_step
 @require_POST
-def logout_view(request: HttpRequest) -> HttpResponse:
+def logout_view(request: AuthedRequest) -> HttpResponse:
     """This view will end the session and clear what the browser holds for the site."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     services.logout_recorded(user=user)
     logout(request)
     response = redirect("accounts:login")
@@ -138,23 +153,23 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @requires(Perm.OWN_ACCOUNT)
 @require_POST
-def keepalive_view(request: HttpRequest) -> HttpResponse:
+def keepalive_view(request: AuthedRequest) -> HttpResponse:
     """This view will renew the idle timer (the session is saved on every request)."""
     return HttpResponse(status=204)
 
 
 @requires(Perm.OWN_ACCOUNT)
 @require_http_methods(["GET", "POST"])
-def account_view(request: HttpRequest) -> HttpResponse:
+def account_view(request: AuthedRequest) -> HttpResponse:
     """This view will show the user's own account: memberships, second factor and language."""
-    user: User = request.user  # type: ignore[assignment]
-    form = LanguageForm(request.POST if request.method == "POST" else None, initial={"language": user.preferred_language or "nb"})
+    user = request.user
+    form = LanguageForm(
+        request.POST if request.method == "POST" else None, initial={"language": user.preferred_language or "nb"}
+    )
     if request.method == "POST" and form.is_valid():
         services.user_set_language(actor=user, language=form.cleaned_data["language"])
-        request.session["_language"] = form.cleaned_data["language"]
         response = redirect("accounts:account")
-        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, form.cleaned_data["language"],
-                            secure=settings.LANGUAGE_COOKIE_SECURE, httponly=True, samesite="Lax")
+        _remember_language(response, form.cleaned_data["language"])
         return response
     context = {
         "form": form,
@@ -166,9 +181,9 @@ def account_view(request: HttpRequest) -> HttpResponse:
 
 @requires(Perm.OWN_ACCOUNT)
 @require_http_methods(["GET"])
-def home_view(request: HttpRequest) -> HttpResponse:
+def home_view(request: AuthedRequest) -> HttpResponse:
     """This view will send each user to the start page of their work."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     if has_perm(user, Perm.CASE_VIEW):
         return redirect("cases:dashboard")
     if has_perm(user, Perm.ACCOUNTS_MANAGE):
@@ -180,17 +195,17 @@ def home_view(request: HttpRequest) -> HttpResponse:
 
 @requires(Perm.ACCOUNTS_MANAGE)
 @require_http_methods(["GET"])
-def user_list_view(request: HttpRequest) -> HttpResponse:
+def user_list_view(request: AuthedRequest) -> HttpResponse:
     """This view will list the users of the administrator's organisations (no case content)."""
-    users = selectors.managed_user_list(actor=request.user)  # type: ignore[arg-type]
+    users = selectors.managed_user_list(actor=request.user)
     return render(request, "accounts/user_list.html", {"users": users})
 
 
 @requires(Perm.ACCOUNTS_MANAGE)
 @require_http_methods(["GET", "POST"])
-def user_create_view(request: HttpRequest) -> HttpResponse:
+def user_create_view(request: AuthedRequest) -> HttpResponse:
     """This view will create a user in the administrator's organisation."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     organisations = list(selectors.administered_organisations(actor=actor))
     form = UserCreateForm(request.POST if request.method == "POST" else None)
     form.fields["organisation"] = _organisation_field(organisations)
@@ -200,8 +215,12 @@ def user_create_view(request: HttpRequest) -> HttpResponse:
             user = services.user_create(
                 actor=actor,
                 organisation=_pick(organisations, data["organisation"]),
-                username=data["username"], first_name=data["first_name"], last_name=data["last_name"],
-                email=data["email"], role=data["role"], password=data["password"],
+                username=data["username"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                role=data["role"],
+                password=data["password"],
             )
         except ValidationError as exc:
             _add_errors(form, exc)
@@ -210,11 +229,8 @@ def user_create_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/user_create.html", {"form": form}, status=422 if form.errors else 200)
 
 
-def _organisation_field(organisations: list[Organisation]) -> object:
-    from django import forms
-
-    return forms.TypedChoiceField(label=_("Organisation"), coerce=int,
-                                  choices=[(o.pk, o.name) for o in organisations])
+def _organisation_field(organisations: list[Organisation]) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(label=_("Organisation"), coerce=int, choices=[(o.pk, o.name) for o in organisations])
 
 
 def _pick(organisations: list[Organisation], pk: int) -> Organisation:
@@ -233,9 +249,9 @@ def _add_errors(form: UserCreateForm, exc: ValidationError) -> None:
 
 @requires(Perm.ACCOUNTS_MANAGE)
 @require_http_methods(["GET", "POST"])
-def user_detail_view(request: HttpRequest, user_id: int) -> HttpResponse:
+def user_detail_view(request: AuthedRequest, user_id: int) -> HttpResponse:
     """This view will show one administered user, with deactivation and second-factor reset."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     error = ""
     if request.method == "POST":
         try:
@@ -250,6 +266,9 @@ def user_detail_view(request: HttpRequest, user_id: int) -> HttpResponse:
         if not error:
             return redirect("accounts:user_detail", user_id=user_id)
     managed = selectors.managed_user_get(actor=actor, user_id=user_id)
-    return render(request, "accounts/user_detail.html", {"managed": managed, "error": error,
-                                                         "has_device": user_has_device(managed)},
-                  status=422 if error else 200)
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {"managed": managed, "error": error, "has_device": user_has_device(managed)},
+        status=422 if error else 200,
+    )

@@ -11,8 +11,12 @@ from utvei.accounts.models import Membership, Role, User
 from utvei.audit.models import AuditEntry
 
 
-def _officer_organisations(user: User) -> QuerySet[Membership]:
-    return Membership.objects.active().filter(user=user, role=Role.PRIVACY_OFFICER).values("organisation_id")
+def _officer_organisations(user: User) -> QuerySet[Membership, int]:
+    return (
+        Membership.objects.active()
+        .filter(user=user, role=Role.PRIVACY_OFFICER)
+        .values_list("organisation_id", flat=True)
+    )
 
 
 class ReadAuditRule:
@@ -20,9 +24,9 @@ class ReadAuditRule:
 
     def allows(self, user: User, obj: models.Model) -> bool:
         """This function will tell whether the entry belongs to one of the officer's organisations."""
-        return isinstance(obj, AuditEntry) and _officer_organisations(user).filter(
-            organisation_id=obj.organisation_id
-        ).exists()
+        if not isinstance(obj, AuditEntry) or obj.organisation_id is None:
+            return False
+        return _officer_organisations(user).filter(organisation_id=obj.organisation_id).exists()
 
     def scope(self, user: User, qs: QuerySet[policy.M]) -> QuerySet[policy.M]:
         """This function will keep the entries of the officer's organisations."""

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from utvei.access.decorators import requires
 from utvei.access.permissions import Perm
 from utvei.audit import selectors
+from utvei.core.http import AuthedRequest
 
 
 @requires(Perm.AUDIT_READ)
 @require_GET
-def entry_list_view(request: HttpRequest) -> HttpResponse:
+def entry_list_view(request: AuthedRequest) -> HttpResponse:
     """This view will list the newest audit entries of the officer's organisations."""
-    entries = selectors.audit_entry_list(actor=request.user)  # type: ignore[arg-type]
+    entries = selectors.audit_entry_list(actor=request.user)
     return render(request, "audit/entry_list.html", {"entries": entries})

@@ -15,9 +15,7 @@ from utvei.accounts.models import Membership, Role, User
 from utvei.cases.models import Case, TeamMember
 
 # Roles whose team seat lets them change the case itself (phase, team). Others only read it.
-CASE_EDITOR_ROLES = frozenset(
-    {Role.CASEWORKER, Role.EXIT_COORDINATOR, Role.PLAN_COORDINATOR, Role.SLT_COORDINATOR}
-)
+CASE_EDITOR_ROLES = frozenset({Role.CASEWORKER, Role.EXIT_COORDINATOR, Role.PLAN_COORDINATOR, Role.SLT_COORDINATOR})
 
 
 def active_seats(user: User) -> QuerySet[TeamMember]:

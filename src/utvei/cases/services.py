@@ -7,14 +7,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from utvei.access.permissions import Perm, has_perm
 from utvei.access import policy
+from utvei.access.permissions import Perm, has_perm
 from utvei.access.policy import Action, NotFound
 from utvei.accounts.models import Membership, Organisation, Role, User
 from utvei.audit.models import AuditEvent
 from utvei.audit.services import record
 from utvei.cases.models import Case, TeamMember
-
 
 # Administrators and data protection officers never sit on a team: they must see no case content.
 TEAM_ROLES = frozenset(Role.values) - {Role.ORG_ADMIN, Role.PRIVACY_OFFICER}

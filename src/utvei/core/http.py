@@ -1,0 +1,13 @@
+"""Typed requests for views behind @requires or @login_step, where the user is known to be logged in."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from utvei.accounts.models import User
+
+
+class AuthedRequest(HttpRequest):
+    """This class will type a request whose user is authenticated (guaranteed by the access decorators)."""
+
+    user: User  # narrows HttpRequest.user (User | AnonymousUser)

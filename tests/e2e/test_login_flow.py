@@ -1,0 +1,189 @@
+"""Login end to end in a normal browser context (CSP enforced): password, two-step enrolment and code,
+language switch, logout, and login with the keyboard only. No console error or CSP violation may occur.
+
+``saksbehandler`` enrols in test_full_login_flow and nowhere else, so that test meets the enrolment page.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from tests.e2e.support import ConsoleWatch, password_step, path_of, second_factor_step
+
+pytestmark = pytest.mark.e2e
+
+SKIP_LINK_TEXTS = {"Hopp til hovedinnhold", "Skip to main content"}
+
+
+class DocumentWatch:
+    """This class will record every HTML document the page loads, with its CSP header."""
+
+    def __init__(self, page: Any) -> None:
+        self.documents: list[tuple[str, int, str | None]] = []
+        page.on("response", self._seen)
+
+    def _seen(self, response: Any) -> None:
+        if response.request.resource_type == "document":
+            self.documents.append((response.url, response.status, response.headers.get("content-security-policy")))
+
+    def assert_csp_everywhere(self) -> None:
+        assert self.documents, "no document was loaded"
+        for url, status, csp in self.documents:
+            if status in (301, 302, 303, 307, 308):
+                continue  # redirects carry no page to protect
+            assert csp, f"no Content-Security-Policy header on {url} ({status})"
+            directives = {d.strip().split(" ", 1)[0]: d.strip() for d in csp.split(";") if d.strip()}
+            assert directives.get("default-src") == "default-src 'none'", f"{url}: {csp}"
+            assert directives.get("script-src") == "script-src 'self'", f"{url}: {csp}"
+            assert "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp, f"{url}: {csp}"
+            assert directives.get("frame-ancestors") == "frame-ancestors 'none'", f"{url}: {csp}"
+
+
+def _lang(page: Any) -> str:
+    return str(page.locator("html").get_attribute("lang"))
+
+
+def _focused(page: Any) -> dict[str, Any]:
+    return dict(page.evaluate(
+        """() => { const e = document.activeElement; const s = getComputedStyle(e);
+                   const r = e.getBoundingClientRect();
+                   return {tag: e.tagName.toLowerCase(), id: e.id, cls: e.className, text: (e.innerText || '').trim(),
+                           href: e.getAttribute('href'), name: e.getAttribute('name'),
+                           outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0,
+                           shadow: s.boxShadow !== 'none', visible: r.width > 0 && r.height > 0 && r.top < innerHeight
+                                   && r.bottom > 0 && r.left < innerWidth && r.right > 0}; }"""
+    ))
+
+
+def test_full_login_flow(context: Any, totp_book: Any) -> None:
+    page = context.new_page()
+    console = ConsoleWatch().attach(page)
+    documents = DocumentWatch(page)
+
+    # Password, then enrolment of the authenticator app (the first login of this user).
+    response = page.goto("/login/")
+    assert response is not None and response.status == 200
+    assert _lang(page) == "nb"
+    password_step(page, "saksbehandler")
+    assert path_of(page) == "/login/code/setup/"
+    assert page.locator("main svg").count() == 1, "the QR code is missing"
+    assert page.locator("header nav").count() == 0, "the main menu must not show before the second factor"
+    assert second_factor_step(page, "saksbehandler", totp_book) == "enrol"
+
+    # The dashboard lists the three demo cases saksbehandler opened.
+    assert path_of(page) == "/cases/"
+    assert page.locator("h1").inner_text().strip() in {"My cases", "Mine saker"}
+    references = page.locator("main table tbody a").all_inner_texts()
+    assert len(references) == 3 and all(re.fullmatch(r"UTV-\d{4}-\d{4}", r) for r in references), references
+
+    # Switch to English with the header button, then back to Norwegian.
+    with page.expect_navigation():
+        page.locator("header button[name=language][value=en]").click()
+    assert path_of(page) == "/cases/"
+    assert _lang(page) == "en"
+    assert page.locator("h1").inner_text().strip() == "My cases"
+    assert page.locator("a.ds-skip-link").inner_text().strip() == "Skip to main content"
+    assert page.locator("header button[name=language]").inner_text().strip() == "Norsk (bokmål)"
+    assert page.locator("header nav").get_by_role("link", name="My account").is_visible()
+    with page.expect_navigation():
+        page.locator("header button[name=language][value=nb]").click()
+    assert _lang(page) == "nb"
+    assert page.locator("header button[name=language]").inner_text().strip() == "English"
+
+    # Log out with the header button: back on the login page, and the cases are closed again.
+    with page.expect_navigation():
+        page.locator("header form[action='/logout/'] button").click()
+    assert path_of(page) == "/login/"
+    assert page.locator("#id_username").is_visible()
+    assert page.locator("header form[action='/logout/']").count() == 0
+    page.goto("/cases/")
+    assert path_of(page) == "/login/", "a logged-out browser must not see the dashboard"
+
+    # Second login: password, then a code on the verify page (no new enrolment).
+    password_step(page, "saksbehandler")
+    assert path_of(page) == "/login/code/"
+    assert second_factor_step(page, "saksbehandler", totp_book) == "verify"
+    assert path_of(page) == "/cases/"
+    assert len(page.locator("main table tbody a").all_inner_texts()) == 3
+
+    documents.assert_csp_everywhere()
+    assert console.csp_errors() == [], "CSP violations:\n" + "\n".join(console.csp_errors())
+    assert console.errors == [], "console errors:\n" + console.report()
+
+
+def test_keyboard_only_login(context: Any, totp_book: Any) -> None:
+    page = context.new_page()
+    console = ConsoleWatch().attach(page)
+    documents = DocumentWatch(page)
+    keyboard = page.keyboard
+
+    page.goto("/login/")
+    # The username field takes focus on load (autofocus); type straight into it.
+    assert _focused(page)["id"] == "id_username"
+    keyboard.type("slt")
+    keyboard.press("Tab")
+    assert _focused(page)["id"] == "id_password"
+    keyboard.type("Utvei-demo-2026")
+    with page.expect_navigation():
+        keyboard.press("Enter")
+    assert path_of(page) == "/login/code/setup/", "the password step should lead to the second factor"
+
+    # The code field takes focus too; the whole login works without a mouse.
+    assert _focused(page)["id"] == "id_token"
+    totp_book.enrol("slt", page.locator("#totp-secret").inner_text())
+    keyboard.type(totp_book.next_code("slt"))
+    with page.expect_navigation():
+        keyboard.press("Enter")
+    assert path_of(page) == "/cases/"
+
+    # On a page without autofocus the first Tab reaches the skip link, which is then visible and
+    # moves focus to the main content.
+    page.goto("/cases/")
+    keyboard.press("Tab")
+    first = _focused(page)
+    assert first["cls"] == "ds-skip-link" and first["href"] == "#main", first
+    assert first["text"] in SKIP_LINK_TEXTS, first
+    assert first["visible"], "the skip link must show when focused"
+    keyboard.press("Enter")
+    assert _focused(page)["id"] == "main"
+    documents.assert_csp_everywhere()
+    assert console.errors == [], "console errors:\n" + console.report()
+
+
+def test_login_page_tab_order_and_focus_indicator(context: Any) -> None:
+    """Every tab stop of the login page, backwards from the username field, shows a focus indicator."""
+    page = context.new_page()
+    page.goto("/login/")
+    assert _focused(page)["id"] == "id_username"
+    # Backwards from the username field: header tools, brand, then the skip link first of all.
+    stops = []
+    for _ in range(6):
+        page.keyboard.press("Shift+Tab")
+        stop = _focused(page)
+        if stop["tag"] == "body":
+            break
+        stops.append(stop)
+    assert stops, "nothing before the username field takes focus"
+    assert stops[-1]["cls"] == "ds-skip-link", [s["cls"] or s["id"] or s["text"] for s in stops]
+    assert stops[-1]["text"] in SKIP_LINK_TEXTS
+    assert any(s["name"] == "language" for s in stops), "the language switch is not reachable by keyboard"
+
+    # Forwards from the skip link through the form: every stop is visible and has an outline or ring.
+    page.goto("/login/")
+    page.keyboard.press("Shift+Tab")
+    while _focused(page)["cls"] != "ds-skip-link":
+        page.keyboard.press("Shift+Tab")
+    seen = []
+    for _ in range(12):
+        stop = _focused(page)
+        assert stop["visible"], f"focused element not visible: {stop}"
+        assert stop["outline"] or stop["shadow"], f"no visible focus indicator on {stop}"
+        seen.append(stop["id"] or stop["name"] or stop["text"])
+        if stop["tag"] == "button" and stop["text"] in {"Log in", "Logg inn"}:
+            break
+        page.keyboard.press("Tab")
+    assert "id_username" in seen and "id_password" in seen, seen
+    assert seen[-1] in {"Log in", "Logg inn"}, seen
