@@ -51,10 +51,10 @@ class UserCreateForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"))
     role = forms.ChoiceField(label=_("Role"), choices=ADMINISTRABLE_ROLES)
     password = forms.CharField(
-        label=_("First password"),
+        label=_("Temporary password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("At least 12 characters. The user sets up the second factor at first login."),
+        help_text=_("At least 12 characters. The user sets up two-step login at first login."),
     )
 
 

@@ -172,8 +172,12 @@ def verify_chain(*, batch_size: int = 2000) -> VerifyResult:
 
     It detects an edited entry (its hash no longer matches), a deleted or inserted entry (a gap in the
     sequence or a broken back-link), a reordered pair (broken back-links) and a removed tail (the chain
-    head names a later entry than the last one found).
+    head names a later entry than the last one found). The head is read *before* the entries: an entry
+    a reader can see always has a head at least that far (both move in one transaction), so writers
+    appending during verification cause no false alarm. A missing head with entries present is a break.
     """
+    head = AuditChainHead.objects.filter(pk=1).first()
+    head_seq, head_hash = (head.last_seq, head.last_hash) if head else (0, GENESIS_HASH)
     expected_prev = GENESIS_HASH
     expected_seq = 1
     checked = 0
@@ -187,10 +191,15 @@ def verify_chain(*, batch_size: int = 2000) -> VerifyResult:
             return VerifyResult(checked, ChainBreak(entry.seq, entry.pk, "link to previous entry broken"))
         if entry_hash(entry) != entry.hash:
             return VerifyResult(checked, ChainBreak(entry.seq, entry.pk, "content does not match its hash"))
+        if entry.seq == head_seq and entry.hash != head_hash:
+            return VerifyResult(checked, ChainBreak(entry.seq, entry.pk, "chain head names another entry"))
         expected_prev = entry.hash
         expected_seq += 1
         checked += 1
-    head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and (head.last_seq != expected_seq - 1 or head.last_hash != expected_prev):
-        return VerifyResult(checked, ChainBreak(head.last_seq, None, "entries missing at the end of the chain"))
+    if checked < head_seq:
+        return VerifyResult(checked, ChainBreak(head_seq, None, "entries missing at the end of the chain"))
+    if checked > head_seq:
+        later = AuditChainHead.objects.filter(pk=1).values_list("last_seq", flat=True).first()
+        if later is None or later < checked:
+            return VerifyResult(checked, ChainBreak(head_seq + 1, None, "entries not covered by the chain head"))
     return VerifyResult(checked, None)

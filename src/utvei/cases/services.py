@@ -71,7 +71,7 @@ def team_member_add(
         if not Membership.objects.active().filter(user=user, organisation=organisation, role=role).exists():
             raise ValidationError(_("The person does not hold that role in that organisation."))
         if case.team.filter(user=user, organisation=organisation, left_at__isnull=True).exists():
-            raise ValidationError(_("The person is already on the team for that organisation."))
+            raise ValidationError(_("The person already has a seat on the team for that organisation."))
         seat = TeamMember.objects.create(case=case, user=user, organisation=organisation, role=role, task=task)
         record(
             actor=actor,
