@@ -79,6 +79,18 @@ if IS_PRODUCTION:
 elif not DEBUG and SECRET_KEY == INSECURE_DEFAULT_SECRET and ENVIRONMENT not in {"test", "development"}:
     raise ImproperlyConfigured("Set UTVEI_SECRET_KEY: the default key is only for tests and development.")
 
+# Field encryption keys (utvei.core.crypto). Tests and development get a fixed, public key; every other
+# environment must set its own.
+_DEV_ENCRYPTION_KEYS = "dev:dXR2ZWktZGV2ZWxvcG1lbnQta2V5LW5vdC1zZWNyZXQ="
+ENCRYPTION_KEYS = env_secret(
+    "UTVEI_ENCRYPTION_KEYS", _DEV_ENCRYPTION_KEYS if ENVIRONMENT in {"test", "development"} else ""
+)
+ENCRYPTION_PRIMARY = os.environ.get("UTVEI_ENCRYPTION_PRIMARY", ENCRYPTION_KEYS.split(":", 1)[0])
+if not ENCRYPTION_KEYS:
+    raise ImproperlyConfigured("Set UTVEI_ENCRYPTION_KEYS (kid:base64key) for field encryption (docs/operations.md).")
+if IS_PRODUCTION and _DEV_ENCRYPTION_KEYS.split(":", 1)[1] in ENCRYPTION_KEYS:
+    raise ImproperlyConfigured("The development encryption key cannot be used in production.")
+
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("UTVEI_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
 INSTALLED_APPS = [

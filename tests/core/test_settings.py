@@ -15,6 +15,7 @@ STRONG_KEY = "k" * 20 + "Zx9!qRt7@pLm#Vb2$Nc8%Hd4^Jf6&Gs1*Ww3(Ee5)" + "y" * 10
 
 def _load_settings(**env: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("UTVEI_")}
+    clean["UTVEI_ENCRYPTION_KEYS"] = "t:" + "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE="
     clean.update(env)
     code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
     return subprocess.run(
@@ -55,7 +56,11 @@ def test_production_starts_with_a_strong_secret_from_a_file(tmp_path: Path) -> N
 
 def test_deployment_check_is_clean_under_production_settings() -> None:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("UTVEI_")}
-    clean |= {"UTVEI_SECRET_KEY": STRONG_KEY, "UTVEI_ALLOWED_HOSTS": "utvei.example.no"}
+    clean |= {
+        "UTVEI_SECRET_KEY": STRONG_KEY,
+        "UTVEI_ALLOWED_HOSTS": "utvei.example.no",
+        "UTVEI_ENCRYPTION_KEYS": "t:QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE=",
+    }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,

@@ -7,6 +7,7 @@ serves a throw-away SQLite database for the whole session.
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 import shutil
@@ -54,6 +55,7 @@ def _server_env(var_dir: Path) -> dict[str, str]:
             "UTVEI_ENV": "demo",
             "UTVEI_VAR_DIR": str(var_dir),
             "UTVEI_SECRET_KEY": secrets.token_urlsafe(48)[:64],
+            "UTVEI_ENCRYPTION_KEYS": "e2e:" + base64.b64encode(secrets.token_bytes(32)).decode(),
             "UTVEI_HTTPS": "false",
             "UTVEI_REQUIRE_2FA": "true",
             "UTVEI_ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -85,8 +87,13 @@ def base_url() -> Iterator[str]:
     try:
         for command in (["migrate", "--verbosity", "0"], ["seed_demo"]):
             done = subprocess.run(
-                [str(python), "manage.py", *command], cwd=PROJECT_DIR, env=env,
-                capture_output=True, text=True, timeout=120, check=False,
+                [str(python), "manage.py", *command],
+                cwd=PROJECT_DIR,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+                check=False,
             )
             if done.returncode != 0:
                 pytest.fail(f"manage.py {' '.join(command)} failed:\n{done.stdout}\n{done.stderr}", pytrace=False)
@@ -94,9 +101,22 @@ def base_url() -> Iterator[str]:
         log_path = var_dir / "gunicorn.log"
         with log_path.open("wb") as log:
             server = subprocess.Popen(
-                [str(gunicorn), "utvei.wsgi", "--pythonpath", "src", "--bind", f"127.0.0.1:{port}",
-                 "--workers", "1", "--access-logfile", "-"],
-                cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
+                [
+                    str(gunicorn),
+                    "utvei.wsgi",
+                    "--pythonpath",
+                    "src",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--workers",
+                    "1",
+                    "--access-logfile",
+                    "-",
+                ],
+                cwd=PROJECT_DIR,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
         url = f"http://127.0.0.1:{port}"
         try:
@@ -117,8 +137,9 @@ def _wait_until_healthy(url: str, server: subprocess.Popen[bytes], log_path: Pat
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            pytest.fail(f"gunicorn exited with {server.returncode}:\n{log_path.read_text(errors='replace')}",
-                        pytrace=False)
+            pytest.fail(
+                f"gunicorn exited with {server.returncode}:\n{log_path.read_text(errors='replace')}", pytrace=False
+            )
         try:
             with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:  # noqa: S310 (local URL)
                 if response.status == 200:
@@ -127,8 +148,7 @@ def _wait_until_healthy(url: str, server: subprocess.Popen[bytes], log_path: Pat
             pass
         time.sleep(0.2)
     server.terminate()
-    pytest.fail(f"gunicorn did not answer /healthz within 30 s:\n{log_path.read_text(errors='replace')}",
-                pytrace=False)
+    pytest.fail(f"gunicorn did not answer /healthz within 30 s:\n{log_path.read_text(errors='replace')}", pytrace=False)
 
 
 @pytest.fixture(scope="session")

@@ -46,9 +46,6 @@ class TotpBook:
         if known is None or known.key != key:
             self.devices[username] = _Device(key=key)
 
-    def knows(self, username: str) -> bool:
-        return username in self.devices
-
     def next_code(self, username: str) -> str:
         device = self.devices[username]
         while True:
@@ -140,10 +137,20 @@ class ConsoleWatch:
     failed_responses: list[str] = field(default_factory=list)
 
     def attach(self, page: Any) -> ConsoleWatch:
-        page.on("response", lambda r: self.failed_responses.append(f"{r.status} {r.request.method} {r.url}")
-                if r.status >= 400 else None)
-        page.on("console", lambda msg: self.errors.append(f"console.{msg.type}: {msg.text}")
-                if msg.type == "error" or "Content Security Policy" in msg.text else None)
+        page.on(
+            "response",
+            lambda r: (
+                self.failed_responses.append(f"{r.status} {r.request.method} {r.url}") if r.status >= 400 else None
+            ),
+        )
+        page.on(
+            "console",
+            lambda msg: (
+                self.errors.append(f"console.{msg.type}: {msg.text}")
+                if msg.type == "error" or "Content Security Policy" in msg.text
+                else None
+            ),
+        )
         page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
         return self
 

@@ -68,21 +68,22 @@ DEMO_USERS = [
     DemoUser("nabo", "Nils", "Nabo", NEIGHBOUR, (Role.CASEWORKER,), "case worker in another municipality"),
 ]
 
-# (team members besides the opener, with their agreed task) for each demo case.
+# (team members besides the opener, with their agreed task) for each demo case. Tasks are data written by
+# users, so they are in Norwegian like the rest of the demo content.
 DEMO_CASES: list[list[tuple[str, str, str]]] = [
     [
-        ("koordinator", Role.EXIT_COORDINATOR, "Coordinates the follow-up"),
-        ("politikontakt", Role.POLICE_CONTACT, "Police contact and security assessment"),
-        ("nav", Role.TEAM_MEMBER, "Work and income"),
-        ("skole", Role.TEAM_MEMBER, "School attendance"),
-        ("mentor", Role.MENTOR, "Weekly mentor meetings"),
+        ("koordinator", Role.EXIT_COORDINATOR, "Koordinerer oppfølgingen"),
+        ("politikontakt", Role.POLICE_CONTACT, "Politikontakt og sikkerhetsvurdering"),
+        ("nav", Role.TEAM_MEMBER, "Arbeid og inntekt"),
+        ("skole", Role.TEAM_MEMBER, "Oppfølging av skolegang"),
+        ("mentor", Role.MENTOR, "Ukentlige mentormøter"),
         ("helse", Role.TEAM_MEMBER, ""),
     ],
     [
-        ("koordinator", Role.EXIT_COORDINATOR, "Coordinates the follow-up"),
-        ("barnevern", Role.TEAM_MEMBER, "Family support"),
+        ("koordinator", Role.EXIT_COORDINATOR, "Koordinerer oppfølgingen"),
+        ("barnevern", Role.TEAM_MEMBER, "Familiestøtte"),
     ],
-    [("slt", Role.SLT_COORDINATOR, "Advice on coordination")],
+    [("slt", Role.SLT_COORDINATOR, "Råd om koordinering")],
 ]
 
 

@@ -6,24 +6,25 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from utvei.accounts.models import Role
+from utvei.core.forms import DesignForm
 
 ADMINISTRABLE_ROLES = [(value, label) for value, label in Role.choices]
 
 
-class LoginForm(forms.Form):
+class LoginForm(DesignForm):
     """This form will take a username and password."""
 
     username = forms.CharField(
         label=_("Username"),
         max_length=150,
-        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True, "autocapitalize": "none"}),
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
     )
     password = forms.CharField(
         label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
 
 
-class TokenForm(forms.Form):
+class TokenForm(DesignForm):
     """This form will take a six-digit code from an authenticator app."""
 
     token = forms.RegexField(
@@ -37,7 +38,7 @@ class TokenForm(forms.Form):
         return str(self.cleaned_data["token"]).strip()
 
 
-class UserCreateForm(forms.Form):
+class UserCreateForm(DesignForm):
     """This form will take the fields of a new user in the administrator's organisation."""
 
     username = forms.RegexField(
@@ -58,7 +59,7 @@ class UserCreateForm(forms.Form):
     )
 
 
-class LanguageForm(forms.Form):
+class LanguageForm(DesignForm):
     """This form will take a preferred interface language."""
 
     language = forms.ChoiceField(label=_("Language"), choices=[("nb", "Norsk bokmål"), ("en", "English")])

@@ -209,6 +209,7 @@ def user_create_view(request: AuthedRequest) -> HttpResponse:
     organisations = list(selectors.administered_organisations(actor=actor))
     form = UserCreateForm(request.POST if request.method == "POST" else None)
     form.fields["organisation"] = _organisation_field(organisations)
+    form.fields["organisation"].widget.attrs["class"] = "ds-input"
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
