@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "utvei.accounts",
     "utvei.audit",
     "utvei.cases",
+    "utvei.contacts",
 ]
 
 MIDDLEWARE = [

@@ -11,7 +11,6 @@ action, so a rule never has to know the sharing law.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from enum import StrEnum
 from typing import Protocol, TypeVar
 
@@ -55,23 +54,40 @@ class Rule(Protocol):
     def scope(self, user: User, qs: models.QuerySet[M]) -> models.QuerySet[M]: ...
 
 
-CategoryGate = Callable[[User, models.Model, str], bool]
+class CategoryGate(Protocol):
+    """This protocol will decide which categories of case information a user sees (per-agency visibility).
+
+    An item carries ``owner_organisation_id`` (the organisation that recorded it, the discloser) and
+    belongs to a case. The sharing engine replaces the default gate with one that reads consents and
+    legal bases; ``allows`` and ``scope`` must agree as for rules.
+    """
+
+    def allows(self, user: User, obj: models.Model, category: str) -> bool: ...
+
+    def scope(self, user: User, qs: models.QuerySet[M], category: str) -> models.QuerySet[M]: ...
+
+
+class SameOrganisationGate:
+    """This gate will be the default until the sharing engine exists: only the owning organisation sees.
+
+    An item without an owner is seen by nobody.
+    """
+
+    def allows(self, user: User, obj: models.Model, category: str) -> bool:
+        """This function will tell whether the user is an active member of the item's owning organisation."""
+        owner_id = getattr(obj, "owner_organisation_id", None)
+        if owner_id is None:
+            return False
+        return Membership.objects.active().filter(user=user, organisation_id=owner_id).exists()
+
+    def scope(self, user: User, qs: models.QuerySet[M], category: str) -> models.QuerySet[M]:
+        """This function will keep the items owned by one of the user's organisations."""
+        orgs = Membership.objects.active().filter(user=user).values_list("organisation_id", flat=True)
+        return qs.filter(owner_organisation_id__in=orgs)
+
 
 _rules: dict[tuple[type[models.Model], Action], Rule] = {}
-
-
-def _same_organisation_only(user: User, obj: models.Model, category: str) -> bool:
-    """This function will be the gate until the sharing engine exists: only the owning organisation sees.
-
-    An item names its owner in ``owner_organisation_id``; an item without an owner is seen by nobody.
-    """
-    owner_id = getattr(obj, "owner_organisation_id", None)
-    if owner_id is None:
-        return False
-    return Membership.objects.active().filter(user=user, organisation_id=owner_id).exists()
-
-
-_category_gate: CategoryGate = _same_organisation_only
+_category_gate: CategoryGate = SameOrganisationGate()
 
 
 def register(model: type[models.Model], action: Action, rule: Rule) -> None:
@@ -85,6 +101,11 @@ def register(model: type[models.Model], action: Action, rule: Rule) -> None:
 def registered(model: type[models.Model], action: Action) -> bool:
     """This function will tell whether a rule exists for the model and action."""
     return (model, action) in _rules
+
+
+def category_gate() -> CategoryGate:
+    """This function will give the category gate in force."""
+    return _category_gate
 
 
 def set_category_gate(gate: CategoryGate) -> CategoryGate:
@@ -112,7 +133,7 @@ def can(user: User | None, action: Action, obj: models.Model, *, category: str |
     if rule is None or not rule.allows(user, obj):
         return False
     if category is not None:
-        return _category_gate(user, obj, category)
+        return _category_gate.allows(user, obj, category)
     return True
 
 
@@ -123,6 +144,14 @@ def require(user: User | None, action: Action, obj: models.Model, *, category: s
     """
     if not can(user, action, obj, category=category):
         raise NotFound(obj._meta.label, obj.pk)
+
+
+def scope_category(user: User | None, qs: models.QuerySet[M], category: str) -> models.QuerySet[M]:
+    """This function will narrow items of a case to those whose category the gate lets the user see."""
+    if not _authenticated(user):
+        return qs.none()
+    assert user is not None
+    return _category_gate.scope(user, qs, category)
 
 
 def scope(user: User | None, action: Action, qs: models.QuerySet[M]) -> models.QuerySet[M]:

@@ -1,4 +1,4 @@
-"""Cases and their follow-up teams (the foundation part; case work extends it)."""
+"""Persons, cases, follow-up teams, phases, tasks, escalations and concern-only records."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from utvei.access.policy import Action
 from utvei.accounts.models import Organisation, Role
+from utvei.core.crypto import EncryptedTextField
 
 
 class Phase(models.TextChoices):
@@ -29,26 +30,158 @@ class Phase(models.TextChoices):
     P9 = "P9", _("P9 Post-closure check-ins")
 
 
+class ProtectedAddress(models.TextChoices):
+    """This class will name the address protection levels of the population register."""
+
+    NONE = "", _("None")
+    CONFIDENTIAL = "fortrolig", _("Confidential address (fortrolig)")
+    STRICTLY_CONFIDENTIAL = "strengt_fortrolig", _("Strictly confidential address (strengt fortrolig)")
+
+
+class Person(models.Model):
+    """This model will hold the person an exit case is about (the data subject)."""
+
+    policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW, Action.UPDATE)
+
+    given_name = models.CharField(_("given name"), max_length=150)
+    family_name = models.CharField(_("family name"), max_length=150)
+    birth_date = models.DateField(_("birth date"))
+    # Fødselsnummer or D-number; unique when present (a duplicate is refused by the database).
+    national_id = models.CharField(_("national identity number"), max_length=11, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    address = EncryptedTextField(_("address"), blank=True)
+    language = models.CharField(_("language"), max_length=64, blank=True)
+    interpreter_needed = models.BooleanField(_("needs an interpreter"), default=False)
+    protected_address = models.CharField(
+        _("protected address"), max_length=32, choices=ProtectedAddress.choices, blank=True, default=""
+    )
+    registered_by = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["national_id"], condition=~Q(national_id=""), name="person_national_id_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["family_name", "given_name"]), models.Index(fields=["birth_date"])]
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+
+    def __str__(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    def age_on(self, day: object = None) -> int:
+        """This function will give the person's age in whole years on ``day`` (today by default)."""
+        today = day or timezone.localdate()
+        years = today.year - self.birth_date.year  # type: ignore[attr-defined]
+        if (today.month, today.day) < (self.birth_date.month, self.birth_date.day):  # type: ignore[attr-defined]
+            years -= 1
+        return years
+
+    @property
+    def is_minor(self) -> bool:
+        """This function will tell whether the person is under 18 today."""
+        return self.age_on() < 18
+
+    @property
+    def address_is_protected(self) -> bool:
+        """This function will tell whether the address must never be shown, exported or printed."""
+        return bool(self.protected_address)
+
+
+class Guardian(models.Model):
+    """This model will hold a guardian (parent with parental responsibility) of a minor."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="guardians")
+    name = models.CharField(_("name"), max_length=200)
+    relation = models.CharField(_("relation"), max_length=64)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    has_parental_responsibility = models.BooleanField(_("has parental responsibility"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReferralSource(models.TextChoices):
+    """This class will name who raised the need for exit work."""
+
+    SELF = "self", _("The person themselves")
+    FAMILY = "family", _("Family or friends")
+    SCHOOL = "school", _("School")
+    POLICE = "police", _("Police")
+    CORRECTIONAL = "correctional", _("Correctional service")
+    OTHER_SERVICE = "other_service", _("Other service")
+
+
+class SecurityAssessment(models.TextChoices):
+    """This class will name the answer to "has it been assessed whether the person may be a security threat" (R04)."""
+
+    ASSESSED = "assessed", _("Yes, assessed")
+    NOT_YET = "not_yet", _("Not yet – to be assessed")
+
+
+class ClosureReason(models.TextChoices):
+    """This class will name why a case was closed (R28)."""
+
+    GOALS_MET = "goals_met", _("Goals largely met")
+    WITHDREW = "withdrew", _("The person withdrew")
+    MOVED = "moved", _("Moved to another municipality")
+    TRANSFERRED = "transferred", _("Transferred to other services")
+    NOT_EXIT_CASE = "not_exit_case", _("Not an exit case")
+    OTHER = "other", _("Other")
+
+
 class Case(models.Model):
-    """This model will hold one exit case, owned by a responsible organisation."""
+    """This model will hold one exit case about one person, owned by a responsible organisation."""
 
     policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW, Action.UPDATE)
 
     reference = models.CharField(_("reference"), max_length=32, unique=True)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases", verbose_name=_("person"))
     responsible_organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="cases", verbose_name=_("responsible organisation")
     )
     phase = models.CharField(_("phase"), max_length=2, choices=Phase.choices, default=Phase.P0)
     opened_at = models.DateTimeField(_("opened"), default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Referral (P0).
+    referral_source = models.CharField(_("referred by"), max_length=32, choices=ReferralSource.choices)
+    referral_date = models.DateField(_("referral date"))
+    referral_reason = EncryptedTextField(_("reason for the referral"))
+    # R04: recorded at opening.
+    security_assessment = models.CharField(
+        _("assessed whether the person may be a security threat"), max_length=16, choices=SecurityAssessment.choices
+    )
+    security_assessed_by = models.CharField(_("assessed by (name and role)"), max_length=200, blank=True)
+    security_assessed_on = models.DateField(_("assessed on"), null=True, blank=True)
+    # R03: the reason the police radicalisation contact is not involved, when that is the case.
+    police_not_involved_reason = EncryptedTextField(_("reason the police contact is not involved"), blank=True)
+    # Closure (P8, R28).
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closure_reason = models.CharField(_("closure reason"), max_length=32, choices=ClosureReason.choices, blank=True)
+    closure_outcome = EncryptedTextField(_("outcome"), blank=True)
 
     class Meta:
         ordering = ["-opened_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["person"], condition=Q(closed_at__isnull=True), name="case_one_open_per_person")
+        ]
         verbose_name = _("case")
         verbose_name_plural = _("cases")
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        """This function will tell whether the case is still open."""
+        return self.closed_at is None
 
 
 class TeamMember(models.Model):
@@ -76,3 +209,171 @@ class TeamMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.role}) on {self.case}"
+
+
+class PhaseChange(models.Model):
+    """This model will record one move of a case from one phase to another."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="phase_changes")
+    from_phase = models.CharField(max_length=2, choices=Phase.choices)
+    to_phase = models.CharField(max_length=2, choices=Phase.choices)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["changed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.from_phase}→{self.to_phase}"
+
+
+class CaseAdvice(models.Model):
+    """This model will record the SLT coordinator's advice on who should coordinate the case (R03)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="advice")
+    given_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    given_on = models.DateField(_("date"), default=timezone.localdate)
+    advice = EncryptedTextField(_("advice on who coordinates"))
+    owner_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-given_on"]
+
+    def __str__(self) -> str:
+        return f"advice on {self.case}"
+
+
+class Handover(models.Model):
+    """This model will record one recipient of a hand-over at closure and what was shared (R28)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="handovers")
+    recipient = models.CharField(_("recipient (service)"), max_length=200)
+    what_was_shared = EncryptedTextField(_("what was shared, and on which basis"))
+
+    def __str__(self) -> str:
+        return f"handover of {self.case}"
+
+
+class Relapse(models.Model):
+    """This model will record a relapse event; it never closes the case (R29)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="relapses")
+    occurred_on = models.DateField(_("date"))
+    description = EncryptedTextField(_("what happened"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    owner_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-occurred_on"]
+
+    def __str__(self) -> str:
+        return f"relapse on {self.case}"
+
+
+class Task(models.Model):
+    """This model will hold a task on a case with a due date and a responsible user."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="tasks")
+    title = models.CharField(_("task"), max_length=200)
+    due_on = models.DateField(_("due"))
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_tasks")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_overdue(self, today: object = None) -> bool:
+        """This function will tell whether the task is open past its due date."""
+        return self.done_at is None and self.due_on < (today or timezone.localdate())  # type: ignore[operator]
+
+
+class EscalationLevel(models.TextChoices):
+    """This class will name how urgent a serious concern is (domain research §7)."""
+
+    ACUTE = "acute", _("Acute danger to life or health")
+    SERIOUS = "serious", _("Serious concern")
+
+
+class EscalationRecipient(models.TextChoices):
+    """This class will name who a serious concern is reported to."""
+
+    POLICE_CONTACT = "police_contact", _("Police radicalisation contact")
+    POLICE = "police", _("Police (02800)")
+    PST = "pst", _("Police Security Service (PST)")
+    EMERGENCY = "emergency", _("Emergency number 112")
+    CHILD_WELFARE = "child_welfare", _("Child welfare service")
+
+
+class EscalationBasis(models.TextChoices):
+    """This class will name the legal basis used for the report (the sharing engine versions these later)."""
+
+    CONSENT = "consent", _("Consent from the person")
+    OFFENCES = "offences", _("Preventing offences (fvl. § 13 b nr. 6)")
+    DANGER = "danger", _("Averting danger to life or health (fvl. § 13 b nr. 7)")
+    DUTY_TO_AVERT = "duty_to_avert", _("Duty to avert serious offences (straffeloven § 196)")
+    DUTY_TO_HELP = "duty_to_help", _("Duty to help (straffeloven § 287)")
+    CHILD_WELFARE_DUTY = "child_welfare_duty", _("Duty to inform child welfare (barnevernsloven § 13-2)")
+    HEALTH_PERSONNEL = "health_personnel", _("Health personnel's rules (helsepersonelloven § 31)")
+
+
+class EscalationChannel(models.TextChoices):
+    """This class will name how the report was made."""
+
+    PHONE = "phone", _("Phone")
+    MEETING = "meeting", _("Meeting")
+    FORM = "form", _("Tip form")
+    LETTER = "letter", _("Letter or secure e-mail")
+
+
+class Escalation(models.Model):
+    """This model will record a report of serious concern to the police, PST or child welfare (R17–R19).
+
+    It is a disclosure: it records basis, recipient, content summary, channel, time, reference, whether the
+    person was told, and when to reassess. It can be saved with fields missing: nothing may block a report.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="escalations")
+    level = models.CharField(_("level"), max_length=16, choices=EscalationLevel.choices)
+    recipient = models.CharField(_("reported to"), max_length=32, choices=EscalationRecipient.choices)
+    basis = models.CharField(_("legal basis"), max_length=32, choices=EscalationBasis.choices, blank=True)
+    channel = models.CharField(_("channel"), max_length=16, choices=EscalationChannel.choices, blank=True)
+    summary = EncryptedTextField(_("what was reported (observations, not conclusions)"), blank=True)
+    reported_at = models.DateTimeField(_("reported at"), default=timezone.now)
+    reference = models.CharField(_("reference number"), max_length=100, blank=True)
+    reassess_on = models.DateField(_("reassess on"), null=True, blank=True)
+    leader_informed = models.BooleanField(_("leader informed"), default=False)
+    person_informed = models.BooleanField(_("the person has been told"), default=False)
+    person_not_informed_reason = EncryptedTextField(_("why the person has not been told"), blank=True)
+    person_not_informed_until = models.DateField(_("not told until"), null=True, blank=True)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    owner_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-reported_at"]
+
+    def __str__(self) -> str:
+        return f"escalation on {self.case}"
+
+
+class Concern(models.Model):
+    """This model will hold a concern that never became a case, kept apart with a short retention (R30)."""
+
+    policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW,)
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_on = models.DateField(_("date"), default=timezone.localdate)
+    subject = models.CharField(_("about (initials or a description, no identity number)"), max_length=100)
+    description = EncryptedTextField(_("the concern"))
+    outcome = EncryptedTextField(_("what was done"), blank=True)
+    delete_after = models.DateField(_("delete after"))
+
+    class Meta:
+        ordering = ["-recorded_on"]
+
+    def __str__(self) -> str:
+        return f"concern {self.pk}"

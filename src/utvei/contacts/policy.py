@@ -1,0 +1,12 @@
+"""Access rules for contact plans, conversations and consultations: the case's team, through the category gate."""
+
+from __future__ import annotations
+
+from utvei.access import policy
+from utvei.access.policy import Action
+from utvei.cases.policy import EDIT_CASE, VIEW_CASE, CaseItemRule
+from utvei.contacts.models import CATEGORY, Consultation, ContactPlan, Conversation
+
+for model in (ContactPlan, Conversation, Consultation):
+    policy.register(model, Action.VIEW, CaseItemRule(CATEGORY, VIEW_CASE))
+    policy.register(model, Action.UPDATE, CaseItemRule(CATEGORY, EDIT_CASE))
