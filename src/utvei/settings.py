@@ -267,6 +267,9 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [PROJECT_DIR / "build" / "static"]
 WHITENOISE_USE_FINDERS = not IS_PRODUCTION
 
+# Concern-only records (never opened as cases) are kept briefly (R30).
+CONCERN_RETENTION_DAYS = env_int("UTVEI_CONCERN_RETENTION_DAYS", 90)
+
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 LOGGING = {

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", account_views.home_view, name="home"),
     path("healthz", core_views.health_view, name="health"),
     path("i18n/language/", core_views.language_view, name="set_language"),
+    path("drafts/", core_views.draft_view, name="drafts"),
     path("", include("utvei.accounts.urls")),
     path("cases/", include("utvei.cases.urls")),
     path("audit/", include("utvei.audit.urls")),

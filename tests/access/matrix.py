@@ -79,7 +79,25 @@ def case_view(team: set[str]) -> dict[str, int | str]:
     return table
 
 
-MATRIX: list[Row] = [
+CREATORS = {"saksbehandler", "koordinator", "slt", "nabo"}  # case roles that may open cases
+CASE1_EDITORS = {"saksbehandler", "koordinator"}
+CASE3_EDITORS = {"saksbehandler", "slt"}
+
+
+def creators(answer: int | str, *, nabo: int | str | None = None) -> dict[str, int | str]:
+    """This function will give ``answer`` to users who may open cases and 403 to every other role."""
+    table = only(dict.fromkeys(CREATORS, answer))
+    if nabo is not None:
+        table["nabo"] = nabo
+    return table
+
+
+def case_edit(editors: set[str]) -> dict[str, int | str]:
+    """This function will allow a case's editors and answer 404 to every other case role (even team readers)."""
+    return case_view(editors)
+
+
+BASE_ROWS: list[Row] = [
     Row("home", "GET", everyone(302)),
     Row("health", "GET", everyone(200, anonymous=200)),
     Row("set_language", "POST", everyone(302, anonymous=302), data={"language": "en", "next": "/"}),
@@ -111,3 +129,50 @@ MATRIX: list[Row] = [
     Row("cases:detail", "GET", case_view(set()), kwargs={"case_id": "case:missing"}),
     Row("audit:entry_list", "GET", only({"personvern": 200})),
 ]
+
+CASE_ROWS: list[Row] = [
+    Row("cases:referral_new", "GET", creators(200)),
+    Row("cases:referral_new", "POST", creators(422), data={"step": "search"}),
+    Row("cases:case_new_for_person", "GET", creators(200, nabo=404), kwargs={"person_id": "person:1"}),
+    Row(
+        "cases:phase",
+        "POST",
+        case_edit(CASE1_EDITORS) | dict.fromkeys(CASE1_EDITORS, 302),
+        kwargs={"case_id": "case:1"},
+        data={"to_phase": "P7"},
+    ),
+    Row("cases:close", "GET", case_edit(CASE1_EDITORS), kwargs={"case_id": "case:1"}),
+    Row(
+        "cases:close",
+        "POST",
+        case_edit(CASE1_EDITORS) | dict.fromkeys(CASE1_EDITORS, 422),
+        kwargs={"case_id": "case:1"},
+    ),
+    Row("cases:team_add", "GET", case_edit(CASE1_EDITORS), kwargs={"case_id": "case:1"}),
+    Row("cases:police_reason", "GET", case_edit(CASE3_EDITORS), kwargs={"case_id": "case:3"}),
+    Row("cases:advice", "GET", case_view(CASE3_TEAM), kwargs={"case_id": "case:3"}),
+    Row("cases:relapse", "GET", case_edit(CASE1_EDITORS), kwargs={"case_id": "case:1"}),
+    Row("cases:task_new", "GET", case_edit(CASE1_EDITORS), kwargs={"case_id": "case:1"}),
+    Row(
+        "cases:task_done",
+        "POST",
+        case_edit(CASE1_EDITORS) | dict.fromkeys(CASE1_EDITORS, 302),
+        kwargs={"task_id": "task:1"},
+    ),
+    Row("cases:escalate", "GET", case_view(CASE1_TEAM), kwargs={"case_id": "case:1"}),
+    Row("cases:escalate", "POST", case_view(CASE1_TEAM) | dict.fromkeys(CASE1_TEAM, 422), kwargs={"case_id": "case:1"}),
+    Row("cases:concerns", "GET", creators(200)),
+    Row("drafts", "GET", everyone(200)),
+    Row("drafts", "POST", everyone(400)),
+]
+
+
+def _extra_rows() -> list[Row]:
+    try:
+        from tests.access.matrix_contacts import ROWS
+    except ImportError:
+        return []
+    return ROWS
+
+
+MATRIX: list[Row] = BASE_ROWS + CASE_ROWS + _extra_rows()

@@ -15,7 +15,8 @@ from tests.helpers import login_verified
 from tests.test_url_policy import all_url_names
 from utvei.accounts.models import User
 from utvei.audit.models import AuditEntry, AuditEvent
-from utvei.cases.models import Case
+from utvei.cases.models import Case, Person, Task
+from utvei.contacts.models import Consultation, Conversation
 
 
 def _resolve(value: str) -> str:
@@ -26,6 +27,9 @@ def _resolve(value: str) -> str:
         return str(Case.objects.order_by("pk")[int(key) - 1].pk)
     if kind == "user":
         return str(User.objects.get(username=key).pk)
+    models = {"person": Person, "task": Task, "conversation": Conversation, "consultation": Consultation}
+    if kind in models:
+        return str(models[kind].objects.order_by("pk")[int(key) - 1].pk)
     raise ValueError(value)
 
 

@@ -82,6 +82,11 @@ class Person(models.Model):
         return years
 
     @property
+    def owner_organisation_id(self) -> int:
+        """This function will name the organisation that owns the identity data (the one that registered it)."""
+        return self.registered_by_id
+
+    @property
     def is_minor(self) -> bool:
         """This function will tell whether the person is under 18 today."""
         return self.age_on() < 18
@@ -170,7 +175,9 @@ class Case(models.Model):
     class Meta:
         ordering = ["-opened_at"]
         constraints = [
-            models.UniqueConstraint(fields=["person"], condition=Q(closed_at__isnull=True), name="case_one_open_per_person")
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(closed_at__isnull=True), name="case_one_open_per_person"
+            )
         ]
         verbose_name = _("case")
         verbose_name_plural = _("cases")

@@ -93,8 +93,10 @@ class ConcernRule:
     """This rule will let case-working members of the recording organisation see a concern-only record."""
 
     def _organisations(self, user: User) -> QuerySet[Membership, int]:
-        return Membership.objects.active().filter(user=user, role__in=CASE_EDITOR_ROLES).values_list(
-            "organisation_id", flat=True
+        return (
+            Membership.objects.active()
+            .filter(user=user, role__in=CASE_EDITOR_ROLES)
+            .values_list("organisation_id", flat=True)
         )
 
     def allows(self, user: User, obj: models.Model) -> bool:

@@ -7,4 +7,16 @@ app_name = "cases"
 urlpatterns = [
     path("", views.dashboard_view, name="dashboard"),
     path("<int:case_id>/", views.case_detail_view, name="detail"),
+    path("referrals/new/", views.referral_new_view, name="referral_new"),
+    path("persons/<int:person_id>/new-case/", views.case_new_for_person_view, name="case_new_for_person"),
+    path("<int:case_id>/phase/", views.phase_view, name="phase"),
+    path("<int:case_id>/close/", views.close_view, name="close"),
+    path("<int:case_id>/team/add/", views.team_add_view, name="team_add"),
+    path("<int:case_id>/police-contact/", views.police_reason_view, name="police_reason"),
+    path("<int:case_id>/advice/", views.advice_view, name="advice"),
+    path("<int:case_id>/relapse/", views.relapse_view, name="relapse"),
+    path("<int:case_id>/tasks/new/", views.task_new_view, name="task_new"),
+    path("tasks/<int:task_id>/done/", views.task_done_view, name="task_done"),
+    path("<int:case_id>/escalate/", views.escalate_view, name="escalate"),
+    path("concerns/", views.concerns_view, name="concerns"),
 ]

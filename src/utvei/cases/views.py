@@ -1,28 +1,391 @@
-"""Case pages. Thin: one selector or service call each."""
+"""Case pages. Thin: parse with a form, one selector or service call, render or redirect."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.forms import ChoiceField, Form
 from django.http import HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from utvei.access.decorators import requires
-from utvei.access.permissions import Perm
-from utvei.cases import selectors
+from utvei.access.permissions import ROLE_PERMS, Perm
+from utvei.accounts.models import Membership
+from utvei.accounts.selectors import own_memberships
+from utvei.cases import selectors, services
+from utvei.cases.forms import (
+    AdviceForm,
+    CaseOpenForm,
+    CloseForm,
+    ConcernForm,
+    EscalationForm,
+    PersonSearchForm,
+    PhaseForm,
+    ReasonForm,
+    ReferralForm,
+    RelapseForm,
+    TaskForm,
+    TeamAddForm,
+)
 from utvei.core.http import AuthedRequest
+
+
+def _choices(form: Form, name: str, choices: Sequence[tuple[object, str]]) -> None:
+    field = form.fields[name]
+    assert isinstance(field, ChoiceField)
+    field.choices = choices
+
+
+def _post(request: AuthedRequest) -> object:
+    return request.POST if request.method == "POST" else None
+
+
+def _add_errors(form: Form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            for message in errors:
+                form.add_error(name if name in form.fields else None, message)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+def _render(
+    request: AuthedRequest, template: str, context: dict[str, object], form: Form | None = None
+) -> HttpResponse:
+    status = 422 if form is not None and form.is_bound and form.errors else 200
+    return render(request, template, context, status=status)
+
+
+def _acting_choices(request: AuthedRequest) -> list[tuple[str, str]]:
+    return [
+        (f"{m.organisation_id}:{m.role}", f"{m.organisation.name} – {m.get_role_display()}")
+        for m in own_memberships(actor=request.user)
+        if Perm.CASE_CREATE in ROLE_PERMS.get(m.role, frozenset())
+    ]
+
+
+def _acting(request: AuthedRequest, value: str) -> Membership:
+    org_id, _sep, role = value.partition(":")
+    return own_memberships(actor=request.user).get(organisation_id=int(org_id), role=role)
 
 
 @requires(Perm.CASE_VIEW)
 @require_GET
 def dashboard_view(request: AuthedRequest) -> HttpResponse:
-    """This view will show the user's own cases, as the access policy gives them."""
-    cases = selectors.case_list(actor=request.user)
-    return render(request, "cases/dashboard.html", {"cases": cases})
+    """This view will show the user's work list: cases by phase, next contacts and tasks."""
+    board = selectors.dashboard(actor=request.user)
+    return render(request, "cases/dashboard.html", {"board": board})
 
 
 @requires(Perm.CASE_VIEW)
 @require_GET
 def case_detail_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     """This view will show one case the user is on the team of."""
-    case, team = selectors.case_detail(actor=request.user, case_id=case_id)
-    return render(request, "cases/case_detail.html", {"case": case, "team": team})
+    detail = selectors.case_detail(actor=request.user, case_id=case_id)
+    return render(request, "cases/case_detail.html", {"d": detail, "case": detail.case})
+
+
+@requires(Perm.CASE_CREATE)
+@require_http_methods(["GET", "POST"])
+def referral_new_view(request: AuthedRequest) -> HttpResponse:
+    """This view will take a referral: search for the person first, then register them and open the case."""
+    step = request.POST.get("step", "search") if request.method == "POST" else "search"
+    if step == "search":
+        form = PersonSearchForm(_post(request))
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            matches = selectors.person_search(actor=request.user, **data)
+            full = ReferralForm(initial=data)
+            _choices(full, "acting_as", _acting_choices(request))
+            return render(request, "cases/referral_new.html", {"matches": matches, "form": full, "searched": True})
+        return _render(request, "cases/referral_new.html", {"search_form": form, "searched": False}, form)
+    form = ReferralForm(request.POST)
+    _choices(form, "acting_as", _acting_choices(request))
+    if form.is_valid():
+        d = form.cleaned_data
+        membership = _acting(request, d["acting_as"])
+        guardians = (
+            [services.GuardianInput(d["guardian_name"], d["guardian_relation"], d["guardian_phone"])]
+            if d["guardian_name"]
+            else []
+        )
+        try:
+            case = services.referral_register(
+                actor=request.user,
+                organisation=membership.organisation,
+                role=membership.role,
+                person={
+                    k: d[k]
+                    for k in (
+                        "given_name",
+                        "family_name",
+                        "birth_date",
+                        "national_id",
+                        "phone",
+                        "email",
+                        "address",
+                        "language",
+                        "interpreter_needed",
+                        "protected_address",
+                    )
+                },
+                guardians=guardians,
+                referral={
+                    k: d[k]
+                    for k in (
+                        "referral_source",
+                        "referral_date",
+                        "referral_reason",
+                        "security_assessment",
+                        "security_assessed_by",
+                        "security_assessed_on",
+                    )
+                },
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The case %(reference)s is opened.") % {"reference": case.reference})
+            return redirect("cases:detail", case_id=case.pk)
+    return _render(request, "cases/referral_new.html", {"form": form, "searched": True, "matches": []}, form)
+
+
+@requires(Perm.CASE_CREATE)
+@require_http_methods(["GET", "POST"])
+def case_new_for_person_view(request: AuthedRequest, person_id: int) -> HttpResponse:
+    """This view will open a new case for a person found by the search (whose earlier case is closed)."""
+    person = selectors.person_for_new_case(actor=request.user, person_id=person_id)
+    form = CaseOpenForm(_post(request))
+    _choices(form, "acting_as", _acting_choices(request))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        membership = _acting(request, d.pop("acting_as"))
+        try:
+            case = services.case_open(
+                actor=request.user, person=person, organisation=membership.organisation, role=membership.role, **d
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            return redirect("cases:detail", case_id=case.pk)
+    return _render(request, "cases/case_open.html", {"form": form, "person": person}, form)
+
+
+@requires(Perm.CASE_VIEW)
+@require_POST
+def phase_view(request: AuthedRequest, case_id: int) -> HttpResponse:
+    """This view will move a case to another phase, or explain why it cannot move."""
+    form = PhaseForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Choose a phase."))
+        services.case_change_phase(actor=request.user, case_id=case_id, to_phase=form.cleaned_data["to_phase"])
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect("cases:detail", case_id=case_id)
+
+
+@requires(Perm.CASE_VIEW)
+@require_http_methods(["GET", "POST"])
+def close_view(request: AuthedRequest, case_id: int) -> HttpResponse:
+    """This view will close a case with reason, outcome and hand-over (R28)."""
+    case = selectors.case_for_update(actor=request.user, case_id=case_id)
+    form = CloseForm(_post(request))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        lines = [services.HandoverInput(d[f"recipient_{i}"], d[f"shared_{i}"]) for i in (1, 2)]
+        try:
+            services.case_close(
+                actor=request.user, case_id=case.pk, reason=d["reason"], outcome=d["outcome"], handovers=lines
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            return redirect("cases:detail", case_id=case.pk)
+    return _render(request, "cases/case_close.html", {"form": form, "case": case}, form)
+
+
+@requires(Perm.CASE_VIEW)
+@require_http_methods(["GET", "POST"])
+def team_add_view(request: AuthedRequest, case_id: int) -> HttpResponse:
+    """This view will seat a member on the follow-up team."""
+    case = selectors.case_for_update(actor=request.user, case_id=case_id)
+    candidates = {m.pk: m for m in selectors.team_candidates(actor=request.user, case=case)}
+    form = TeamAddForm(_post(request))
+    _choices(
+        form,
+        "membership",
+        [
+            (pk, f"{m.user.display_name()} – {m.organisation.name} – {m.get_role_display()}")
+            for pk, m in candidates.items()
+        ],
+    )
+    if request.method == "POST" and form.is_valid():
+        m = candidates[form.cleaned_data["membership"]]
+        try:
+            services.team_member_add(
+                actor=request.user,
+                case=case,
+                user=m.user,
+                organisation=m.organisation,
+                role=m.role,
+                task=form.cleaned_data["task"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            return redirect("cases:detail", case_id=case.pk)
+    context = {
+        "form": form,
+        "case": case,
+        "title": _("Add a member to the follow-up team"),
+        "intro": _("Each member acts for one organisation. Agree on a task for each member."),
+    }
+    return _render(request, "cases/case_form.html", context, form)
+
+
+@requires(Perm.CASE_VIEW)
+@require_http_methods(["GET", "POST"])
+def police_reason_view(request: AuthedRequest, case_id: int) -> HttpResponse:
+    """This view will record why the police radicalisation contact is not involved (R03)."""
+    case = selectors.case_for_update(actor=request.user, case_id=case_id)
+    form = ReasonForm(_post(request), initial={"reason": case.police_not_involved_reason})
+    if request.method == "POST" and form.is_valid():
+        services.case_record_police_not_involved(
+            actor=request.user, case_id=case.pk, reason=form.cleaned_data["reason"]
+        )
+        return redirect("cases:detail", case_id=case.pk)
+    context = {
+        "form": form,
+        "case": case,
+        "title": _("Why is the police radicalisation contact not involved?"),
+        "intro": _("As a rule the police radicalisation contact takes part in exit work. Record why not in this case."),
+    }
+    return _render(request, "cases/case_form.html", context, form)
+
+
+@requires(Perm.CASE_VIEW)
+@require_http_methods(["GET", "POST"])
+def advice_view(request: AuthedRequest, case_id: int) -> HttpResponse:
+    """This view will record the SLT coordinator's advice on who coordinates."""
+    case = selectors.case_get(actor=request.user, case_id=case_id)
+    form = AdviceForm(_post(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_advice_add(actor=request.user, case_id=case.pk, advice=form.cleaned_data["advice"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            return redirect("cases:detail", case_id=case.pk)
+    context = {
+        "form": form,
+        "case": case,
+        "title": _("Advice on coordination"),
+        "intro": _("The SLT coordinator advises on who should coordinate the exit work in this case."),
+    }
+    return _render(request, "cases/case_form.html", context, form)
+
+
+@requires(Perm.CASE_VIEW)
+@require_http_methods(["GET", "POST"])
+def relapse_view(request: AuthedRequest, case_id: int) -> HttpResponse:
+    """This view will record a relapse; the case stays open (R29)."""
+    case = selectors.case_for_update(actor=request.user, case_id=case_id)
+    form = RelapseForm(_post(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.relapse_record(actor=request.user, case_id=case.pk, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            return redirect("cases:detail", case_id=case.pk)
+    context = {
+        "form": form,
+        "case": case,
+        "title": _("Record a relapse"),
+        "intro": _("A relapse is part of the process. The case stays open; revisit the relapse plan with the person."),
+    }
+    return _render(request, "cases/case_form.html", context, form)
+
+
+@requires(Perm.CASE_VIEW)
+@require_http_methods(["GET", "POST"])
+def task_new_view(request: AuthedRequest, case_id: int) -> HttpResponse:
+    """This view will add a task with a due date for a team member."""
+    detail = selectors.case_for_update(actor=request.user, case_id=case_id)
+    team = {m.user_id: m.user for m in detail.team.filter(left_at__isnull=True).select_related("user")}
+    form = TaskForm(_post(request))
+    _choices(form, "assignee", [(pk, u.display_name()) for pk, u in team.items()])
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.task_create(
+                actor=request.user,
+                case_id=detail.pk,
+                title=d["title"],
+                due_on=d["due_on"],
+                assignee=team[d["assignee"]],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            return redirect("cases:detail", case_id=detail.pk)
+    context = {"form": form, "case": detail, "title": _("New task"), "intro": ""}
+    return _render(request, "cases/case_form.html", context, form)
+
+
+@requires(Perm.CASE_VIEW)
+@require_POST
+def task_done_view(request: AuthedRequest, task_id: int) -> HttpResponse:
+    """This view will mark a task done."""
+    task = services.task_complete(actor=request.user, task_id=task_id)
+    if request.POST.get("back") == "dashboard":
+        return redirect("cases:dashboard")
+    return redirect("cases:detail", case_id=task.case_id)
+
+
+@requires(Perm.CASE_VIEW)
+@require_http_methods(["GET", "POST"])
+def escalate_view(request: AuthedRequest, case_id: int) -> HttpResponse:
+    """This view will guide and record a report of serious concern, from any phase (R17, R19)."""
+    case = selectors.case_for_escalation(actor=request.user, case_id=case_id)
+    form = EscalationForm(_post(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.escalation_record(actor=request.user, case_id=case.pk, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The report is recorded."))
+            return redirect("cases:detail", case_id=case.pk)
+    return _render(request, "cases/escalate.html", {"form": form, "case": case}, form)
+
+
+@requires(Perm.CASE_CREATE)
+@require_http_methods(["GET", "POST"])
+def concerns_view(request: AuthedRequest) -> HttpResponse:
+    """This view will list concern-only records and take a new one."""
+    form = ConcernForm(_post(request))
+    _choices(form, "acting_as", _acting_choices(request))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.concern_create(
+                actor=request.user,
+                organisation=_acting(request, d["acting_as"]).organisation,
+                subject=d["subject"],
+                description=d["description"],
+                outcome=d["outcome"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            return redirect("cases:concerns")
+    concerns = selectors.concern_list(actor=request.user)
+    return _render(request, "cases/concerns.html", {"form": form, "concerns": concerns}, form)

@@ -40,6 +40,14 @@ class ConversationMethod(models.Model):
     def __str__(self) -> str:
         return self.name_nb
 
+    def name_in(self, language: str) -> str:
+        """This function will give the method's name in the interface language (Bokmål unless English)."""
+        return self.name_en if language.startswith("en") else self.name_nb
+
+    def guidance_in(self, language: str) -> str:
+        """This function will give the method's guidance in the interface language (Bokmål unless English)."""
+        return self.guidance_en if language.startswith("en") else self.guidance_nb
+
 
 class InitiationMethod(models.TextChoices):
     """This class will name how first contact is to be made."""
@@ -103,6 +111,10 @@ class Conversation(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     owner_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+
+    # Not stored: set by the services and selectors that load one conversation, because rules R05 and
+    # R35/utveier apply to the first conversation of a case (by date) only.
+    is_first_of_case: bool = False
 
     class Meta:
         ordering = ["-held_on", "-created_at"]

@@ -53,3 +53,47 @@
     }
   }, 5000);
 })();
+
+// Autosave of long text fields. A form with data-autosave-key and data-autosave-url saves each textarea
+// as a draft shortly after typing stops, restores drafts into empty fields on load, and reports the
+// saved state in its [data-autosave-status] element. Drafts are removed when the form is saved.
+(function () {
+  "use strict";
+  function csrfToken() {
+    try { return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"]; } catch (e) { return ""; }
+  }
+  document.querySelectorAll("form[data-autosave-key]").forEach(function (form) {
+    var key = form.dataset.autosaveKey;
+    var url = form.dataset.autosaveUrl;
+    var status = form.querySelector("[data-autosave-status]");
+    var timers = {};
+    function say(text) { if (status && text) { status.textContent = text; } }
+    fetch(url + "?key=" + encodeURIComponent(key), { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : { fields: {} }; })
+      .then(function (data) {
+        var restored = 0;
+        Object.keys(data.fields || {}).forEach(function (name) {
+          var el = form.elements[name];
+          if (el && !el.value && data.fields[name]) { el.value = data.fields[name]; restored += 1; }
+        });
+        if (restored && status) { say(status.dataset.restoredText); }
+      });
+    function save(area) {
+      var body = new URLSearchParams({ key: key, field: area.name, text: area.value });
+      fetch(url, {
+        method: "POST", credentials: "same-origin", body: body,
+        headers: { "X-CSRFToken": csrfToken(), "Content-Type": "application/x-www-form-urlencoded" }
+      }).then(function (r) { return r.ok ? r.json() : Promise.reject(r); })
+        .then(function (d) { if (status) { say(status.dataset.savedText.replace("{time}", d.saved_at)); } })
+        .catch(function () { if (status) { say(status.dataset.failedText); } });
+    }
+    form.querySelectorAll("textarea").forEach(function (area) {
+      area.addEventListener("input", function () {
+        clearTimeout(timers[area.name]);
+        if (status) { say(status.dataset.savingText); }
+        timers[area.name] = setTimeout(function () { save(area); }, 1200);
+      });
+    });
+  });
+})();
+

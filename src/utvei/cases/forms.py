@@ -1,0 +1,184 @@
+"""Forms for persons, referrals, phases, closure, team, tasks and escalations."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from utvei.cases.models import (
+    ClosureReason,
+    EscalationBasis,
+    EscalationChannel,
+    EscalationLevel,
+    EscalationRecipient,
+    ProtectedAddress,
+    ReferralSource,
+    SecurityAssessment,
+)
+from utvei.core.forms import DesignForm
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _text(rows: int = 4) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows})
+
+
+class PersonSearchForm(DesignForm):
+    """This form will take what is known of a person, to search before creating them."""
+
+    given_name = forms.CharField(label=_("Given name"), max_length=150)
+    family_name = forms.CharField(label=_("Family name"), max_length=150)
+    birth_date = forms.DateField(label=_("Birth date"), widget=DATE)
+    national_id = forms.CharField(
+        label=_("National identity number or D-number"),
+        max_length=11,
+        required=False,
+        help_text=_("11 digits. Leave empty if not known."),
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+
+
+class ReferralForm(PersonSearchForm):
+    """This form will take a new person and the referral that opens their case."""
+
+    acting_as = forms.ChoiceField(label=_("Open the case as"))
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    address = forms.CharField(label=_("Address"), widget=_text(2), required=False)
+    protected_address = forms.ChoiceField(
+        label=_("Protected address"),
+        choices=ProtectedAddress.choices,
+        required=False,
+        help_text=_("A protected address is never shown, exported or printed."),
+    )
+    language = forms.CharField(label=_("Language"), max_length=64, required=False)
+    interpreter_needed = forms.BooleanField(label=_("Needs an interpreter"), required=False)
+    guardian_name = forms.CharField(
+        label=_("Guardian's name"), max_length=200, required=False, help_text=_("Required when the person is under 18.")
+    )
+    guardian_relation = forms.CharField(label=_("Guardian's relation"), max_length=64, required=False)
+    guardian_phone = forms.CharField(label=_("Guardian's phone"), max_length=32, required=False)
+    referral_source = forms.ChoiceField(label=_("Referred by"), choices=ReferralSource.choices)
+    referral_date = forms.DateField(label=_("Referral date"), widget=DATE)
+    referral_reason = forms.CharField(label=_("Reason for the referral"), widget=_text())
+    security_assessment = forms.ChoiceField(
+        label=_("Has it been assessed whether the person may be a security threat?"),
+        choices=SecurityAssessment.choices,
+        widget=forms.RadioSelect,
+    )
+    security_assessed_by = forms.CharField(label=_("Assessed by (name and role)"), max_length=200, required=False)
+    security_assessed_on = forms.DateField(label=_("Assessed on"), widget=DATE, required=False)
+
+
+class CaseOpenForm(DesignForm):
+    """This form will take the referral that opens a case for a person already registered."""
+
+    acting_as = forms.ChoiceField(label=_("Open the case as"))
+    referral_source = forms.ChoiceField(label=_("Referred by"), choices=ReferralSource.choices)
+    referral_date = forms.DateField(label=_("Referral date"), widget=DATE)
+    referral_reason = forms.CharField(label=_("Reason for the referral"), widget=_text())
+    security_assessment = forms.ChoiceField(
+        label=_("Has it been assessed whether the person may be a security threat?"),
+        choices=SecurityAssessment.choices,
+        widget=forms.RadioSelect,
+    )
+    security_assessed_by = forms.CharField(label=_("Assessed by (name and role)"), max_length=200, required=False)
+    security_assessed_on = forms.DateField(label=_("Assessed on"), widget=DATE, required=False)
+
+
+class PhaseForm(DesignForm):
+    """This form will take the phase to move a case to."""
+
+    to_phase = forms.CharField(max_length=2)
+
+
+class CloseForm(DesignForm):
+    """This form will take the closure of a case: reason, outcome and up to three hand-over lines (R28)."""
+
+    reason = forms.ChoiceField(label=_("Why is the case closed?"), choices=ClosureReason.choices)
+    outcome = forms.CharField(label=_("Outcome"), widget=_text())
+    recipient_1 = forms.CharField(label=_("Handed over to (service)"), max_length=200, required=False)
+    shared_1 = forms.CharField(label=_("What was shared, and on which basis"), widget=_text(2), required=False)
+    recipient_2 = forms.CharField(label=_("Also handed over to"), max_length=200, required=False)
+    shared_2 = forms.CharField(label=_("What was shared, and on which basis"), widget=_text(2), required=False)
+
+
+class TeamAddForm(DesignForm):
+    """This form will take a membership to seat on the team, with the agreed task (R02)."""
+
+    membership = forms.TypedChoiceField(label=_("Person, organisation and role"), coerce=int)
+    task = forms.CharField(
+        label=_("Agreed task"),
+        max_length=300,
+        required=False,
+        help_text=_("What this member has agreed to do in the follow-up."),
+    )
+
+
+class TaskForm(DesignForm):
+    """This form will take a task with a due date for a team member."""
+
+    title = forms.CharField(label=_("Task"), max_length=200)
+    due_on = forms.DateField(label=_("Due"), widget=DATE)
+    assignee = forms.TypedChoiceField(label=_("Responsible"), coerce=int)
+
+
+class ReasonForm(DesignForm):
+    """This form will take one free-text reason or note."""
+
+    reason = forms.CharField(label=_("Reason"), widget=_text())
+
+
+class AdviceForm(DesignForm):
+    """This form will take the SLT coordinator's advice on who coordinates."""
+
+    advice = forms.CharField(label=_("Advice on who should coordinate the case"), widget=_text())
+
+
+class RelapseForm(DesignForm):
+    """This form will take a relapse event."""
+
+    occurred_on = forms.DateField(label=_("Date"), widget=DATE)
+    description = forms.CharField(label=_("What happened"), widget=_text())
+
+
+class EscalationForm(DesignForm):
+    """This form will take a report of serious concern; only level and recipient are required (R17)."""
+
+    level = forms.ChoiceField(label=_("How urgent is it?"), choices=EscalationLevel.choices, widget=forms.RadioSelect)
+    recipient = forms.ChoiceField(label=_("Reported to"), choices=EscalationRecipient.choices)
+    basis = forms.ChoiceField(
+        label=_("Legal basis for sharing"),
+        choices=[("", _("Not chosen yet")), *EscalationBasis.choices],
+        required=False,
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=[("", _("Not chosen yet")), *EscalationChannel.choices], required=False
+    )
+    summary = forms.CharField(
+        label=_("What was reported (observations, not conclusions)"), widget=_text(), required=False
+    )
+    reference = forms.CharField(label=_("Reference number from the recipient"), max_length=100, required=False)
+    reassess_on = forms.DateField(
+        label=_("Reassess on"),
+        widget=DATE,
+        required=False,
+        help_text=_("A task to reassess is created for you on this date."),
+    )
+    leader_informed = forms.BooleanField(label=_("My leader is informed"), required=False)
+    person_informed = forms.BooleanField(label=_("The person has been told about the report"), required=False)
+    person_not_informed_reason = forms.CharField(label=_("If not told: why"), widget=_text(2), required=False)
+    person_not_informed_until = forms.DateField(label=_("If not told: until when"), widget=DATE, required=False)
+
+
+class ConcernForm(DesignForm):
+    """This form will take a concern-only record."""
+
+    acting_as = forms.ChoiceField(label=_("Recorded for"))
+    subject = forms.CharField(
+        label=_("About (initials or a short description)"),
+        max_length=100,
+        help_text=_("No name or identity number: this record is not a case."),
+    )
+    description = forms.CharField(label=_("The concern"), widget=_text())
+    outcome = forms.CharField(label=_("What was done"), widget=_text(2), required=False)

@@ -1,0 +1,150 @@
+"""The named rules of exit work (domain research §9), as pure functions the services and pages use.
+
+E = enforced (a service refuses), W = warning shown on the case page. Each rule's id is in its docstring
+and in the test that covers it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from utvei.accounts.models import Role
+from utvei.cases.models import Case, Phase, SecurityAssessment
+
+ORDER = [p.value for p in Phase]
+
+
+def security_assessment_errors(answer: str, assessed_by: str, assessed_on: date | None) -> dict[str, str]:
+    """This function will check the R04 answer (E): required, and by whom and when if assessed."""
+    errors: dict[str, str] = {}
+    if answer not in SecurityAssessment.values:
+        errors["security_assessment"] = _(
+            "Answer whether it has been assessed that the person may be a security threat."
+        )
+    elif answer == SecurityAssessment.ASSESSED:
+        if not assessed_by.strip():
+            errors["security_assessed_by"] = _("Write who made the assessment.")
+        if assessed_on is None:
+            errors["security_assessed_on"] = _("Give the date of the assessment.")
+        elif assessed_on > timezone.localdate():
+            errors["security_assessed_on"] = _("The date cannot be in the future.")
+    return errors
+
+
+def has_exit_coordinator(case: Case) -> bool:
+    """This function will tell whether an exit coordinator sits on the case's team."""
+    return case.team.filter(role=Role.EXIT_COORDINATOR, left_at__isnull=True).exists()
+
+
+def allowed_targets(case: Case) -> list[str]:
+    """This function will list the phases an open case may move to by a phase change.
+
+    Forward one step at a time; back to any earlier working phase (P1–P7), e.g. after a relapse; P7 may
+    return to P6. Closure (P8) has its own form; P9 only follows a closed case.
+    """
+    if not case.is_open:
+        return [Phase.P9] if case.phase == Phase.P8 else []
+    index = ORDER.index(case.phase)
+    targets = [p for p in ORDER[1:index] if p != case.phase]
+    if index + 1 < ORDER.index(Phase.P8):
+        targets.append(ORDER[index + 1])
+    return targets
+
+
+def phase_transition_problem(case: Case, to_phase: str, *, has_exit_coordinator: bool) -> str:
+    """This function will explain why a phase change is refused, or return "" when it is allowed (R01 E)."""
+    if to_phase not in Phase.values:
+        return _("Unknown phase.")
+    if to_phase == Phase.P8:
+        return _("Close the case with the closure form: it asks for a reason, the outcome and the hand-over.")
+    if to_phase not in allowed_targets(case):
+        return _("A case in %(current)s cannot move to %(target)s.") % {
+            "current": case.get_phase_display(),
+            "target": Phase(to_phase).label,
+        }
+    if ORDER.index(to_phase) >= ORDER.index(Phase.P3) and not has_exit_coordinator and case.is_open:
+        return _("Name an exit coordinator on the team before contact and conversations start (P3).")
+    return ""
+
+
+@dataclass(frozen=True)
+class Warning:
+    """This class will hold one rule warning shown on the case page."""
+
+    rule: str
+    message: str
+
+
+def case_warnings(
+    case: Case,
+    *,
+    has_exit_coordinator: bool,
+    has_police_contact: bool,
+    members_without_task: list[str],
+    conversations: int,
+    has_contact_plan: bool,
+    consulted_after_first: bool,
+    relapses: int,
+    today: date | None = None,
+) -> list[Warning]:
+    """This function will collect the warnings (W rules, and E rules not yet met) for an open case."""
+    if not case.is_open:
+        return []
+    warnings: list[Warning] = []
+    if not has_exit_coordinator:
+        warnings.append(Warning("R01", _("No exit coordinator is named. One is required before phase P3.")))
+    if members_without_task:
+        warnings.append(
+            Warning(
+                "R02", _("Team members without an agreed task: %(names)s.") % {"names": ", ".join(members_without_task)}
+            )
+        )
+    if not has_police_contact and not case.police_not_involved_reason:
+        warnings.append(
+            Warning(
+                "R03",
+                _(
+                    "The police radicalisation contact is not on the team. As a rule they "
+                    "should be involved; add them or record why not."
+                ),
+            )
+        )
+    if conversations == 0 and not has_contact_plan:
+        warnings.append(
+            Warning(
+                "R35",
+                _(
+                    "There is no contact yet. Make a contact plan: who initiates, how, who "
+                    "attends, interpreter and preparation."
+                ),
+            )
+        )
+    if conversations > 0 and not consulted_after_first:
+        warnings.append(
+            Warning(
+                "R05",
+                _(
+                    "After the first conversation, discuss next steps with your supervisor or "
+                    "a partner agency and record the decision."
+                ),
+            )
+        )
+    if case.person.is_minor:
+        warnings.append(
+            Warning(
+                "R19",
+                _(
+                    "The person is under 18. Guardians must be involved, and the duty to "
+                    "inform child welfare applies when its conditions are met."
+                ),
+            )
+        )
+    if relapses:
+        warnings.append(
+            Warning("R29", _("A relapse is recorded. Revisit the relapse plan with the person; the case stays open."))
+        )
+    return warnings

@@ -1,0 +1,39 @@
+"""Drafts of long text fields: saved while the user types, restored after a timeout, removed on save."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from utvei.accounts.models import User
+from utvei.core.models import Draft
+
+MAX_DRAFT_LENGTH = 100_000
+
+
+def draft_save(*, actor: User, form_key: str, field: str, text: str) -> Draft:
+    """This function will store the actor's current text of one form field (encrypted, the actor's alone).
+
+    Drafts are the author's own unsaved words, not yet case data: they are not audited per keystroke, and
+    nobody else can read them.
+
+    :raises ValueError: a key or field name that is empty or too long, or text over the size limit.
+    """
+    if not form_key or len(form_key) > 200 or not field or len(field) > 64 or len(text) > MAX_DRAFT_LENGTH:
+        raise ValueError("invalid draft")
+    with transaction.atomic():
+        draft, _created = Draft.objects.update_or_create(
+            user=actor, form_key=form_key, field=field, defaults={"text": text, "updated_at": timezone.now()}
+        )
+    return draft
+
+
+def draft_load(*, actor: User, form_key: str) -> dict[str, str]:
+    """This function will give the actor's saved drafts of one form, by field name."""
+    return {d.field: d.text for d in Draft.objects.filter(user=actor, form_key=form_key)}
+
+
+def draft_discard(*, actor: User, form_key: str) -> None:
+    """This function will remove the actor's drafts of one form (called when the form is saved)."""
+    if form_key:
+        Draft.objects.filter(user=actor, form_key=form_key).delete()
