@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("utvei.accounts.urls")),
     path("cases/", include("utvei.cases.urls")),
     path("audit/", include("utvei.audit.urls")),
+    path("", include("utvei.contacts.urls")),
 ]
 
 handler403 = "utvei.core.errors.forbidden"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
@@ -12,7 +14,7 @@ from utvei.access.policy import NotFound
 from utvei.accounts.models import Organisation, Role, User
 from utvei.audit.models import AuditEntry, AuditEvent
 from utvei.cases import selectors, services
-from utvei.cases.models import Case
+from utvei.cases.models import Case, Person
 
 
 def test_dashboard_lists_exactly_the_team_cases(demo: dict[str, User]) -> None:
@@ -34,9 +36,21 @@ def test_listing_and_reading_a_case_are_audited_with_ids_only(demo: dict[str, Us
     assert entry.actor_role == Role.POLICE_CONTACT
 
 
+def _referral(person: Person) -> dict[str, object]:
+    return {"person": person, "referral_source": "self", "referral_date": date.today(), "referral_reason": "Hjelp",
+            "security_assessment": "not_yet"}
+
+
+def _new_person(actor: User) -> Person:
+    org = Organisation.objects.get(name="Demo kommune")
+    return services.person_create(actor=actor, organisation=org, given_name="A", family_name="B",
+                                  birth_date=date(1990, 1, 1))
+
+
 def test_opening_a_case_seats_the_opener_on_the_team(demo: dict[str, User]) -> None:
     org = Organisation.objects.get(name="Demo kommune")
-    case = services.case_open(actor=demo["slt"], organisation=org, role=Role.SLT_COORDINATOR)
+    case = services.case_open(actor=demo["slt"], organisation=org, role=Role.SLT_COORDINATOR,
+                              **_referral(_new_person(demo["slt"])))
     assert case.team.filter(user=demo["slt"]).exists()
     assert case.reference.startswith("UTV-")
     assert AuditEntry.objects.filter(event=AuditEvent.CREATE, case_id=case.pk).count() == 2
@@ -46,14 +60,16 @@ def test_a_case_cannot_be_opened_for_an_organisation_one_does_not_act_for(demo: 
     other = Organisation.objects.get(name="Nabo kommune")
     before = Case.objects.count()
     with pytest.raises(NotFound):
-        services.case_open(actor=demo["slt"], organisation=other, role=Role.SLT_COORDINATOR)
+        services.case_open(actor=demo["slt"], organisation=other, role=Role.SLT_COORDINATOR,
+                           **_referral(_new_person(demo["slt"])))
     assert Case.objects.count() == before
 
 
 def test_roles_that_may_not_open_cases_are_refused(demo: dict[str, User]) -> None:
     org = Organisation.objects.get(name="NAV Demo")
+    person = _new_person(demo["saksbehandler"])
     with pytest.raises(ValidationError):
-        services.case_open(actor=demo["nav"], organisation=org, role=Role.TEAM_MEMBER)
+        services.case_open(actor=demo["nav"], organisation=org, role=Role.TEAM_MEMBER, **_referral(person))
 
 
 def test_a_reader_cannot_change_the_team(demo: dict[str, User]) -> None:

@@ -403,3 +403,17 @@ def test_free_text_is_encrypted_at_rest(demo: dict[str, User]) -> None:
             rows = " ".join(str(v) for row in cursor.fetchall() for v in row)
             assert canary not in rows and "Ny kontakt" not in rows and "Eksempelveien" not in rows, table
     assert Escalation.objects.get(summary__isnull=False, case=case, recipient="police").summary == canary
+
+
+def test_saving_a_form_removes_its_drafts_but_a_failed_save_keeps_them(demo: dict[str, User]) -> None:
+    from utvei.core.services import draft_load, draft_save
+
+    case = Case.objects.get(person__given_name="Jonas")
+    actor = demo["koordinator"]
+    url = reverse("cases:relapse", kwargs={"case_id": case.pk})
+    draft_save(actor=actor, form_key=url, field="description", text="Halvskrevet notat")
+    client = login_verified(Client(), actor)
+    assert client.post(url, {"occurred_on": "", "description": "x"}).status_code == 422
+    assert draft_load(actor=actor, form_key=url) == {"description": "Halvskrevet notat"}
+    assert client.post(url, {"occurred_on": TODAY.isoformat(), "description": "Ferdig notat"}).status_code == 302
+    assert draft_load(actor=actor, form_key=url) == {}

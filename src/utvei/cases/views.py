@@ -31,6 +31,7 @@ from utvei.cases.forms import (
     TaskForm,
     TeamAddForm,
 )
+from utvei.core.drafts import autosaved
 from utvei.core.http import AuthedRequest
 
 
@@ -92,6 +93,7 @@ def case_detail_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 
 @requires(Perm.CASE_CREATE)
 @require_http_methods(["GET", "POST"])
+@autosaved
 def referral_new_view(request: AuthedRequest) -> HttpResponse:
     """This view will take a referral: search for the person first, then register them and open the case."""
     step = request.POST.get("step", "search") if request.method == "POST" else "search"
@@ -193,6 +195,7 @@ def phase_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
+@autosaved
 def close_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     """This view will close a case with reason, outcome and hand-over (R28)."""
     case = selectors.case_for_update(actor=request.user, case_id=case_id)
@@ -252,6 +255,7 @@ def team_add_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
+@autosaved
 def police_reason_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     """This view will record why the police radicalisation contact is not involved (R03)."""
     case = selectors.case_for_update(actor=request.user, case_id=case_id)
@@ -272,6 +276,7 @@ def police_reason_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
+@autosaved
 def advice_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     """This view will record the SLT coordinator's advice on who coordinates."""
     case = selectors.case_get(actor=request.user, case_id=case_id)
@@ -294,6 +299,7 @@ def advice_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
+@autosaved
 def relapse_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     """This view will record a relapse; the case stays open (R29)."""
     case = selectors.case_for_update(actor=request.user, case_id=case_id)
@@ -352,6 +358,7 @@ def task_done_view(request: AuthedRequest, task_id: int) -> HttpResponse:
 
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
+@autosaved
 def escalate_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     """This view will guide and record a report of serious concern, from any phase (R17, R19)."""
     case = selectors.case_for_escalation(actor=request.user, case_id=case_id)
@@ -369,6 +376,7 @@ def escalate_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 
 @requires(Perm.CASE_CREATE)
 @require_http_methods(["GET", "POST"])
+@autosaved
 def concerns_view(request: AuthedRequest) -> HttpResponse:
     """This view will list concern-only records and take a new one."""
     form = ConcernForm(_post(request))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
@@ -15,20 +17,23 @@ from utvei.contacts.models import ConsultedParty, Conversation, ConversationForm
 from utvei.contacts.services import PreparationItem
 from utvei.core.forms import DesignForm
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def _date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
+
+def _date_field(label: StrOrPromise, *, required: bool = True, help_text: StrOrPromise = "") -> forms.DateField:
     return forms.DateField(
         label=label, required=required, help_text=help_text, widget=forms.DateInput(attrs={"type": "date"})
     )
 
 
-def _text_area(label: str, *, required: bool = False, help_text: str = "") -> forms.CharField:
+def _text_area(label: StrOrPromise, *, required: bool = False, help_text: StrOrPromise = "") -> forms.CharField:
     return forms.CharField(
         label=label, required=required, help_text=help_text, widget=forms.Textarea(attrs={"rows": 5})
     )
 
 
-def _checkbox(label: str, *, help_text: str = "") -> forms.BooleanField:
+def _checkbox(label: StrOrPromise, *, help_text: StrOrPromise = "") -> forms.BooleanField:
     # Designsystemet styles a checkbox through ds-input; DesignForm leaves checkboxes alone.
     return forms.BooleanField(
         label=label, required=False, help_text=help_text, widget=forms.CheckboxInput(attrs={"class": "ds-input"})
@@ -69,7 +74,9 @@ class ContactPlanForm(DesignForm):
     )
     planned_on = _date_field(_("Planned date"), required=False)
 
-    def __init__(self, data: QueryDict | None = None, *, team: Sequence[TeamMember], initial: dict[str, object] | None = None) -> None:
+    def __init__(
+        self, data: QueryDict | None = None, *, team: Sequence[TeamMember], initial: dict[str, object] | None = None
+    ) -> None:
         super().__init__(data, initial=initial)
         self._users: dict[int, User] = {}
         for seat in team:
@@ -144,7 +151,11 @@ class ConsultationRecordForm(DesignForm):
     decision = _text_area(_("Decision on how to proceed"), required=True)
 
     def __init__(
-        self, data: QueryDict | None = None, *, conversations: Sequence[Conversation], initial: dict[str, object] | None = None
+        self,
+        data: QueryDict | None = None,
+        *,
+        conversations: Sequence[Conversation],
+        initial: dict[str, object] | None = None,
     ) -> None:
         super().__init__(data, initial=initial)
         field = self.fields["conversation"]

@@ -18,6 +18,7 @@ from utvei.cases.models import Person
 
 REMOVED = "[fjernet]"
 
+_ADJACENT_MARKERS = re.compile(rf"{re.escape(REMOVED)}(?:[ \t]+{re.escape(REMOVED)})+")
 # An 11-digit number, also written 6 + 5 as national identity numbers often are ("010203 12345").
 _ELEVEN_DIGITS = re.compile(r"(?<!\d)\d{6}[ .-]?\d{5}(?!\d)")
 
@@ -54,16 +55,6 @@ def first_conversation_warnings(
     ]
 
 
-def consultation_due(*, conversation_count: int, consulted_after_first: bool) -> bool:
-    """This function will tell whether a consultation after the first conversation is still missing (R05, W)."""
-    return conversation_count > 0 and not consulted_after_first
-
-
-def contact_plan_due(*, has_contact_plan: bool, conversation_count: int) -> bool:
-    """This function will tell whether first contact should be planned before it is made (R35, W)."""
-    return not has_contact_plan and conversation_count == 0
-
-
 def contains_identity_number(text: str) -> bool:
     """This function will tell whether the text holds an 11-digit number (a possible national identity number)."""
     return _ELEVEN_DIGITS.search(text) is not None
@@ -85,12 +76,12 @@ def _name_patterns(names: Iterable[str]) -> list[str]:
         if len(name) < _MIN_FRAGMENT:
             continue
         fragments.add(name)
-        # Each given name and each part of a double name ("Anne-Lise", "Berg Hansen") identifies too.
+        # Each given name, and each part of a double name ("Anne-Lise", "Berg Hansen"), identifies too.
+        fragments.update(part for part in name.split() if len(part) >= _MIN_FRAGMENT)
         fragments.update(part for part in re.split(r"[\s-]+", name) if len(part) >= _MIN_FRAGMENT)
     # Longest first, so "Ola Nordmann" becomes one marker rather than two. A genitive -s or ' is kept out.
     return [
-        rf"(?<!\w){_words(fragment)}(?:'s|s|')?(?!\w)"
-        for fragment in sorted(fragments, key=lambda f: (-len(f), f))
+        rf"(?<!\w){_words(fragment)}(?:'s|s|')?(?!\w)" for fragment in sorted(fragments, key=lambda f: (-len(f), f))
     ]
 
 
@@ -173,4 +164,5 @@ def anonymise(text: str, person: Person, *, extra_names: Sequence[str] = ()) -> 
     ]
     for pattern in patterns:
         text = re.sub(pattern, REMOVED, text, flags=re.IGNORECASE)
-    return text
+    # "Ola [fjernet]" as "[fjernet] [fjernet]" would still tell how many names there were.
+    return _ADJACENT_MARKERS.sub(REMOVED, text)

@@ -14,7 +14,6 @@ from utvei.accounts.models import User
 from utvei.audit.models import AuditEvent
 from utvei.audit.services import record
 from utvei.cases.models import Case, TeamMember
-from utvei.contacts import rules
 from utvei.contacts.models import Consultation, ContactPlan, Conversation, ConversationMethod
 
 
@@ -33,25 +32,18 @@ class CaseContacts:
     has_contact_plan: bool = False
     consulted_after_first: bool = False
 
-    @property
-    def contact_plan_due(self) -> bool:
-        """This function will tell whether first contact still needs a contact plan (R35, W)."""
-        return rules.contact_plan_due(has_contact_plan=self.has_contact_plan, conversation_count=self.conversation_count)
-
-    @property
-    def consultation_due(self) -> bool:
-        """This function will tell whether the consultation after the first conversation is missing (R05, W)."""
-        return rules.consultation_due(
-            conversation_count=self.conversation_count, consulted_after_first=self.consulted_after_first
-        )
-
 
 def contacts_for_case(*, actor: User, case: Case) -> CaseContacts:
     """This function will gather the contact section of a case the actor may see (reads audited by the caller)."""
     plans = policy.scope(actor, Action.VIEW, ContactPlan.objects.filter(case=case).select_related("initiator"))
     conversations = policy.scope(actor, Action.VIEW, Conversation.objects.filter(case=case).select_related("method"))
     consultations = policy.scope(actor, Action.VIEW, Consultation.objects.filter(case=case))
-    first = Conversation.objects.filter(case=case).order_by("held_on", "created_at").values_list("held_on", flat=True).first()
+    first = (
+        Conversation.objects.filter(case=case)
+        .order_by("held_on", "created_at")
+        .values_list("held_on", flat=True)
+        .first()
+    )
     return CaseContacts(
         contact_plan=plans.first(),
         conversations=list(conversations),
@@ -132,9 +124,7 @@ def contact_plan_form_data(*, actor: User, case_id: int) -> ContactPlanFormData:
         plan = ContactPlan.objects.select_related("initiator").filter(case=case).first()
         if plan is not None:
             policy.require(actor, Action.VIEW, plan)
-        team = list(
-            case.team.filter(left_at__isnull=True).select_related("user", "organisation").order_by("added_at")
-        )
+        team = list(case.team.filter(left_at__isnull=True).select_related("user", "organisation").order_by("added_at"))
         record(actor=actor, event=AuditEvent.VIEW, target=plan or case, case_id=case.pk, person_id=case.person_id)
     return ContactPlanFormData(case, plan, team)
 

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from utvei.contacts import views
+
+app_name = "contacts"
+
+urlpatterns = [
+    path("cases/<int:case_id>/contact-plan/", views.contact_plan_view, name="plan"),
+    path("cases/<int:case_id>/conversations/new/", views.conversation_new_view, name="conversation_new"),
+    path("conversations/<int:conversation_id>/", views.conversation_detail_view, name="conversation_detail"),
+    path("cases/<int:case_id>/consultations/new/", views.consultation_new_view, name="consultation_new"),
+    path("methods/", views.method_list_view, name="methods"),
+]
