@@ -19,7 +19,7 @@ from utvei.cases.models import Case, Person, Task
 from utvei.contacts.models import Consultation, Conversation
 
 
-def _resolve(value: str) -> str:
+def resolve(value: str) -> str:
     kind, _, key = value.partition(":")
     if kind == "case":
         if key == "missing":
@@ -29,12 +29,15 @@ def _resolve(value: str) -> str:
         return str(User.objects.get(username=key).pk)
     models = {"person": Person, "task": Task, "conversation": Conversation, "consultation": Consultation}
     if kind in models:
-        return str(models[kind].objects.order_by("pk")[int(key) - 1].pk)
+        model = models[kind]
+        if key == "missing":
+            return str((model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1000)
+        return str(model.objects.order_by("pk")[int(key) - 1].pk)
     raise ValueError(value)
 
 
 def _answer(client: Client, row: Row, htmx: bool) -> int | str:
-    url = reverse(row.name, kwargs={k: _resolve(v) for k, v in row.kwargs.items()})
+    url = reverse(row.name, kwargs={k: resolve(v) for k, v in row.kwargs.items()})
     headers = {"HX-Request": "true"} if htmx else {}
     response = client.generic(
         row.method, url, data=_encode(row.data), content_type="application/x-www-form-urlencoded", headers=headers
@@ -86,7 +89,7 @@ def test_matrix_row(demo: dict[str, User], row: Row, htmx: bool) -> None:
         if got != expected:
             mismatches.append(f"{username}: expected {expected}, got {got}")
             continue
-        if row.name == "cases:detail":
+        if row.name in {"cases:detail", "contacts:conversation_detail"}:
             new = AuditEntry.objects.filter(seq__gt=before, actor__username=username)
             wanted = AuditEvent.VIEW if got == 200 else AuditEvent.ACCESS_DENIED
             if got in (200, 404) and not new.filter(event=wanted).exists():

@@ -74,6 +74,7 @@ def test_category_gate_defaults_to_the_owning_organisation_and_can_be_replaced(d
     case.owner_organisation_id = case.responsible_organisation_id  # type: ignore[attr-defined]
     assert policy.can(demo["saksbehandler"], Action.VIEW, case, category="conversations")
     assert not policy.can(demo["nav"], Action.VIEW, case, category="conversations")
+
     class WorkOnly:
         def allows(self, user: User, obj: models.Model, category: str) -> bool:
             return category == "work"

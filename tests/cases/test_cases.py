@@ -37,20 +37,27 @@ def test_listing_and_reading_a_case_are_audited_with_ids_only(demo: dict[str, Us
 
 
 def _referral(person: Person) -> dict[str, object]:
-    return {"person": person, "referral_source": "self", "referral_date": date.today(), "referral_reason": "Hjelp",
-            "security_assessment": "not_yet"}
+    return {
+        "person": person,
+        "referral_source": "self",
+        "referral_date": date.today(),
+        "referral_reason": "Hjelp",
+        "security_assessment": "not_yet",
+    }
 
 
 def _new_person(actor: User) -> Person:
     org = Organisation.objects.get(name="Demo kommune")
-    return services.person_create(actor=actor, organisation=org, given_name="A", family_name="B",
-                                  birth_date=date(1990, 1, 1))
+    return services.person_create(
+        actor=actor, organisation=org, given_name="A", family_name="B", birth_date=date(1990, 1, 1)
+    )
 
 
 def test_opening_a_case_seats_the_opener_on_the_team(demo: dict[str, User]) -> None:
     org = Organisation.objects.get(name="Demo kommune")
-    case = services.case_open(actor=demo["slt"], organisation=org, role=Role.SLT_COORDINATOR,
-                              **_referral(_new_person(demo["slt"])))
+    case = services.case_open(
+        actor=demo["slt"], organisation=org, role=Role.SLT_COORDINATOR, **_referral(_new_person(demo["slt"]))
+    )
     assert case.team.filter(user=demo["slt"]).exists()
     assert case.reference.startswith("UTV-")
     assert AuditEntry.objects.filter(event=AuditEvent.CREATE, case_id=case.pk).count() == 2
@@ -60,8 +67,9 @@ def test_a_case_cannot_be_opened_for_an_organisation_one_does_not_act_for(demo: 
     other = Organisation.objects.get(name="Nabo kommune")
     before = Case.objects.count()
     with pytest.raises(NotFound):
-        services.case_open(actor=demo["slt"], organisation=other, role=Role.SLT_COORDINATOR,
-                           **_referral(_new_person(demo["slt"])))
+        services.case_open(
+            actor=demo["slt"], organisation=other, role=Role.SLT_COORDINATOR, **_referral(_new_person(demo["slt"]))
+        )
     assert Case.objects.count() == before
 
 

@@ -59,7 +59,7 @@ def test_duplicate_national_id_is_refused(demo: dict[str, User]) -> None:
     _person(demo["saksbehandler"], national_id=number)
     with pytest.raises(ValidationError) as exc:
         _person(demo["koordinator"], given_name="Annen", national_id=number)
-    assert "already registered" in str(exc.value)
+    assert "national_id" in exc.value.message_dict
 
 
 def test_number_must_match_the_birth_date(demo: dict[str, User]) -> None:
@@ -181,7 +181,7 @@ def test_r01_no_contact_phase_without_an_exit_coordinator(demo: dict[str, User])
     case = _open(actor, _person(actor))
     for phase in (Phase.P1, Phase.P2):
         services.case_change_phase(actor=actor, case_id=case.pk, to_phase=phase)
-    with pytest.raises(ValidationError, match="exit coordinator"):
+    with pytest.raises(ValidationError, match="P3"):
         services.case_change_phase(actor=actor, case_id=case.pk, to_phase=Phase.P3)
     services.team_member_add(
         actor=actor,

@@ -100,7 +100,7 @@ def test_case_worker_pages(axe_context, totp_book) -> None:
     page = axe_context.new_page()
     login(page, "koordinator", totp_book)
     assert path_of(page) == "/cases/"
-    case_links = page.locator("main table a[href^='/cases/']")
+    case_links = page.locator("main section[aria-labelledby='cases-heading'] a[href^='/cases/']")
     assert case_links.count() >= 1
     assert_accessible(page, "the dashboard (my cases)")
 

@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.access.matrix import MATRIX, Row
+from tests.access.test_matrix import resolve
 from tests.helpers import login_verified
 from utvei.accounts.models import User
 from utvei.audit.models import AuditEntry
@@ -17,7 +18,7 @@ POST_ROWS = [row for row in MATRIX if row.method == "POST"]
 @pytest.mark.parametrize("row", POST_ROWS, ids=lambda r: f"{r.name} {r.kwargs or ''}")
 def test_post_without_csrf_token_is_refused_and_changes_nothing(demo: dict[str, User], row: Row) -> None:
     client = login_verified(Client(enforce_csrf_checks=True), demo["admin"])
-    kwargs = {k: str(User.objects.get(username=v.split(":")[1]).pk) for k, v in row.kwargs.items()}
+    kwargs = {k: resolve(v) for k, v in row.kwargs.items()}
     users_before = list(User.objects.values_list("pk", "is_active").order_by("pk"))
     audit_before = AuditEntry.objects.count()
     response = client.post(reverse(row.name, kwargs=kwargs), row.data)

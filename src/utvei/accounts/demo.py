@@ -127,6 +127,39 @@ DEMO_CASES = [
 ]
 
 
+def _first_contact(actor: User, case_id: int, today: date) -> None:
+    """This function will record the demo case's first conversation and the consultation after it."""
+    from utvei.contacts import services as contact_services
+    from utvei.contacts.models import ConversationForm, ConversationMethod
+
+    contact_services.conversation_record(
+        actor=actor,
+        case_id=case_id,
+        held_on=today - timedelta(days=60),
+        form=ConversationForm.MEETING,
+        participants="Jonas, saksbehandler, mentor",
+        method=ConversationMethod.objects.filter(is_active=True).first(),
+        notes="Rolig samtale. Jonas forteller at han vil bort fra miljøet og trenger arbeid og bolig.",
+        persons_own_words="«Jeg vil ha et vanlig liv og en jobb.»",
+        told_mandate=True,
+        told_confidentiality=True,
+        told_reporting_duty=True,
+        next_steps="Møte med Nav og mentor innen to uker.",
+        next_contact_on=today + timedelta(days=5),
+    )
+    contact_services.consultation_record(
+        actor=actor,
+        case_id=case_id,
+        conversation_id=None,
+        held_on=today - timedelta(days=58),
+        consulted="supervisor",
+        consulted_organisation="Demo kommune",
+        anonymised=False,
+        summary="Drøftet videre oppfølging med veileder.",
+        decision="Tilby exit-oppfølging med mentor og Nav.",
+    )
+
+
 def seed_demo() -> bool:
     """This function will create the demo world through the services; it returns False if it exists."""
     if Organisation.objects.filter(name=MUNICIPALITY).exists():
@@ -210,6 +243,8 @@ def seed_demo() -> bool:
                 due_on=today + timedelta(days=3 - 5 * index),
                 assignee=opener,
             )
+            if index == 0:
+                _first_contact(opener, case.pk, today)
         case_services.concern_create(
             actor=opener,
             organisation=municipality,

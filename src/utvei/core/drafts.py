@@ -24,7 +24,7 @@ def autosaved(view: View) -> View:
     def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         response = view(request, *args, **kwargs)
         if request.method == "POST" and response.status_code == 302 and request.user.is_authenticated:
-            draft_discard(actor=request.user, form_key=request.path)  # type: ignore[arg-type]
+            draft_discard(actor=request.user, form_key=request.path)
         return response
 
     return wrapped
