@@ -417,3 +417,56 @@ def test_saving_a_form_removes_its_drafts_but_a_failed_save_keeps_them(demo: dic
     assert draft_load(actor=actor, form_key=url) == {"description": "Halvskrevet notat"}
     assert client.post(url, {"occurred_on": TODAY.isoformat(), "description": "Ferdig notat"}).status_code == 302
     assert draft_load(actor=actor, form_key=url) == {}
+
+
+# --- R18, R27, R36 -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Han snakket om våpenet han har hjemme.", ["våpen"]),
+        ("Planlegger et ANGREP", ["angrep"]),
+        ("Vil reise til konfliktområdet", ["konfliktområde"]),
+        ("Vi snakket om fotball og jobb.", []),
+        ("Skytebane? Nei: en skuespiller", ["skyte"]),
+    ],
+)
+def test_r18_duty_trigger_words_are_found_in_notes(text: str, expected: list[str]) -> None:
+    from utvei.cases.rules import duty_trigger_matches
+
+    assert duty_trigger_matches(text) == expected
+
+
+def test_r18_a_note_with_a_trigger_word_shows_the_escalation_route(demo: dict[str, User]) -> None:
+    case = Case.objects.get(person__given_name="Jonas")
+    client = login_verified(Client(), demo["koordinator"])
+    url = reverse("cases:relapse", kwargs={"case_id": case.pk})
+    response = client.post(url, {"occurred_on": TODAY.isoformat(), "description": "Viste frem et våpen."}, follow=True)
+    html = response.content.decode()
+    assert "R18" in html and "§ 196" in html and "våpen" in html
+
+
+def test_r27_a_task_title_that_reveals_the_work_gets_a_warning_but_is_saved(demo: dict[str, User]) -> None:
+    from utvei.cases.rules import revealing_words
+
+    assert revealing_words("Exit-samtale med Jonas") == ["exit"]
+    assert revealing_words("Oppfølgingsmøte") == []
+    case = Case.objects.get(person__given_name="Jonas")
+    client = login_verified(Client(), demo["koordinator"])
+    url = reverse("cases:task_new", kwargs={"case_id": case.pk})
+    response = client.post(
+        url,
+        {"title": "Møte om radikalisering", "due_on": TODAY.isoformat(), "assignee": demo["koordinator"].pk},
+        follow=True,
+    )
+    assert "R27" in response.content.decode()
+    assert case.tasks.filter(title="Møte om radikalisering").exists()
+
+
+def test_r36_prison_case_prompts_for_the_correctional_service(demo: dict[str, User]) -> None:
+    actor = demo["saksbehandler"]
+    case = _open(actor, _person(actor), referral_source=ReferralSource.CORRECTIONAL)
+    assert "R36" in {w.rule for w in selectors.case_detail(actor=actor, case_id=case.pk).warnings}
+    other = _open(actor, _person(actor, given_name="Ikke", national_id=""))
+    assert "R36" not in {w.rule for w in selectors.case_detail(actor=actor, case_id=other.pk).warnings}

@@ -89,7 +89,8 @@ def case_warnings(
     has_contact_plan: bool,
     consulted_after_first: bool,
     relapses: int,
-    today: date | None = None,
+    is_prison_case: bool = False,
+    has_correctional_member: bool = False,
 ) -> list[Warning]:
     """This function will collect the warnings (W rules, and E rules not yet met) for an open case."""
     if not case.is_open:
@@ -143,8 +144,91 @@ def case_warnings(
                 ),
             )
         )
+    if is_prison_case and not has_correctional_member:
+        warnings.append(
+            Warning(
+                "R36",
+                _(
+                    "The person is or has been in prison. Start planning the return to the "
+                    "community early in the sentence, and bring the correctional service into "
+                    "the team."
+                ),
+            )
+        )
     if relapses:
         warnings.append(
             Warning("R29", _("A relapse is recorded. Revisit the relapse plan with the person; the case stays open."))
         )
     return warnings
+
+
+# R18: words in a note that may mean a duty to act. Matched case-insensitively at word starts, so inflected
+# forms are caught ("våpenet", "drepte"). A hit only shows guidance; it never blocks or reports anything.
+DUTY_TRIGGER_WORDS = (
+    "våpen",
+    "gevær",
+    "pistol",
+    "kniv",
+    "bombe",
+    "sprengstoff",
+    "eksplosiv",
+    "angrep",
+    "terror",
+    "drepe",
+    "drap",
+    "skyte",
+    "skyting",
+    "massak",
+    "konfliktområde",
+    "fremmedkriger",
+    "reise til syria",
+    "mishandl",
+    "overgrep",
+    "weapon",
+    "gun",
+    "explosive",
+    "attack",
+    "kill",
+    "shoot",
+    "conflict zone",
+    "foreign fighter",
+    "abuse",
+)
+
+# R27: words that reveal the nature of the work to anyone who sees a letter, a message or a calendar entry.
+REVEALING_WORDS = ("exit", "radikali", "ekstrem", "extrem", "terror", "nazis", "jihad", "islamis")
+
+
+def _matches(text: str, words: tuple[str, ...]) -> list[str]:
+    import re
+
+    lowered = text.lower()
+    return [w for w in words if re.search(r"(?<!\w)" + re.escape(w), lowered)]
+
+
+def duty_trigger_matches(text: str) -> list[str]:
+    """This function will list the duty-trigger words found in a note (R18 W)."""
+    return _matches(text, DUTY_TRIGGER_WORDS)
+
+
+def duty_trigger_guidance(matches: list[str]) -> str:
+    """This function will explain the escalation route when a note mentions duty-trigger words (R18 W)."""
+    return _(
+        "R18: the text mentions «%(words)s». If you fear a serious offence or danger to someone's life or health, "
+        "use «Report a serious concern» on the case page: call 112 if it is acute; the duty to avert "
+        "(straffeloven § 196) overrides confidentiality; for a child, consider the duty to inform child welfare "
+        "(barnevernsloven § 13-2)."
+    ) % {"words": ", ".join(matches)}
+
+
+def revealing_words(text: str) -> list[str]:
+    """This function will list words that would reveal exit work to third parties (R27 W)."""
+    return _matches(text, REVEALING_WORDS)
+
+
+def revealing_guidance(matches: list[str]) -> str:
+    """This function will explain the stigma warning (R27 W)."""
+    return _(
+        "R27: «%(words)s» may show others what the work is about if this text reaches a calendar, a letter or a "
+        "message. Prefer neutral words such as «meeting» or «follow-up»."
+    ) % {"words": ", ".join(matches)}

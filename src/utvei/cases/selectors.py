@@ -12,11 +12,22 @@ from django.utils import timezone
 from utvei.access import policy
 from utvei.access.categories import Category
 from utvei.access.policy import Action, NotFound
-from utvei.accounts.models import Membership, Role, User
+from utvei.accounts.models import Membership, OrganisationKind, Role, User
 from utvei.audit.models import AuditEvent
 from utvei.audit.services import record
 from utvei.cases import rules
-from utvei.cases.models import Case, CaseAdvice, Concern, Escalation, Person, Phase, Relapse, Task, TeamMember
+from utvei.cases.models import (
+    Case,
+    CaseAdvice,
+    Concern,
+    Escalation,
+    Person,
+    Phase,
+    ReferralSource,
+    Relapse,
+    Task,
+    TeamMember,
+)
 
 
 def case_list(*, actor: User) -> list[Case]:
@@ -159,6 +170,8 @@ def case_detail(*, actor: User, case_id: int) -> CaseDetail:
             has_contact_plan=contacts.has_contact_plan,
             consulted_after_first=contacts.consulted_after_first,
             relapses=Relapse.objects.filter(case=case).count(),
+            is_prison_case=case.referral_source == ReferralSource.CORRECTIONAL or contacts.prison_visits > 0,
+            has_correctional_member=any(m.organisation.kind == OrganisationKind.CORRECTIONAL_SERVICE for m in team),
         )
         can_edit = policy.can(actor, Action.UPDATE, case)
         return CaseDetail(

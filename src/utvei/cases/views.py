@@ -16,7 +16,7 @@ from utvei.access.decorators import requires
 from utvei.access.permissions import ROLE_PERMS, Perm
 from utvei.accounts.models import Membership
 from utvei.accounts.selectors import own_memberships
-from utvei.cases import selectors, services
+from utvei.cases import rules, selectors, services
 from utvei.cases.forms import (
     AdviceForm,
     CaseOpenForm,
@@ -60,6 +60,18 @@ def _render(
 ) -> HttpResponse:
     status = 422 if form is not None and form.is_bound and form.errors else 200
     return render(request, template, context, status=status)
+
+
+def _warn_duty_triggers(request: AuthedRequest, text: str) -> None:
+    matches = rules.duty_trigger_matches(text)
+    if matches:
+        messages.warning(request, rules.duty_trigger_guidance(matches))
+
+
+def _warn_revealing(request: AuthedRequest, text: str) -> None:
+    matches = rules.revealing_words(text)
+    if matches:
+        messages.warning(request, rules.revealing_guidance(matches))
 
 
 def _acting_choices(request: AuthedRequest) -> list[tuple[str, str]]:
@@ -153,6 +165,7 @@ def referral_new_view(request: AuthedRequest) -> HttpResponse:
             _add_errors(form, exc)
         else:
             messages.success(request, _("The case %(reference)s is opened.") % {"reference": case.reference})
+            _warn_duty_triggers(request, d["referral_reason"])
             return redirect("cases:detail", case_id=case.pk)
     return _render(request, "cases/referral_new.html", {"form": form, "searched": True, "matches": []}, form)
 
@@ -310,6 +323,7 @@ def relapse_view(request: AuthedRequest, case_id: int) -> HttpResponse:
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
+            _warn_duty_triggers(request, form.cleaned_data["description"])
             return redirect("cases:detail", case_id=case.pk)
     context = {
         "form": form,
@@ -341,6 +355,7 @@ def task_new_view(request: AuthedRequest, case_id: int) -> HttpResponse:
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
+            _warn_revealing(request, d["title"])
             return redirect("cases:detail", case_id=detail.pk)
     context = {"form": form, "case": detail, "title": _("New task"), "intro": ""}
     return _render(request, "cases/case_form.html", context, form)

@@ -14,7 +14,7 @@ from utvei.accounts.models import User
 from utvei.audit.models import AuditEvent
 from utvei.audit.services import record
 from utvei.cases.models import Case, TeamMember
-from utvei.contacts.models import Consultation, ContactPlan, Conversation, ConversationMethod
+from utvei.contacts.models import Consultation, ContactPlan, Conversation, ConversationForm, ConversationMethod
 
 
 @dataclass
@@ -31,6 +31,7 @@ class CaseContacts:
     conversation_count: int = 0
     has_contact_plan: bool = False
     consulted_after_first: bool = False
+    prison_visits: int = 0
 
 
 def contacts_for_case(*, actor: User, case: Case) -> CaseContacts:
@@ -51,6 +52,7 @@ def contacts_for_case(*, actor: User, case: Case) -> CaseContacts:
         conversation_count=Conversation.objects.filter(case=case).count(),
         has_contact_plan=ContactPlan.objects.filter(case=case).exists(),
         consulted_after_first=first is not None and Consultation.objects.filter(case=case, held_on__gte=first).exists(),
+        prison_visits=Conversation.objects.filter(case=case, form=ConversationForm.PRISON_VISIT).count(),
     )
 
 

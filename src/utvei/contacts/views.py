@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from utvei.access.decorators import requires
 from utvei.access.permissions import Perm
+from utvei.cases import rules as case_rules
 from utvei.contacts import rules, selectors, services
 from utvei.contacts.forms import ConsultationRecordForm, ContactPlanForm, ConversationRecordForm, add_service_errors
 from utvei.core.http import AuthedRequest
@@ -103,6 +104,11 @@ def conversation_new_view(request: AuthedRequest, case_id: int) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The conversation is recorded."))
+            triggers = case_rules.duty_trigger_matches(
+                " ".join([data["notes"], data["persons_own_words"], data["next_steps"]])
+            )
+            if triggers:
+                messages.warning(request, case_rules.duty_trigger_guidance(triggers))
             for warning in rules.first_conversation_warnings(
                 is_first=conversation.is_first_of_case,
                 told_mandate=conversation.told_mandate,

@@ -1,0 +1,23 @@
+BBBBBBB BBBBBBBBBBBBBBB BBBB
+BBBBB BBBBB gettext(u'Set up two-step login') BBBBBBBB
+BBBBB BBBBBBB
+XXXX XXXXXXXXXXXXXXXXXXXXX
+  XXX XXXXXXXXXXXXXXXXXX XXXXXXXXXXXXXXX gettext(u'Set up two-step login') XXXXX
+  XX XXXXXXXXXXXXXXXXXXXXX gettext(u'Utvei asks for a code from an authenticator app on your phone each time you log in.') XXXX
+  XXX XXXXXXXXXXXXXXXX
+    XXXX gettext(u'Open an authenticator app (for example Microsoft Authenticator or Google Authenticator) and add a new account.') XXXXX
+    XXXX gettext(u'Scan the QR code, or type the key below by hand.') XXXXX
+    XXXX gettext(u'Enter the six-digit code the app shows.') XXXXX
+  XXXXX
+  XXXXXXX XXXXXXXXXXXXXXXXX
+    FFFF
+    XXXXXXXXXXX XXXXXXXXXXXXXXXXXXXXX gettext(u'Key for typing by hand:')  XXXXX XXXXXXXXXXXXXXXX XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX
+  XXXXXXXXX
+  BBBBBBB BBBBBBBBBBBBBBBBBBBBBBBBBBBBB
+  XXXXX XXXXXXXXXXXXX XXXXXXXXBBB BBBBBBBBBBBBBBBBBBBBX XXXXXXXXXXX
+    BBBBBBBBBB
+    BBBBBBB BBBBBBBBBBBBBBBBBBBBB BBBB BBBBBBBBBBBBBBBB
+    XXXXXXX XXXXXXXXXXXXXXXXX XXXXXXXXXXXXXXXXXXXXXX XXXXXXXXXXXXXX gettext(u'Confirm and continue') XXXXXXXXX
+  XXXXXXX
+XXXXXX
+BBBBBBBB

@@ -1,0 +1,30 @@
+BBBBBBB BBBBBBBBBBBBBBB BBBB
+BBBBB BBBBB gettext(u'Record a consultation')  BBBBBBBB
+BBBBB BBBBBBB
+XXX XXXXXXXXXXXXXXXXXX XXXXXXXXXXXXXXX gettext(u'Record a consultation')  X XXXXX
+XX XXXXXXXXXXXXXXXXXXXXX gettext(u'After the first conversation, discuss the next steps with your supervisor or a partner agency, and record what was discussed and decided.') XXXX
+XXX XXXXXXXXXXXXXXXXXX XXXXXXXXXXXXXXX gettext(u'What is an anonymised consultation?') XXXXX
+XX XXXXXXXXXXXXXXXXXXXXX gettext(u'When the person has not consented to their information being shared, you may still discuss the case, but only in a way that does not reveal who it is about (forvaltningsloven § 13 a nr. 2). No information that identifies the person leaves the case.') XXXX
+XX XXXXXXXXXXXXXXXXXXXXX gettext(u"When you tick «Anonymised consultation», Utvei removes the person's name, national identity number, phone number, e-mail address, address and birth date from the summary before it is stored, and refuses a summary that still holds an 11-digit number. Read the text yourself as well: a school, a workplace, a rare event or a small place can also reveal who someone is.") XXXX
+BBBBBBB BBBBBBBBBBBBBBBBBBBBBBBBBBBBB
+BB BBBBBBB BB BBB BBBB
+XXX XXXXXXXXXXXXXXXXXX XXXXXXXXXXXXXXX gettext(u'The summary as it will be stored') XXXXX
+BB BBBBBBBBBBBBBBBBBB
+XXXX XXXXXXXXXXXXXXXX XXXXXXXXXXXXXXXXXXXXXX XXXXXXXXXXXXXXXXXXXXX gettext(u'The summary still holds an 11-digit number and cannot be saved as anonymised. Remove the number.') XXXXXXXXXX
+BBBBB
+XXXX XXXXXXXXXXXXXXXX XXXXXXXXXXXXXXXXXXFFFFFFFFFFXXXXXX
+BBBBB
+XXXXX XXXXXXXXXXXXX XXXXXXXXBBB BBBBBBBBBBBBBBBBBBBBBBBBBBB BBBBBBBBBBBBBBBX XXXXXXXXXXX
+  BBBBBBBBBB
+  BBBBBBB BBBBBBBBBBBBBBBBBBBBB BBBB BBBBBBBBBBBBBBBBBBBBBBB
+  BBBBBBB BBBBBBBBBBBBBBBBBBBBB BBBB BBBBBBBBBBBBBBBBBB
+  BBBBBBB BBBBBBBBBBBBBBBBBBBBB BBBB BBBBBBBBBBBBBBBBBBBB
+  BBBBBBB BBBBBBBBBBBBBBBBBBBBB BBBB BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB
+  BBBBBBB BBBBBBBBBBBBBBBBBBBBBBBBB BBBB BBBBBBBBBBBBBBBBBBBBB
+  BBBBBBB BBBBBBBBBBBBBBBBBBBBB BBBB BBBBBBBBBBBBBBBBBB
+  BBBBBBB BBBBBBBBBBBBBBBBBBBBB BBBB BBBBBBBBBBBBBBBBBBB
+  XXXXXXX XXXXXXXXXXXXXXXXX XXXXXXXXXXXXXXXXXXXXXXXX XXXXXXXXXXXXX XXXXXXXXXXXXX XXXXXXXXXXXXXXXX gettext(u'Preview the summary') XXXXXXXXX
+  XXXXXXX XXXXXXXXXXXXXXXXX XXXXXXXXXXXXXXXXXXXXXX XXXXXXXXXXXXX XXXXXXXXXXXXX XXXXXXXXXXXXX gettext(u'Save consultation') XXXXXXXXX
+XXXXXXX
+XX XXXXXXXXXXXXXXXXXXXXXXX XXXXXXXXXXXXXXX XXXXXXBBB BBBBBBBBBBBBBB BBBBBBBBBBBBBBBXX gettext(u'Back to the case') XXXXXXXX
+BBBBBBBB
