@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "utvei.audit",
     "utvei.cases",
     "utvei.contacts",
+    "utvei.sharing",
 ]
 
 MIDDLEWARE = [
@@ -118,7 +119,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "utvei.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "utvei.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -62,3 +62,9 @@ def test_missing_and_forbidden_cases_give_the_same_page(demo: dict[str, User]) -
         return re.sub(r'value="[^"]{20,}"', "", html.split("<main", 1)[1])
 
     assert main(forbidden) == main(missing)
+
+
+def test_bokmal_is_the_default_even_when_the_browser_prefers_english() -> None:
+    page = Client().get(reverse("accounts:login"), headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert '<html lang="nb"' in page.content.decode()
+    assert page["Content-Language"] == "nb"

@@ -49,9 +49,9 @@ def allowed_targets(case: Case) -> list[str]:
     if not case.is_open:
         return [Phase.P9] if case.phase == Phase.P8 else []
     index = ORDER.index(case.phase)
-    targets = [p for p in ORDER[1:index] if p != case.phase]
-    if index + 1 < ORDER.index(Phase.P8):
-        targets.append(ORDER[index + 1])
+    targets = [ORDER[index + 1]] if index + 1 < ORDER.index(Phase.P8) else []
+    # The next phase first (the usual move), then earlier phases, nearest first.
+    targets += [p for p in reversed(ORDER[1:index]) if p != case.phase]
     return targets
 
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("utvei_request_id", default="")
 
@@ -76,4 +77,31 @@ class SecurityHeadersMiddleware:
             response["Pragma"] = "no-cache"
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
         response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        return response
+
+
+class LanguageMiddleware:
+    """This middleware will use Norwegian Bokmål unless the user chose another language with the switch.
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, so a work laptop set up in
+    English would show English; Utvei shows Bokmål by default and English only on request (the cookie set
+    by the language switch, or the user's saved preference at login).
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        try:
+            response = self.get_response(request)
+        finally:
+            translation.deactivate()
+        response.setdefault("Content-Language", language)
+        patch_vary_headers(response, ("Cookie",))
         return response
