@@ -265,7 +265,7 @@ def test_r28_closure_needs_reason_outcome_and_hand_over(demo: dict[str, User]) -
     actor = demo["koordinator"]
     with pytest.raises(ValidationError) as exc:
         services.case_close(actor=actor, case_id=case.pk, reason="", outcome="", handovers=[])
-    assert {"reason", "outcome", "handovers"} <= set(exc.value.message_dict)
+    assert {"reason", "outcome", "recipient_1"} <= set(exc.value.message_dict)
     closed = services.case_close(
         actor=actor,
         case_id=case.pk,

@@ -190,3 +190,13 @@ def axe_context(browser: object, base_url: str) -> Iterator[object]:
         yield ctx
     finally:
         ctx.close()
+
+
+# Modules whose tests must meet a user's very first login (the enrolment page): they run before the others,
+# which log the same users in (test_login_flow enrols saksbehandler and slt).
+_RUN_FIRST = ("test_login_flow.py",)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """This hook will move the enrolment tests to the front; the rest keep their order."""
+    items.sort(key=lambda item: 0 if item.path.name in _RUN_FIRST else 1)

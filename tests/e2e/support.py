@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.utils import translation
 from django_otp.oath import hotp
 
 from utvei.accounts.demo import DEMO_PASSWORD
@@ -99,6 +100,17 @@ def login(page: Any, username: str, book: TotpBook) -> None:
     second_factor_step(page, username, book)
 
 
+def page_language(page: Any) -> str:
+    return str(page.locator("html").get_attribute("lang") or "nb")
+
+
+def tr(page: Any, msgid: str, **params: object) -> str:
+    """This function will give a UI string as the page shows it, in the page's language (html lang)."""
+    with translation.override(page_language(page)):
+        text = translation.gettext(msgid)
+    return text % params if params else text
+
+
 def format_violations(violations: list[dict[str, Any]]) -> str:
     lines = []
     for v in violations:
@@ -120,6 +132,26 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
         page.add_script_tag(path=str(AXE_JS))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return list(result["violations"])
+
+
+@dataclass
+class AxeReport:
+    """This class will run axe-core on several pages and report every violation at the end, not the first."""
+
+    failures: list[str] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)
+
+    def check(self, page: Any, what: str) -> None:
+        violations = axe_violations(page)
+        self.checked.append(what)
+        if violations:
+            self.failures.append(f"{what} ({page.url}):\n{format_violations(violations)}")
+
+    def assert_clean(self) -> None:
+        assert self.failures == [], (
+            f"axe-core found violations on {len(self.failures)} of {len(self.checked)} pages:\n"
+            + ("\n".join(self.failures))
+        )
 
 
 def assert_accessible(page: Any, what: str) -> None:
@@ -159,3 +191,27 @@ class ConsoleWatch:
 
     def csp_errors(self) -> list[str]:
         return [e for e in self.errors if "content security policy" in e.lower() or "csp" in e.lower()]
+
+
+class DocumentWatch:
+    """This class will record every HTML document the page loads, with its CSP header."""
+
+    def __init__(self, page: Any) -> None:
+        self.documents: list[tuple[str, int, str | None]] = []
+        page.on("response", self._seen)
+
+    def _seen(self, response: Any) -> None:
+        if response.request.resource_type == "document":
+            self.documents.append((response.url, response.status, response.headers.get("content-security-policy")))
+
+    def assert_csp_everywhere(self) -> None:
+        assert self.documents, "no document was loaded"
+        for url, status, csp in self.documents:
+            if status in (301, 302, 303, 307, 308):
+                continue  # redirects carry no page to protect
+            assert csp, f"no Content-Security-Policy header on {url} ({status})"
+            directives = {d.strip().split(" ", 1)[0]: d.strip() for d in csp.split(";") if d.strip()}
+            assert directives.get("default-src") == "default-src 'none'", f"{url}: {csp}"
+            assert directives.get("script-src") == "script-src 'self'", f"{url}: {csp}"
+            assert "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp, f"{url}: {csp}"
+            assert directives.get("frame-ancestors") == "frame-ancestors 'none'", f"{url}: {csp}"

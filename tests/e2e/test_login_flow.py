@@ -11,36 +11,12 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.support import ConsoleWatch, password_step, path_of, second_factor_step
+from tests.e2e.support import ConsoleWatch, DocumentWatch, password_step, path_of, second_factor_step
 from utvei.accounts.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.e2e
 
 SKIP_LINK_TEXTS = {"Hopp til hovedinnhold", "Skip to main content"}
-
-
-class DocumentWatch:
-    """This class will record every HTML document the page loads, with its CSP header."""
-
-    def __init__(self, page: Any) -> None:
-        self.documents: list[tuple[str, int, str | None]] = []
-        page.on("response", self._seen)
-
-    def _seen(self, response: Any) -> None:
-        if response.request.resource_type == "document":
-            self.documents.append((response.url, response.status, response.headers.get("content-security-policy")))
-
-    def assert_csp_everywhere(self) -> None:
-        assert self.documents, "no document was loaded"
-        for url, status, csp in self.documents:
-            if status in (301, 302, 303, 307, 308):
-                continue  # redirects carry no page to protect
-            assert csp, f"no Content-Security-Policy header on {url} ({status})"
-            directives = {d.strip().split(" ", 1)[0]: d.strip() for d in csp.split(";") if d.strip()}
-            assert directives.get("default-src") == "default-src 'none'", f"{url}: {csp}"
-            assert directives.get("script-src") == "script-src 'self'", f"{url}: {csp}"
-            assert "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp, f"{url}: {csp}"
-            assert directives.get("frame-ancestors") == "frame-ancestors 'none'", f"{url}: {csp}"
 
 
 def _lang(page: Any) -> str:

@@ -376,7 +376,7 @@ def case_close(*, actor: User, case_id: int, reason: str, outcome: str, handover
             errors["outcome"] = _("Describe the outcome.")
         lines = [h for h in handovers if h.recipient.strip() or h.what_was_shared.strip()]
         if not lines or any(not h.recipient.strip() or not h.what_was_shared.strip() for h in lines):
-            errors["handovers"] = _("List who the person is handed over to and what was shared, on which basis.")
+            errors["recipient_1"] = _("List who the person is handed over to and what was shared, on which basis.")
         if errors:
             raise ValidationError(errors)
         for line in lines:

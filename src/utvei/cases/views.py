@@ -167,7 +167,8 @@ def referral_new_view(request: AuthedRequest) -> HttpResponse:
             messages.success(request, _("The case %(reference)s is opened.") % {"reference": case.reference})
             _warn_duty_triggers(request, d["referral_reason"])
             return redirect("cases:detail", case_id=case.pk)
-    return _render(request, "cases/referral_new.html", {"form": form, "searched": True, "matches": []}, form)
+    context = {"form": form, "searched": True, "matches": [], "search_failed_create": True}
+    return _render(request, "cases/referral_new.html", context, form)
 
 
 @requires(Perm.CASE_CREATE)

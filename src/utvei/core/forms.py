@@ -8,7 +8,7 @@ from django import forms
 
 
 class DesignForm(forms.Form):
-    """This form will give every widget Designsystemet's input class.
+    """This form will give every widget Designsystemet's input class (checkboxes and radios too).
 
     Django links help text and errors to the field itself (``aria-describedby`` to ``<id>_helptext`` and
     ``<id>_error``, ``aria-invalid`` on errors); the field template uses those ids.
@@ -18,5 +18,5 @@ class DesignForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             css = field.widget.attrs.get("class", "")
-            if "ds-input" not in css and not isinstance(field.widget, forms.CheckboxInput | forms.RadioSelect):
+            if "ds-input" not in css:
                 field.widget.attrs["class"] = f"{css} ds-input".strip()

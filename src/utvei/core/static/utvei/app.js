@@ -97,3 +97,10 @@
   });
 })();
 
+// After a failed submit, move focus to the error summary so keyboard and screen-reader users hear what
+// went wrong and can follow its links to the fields.
+(function () {
+  "use strict";
+  var summary = document.querySelector(".ds-error-summary");
+  if (summary) { summary.focus(); }
+})();
