@@ -238,12 +238,37 @@ def case_open(
     return case
 
 
-def _case_for_update(actor: User, case_id: int) -> Case:
+def lock_case_for_update(actor: User, case_id: int) -> Case:
+    """This function will lock a case row for a write and check that the actor may change it.
+
+    Other apps' services use it to write items on a case (one door: the same policy as case writes).
+
+    :raises NotFound: the case does not exist or the actor may not change it.
+    """
     case = Case.objects.select_for_update().filter(pk=case_id).select_related("person").first()
     if case is None:
         raise NotFound(Case._meta.label, case_id)
     policy.require(actor, Action.UPDATE, case)
     return case
+
+
+def acting_organisation(*, actor: User, case: Case, editing: bool = False) -> Organisation:
+    """This function will name the organisation the actor acts for on the case (it owns what they record).
+
+    With ``editing``, only a seat that lets the actor change the case counts. The seat must be in force
+    (open, and the membership behind it active).
+
+    :raises NotFound: the actor has no such seat on the case.
+    """
+    from utvei.cases.policy import CASE_EDITOR_ROLES, active_seats
+
+    seats = active_seats(actor).filter(case=case)
+    if editing:
+        seats = seats.filter(role__in=CASE_EDITOR_ROLES)
+    seat = seats.select_related("organisation").order_by("added_at").first()
+    if seat is None:
+        raise NotFound(Case._meta.label, case.pk)
+    return seat.organisation
 
 
 def team_member_add(
@@ -257,7 +282,7 @@ def team_member_add(
     :raises ValidationError: the user does not hold the role in the organisation, or already has a seat.
     """
     with transaction.atomic():
-        case = _case_for_update(actor, case.pk)
+        case = lock_case_for_update(actor, case.pk)
         if role not in TEAM_ROLES:
             raise ValidationError(_("That role cannot sit on a follow-up team."))
         if not Membership.objects.active().filter(user=user, organisation=organisation, role=role).exists():
@@ -285,7 +310,7 @@ def team_member_set_task(*, actor: User, seat_id: int, task: str) -> TeamMember:
         seat = TeamMember.objects.filter(pk=seat_id, left_at__isnull=True).first()
         if seat is None:
             raise NotFound(TeamMember._meta.label, seat_id)
-        case = _case_for_update(actor, seat.case_id)
+        case = lock_case_for_update(actor, seat.case_id)
         seat.task = task.strip()
         seat.save(update_fields=["task"])
         record(
@@ -309,7 +334,7 @@ def team_member_remove(*, actor: User, seat_id: int) -> TeamMember:
         seat = TeamMember.objects.filter(pk=seat_id, left_at__isnull=True).first()
         if seat is None:
             raise NotFound(TeamMember._meta.label, seat_id)
-        case = _case_for_update(actor, seat.case_id)
+        case = lock_case_for_update(actor, seat.case_id)
         if seat.user_id == actor.pk:
             raise ValidationError(_("You cannot remove yourself from the team; ask another editor."))
         seat.left_at = timezone.now()
@@ -335,7 +360,7 @@ def case_change_phase(*, actor: User, case_id: int, to_phase: str) -> Case:
     :raises ValidationError: the transition is not allowed; the message says why.
     """
     with transaction.atomic():
-        case = _case_for_update(actor, case_id)
+        case = lock_case_for_update(actor, case_id)
         problem = rules.phase_transition_problem(case, to_phase, has_exit_coordinator=rules.has_exit_coordinator(case))
         if problem:
             raise ValidationError(problem)
@@ -368,7 +393,7 @@ def case_close(*, actor: User, case_id: int, reason: str, outcome: str, handover
     :raises ValidationError: a missing reason, outcome or hand-over line.
     """
     with transaction.atomic():
-        case = _case_for_update(actor, case_id)
+        case = lock_case_for_update(actor, case_id)
         errors: dict[str, str] = {}
         if reason not in ClosureReason.values:
             errors["reason"] = _("Choose why the case is closed.")
@@ -409,7 +434,7 @@ def case_record_police_not_involved(*, actor: User, case_id: int, reason: str) -
     if not reason.strip():
         raise ValidationError({"reason": _("Write why the police radicalisation contact is not involved.")})
     with transaction.atomic():
-        case = _case_for_update(actor, case_id)
+        case = lock_case_for_update(actor, case_id)
         case.police_not_involved_reason = reason.strip()
         case.save(update_fields=["police_not_involved_reason"])
         record(
@@ -421,18 +446,6 @@ def case_record_police_not_involved(*, actor: User, case_id: int, reason: str) -
             changed_fields=["police_not_involved_reason"],
         )
     return case
-
-
-def _acting_organisation(actor: User, case: Case) -> Organisation:
-    seat = (
-        TeamMember.objects.filter(case=case, user=actor, left_at__isnull=True)
-        .select_related("organisation")
-        .order_by("added_at")
-        .first()
-    )
-    if seat is None:
-        raise NotFound(Case._meta.label, case.pk)
-    return seat.organisation
 
 
 def case_advice_add(*, actor: User, case_id: int, advice: str) -> CaseAdvice:
@@ -472,7 +485,7 @@ def relapse_record(*, actor: User, case_id: int, occurred_on: date, description:
     :raises ValidationError: a missing description or a date in the future.
     """
     with transaction.atomic():
-        case = _case_for_update(actor, case_id)
+        case = lock_case_for_update(actor, case_id)
         if not description.strip():
             raise ValidationError({"description": _("Describe what happened.")})
         if occurred_on > timezone.localdate():
@@ -482,7 +495,7 @@ def relapse_record(*, actor: User, case_id: int, occurred_on: date, description:
             occurred_on=occurred_on,
             description=description.strip(),
             recorded_by=actor,
-            owner_organisation=_acting_organisation(actor, case),
+            owner_organisation=acting_organisation(actor=actor, case=case),
         )
         record(
             actor=actor,
@@ -502,7 +515,7 @@ def task_create(*, actor: User, case_id: int, title: str, due_on: date, assignee
     :raises ValidationError: an empty title or an assignee who is not on the team.
     """
     with transaction.atomic():
-        case = _case_for_update(actor, case_id)
+        case = lock_case_for_update(actor, case_id)
         if not title.strip():
             raise ValidationError({"title": _("Write what is to be done.")})
         if not case.team.filter(user=assignee, left_at__isnull=True).exists():
@@ -647,7 +660,7 @@ def escalation_record(
             person_not_informed_reason="" if person_informed else person_not_informed_reason.strip(),
             person_not_informed_until=None if person_informed else person_not_informed_until,
             reported_by=actor,
-            owner_organisation=_acting_organisation(actor, case),
+            owner_organisation=acting_organisation(actor=actor, case=case),
         )
         record(
             actor=actor,

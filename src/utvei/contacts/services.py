@@ -16,12 +16,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from utvei.access import policy
-from utvei.access.policy import Action, NotFound
-from utvei.accounts.models import Organisation, User
+from utvei.access.policy import Action
+from utvei.accounts.models import User
 from utvei.audit.models import AuditEvent
 from utvei.audit.services import record
-from utvei.cases.models import Case
-from utvei.cases.policy import CASE_EDITOR_ROLES, active_seats
+from utvei.cases.policy import active_seats
+from utvei.cases.services import acting_organisation, lock_case_for_update
 from utvei.contacts import rules
 from utvei.contacts.models import (
     Consultation,
@@ -82,28 +82,6 @@ CONSULTATION_FIELDS = (
 )
 
 
-def _case_for_update(actor: User, case_id: int) -> Case:
-    case = Case.objects.select_for_update().filter(pk=case_id).select_related("person").first()
-    if case is None:
-        raise NotFound(Case._meta.label, case_id)
-    policy.require(actor, Action.UPDATE, case)
-    return case
-
-
-def _acting_organisation(actor: User, case: Case) -> Organisation:
-    # The seat that lets the actor edit the case decides who owns the record (and so who sees it).
-    seat = (
-        active_seats(actor)
-        .filter(case=case, role__in=CASE_EDITOR_ROLES)
-        .select_related("organisation")
-        .order_by("added_at")
-        .first()
-    )
-    if seat is None:
-        raise NotFound(Case._meta.label, case.pk)
-    return seat.organisation
-
-
 def _not_in_future(day: date | None) -> bool:
     return day is None or day <= timezone.localdate()
 
@@ -132,8 +110,8 @@ def contact_plan_save(
         interpreter need without a language (field errors).
     """
     with transaction.atomic():
-        case = _case_for_update(actor, case_id)
-        organisation = _acting_organisation(actor, case)
+        case = lock_case_for_update(actor, case_id)
+        organisation = acting_organisation(actor=actor, case=case, editing=True)
         plan = ContactPlan.objects.select_for_update().filter(case=case).first()
         if plan is not None:
             policy.require(actor, Action.UPDATE, plan)
@@ -213,8 +191,8 @@ def conversation_record(
         an unknown form or a method no longer in use (field errors).
     """
     with transaction.atomic():
-        case = _case_for_update(actor, case_id)
-        organisation = _acting_organisation(actor, case)
+        case = lock_case_for_update(actor, case_id)
+        organisation = acting_organisation(actor=actor, case=case, editing=True)
         errors: dict[str, str] = {}
         if not _not_in_future(held_on):
             errors["held_on"] = _("The date of the conversation cannot be in the future.")
@@ -284,8 +262,8 @@ def consultation_record(
         decision, or an identity number left in an anonymised summary (field errors).
     """
     with transaction.atomic():
-        case = _case_for_update(actor, case_id)
-        organisation = _acting_organisation(actor, case)
+        case = lock_case_for_update(actor, case_id)
+        organisation = acting_organisation(actor=actor, case=case, editing=True)
         errors: dict[str, str] = {}
         conversation: Conversation | None = None
         if conversation_id is not None:
