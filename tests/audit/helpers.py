@@ -67,7 +67,7 @@ def append_only_bypassed() -> Iterator[None]:
             finally:
                 cursor.execute(row[0])
         else:
-            raise NotImplementedError(f"No trigger bypass for database vendor {vendor!r}")
+            raise RuntimeError(f"No trigger bypass for database vendor {vendor!r}")
 
 
 def raw_update(at_seq: int, /, **columns: object) -> None:
