@@ -126,12 +126,24 @@ def test_unknown_event_or_outcome_is_refused_and_writes_nothing(db: None, event:
 
 def test_entry_stores_ids_codes_and_actor_username_but_no_names(organisation: Organisation) -> None:
     actor = user_create(
-        actor=None, organisation=organisation, username="saksb042", first_name="Kari",
-        last_name="Nordmannsen", email="kari@vestby.example", role=Role.CASEWORKER, password=None,
+        actor=None,
+        organisation=organisation,
+        username="saksb042",
+        first_name="Kari",
+        last_name="Nordmannsen",
+        email="kari@vestby.example",
+        role=Role.CASEWORKER,
+        password=None,
     )
     target = user_create(
-        actor=None, organisation=organisation, username="tgt7781", first_name="Solveig-Marit",
-        last_name="Haugerudbraaten", email="solveig.marit@privat.example", role=Role.MENTOR, password=None,
+        actor=None,
+        organisation=organisation,
+        username="tgt7781",
+        first_name="Solveig-Marit",
+        last_name="Haugerudbraaten",
+        email="solveig.marit@privat.example",
+        role=Role.MENTOR,
+        password=None,
     )
 
     entry = record(actor=actor, event=AuditEvent.VIEW, target=target, changed_fields=["last_name", "email"])
@@ -144,8 +156,16 @@ def test_entry_stores_ids_codes_and_actor_username_but_no_names(organisation: Or
     assert (stored["target_type"], stored["target_id"]) == ("accounts.User", str(target.pk))
     assert stored["changed_fields"] == ["email", "last_name"]
     # Every entry so far (the user creations too) must hold no name, e-mail or target username.
-    forbidden = ["Kari", "Nordmannsen", "Solveig", "Haugerudbraaten", "privat.example", "vestby.example",
-                 "tgt7781", "Vestby kommune"]
+    forbidden = [
+        "Kari",
+        "Nordmannsen",
+        "Solveig",
+        "Haugerudbraaten",
+        "privat.example",
+        "vestby.example",
+        "tgt7781",
+        "Vestby kommune",
+    ]
     for row in AuditEntry.objects.values():
         for column, value in row.items():
             for word in forbidden:
@@ -184,8 +204,14 @@ def test_audit_rows_roll_back_with_the_change_they_describe() -> None:
 
     with pytest.raises(Abort), transaction.atomic():
         user_create(
-            actor=None, organisation=organisation, username="rollback.me", first_name="Rolf",
-            last_name="Tilbake", email="", role=Role.CASEWORKER, password=None,
+            actor=None,
+            organisation=organisation,
+            username="rollback.me",
+            first_name="Rolf",
+            last_name="Tilbake",
+            email="",
+            role=Role.CASEWORKER,
+            password=None,
         )
         assert AuditEntry.objects.count() == entries_before + 1, "user_create must write its audit row"
         raise Abort

@@ -1,4 +1,4 @@
-"""Legal bases for sharing, kept as versioned data (DOMAIN.md: legal references change).
+"""Legal bases for sharing, kept as versioned data (DOMAIN.md: legal references change), and consents.
 
 Each row is one version of one reference: a basis code from the decision table (S1–S15 in
 ``reference/domain-research.md`` section 6), the act and section it rests on, and the period the reference
@@ -14,10 +14,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from utvei.accounts.models import Organisation
+from utvei.core.crypto import EncryptedTextField
 from utvei.sharing.decision import LegalReference
 
 
@@ -76,3 +80,119 @@ class LegalBasis(models.Model):
             title_nb=self.title_nb,
             title_en=self.title_en,
         )
+
+
+# --- consents (S1, R12, R13, R19) ---------------------------------------------------------------------
+
+# R12: a consent is given for a limited period; Utvei's default maximum is twelve months from its start.
+CONSENT_MAX_MONTHS = 12
+
+
+class ConsentGiver(models.TextChoices):
+    """This class will name who gave a consent: the person, or the guardians of a minor (R19)."""
+
+    PERSON = "person", _("The person")
+    GUARDIANS = "guardians", _("The guardians")
+
+
+class ConsentForm(models.TextChoices):
+    """This class will name the form a consent was given in."""
+
+    WRITTEN = "written", _("Written")
+    ORAL = "oral", _("Oral")
+
+
+class ConsentPurpose(models.TextChoices):
+    """This class will name what a consent lets information be shared for (the values of ``decision.Purpose``)."""
+
+    COORDINATION = "coordination", _("Coordination of the follow-up")
+    INDIVIDUAL_PLAN = "individual_plan", _("Individual plan")
+    RESTORATIVE_PROCESS = "restorative_process", _("Restorative process")
+    SECURITY = "security", _("Security")
+    REPORT_CONCERN = "report_concern", _("Report of concern")
+    CONSULTATION = "consultation", _("Consultation")
+
+
+class ConsentQuerySet(models.QuerySet["Consent"]):
+    """This class will filter consents by whether they are in force."""
+
+    def current(self, on: date) -> ConsentQuerySet:
+        """This function will keep the latest versions, not withdrawn, valid on the given date (both ends inclusive)."""
+        return self.filter(withdrawn_at__isnull=True, superseded_by__isnull=True, valid_from__lte=on, valid_to__gte=on)
+
+
+class Consent(models.Model):
+    """This model will hold one version of a consent to share information about a person (S1).
+
+    The consent waives the confidentiality of ``recorded_for_organisation`` (the discloser) towards the
+    organisations in ``recipients`` (their ids), for the listed ``categories`` and the ``purpose``, from
+    ``valid_from`` to ``valid_to`` (both days included). A recorded version is never edited: a change is a
+    new version whose ``previous`` points at the one it supersedes, and only ``withdrawn_at`` and
+    ``withdrawn_by`` are ever set afterwards (R13: withdrawal ends it for the future, the history stays).
+    """
+
+    person = models.ForeignKey(
+        "cases.Person", on_delete=models.PROTECT, related_name="consents", verbose_name=_("person")
+    )
+    given_by = models.CharField(_("given by"), max_length=16, choices=ConsentGiver.choices)
+    child_view = EncryptedTextField(_("the child's view"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_for_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("disclosing organisation")
+    )
+    recipients = models.JSONField(_("recipients"), default=list)
+    categories = models.JSONField(_("categories"), default=list)
+    purpose = models.CharField(_("purpose"), max_length=32, choices=ConsentPurpose.choices)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"))
+    form = models.CharField(_("form"), max_length=16, choices=ConsentForm.choices)
+    evidence_note = EncryptedTextField(_("evidence"))
+    how_informed = EncryptedTextField(_("how the person was informed"))
+    version = models.PositiveIntegerField(_("version"), default=1)
+    previous = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ConsentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(valid_to__gte=F("valid_from")), name="consent_period_ordered"),
+        ]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+
+    def __str__(self) -> str:
+        return f"consent {self.pk} v{self.version} for person {self.person_id}"
+
+
+class ConsentNoticeKind(models.TextChoices):
+    """This class will name why a recipient organisation is told about a consent."""
+
+    WITHDRAWN = "withdrawn", _("Consent withdrawn")
+    EXPIRING = "expiring", _("Consent expiring")
+
+
+class ConsentNotice(models.Model):
+    """This model will tell one recipient organisation that a consent was withdrawn or is about to expire."""
+
+    consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="notices")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("recipient")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=ConsentNoticeKind.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("consent notice")
+        verbose_name_plural = _("consent notices")
+
+    def __str__(self) -> str:
+        return f"{self.kind} notice of consent {self.consent_id} to organisation {self.organisation_id}"
