@@ -622,7 +622,8 @@ def escalation_record(
     """This function will record a report of serious concern; every team member may do so in every phase (R17).
 
     Nothing but the level and the recipient is required: a report must never be blocked by missing
-    fields, which can be completed afterwards. It is audited as a disclosure (SHARE).
+    fields, which can be completed afterwards. It is audited as a disclosure (SHARE). With a basis, it is
+    also recorded as a ``sharing.Disclosure`` when the sharing decision allows it; if not, the report stands.
 
     :raises NotFound: the actor is not on the case's team.
     :raises ValidationError: an unknown level, recipient, basis or channel.
@@ -695,6 +696,11 @@ def escalation_record(
                 person_id=case.person_id,
                 changed_fields=["title", "due_on", "assignee"],
             )
+        # The report is also a disclosure of the sharing engine when its basis allows it; a refusal
+        # never blocks the report (R17). Imported here: the sharing app builds on the cases app.
+        from utvei.sharing.services import disclosure_from_escalation
+
+        disclosure_from_escalation(actor=actor, escalation=escalation)
     return escalation
 
 

@@ -196,3 +196,63 @@ class ConsentNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} notice of consent {self.consent_id} to organisation {self.organisation_id}"
+
+
+# --- disclosures (R11, R12) ---------------------------------------------------------------------------
+
+
+class Disclosure(models.Model):
+    """This model will record one outward sharing of information about a person (R11, R12).
+
+    ``discloser`` is the organisation whose information is shared; the recipient is an organisation or,
+    for a party outside Utvei, a name (``recipient_external``). ``basis`` is the sharing decision's basis
+    code and ``legal_basis`` the version of its reference in force that day; ``consent`` is the consent
+    version used for a consent-based disclosure (S1). A report of serious concern links its
+    ``escalation``. A disclosure is never edited.
+    """
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="disclosures")
+    person = models.ForeignKey(
+        "cases.Person", on_delete=models.PROTECT, related_name="disclosures", verbose_name=_("person")
+    )
+    discloser = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("disclosing organisation")
+    )
+    recipient_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("recipient")
+    )
+    recipient_external = models.CharField(_("external recipient"), max_length=200, blank=True)
+    recipient_kind = models.CharField(_("kind of recipient"), max_length=32)
+    categories = models.JSONField(_("categories"), default=list)
+    purpose = models.CharField(_("purpose"), max_length=32, choices=ConsentPurpose.choices)
+    basis = models.CharField(_("basis"), max_length=32)
+    legal_basis = models.ForeignKey(
+        LegalBasis, on_delete=models.PROTECT, related_name="disclosures", verbose_name=_("legal basis")
+    )
+    consent = models.ForeignKey(
+        Consent, on_delete=models.PROTECT, null=True, blank=True, related_name="disclosures", verbose_name=_("consent")
+    )
+    content_summary = EncryptedTextField(_("content summary"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+    person_informed = models.BooleanField(_("the person has been told"), default=False)
+    not_informed_reason = EncryptedTextField(_("why the person has not been told"), blank=True)
+    not_informed_until = models.DateField(_("not told until"), null=True, blank=True)
+    escalation = models.OneToOneField(
+        "cases.Escalation", on_delete=models.PROTECT, null=True, blank=True, related_name="disclosure"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-decided_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(recipient_organisation__isnull=False) | ~Q(recipient_external=""),
+                name="disclosure_has_recipient",
+            ),
+        ]
+        verbose_name = _("disclosure")
+        verbose_name_plural = _("disclosures")
+
+    def __str__(self) -> str:
+        return f"disclosure {self.pk} ({self.basis}) for person {self.person_id}"

@@ -1,29 +1,34 @@
-"""Writes of consents: record, amend (a new version) and withdraw. Each checks access and audits in one transaction.
+"""Writes of consents (record, amend, withdraw) and disclosures. Each checks access and audits in one transaction.
 
 A recorded consent is never edited. Its content is fixed when it is recorded; a change is a new version
-that supersedes the old one, and withdrawal only stamps ``withdrawn_at`` (R13). Audit rows carry ids and
-field names, never the content.
+that supersedes the old one, and withdrawal only stamps ``withdrawn_at`` (R13). A disclosure is recorded
+only when the sharing decision allows it on the chosen basis (R11, R12). Audit rows carry ids and field
+names, never the content.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from utvei.access import policy
 from utvei.access.categories import Category
 from utvei.access.policy import Action, NotFound
-from utvei.accounts.models import Organisation, User
+from utvei.accounts.models import Organisation, OrganisationKind, User
 from utvei.audit.models import AuditEvent
 from utvei.audit.services import record
-from utvei.cases.models import Person
+from utvei.cases.models import Case, EscalationRecipient, Person
 from utvei.cases.policy import active_seats
+from utvei.cases.services import acting_organisation
+from utvei.sharing.decision import BasisCode, ConsentScope, Purpose, SharingRequest, decide
 from utvei.sharing.models import (
     CONSENT_MAX_MONTHS,
     Consent,
@@ -32,7 +37,13 @@ from utvei.sharing.models import (
     ConsentNotice,
     ConsentNoticeKind,
     ConsentPurpose,
+    Disclosure,
+    LegalBasis,
 )
+from utvei.sharing.selectors import legal_basis_reference
+
+if TYPE_CHECKING:
+    from utvei.cases.models import Escalation
 
 CONSENT_FIELDS = [
     "given_by",
@@ -331,3 +342,290 @@ def consent_withdraw(*, actor: User, consent_id: int) -> Consent:
             changed_fields=["withdrawn_at", "withdrawn_by"],
         )
     return consent
+
+
+# --- disclosures (R11, R12, R17, R20) -----------------------------------------------------------------
+
+DISCLOSURE_FIELDS = [
+    "discloser",
+    "recipient_organisation",
+    "recipient_external",
+    "recipient_kind",
+    "categories",
+    "purpose",
+    "basis",
+    "legal_basis",
+    "consent",
+    "content_summary",
+    "decided_by",
+    "decided_at",
+    "person_informed",
+    "not_informed_reason",
+    "not_informed_until",
+]
+
+# The facts a worker may assert for a disclosure: the yes/no flags of ``SharingRequest`` (R34: a person
+# assesses them). Classified content is refused by the R20 guard before any decision is asked for.
+FACT_FLAGS = frozenset(
+    {
+        "discloser_is_health_personnel",
+        "discloser_is_social_services",
+        "same_organ",
+        "anonymised",
+        "offence_concern",
+        "danger_to_life_or_health",
+        "imminent_danger_to_life",
+        "avert_listed_offence_most_likely",
+        "necessary_for_own_tasks",
+        "regulation_in_force",
+        "police_shared_under_own_rules",
+    }
+)
+
+# R20: security-classification markers (sikkerhetsloven's levels and the common "gradert"), at a word start.
+_CLASSIFIED = re.compile(r"(?<!\w)(?:strengt\s+hemmelig|gradert|begrenset|konfidensielt|hemmelig)", re.IGNORECASE)
+
+
+def contains_classified_marker(text: str) -> bool:
+    """This function will tell whether a text carries a security-classification marker (R20)."""
+    return _CLASSIFIED.search(text) is not None
+
+
+def _consent_scope(
+    *, consent_id: int, person: Person, discloser: Organisation, recipient: Organisation | None
+) -> tuple[Consent, ConsentScope]:
+    """This function will read the consent version a disclosure rests on and give what it covers.
+
+    :raises ValidationError: the consent is not this person's, not recorded for the discloser, replaced
+        by a newer version, or does not name the recipient organisation.
+    """
+    consent = Consent.objects.filter(pk=consent_id).first()
+    if consent is None or consent.person_id != person.pk or consent.recorded_for_organisation_id != discloser.pk:
+        raise ValidationError(
+            {"consent": _("The consent must be this person's, recorded for the organisation that shares.")}
+        )
+    if Consent.objects.filter(previous_id=consent.pk).exists():
+        raise ValidationError({"consent": _("A newer version of this consent exists; use that one.")})
+    if recipient is None or recipient.pk not in consent.recipients:
+        raise ValidationError({"consent": _("The consent does not name this recipient.")})
+    withdrawn = None if consent.withdrawn_at is None else timezone.localdate(consent.withdrawn_at)
+    scope = ConsentScope(
+        recipients=frozenset({OrganisationKind(recipient.kind)}),
+        categories=frozenset(consent.categories),
+        purposes=frozenset({Purpose(consent.purpose)}),
+        valid_from=consent.valid_from,
+        valid_to=consent.valid_to,
+        withdrawn_at=withdrawn,
+    )
+    return consent, scope
+
+
+def _explanation(nb: str, en: str) -> str:
+    return en if (translation.get_language() or "nb").startswith("en") else nb
+
+
+def disclosure_record(
+    *,
+    actor: User,
+    case_id: int,
+    recipient_organisation: Organisation | None = None,
+    recipient_external: str = "",
+    recipient_kind: str,
+    categories: Sequence[str],
+    basis: str,
+    content_summary: str,
+    purpose: str,
+    consent_id: int | None = None,
+    person_informed: bool,
+    not_informed_reason: str = "",
+    not_informed_until: date | None = None,
+    facts: Mapping[str, bool] | None = None,
+    child_welfare_conditions: Iterable[str] = (),
+    escalation: Escalation | None = None,
+) -> Disclosure:
+    """This function will record a disclosure after the sharing decision allows it on the chosen basis (R11).
+
+    The actor needs a seat in force on the case; the discloser is the organisation they act for there.
+    The decision is asked with the discloser's kind, the recipient's kind, the categories, the purpose,
+    whether the person is a minor, the consent version (for S1) and the facts the actor asserts. The
+    disclosure keeps the ``LegalBasis`` version in force today and the consent version used (R12).
+    Security-classified content is refused (R20).
+
+    :raises NotFound: the case does not exist or the actor has no seat in force on it.
+    :raises ValidationError: the decision refuses, the basis does not apply, classified markers, a missing
+        summary or reason for not telling the person, or an inconsistent recipient or consent.
+    """
+    with transaction.atomic():
+        case = Case.objects.select_related("person").filter(pk=case_id).first()
+        if case is None:
+            raise NotFound(Case._meta.label, case_id)
+        policy.require(actor, Action.SHARE, case)
+        discloser = acting_organisation(actor=actor, case=case)
+        person = case.person
+        summary = content_summary.strip()
+        reason = "" if person_informed else not_informed_reason.strip()
+        external = recipient_external.strip()
+        errors: dict[str, str] = {}
+        if not summary:
+            errors["content_summary"] = _("Summarise what is shared.")
+        elif contains_classified_marker(summary):
+            errors["content_summary"] = _("Security-classified information must never be entered in Utvei.")
+        if not person_informed and not reason:
+            errors["not_informed_reason"] = _("Say why the person has not been told.")
+        if (recipient_organisation is None) == (not external):
+            errors["recipient_organisation"] = _("Name one recipient: an organisation or an external party.")
+        elif recipient_organisation is not None and recipient_organisation.pk == discloser.pk:
+            errors["recipient_organisation"] = _("The organisation that shares cannot be its own recipient.")
+        elif recipient_organisation is not None and recipient_organisation.kind != recipient_kind:
+            errors["recipient_organisation"] = _("The recipient's kind does not match the organisation.")
+        if basis not in {code.value for code in BasisCode}:
+            errors["basis"] = _("Unknown legal basis.")
+        if errors:
+            raise ValidationError(errors)
+        unknown = set(facts or {}) - FACT_FLAGS
+        if unknown:
+            raise ValueError(f"Unknown facts: {sorted(unknown)}")
+        consent: Consent | None = None
+        scope: ConsentScope | None = None
+        if consent_id is not None:
+            consent, scope = _consent_scope(
+                consent_id=consent_id, person=person, discloser=discloser, recipient=recipient_organisation
+            )
+        today = timezone.localdate()
+        try:
+            request = SharingRequest(
+                discloser_kind=discloser.kind,  # type: ignore[arg-type]
+                recipient_kind=recipient_kind,  # type: ignore[arg-type]
+                categories=frozenset(categories),  # type: ignore[arg-type]
+                purpose=purpose,  # type: ignore[arg-type]
+                on=today,
+                person_is_minor=person.is_minor,
+                consent=scope,
+                child_welfare_conditions=frozenset(child_welfare_conditions),  # type: ignore[arg-type]
+                **dict(facts or {}),
+            )
+        except ValueError as exc:
+            raise ValidationError(_("The sharing request is not valid: %(error)s") % {"error": exc}) from exc
+        decision = decide(request, lookup=legal_basis_reference)
+        explanation = _explanation(decision.explanation_nb, decision.explanation_en)
+        if not decision.allowed:
+            raise ValidationError(_("This sharing is not allowed. %(explanation)s") % {"explanation": explanation})
+        if basis not in decision.bases:
+            raise ValidationError(
+                _("The chosen basis does not apply to this sharing. %(explanation)s") % {"explanation": explanation}
+            )
+        legal_basis = LegalBasis.objects.in_force(today).filter(code=basis).order_by("-valid_from").first()
+        if legal_basis is None:  # pragma: no cover - decide() only returns bases with a reference in force
+            raise ValidationError(_("Unknown legal basis."))
+        disclosure = Disclosure.objects.create(
+            case=case,
+            person=person,
+            discloser=discloser,
+            recipient_organisation=recipient_organisation,
+            recipient_external="" if recipient_organisation is not None else external,
+            recipient_kind=str(request.recipient_kind),
+            categories=sorted(str(c) for c in request.categories),
+            purpose=str(request.purpose),
+            basis=basis,
+            legal_basis=legal_basis,
+            consent=consent if basis == BasisCode.CONSENT else None,
+            content_summary=summary,
+            decided_by=actor,
+            decided_at=timezone.now(),
+            person_informed=person_informed,
+            not_informed_reason=reason,
+            not_informed_until=None if person_informed else not_informed_until,
+            escalation=escalation,
+        )
+        # A report of concern was audited as the sharing act (SHARE) already; its disclosure record is a CREATE.
+        record(
+            actor=actor,
+            event=AuditEvent.SHARE if escalation is None else AuditEvent.CREATE,
+            target=disclosure,
+            case_id=case.pk,
+            person_id=person.pk,
+            organisation_id=discloser.pk,
+            changed_fields=DISCLOSURE_FIELDS if escalation is None else [*DISCLOSURE_FIELDS, "escalation"],
+        )
+    return disclosure
+
+
+# How a report of serious concern maps onto the sharing decision: its basis, its recipient's kind and
+# the facts the reporter asserted by choosing that basis.
+_ESCALATION_BASIS: dict[str, BasisCode] = {
+    "consent": BasisCode.CONSENT,
+    "offences": BasisCode.OFFENCES,
+    "danger": BasisCode.DANGER,
+    "duty_to_avert": BasisCode.DUTY_TO_AVERT,
+    "duty_to_help": BasisCode.DUTY_TO_HELP,
+    "child_welfare_duty": BasisCode.CHILD_WELFARE_DUTY,
+    "health_personnel": BasisCode.HEALTH_EMERGENCY,
+}
+_ESCALATION_RECIPIENT: dict[str, str] = {
+    "police_contact": OrganisationKind.POLICE_DISTRICT,
+    "police": OrganisationKind.POLICE_DISTRICT,
+    "emergency": OrganisationKind.POLICE_DISTRICT,
+    "pst": OrganisationKind.PST,
+    "child_welfare": OrganisationKind.CHILD_WELFARE,
+}
+_ESCALATION_FACTS: dict[BasisCode, dict[str, bool]] = {
+    BasisCode.OFFENCES: {"offence_concern": True},
+    BasisCode.DANGER: {"danger_to_life_or_health": True},
+    BasisCode.DUTY_TO_AVERT: {"avert_listed_offence_most_likely": True},
+    BasisCode.DUTY_TO_HELP: {"imminent_danger_to_life": True},
+    BasisCode.HEALTH_EMERGENCY: {"danger_to_life_or_health": True},
+}
+# The report form does not yet ask which of the conditions a–d holds, and Utvei must not choose a fact the
+# worker did not state: a child-welfare report stands as an escalation but becomes a disclosure record only
+# once the form asks for the condition.
+
+
+def disclosure_from_escalation(*, actor: User, escalation: Escalation) -> Disclosure | None:
+    """This function will record a report of serious concern as a disclosure, when the decision allows it.
+
+    A report is never blocked (R17): when it has no basis, when a consent-based report finds no current
+    consent naming an organisation of the recipient's kind, or when the decision refuses, the report
+    stands and no disclosure is recorded (None). The caller has already checked the actor's access.
+    """
+    code = _ESCALATION_BASIS.get(escalation.basis)
+    recipient_kind = _ESCALATION_RECIPIENT.get(escalation.recipient)
+    if code is None or recipient_kind is None or code == BasisCode.CHILD_WELFARE_DUTY:
+        return None
+    case = escalation.case
+    recipient_organisation: Organisation | None = None
+    consent_id: int | None = None
+    if code == BasisCode.CONSENT:
+        discloser = acting_organisation(actor=actor, case=case)
+        current = Consent.objects.current(timezone.localdate()).filter(
+            person_id=case.person_id, recorded_for_organisation_id=discloser.pk
+        )
+        for consent in current.order_by("-created_at"):
+            named = Organisation.objects.filter(pk__in=consent.recipients, kind=recipient_kind).order_by("pk").first()
+            if named is not None:
+                recipient_organisation, consent_id = named, consent.pk
+                break
+        if consent_id is None:
+            return None
+    with translation.override("nb"):
+        external = "" if recipient_organisation is not None else str(EscalationRecipient(escalation.recipient).label)
+    try:
+        with transaction.atomic():
+            return disclosure_record(
+                actor=actor,
+                case_id=case.pk,
+                recipient_organisation=recipient_organisation,
+                recipient_external=external,
+                recipient_kind=recipient_kind,
+                categories=[Category.CONCERN],
+                basis=code,
+                content_summary=escalation.summary or "(se meldingen)",
+                purpose=Purpose.REPORT_CONCERN,
+                consent_id=consent_id,
+                person_informed=escalation.person_informed,
+                not_informed_reason=escalation.person_not_informed_reason or "(ikke oppgitt i meldingen)",
+                not_informed_until=escalation.person_not_informed_until,
+                facts=_ESCALATION_FACTS.get(code, {}),
+                escalation=escalation,
+            )
+    except ValidationError:
+        return None
