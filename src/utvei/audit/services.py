@@ -79,6 +79,7 @@ def record(
     target: models.Model | None = None,
     target_type: str = "",
     target_id: object = None,
+    case: models.Model | None = None,
     case_id: int | None = None,
     person_id: int | None = None,
     organisation_id: int | None = None,
@@ -87,6 +88,8 @@ def record(
     actor_username: str | None = None,
 ) -> AuditEntry:
     """This function will append one event to the chain, inside the caller's transaction.
+
+    ``case`` is a shorthand for ``case_id`` and ``person_id`` of an object about one case.
 
     It takes the chain head's row lock, so concurrent writers append one after another and the chain
     stays linear; the lock is held until the caller commits, and a rollback removes the entry with the
@@ -98,6 +101,10 @@ def record(
         raise ValueError(f"Unknown audit event {event!r}")
     if outcome not in Outcome.values:
         raise ValueError(f"Unknown audit outcome {outcome!r}")
+    if case is not None:
+        # A case names itself and the person it is about; the audit app needs no import of the cases app.
+        case_id = case.pk if case_id is None else case_id
+        person_id = getattr(case, "person_id", None) if person_id is None else person_id
     if target is not None:
         target_type = target_type or target._meta.label
         target_id = target.pk if target_id is None else target_id

@@ -136,7 +136,7 @@ def case_get(*, actor: User, case_id: int) -> Case:
         if case is None:
             raise NotFound(Case._meta.label, case_id)
         policy.require(actor, Action.VIEW, case)
-        record(actor=actor, event=AuditEvent.VIEW, target=case, case_id=case.pk, person_id=case.person_id)
+        record(actor=actor, event=AuditEvent.VIEW, target=case, case=case)
     return case
 
 
@@ -204,7 +204,7 @@ def case_for_update(*, actor: User, case_id: int) -> Case:
         if case is None:
             raise NotFound(Case._meta.label, case_id)
         policy.require(actor, Action.UPDATE, case)
-        record(actor=actor, event=AuditEvent.VIEW, target=case, case_id=case.pk, person_id=case.person_id)
+        record(actor=actor, event=AuditEvent.VIEW, target=case, case=case)
     return case
 
 
@@ -218,7 +218,7 @@ def case_for_escalation(*, actor: User, case_id: int) -> Case:
         if case is None:
             raise NotFound(Case._meta.label, case_id)
         policy.require(actor, Action.SHARE, case)
-        record(actor=actor, event=AuditEvent.VIEW, target=case, case_id=case.pk, person_id=case.person_id)
+        record(actor=actor, event=AuditEvent.VIEW, target=case, case=case)
     return case
 
 

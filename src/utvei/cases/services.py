@@ -294,8 +294,7 @@ def team_member_add(
             actor=actor,
             event=AuditEvent.CREATE,
             target=seat,
-            case_id=case.pk,
-            person_id=case.person_id,
+            case=case,
             changed_fields=["user", "organisation", "role", "task"],
         )
     return seat
@@ -317,8 +316,7 @@ def team_member_set_task(*, actor: User, seat_id: int, task: str) -> TeamMember:
             actor=actor,
             event=AuditEvent.UPDATE,
             target=seat,
-            case_id=case.pk,
-            person_id=case.person_id,
+            case=case,
             changed_fields=["task"],
         )
     return seat
@@ -343,8 +341,7 @@ def team_member_remove(*, actor: User, seat_id: int) -> TeamMember:
             actor=actor,
             event=AuditEvent.DELETE,
             target=seat,
-            case_id=case.pk,
-            person_id=case.person_id,
+            case=case,
             changed_fields=["left_at"],
         )
     return seat
@@ -371,8 +368,7 @@ def case_change_phase(*, actor: User, case_id: int, to_phase: str) -> Case:
             actor=actor,
             event=AuditEvent.UPDATE,
             target=case,
-            case_id=case.pk,
-            person_id=case.person_id,
+            case=case,
             changed_fields=["phase"],
         )
     return case
@@ -418,8 +414,7 @@ def case_close(*, actor: User, case_id: int, reason: str, outcome: str, handover
             actor=actor,
             event=AuditEvent.UPDATE,
             target=case,
-            case_id=case.pk,
-            person_id=case.person_id,
+            case=case,
             changed_fields=["phase", "closed_at", "closure_reason", "closure_outcome", "handovers"],
         )
     return case
@@ -441,8 +436,7 @@ def case_record_police_not_involved(*, actor: User, case_id: int, reason: str) -
             actor=actor,
             event=AuditEvent.UPDATE,
             target=case,
-            case_id=case.pk,
-            person_id=case.person_id,
+            case=case,
             changed_fields=["police_not_involved_reason"],
         )
     return case
@@ -471,8 +465,7 @@ def case_advice_add(*, actor: User, case_id: int, advice: str) -> CaseAdvice:
             actor=actor,
             event=AuditEvent.CREATE,
             target=item,
-            case_id=case.pk,
-            person_id=case.person_id,
+            case=case,
             changed_fields=["advice"],
         )
     return item
@@ -501,8 +494,7 @@ def relapse_record(*, actor: User, case_id: int, occurred_on: date, description:
             actor=actor,
             event=AuditEvent.CREATE,
             target=item,
-            case_id=case.pk,
-            person_id=case.person_id,
+            case=case,
             changed_fields=["occurred_on", "description"],
         )
     return item
@@ -525,8 +517,7 @@ def task_create(*, actor: User, case_id: int, title: str, due_on: date, assignee
             actor=actor,
             event=AuditEvent.CREATE,
             target=task,
-            case_id=case.pk,
-            person_id=case.person_id,
+            case=case,
             changed_fields=["title", "due_on", "assignee"],
         )
     return task
@@ -667,8 +658,7 @@ def escalation_record(
             actor=actor,
             event=AuditEvent.SHARE,
             target=escalation,
-            case_id=case.pk,
-            person_id=case.person_id,
+            case=case,
             changed_fields=[
                 "level",
                 "recipient",
@@ -692,8 +682,7 @@ def escalation_record(
                 actor=actor,
                 event=AuditEvent.CREATE,
                 target=task,
-                case_id=case.pk,
-                person_id=case.person_id,
+                case=case,
                 changed_fields=["title", "due_on", "assignee"],
             )
         # The report is also a disclosure of the sharing engine when its basis allows it; a refusal

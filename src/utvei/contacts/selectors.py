@@ -127,7 +127,7 @@ def contact_plan_form_data(*, actor: User, case_id: int) -> ContactPlanFormData:
         if plan is not None:
             policy.require(actor, Action.VIEW, plan)
         team = list(case.team.filter(left_at__isnull=True).select_related("user", "organisation").order_by("added_at"))
-        record(actor=actor, event=AuditEvent.VIEW, target=plan or case, case_id=case.pk, person_id=case.person_id)
+        record(actor=actor, event=AuditEvent.VIEW, target=plan or case, case=case)
     return ContactPlanFormData(case, plan, team)
 
 
@@ -147,7 +147,7 @@ def conversation_form_data(*, actor: User, case_id: int) -> ConversationFormData
     with transaction.atomic():
         case = _case_for_edit(actor, case_id)
         has_conversations = Conversation.objects.filter(case=case).exists()
-        record(actor=actor, event=AuditEvent.VIEW, target=case, case_id=case.pk, person_id=case.person_id)
+        record(actor=actor, event=AuditEvent.VIEW, target=case, case=case)
     return ConversationFormData(case, method_list(), has_conversations)
 
 
@@ -170,14 +170,13 @@ def consultation_form_data(*, actor: User, case_id: int) -> ConsultationFormData
         case = _case_for_edit(actor, case_id)
         conversations = list(policy.scope(actor, Action.VIEW, Conversation.objects.filter(case=case)))
         guardian_names = list(case.person.guardians.values_list("name", flat=True))
-        record(actor=actor, event=AuditEvent.VIEW, target=case, case_id=case.pk, person_id=case.person_id)
+        record(actor=actor, event=AuditEvent.VIEW, target=case, case=case)
         if conversations:
             record(
                 actor=actor,
                 event=AuditEvent.LIST,
                 target_type=Conversation._meta.label,
                 target_id=len(conversations),
-                case_id=case.pk,
-                person_id=case.person_id,
+                case=case,
             )
     return ConsultationFormData(case, conversations, guardian_names)

@@ -156,8 +156,7 @@ def contact_plan_save(
             actor=actor,
             event=event,
             target=plan,
-            case_id=case.pk,
-            person_id=case.person_id,
+            case=case,
             organisation_id=plan.owner_organisation_id,
             changed_fields=changed,
         )
@@ -230,8 +229,7 @@ def conversation_record(
             actor=actor,
             event=AuditEvent.CREATE,
             target=conversation,
-            case_id=case.pk,
-            person_id=case.person_id,
+            case=case,
             organisation_id=organisation.pk,
             changed_fields=CONVERSATION_FIELDS,
         )
@@ -308,8 +306,7 @@ def consultation_record(
             actor=actor,
             event=AuditEvent.CREATE,
             target=consultation,
-            case_id=case.pk,
-            person_id=case.person_id,
+            case=case,
             organisation_id=organisation.pk,
             changed_fields=CONSULTATION_FIELDS,
         )
