@@ -61,9 +61,16 @@ def main() -> None:
         def plain() -> None:
             for i in range(n):
                 with transaction.atomic():
-                    AuditEntry.objects.create(seq=10_000_000 + i, created_at=timezone.now(), event="view",
-                                              target_type="cases.Case", target_id=str(i), case_id=i,
-                                              prev_hash="0" * 64, hash=f"{i:064x}")
+                    AuditEntry.objects.create(
+                        seq=10_000_000 + i,
+                        created_at=timezone.now(),
+                        event="view",
+                        target_type="cases.Case",
+                        target_id=str(i),
+                        case_id=i,
+                        prev_hash="0" * 64,
+                        hash=f"{i:064x}",
+                    )
 
         t_plain, _ = _timed(plain)
         with connection.cursor() as cursor:  # the baseline rows would break the chain: remove them
@@ -82,10 +89,14 @@ def main() -> None:
         assert result.ok and result.checked == count == n, result
 
         print(f"database: {connection.vendor}, events: {n}")
-        print(f"audit record (chained):    {t_chain / n * 1e6:8.1f} µs/event   "
-              f"baseline plain insert {t_plain / n * 1e6:8.1f} µs/event   ratio {t_chain / t_plain:5.2f}x")
-        print(f"audit verify_chain:        {n / t_verify:8.0f} events/s   "
-              f"baseline plain read {n / t_read:8.0f} events/s   ratio {t_verify / t_read:5.2f}x")
+        print(
+            f"audit record (chained):    {t_chain / n * 1e6:8.1f} µs/event   "
+            f"baseline plain insert {t_plain / n * 1e6:8.1f} µs/event   ratio {t_chain / t_plain:5.2f}x"
+        )
+        print(
+            f"audit verify_chain:        {n / t_verify:8.0f} events/s   "
+            f"baseline plain read {n / t_read:8.0f} events/s   ratio {t_verify / t_read:5.2f}x"
+        )
         print(f"verify 10,000 events (G10 target < 10 s): {t_verify / n * 10_000:.2f} s")
 
 

@@ -112,6 +112,9 @@ INSTALLED_APPS = [
     "utvei.cases",
     "utvei.contacts",
     "utvei.sharing",
+    "utvei.plans",
+    "utvei.network",
+    "utvei.mentoring",
 ]
 
 MIDDLEWARE = [

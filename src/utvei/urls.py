@@ -14,6 +14,10 @@ urlpatterns = [
     path("cases/", include("utvei.cases.urls")),
     path("audit/", include("utvei.audit.urls")),
     path("", include("utvei.contacts.urls")),
+    path("", include("utvei.sharing.urls")),
+    path("", include("utvei.plans.urls")),
+    path("", include("utvei.network.urls")),
+    path("", include("utvei.mentoring.urls")),
 ]
 
 handler403 = "utvei.core.errors.forbidden"

@@ -168,11 +168,10 @@ CASE_ROWS: list[Row] = [
 
 
 def _extra_rows() -> list[Row]:
-    try:
-        from tests.access.matrix_contacts import ROWS
-    except ImportError:
-        return []
-    return ROWS
+    # Imported here: those modules import helpers from this one.
+    from tests.access import matrix_contacts, matrix_mentoring, matrix_network, matrix_plans, matrix_sharing
+
+    return matrix_contacts.ROWS + matrix_sharing.ROWS + matrix_plans.ROWS + matrix_mentoring.ROWS + matrix_network.ROWS
 
 
 MATRIX: list[Row] = BASE_ROWS + CASE_ROWS + _extra_rows()

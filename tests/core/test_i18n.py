@@ -6,12 +6,14 @@ import re
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "utvei"
-PO = SRC / "locale" / "nb" / "LC_MESSAGES" / "django.po"
+# The project catalogue and the apps' own (each app may keep its strings in <app>/locale/nb/).
+CATALOGUES = sorted(SRC.glob("**/locale/nb/LC_MESSAGES/django.po"))
 
 
 def _catalogue() -> dict[str, tuple[str, bool]]:
     entries: dict[str, tuple[str, bool]] = {}
-    for block in PO.read_text(encoding="utf-8").split("\n\n"):
+    blocks = [b for po in CATALOGUES for b in po.read_text(encoding="utf-8").split("\n\n")]
+    for block in blocks:
         fuzzy = "#, fuzzy" in block or re.search(r"#, fuzzy,", block) is not None
         msgid = (
             "".join(re.findall(r'"(.*)"', block.split("msgid ", 1)[1].split("msgstr", 1)[0].split("msgid_plural")[0]))
@@ -20,7 +22,9 @@ def _catalogue() -> dict[str, tuple[str, bool]]:
         )
         msgstrs = re.findall(r'msgstr(?:\[\d\])? ((?:".*"\n?)+)', block + "\n")
         text = "".join("".join(re.findall(r'"(.*)"', m)) for m in msgstrs)
-        entries[msgid.replace('\\"', '"')] = (text, fuzzy)
+        key = msgid.replace('\\"', '"')
+        if not entries.get(key, ("", False))[0] or fuzzy:
+            entries[key] = (text, fuzzy)
     return entries
 
 

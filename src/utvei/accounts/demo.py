@@ -9,12 +9,17 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from utvei.accounts import services as account_services
 from utvei.accounts.models import Organisation, OrganisationKind, Role, User
+
+if TYPE_CHECKING:
+    from utvei.cases.models import Case
 
 DEMO_PASSWORD = "Utvei-demo-2026"
 
@@ -160,6 +165,28 @@ def _first_contact(actor: User, case_id: int, today: date) -> None:
     )
 
 
+@dataclass(frozen=True)
+class DemoWorld:
+    """This class will hand the base demo world to the apps that add their own demo data.
+
+    ``cases`` is in DEMO_CASES order: case 1 (adult, big team), case 2 (minor), case 3 (SLT advice).
+    """
+
+    organisations: dict[str, Organisation]
+    users: dict[str, User]
+    cases: list[Case]
+    today: date
+
+
+# Apps that add demo data, in order; each module has seed(world) and works through its services.
+DEMO_EXTENSIONS = [
+    "utvei.sharing.demo.seed",
+    "utvei.plans.demo.seed",
+    "utvei.mentoring.demo.seed",
+    "utvei.network.demo.seed",
+]
+
+
 def seed_demo() -> bool:
     """This function will create the demo world through the services; it returns False if it exists."""
     if Organisation.objects.filter(name=MUNICIPALITY).exists():
@@ -193,6 +220,7 @@ def seed_demo() -> bool:
         municipality = orgs[MUNICIPALITY]
         today = timezone.localdate()
         phases = [p.value for p in Phase]
+        cases: list[Case] = []
         for index, case_spec in enumerate(DEMO_CASES):
             guardians = (
                 [
@@ -245,10 +273,14 @@ def seed_demo() -> bool:
             )
             if index == 0:
                 _first_contact(opener, case.pk, today)
+            cases.append(case)
         case_services.concern_create(
             actor=opener,
             organisation=municipality,
             subject="Elev, 15 år (initialer K.T.)",
             description="Lærer har hørt uttalelser som forherliger vold. Drøftet anonymt med SLT.",
         )
+        world = DemoWorld(organisations=orgs, users=users, cases=cases, today=today)
+        for extension in DEMO_EXTENSIONS:
+            import_string(extension)(world)
     return True

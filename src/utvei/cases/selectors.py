@@ -28,6 +28,7 @@ from utvei.cases.models import (
     Task,
     TeamMember,
 )
+from utvei.cases.sections import Section, case_sections
 
 
 def case_list(*, actor: User) -> list[Case]:
@@ -121,6 +122,7 @@ class CaseDetail:
     advice: list[CaseAdvice]
     relapses: list[Relapse]
     contacts: object
+    sections: list[Section]
     can_edit: bool
     is_slt_on_team: bool
     phase_targets: list[tuple[str, str]]
@@ -188,6 +190,7 @@ def case_detail(*, actor: User, case_id: int) -> CaseDetail:
             advice=list(policy.scope(actor, Action.VIEW, CaseAdvice.objects.filter(case=case))),
             relapses=relapses,
             contacts=contacts,
+            sections=case_sections(actor=actor, case=case),
             can_edit=can_edit,
             is_slt_on_team=any(m.role == Role.SLT_COORDINATOR and m.user_id == actor.pk for m in team),
             phase_targets=[(p, str(Phase(p).label)) for p in rules.allowed_targets(case)] if can_edit else [],

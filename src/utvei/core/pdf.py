@@ -1,0 +1,72 @@
+"""PDF documents for the person (the plan, consents and disclosures), rendered with WeasyPrint.
+
+Every document is a Django template extending ``pdf/base.html``, rendered in the language asked for,
+and written as a tagged PDF (PDF/UA-1) so screen readers can follow headings, lists and tables. The
+document never loads anything from the network: stylesheets and fonts are local.
+
+Documents handed to the person must not reveal the nature of the work (R27): :func:`render_pdf` refuses
+to return a document whose text holds a revealing word, so a template or data mistake fails loudly
+instead of reaching a letter box.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import translation
+
+STYLESHEET = Path(__file__).resolve().parent.parent / "templates" / "pdf" / "print.css"
+
+
+class RevealingContent(Exception):
+    """This exception will be raised when a document for the person holds words that reveal exit work."""
+
+    def __init__(self, words: list[str]) -> None:
+        super().__init__(f"revealing words in a document for the person: {words}")
+        self.words = words
+
+
+def render_html(template: str, context: dict[str, Any], *, language: str) -> str:
+    """This function will render a document template to HTML in the given language."""
+    with translation.override(language):
+        return render_to_string(template, {**context, "language": language})
+
+
+def render_pdf(template: str, context: dict[str, Any], *, language: str, title: str) -> bytes:
+    """This function will render a document template to a tagged PDF in the given language.
+
+    :raises RevealingContent: the rendered text holds a word that would reveal exit work (R27).
+    """
+    from weasyprint import CSS, HTML
+
+    from utvei.cases.rules import revealing_words
+
+    html = render_html(template, {**context, "title": title}, language=language)
+    words = revealing_words(_text_of(html))
+    if words:
+        raise RevealingContent(words)
+    document = HTML(string=html, base_url=str(STYLESHEET.parent))
+    return document.write_pdf(
+        stylesheets=[CSS(filename=str(STYLESHEET))],
+        pdf_variant="pdf/ua-1",
+        pdf_tags=True,
+        custom_metadata=True,
+    )
+
+
+def _text_of(html: str) -> str:
+    from html.parser import HTMLParser
+
+    class _Text(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.parts: list[str] = []
+
+        def handle_data(self, data: str) -> None:
+            self.parts.append(data)
+
+    parser = _Text()
+    parser.feed(html)
+    return " ".join(parser.parts)

@@ -1,0 +1,1 @@
+"""Models of the mentor register, mentor assignments and restorative processes."""

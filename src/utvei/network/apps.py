@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class NetworkConfig(AppConfig):
+    """This class will register the network map: nodes, ties, contact permissions and snapshots."""
+
+    name = "utvei.network"
+    label = "network"

@@ -1,0 +1,1 @@
+"""Models of the network map: nodes, ties, contact permissions and snapshots."""

@@ -1,0 +1,1 @@
+"""Models of the individual plan, measures, mentors, restorative processes and team meetings."""
