@@ -6,3 +6,6 @@ class PlansConfig(AppConfig):
 
     name = "utvei.plans"
     label = "plans"
+
+    def ready(self) -> None:
+        from utvei.plans import policy  # noqa: F401  (registers the rules)

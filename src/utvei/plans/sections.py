@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from utvei.accounts.models import User
 from utvei.cases.models import Case
+from utvei.plans.selectors import PlanSection, plan_section
 
 
-def case_section(*, actor: User, case: Case) -> object | None:
-    """This function will gather what the case page shows of this app for the actor (None: nothing)."""
-    return None
+def case_section(*, actor: User, case: Case) -> PlanSection | None:
+    """This function will gather what the case page shows of the individual plan (None: nothing)."""
+    return plan_section(actor=actor, case=case)

@@ -1,0 +1,316 @@
+"""Reads of the individual plan, scoped by the policy and audited; and the plan as a PDF for the person."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from utvei.access import policy
+from utvei.access.policy import Action, NotFound
+from utvei.accounts.models import Organisation, OrganisationKind, User
+from utvei.audit.models import AuditEvent
+from utvei.audit.services import record
+from utvei.cases.models import Case
+from utvei.cases.services import lock_case_for_update
+from utvei.core.pdf import render_pdf
+from utvei.plans import rules
+from utvei.plans.models import (
+    Decision,
+    DomainNote,
+    Goal,
+    LegalReference,
+    Measure,
+    MeasureKind,
+    Meeting,
+    Participant,
+    Plan,
+    PlanVersion,
+    PlanWish,
+    Review,
+)
+from utvei.plans.services import coordinator_candidates, existing_plan, plan_counts, version_changes
+
+
+@dataclass
+class PlanPage:
+    """This class will hold what the plan page shows: the parts the actor may see, and what R08 lacks."""
+
+    plan: Plan
+    can_edit: bool
+    goals: list[Goal] = field(default_factory=list)
+    domains: list[DomainNote] = field(default_factory=list)
+    participants: list[Participant] = field(default_factory=list)
+    measures: list[Measure] = field(default_factory=list)
+    reviews: list[Review] = field(default_factory=list)
+    meetings: list[Meeting] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    hidden_measures: int = 0
+    school_duty: list[LegalReference] = field(default_factory=list)
+    overdue_reviews: int = 0
+
+
+def _plan_for_view(actor: User, plan_id: int) -> Plan:
+    plan = (
+        Plan.objects.select_related("case", "case__person", "coordinator", "coordinator_organisation", "wish")
+        .filter(pk=plan_id)
+        .first()
+    )
+    if plan is None:
+        raise NotFound(Plan._meta.label, plan_id)
+    policy.require(actor, Action.VIEW, plan)
+    return plan
+
+
+def _is_pupil(plan: Plan, participants: list[Participant]) -> bool:
+    """This function will tell whether the school's cooperation duty applies: a school takes part, an
+    education measure is planned, or the person is of school age."""
+    if any(p.organisation.kind == OrganisationKind.SCHOOL for p in participants):
+        return True
+    if Measure.objects.filter(plan=plan, kind=MeasureKind.EDUCATION).exists():
+        return True
+    return rules.is_pupil_age(plan.person.age_on())
+
+
+def _page(actor: User, plan: Plan) -> PlanPage:
+    today = timezone.localdate()
+    participants = list(
+        policy.scope(actor, Action.VIEW, Participant.objects.filter(plan=plan)).select_related(
+            "organisation", "legal_reference"
+        )
+    )
+    measures = list(
+        policy.scope(actor, Action.VIEW, Measure.objects.filter(plan=plan)).select_related(
+            "provider_organisation", "responsible_user", "goal"
+        )
+    )
+    reviews = list(policy.scope(actor, Action.VIEW, Review.objects.filter(plan=plan)))
+    counts = plan_counts(plan)
+    page = PlanPage(
+        plan=plan,
+        can_edit=policy.can(actor, Action.UPDATE, plan) and not plan.is_ended,
+        goals=list(policy.scope(actor, Action.VIEW, Goal.objects.filter(plan=plan))),
+        domains=list(policy.scope(actor, Action.VIEW, DomainNote.objects.filter(plan=plan))),
+        participants=participants,
+        measures=measures,
+        reviews=reviews,
+        meetings=list(policy.scope(actor, Action.VIEW, Meeting.objects.filter(plan=plan))),
+        missing=rules.missing_elements(counts) if not plan.is_ended else [],
+        warnings=rules.plan_warnings(counts) if not plan.is_ended else [],
+        hidden_measures=Measure.objects.filter(plan=plan).count() - len(measures),
+        overdue_reviews=sum(1 for r in reviews if r.is_overdue(today)),
+    )
+    if _is_pupil(plan, participants):
+        page.school_duty = list(LegalReference.objects.in_force(today).filter(is_school_duty=True))
+    return page
+
+
+def plan_get(*, actor: User, plan_id: int) -> PlanPage:
+    """This function will fetch the plan page the actor may see, and audit the read.
+
+    :raises NotFound: the plan does not exist or the actor may not see it.
+    """
+    with transaction.atomic():
+        plan = _plan_for_view(actor, plan_id)
+        page = _page(actor, plan)
+        record(actor=actor, event=AuditEvent.VIEW, target=plan, case=plan.case)
+    return page
+
+
+@dataclass
+class PlanSection:
+    """This class will hold what the case page shows of the plan."""
+
+    plan: Plan | None
+    wish: PlanWish | None
+    missing: list[str] = field(default_factory=list)
+    other_plan: bool = False
+    review_overdue: bool = False
+
+
+def plan_section(*, actor: User, case: Case) -> PlanSection | None:
+    """This function will gather the plan section of the case page (the page's read is audited by its caller)."""
+    if not policy.can(actor, Action.VIEW, case):
+        return None
+    wishes = policy.scope(actor, Action.VIEW, PlanWish.objects.filter(case=case))
+    plans = policy.scope(actor, Action.VIEW, Plan.objects.filter(case=case)).select_related("coordinator")
+    plan = plans.filter(ended_at__isnull=True).first() or plans.first()
+    current = existing_plan(person_id=case.person_id)
+    section = PlanSection(
+        plan=plan,
+        wish=wishes.order_by("-expressed_on", "-pk").first(),
+        other_plan=current is not None and (plan is None or current.pk != plan.pk),
+    )
+    if plan is not None and not plan.is_ended:
+        section.missing = rules.missing_elements(plan_counts(plan)) if plan.status != "active" else []
+        section.review_overdue = plan.review_overdue()
+    return section
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """This class will hold one version of the plan as the history page shows it."""
+
+    version: PlanVersion
+    what: str
+    action: str
+    changes: list[tuple[str, str, str]]
+
+
+_MODELS: dict[str, type[Any]] = {
+    model._meta.model_name or "": model
+    for model in (Plan, Goal, DomainNote, Participant, Measure, Review, Meeting, Decision)
+}
+
+
+def _history_row(version: PlanVersion) -> HistoryRow:
+    model = _MODELS.get(version.object_type)
+    labels: dict[str, str] = {}
+    if model is not None:
+        labels = {f.name: str(getattr(f, "verbose_name", f.name)) for f in model._meta.get_fields()}
+    actions = {"create": _("Added"), "update": _("Changed")}
+    what = str(model._meta.verbose_name) if model is not None else version.object_type
+    changes = [(labels.get(name, name), old, new) for name, (old, new) in version_changes(version).items()]
+    return HistoryRow(version, what, str(actions.get(version.action, version.action)), changes)
+
+
+def plan_history(*, actor: User, plan_id: int) -> tuple[Plan, list[HistoryRow]]:
+    """This function will list the plan's versions the actor may see, newest first, with their diffs.
+
+    :raises NotFound: the plan does not exist or the actor may not see it.
+    """
+    with transaction.atomic():
+        plan = _plan_for_view(actor, plan_id)
+        versions = policy.scope(actor, Action.VIEW, PlanVersion.objects.filter(plan=plan)).select_related("changed_by")
+        rows = [_history_row(version) for version in versions]
+        record(actor=actor, event=AuditEvent.VIEW, target=plan, case=plan.case, changed_fields=["history"])
+    return plan, rows
+
+
+def meeting_get(*, actor: User, meeting_id: int) -> tuple[Meeting, list[Decision], bool]:
+    """This function will fetch a team meeting with its decisions, and whether the actor may add decisions.
+
+    :raises NotFound: the meeting does not exist or the actor may not see it.
+    """
+    with transaction.atomic():
+        meeting = Meeting.objects.select_related("plan", "case", "plan__case").filter(pk=meeting_id).first()
+        if meeting is None:
+            raise NotFound(Meeting._meta.label, meeting_id)
+        policy.require(actor, Action.VIEW, meeting)
+        decisions = list(
+            policy.scope(actor, Action.VIEW, Decision.objects.filter(meeting=meeting)).select_related(
+                "measure", "owner"
+            )
+        )
+        can_edit = policy.can(actor, Action.UPDATE, meeting) and not meeting.plan.is_ended
+        record(actor=actor, event=AuditEvent.VIEW, target=meeting, case=meeting.case)
+    return meeting, decisions, can_edit
+
+
+# --- form data (the edit pages load what their form needs, checked for UPDATE) -----------------------
+
+
+def wish_form_data(*, actor: User, case_id: int) -> tuple[Case, Plan | None, bool]:
+    """This function will load the case for the wish and plan-start pages, with the person's plan in force
+    and whether a wish for a plan stands.
+
+    :raises NotFound: the case does not exist or the actor may not change it.
+    """
+    with transaction.atomic():
+        case = lock_case_for_update(actor, case_id)
+        has_wish = PlanWish.objects.filter(case=case, withdrawn_on__isnull=True).exists()
+        return case, existing_plan(person_id=case.person_id), has_wish
+
+
+@dataclass
+class PlanFormData:
+    """This class will hold what a plan edit page needs."""
+
+    plan: Plan
+    team: list[User] = field(default_factory=list)
+    coordinators: list[User] = field(default_factory=list)
+    organisations: list[Organisation] = field(default_factory=list)
+    goals: list[Goal] = field(default_factory=list)
+    measures: list[Measure] = field(default_factory=list)
+    references: list[LegalReference] = field(default_factory=list)
+
+
+def plan_form_data(*, actor: User, plan_id: int) -> PlanFormData:
+    """This function will load a plan the actor may change, with the choices its forms offer.
+
+    :raises NotFound: the plan does not exist or the actor may not change it.
+    """
+    plan = Plan.objects.select_related("case", "case__person").filter(pk=plan_id).first()
+    if plan is None or not policy.can(actor, Action.UPDATE, plan) or plan.is_ended:
+        raise NotFound(Plan._meta.label, plan_id)
+    team = User.objects.filter(case_teams__case=plan.case, case_teams__left_at__isnull=True).distinct()
+    return PlanFormData(
+        plan=plan,
+        team=list(team.order_by("first_name", "last_name")),
+        coordinators=coordinator_candidates(case=plan.case),
+        organisations=list(Organisation.objects.order_by("name")),
+        goals=list(policy.scope(actor, Action.VIEW, Goal.objects.filter(plan=plan))),
+        measures=list(policy.scope(actor, Action.UPDATE, Measure.objects.filter(plan=plan))),
+        references=list(LegalReference.objects.in_force(timezone.localdate())),
+    )
+
+
+def measure_form_data(*, actor: User, measure_id: int) -> tuple[Measure, PlanFormData]:
+    """This function will load a measure the actor may change, with its plan's form choices.
+
+    :raises NotFound: the measure does not exist or the actor may not change it.
+    """
+    measure = Measure.objects.select_related("plan").filter(pk=measure_id).first()
+    if measure is None or measure.plan_id is None or not policy.can(actor, Action.UPDATE, measure):
+        raise NotFound(Measure._meta.label, measure_id)
+    return measure, plan_form_data(actor=actor, plan_id=measure.plan_id)
+
+
+def goal_form_data(*, actor: User, goal_id: int) -> Goal:
+    """This function will load a goal the actor may see on a plan they may change.
+
+    :raises NotFound: the goal does not exist or the actor may not change it.
+    """
+    goal = Goal.objects.select_related("plan").filter(pk=goal_id).first()
+    if goal is None or not policy.can(actor, Action.VIEW, goal) or not policy.can(actor, Action.UPDATE, goal.plan):
+        raise NotFound(Goal._meta.label, goal_id)
+    return goal
+
+
+# --- the PDF for the person ----------------------------------------------------------------------------
+
+
+def plan_pdf(*, actor: User, plan_id: int, language: str) -> tuple[Plan, bytes]:
+    """This function will render the plan as a PDF for the person and audit the export.
+
+    The document holds the person's goals, resources and needs, participants, measures and review dates,
+    in plain words; never internal notes, the address, or words that reveal the work (R27; render_pdf
+    refuses them). It holds what the actor may see.
+
+    :raises NotFound: the plan does not exist or the actor may not export it.
+    :raises RevealingContent: the text would reveal the work (the export is then not made).
+    """
+    with transaction.atomic():
+        plan = _plan_for_view(actor, plan_id)
+        policy.require(actor, Action.EXPORT, plan)
+        page = _page(actor, plan)
+        context = {
+            "page": page,
+            "plan": plan,
+            "person": plan.person,
+            "printed_on": timezone.localdate(),
+            "active_measures": [m for m in page.measures if m.status != "cancelled"],
+            "reviews": [r for r in page.reviews if r.held_on is None],
+        }
+        language = "en" if language.startswith("en") else "nb"
+        from django.utils import translation
+
+        with translation.override(language):
+            title = _("Your individual plan")
+        document = render_pdf("plans/plan_pdf.html", context, language=language, title=str(title))
+        record(actor=actor, event=AuditEvent.EXPORT, target=plan, case=plan.case, changed_fields=["language"])
+    return plan, document
