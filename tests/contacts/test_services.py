@@ -258,18 +258,20 @@ def test_another_organisation_on_the_team_cannot_see_the_conversation(world: Wor
     nav_view = selectors.contacts_for_case(actor=world.nav, case=world.case)
     assert nav_view.conversations == []
     assert nav_view.conversation_count == 1  # rule counts cover every record of the case
-    # Members of the recording organisation see it, readers included.
-    for reader in (world.caseworker, world.coordinator, world.mentor):
+    # Members of the recording organisation see it; a mentor of the same organisation does not (R26).
+    for reader in (world.caseworker, world.coordinator):
         assert selectors.conversation_get(actor=reader, conversation_id=conversation.pk) == conversation
         assert selectors.contacts_for_case(actor=reader, case=world.case).conversations == [conversation]
+    with pytest.raises(NotFound):
+        selectors.conversation_get(actor=world.mentor, conversation_id=conversation.pk)
 
 
 def test_reading_a_conversation_is_audited_with_ids_and_a_missing_one_is_not_found(world: World) -> None:
     conversation = record_conversation(world)
     seq = _last_seq()
-    selectors.conversation_get(actor=world.mentor, conversation_id=conversation.pk)
+    selectors.conversation_get(actor=world.coordinator, conversation_id=conversation.pk)
     [row] = _audit_rows_since(seq)
-    assert (row.event, row.actor, row.target_id) == (AuditEvent.VIEW, world.mentor, str(conversation.pk))
+    assert (row.event, row.actor, row.target_id) == (AuditEvent.VIEW, world.coordinator, str(conversation.pk))
     assert (row.case_id, row.person_id, row.changed_fields) == (world.case.pk, world.person.pk, [])
     with pytest.raises(NotFound):
         selectors.conversation_get(actor=world.caseworker, conversation_id=conversation.pk + 1000)

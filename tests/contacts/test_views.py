@@ -171,7 +171,7 @@ def test_conversation_page_shows_the_record_and_the_first_conversation_warning(w
         world, told_mandate=False, told_confidentiality=False, told_reporting_duty=False, notes="Snakket om jobb."
     )
     url = reverse("contacts:conversation_detail", kwargs={"conversation_id": conversation.pk})
-    page = _client(world.mentor, language="en").get(url)
+    page = _client(world.coordinator, language="en").get(url)
     assert page.status_code == 200
     html = page.content.decode()
     assert "Snakket om jobb." in html

@@ -19,19 +19,21 @@ class Perm(StrEnum):
     CASE_CREATE = "case_create"  # open a new case
     ACCOUNTS_MANAGE = "accounts_manage"  # manage users of one's own organisation; no case content
     AUDIT_READ = "audit_read"  # read audit and access reports; no case content
+    MENTOR_REGISTER = "mentor_register"  # keep the organisation's mentor register
+    MENTEES = "mentees"  # a mentor's own pages: my mentees and the mentor log
 
 
 _CASE_WORK = frozenset({Perm.OWN_ACCOUNT, Perm.CASE_VIEW})
 
 # Deny by default: a role not listed here, or a permission not in its set, is refused.
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
-    Role.CASEWORKER: _CASE_WORK | {Perm.CASE_CREATE},
-    Role.EXIT_COORDINATOR: _CASE_WORK | {Perm.CASE_CREATE},
-    Role.PLAN_COORDINATOR: _CASE_WORK | {Perm.CASE_CREATE},
+    Role.CASEWORKER: _CASE_WORK | {Perm.CASE_CREATE, Perm.MENTOR_REGISTER},
+    Role.EXIT_COORDINATOR: _CASE_WORK | {Perm.CASE_CREATE, Perm.MENTOR_REGISTER},
+    Role.PLAN_COORDINATOR: _CASE_WORK | {Perm.CASE_CREATE, Perm.MENTOR_REGISTER},
     Role.SLT_COORDINATOR: _CASE_WORK | {Perm.CASE_CREATE},
     Role.POLICE_CONTACT: _CASE_WORK,
     Role.TEAM_MEMBER: _CASE_WORK,
-    Role.MENTOR: _CASE_WORK,
+    Role.MENTOR: _CASE_WORK | {Perm.MENTEES},
     Role.SUPERVISOR: _CASE_WORK,
     Role.PRIVACY_OFFICER: frozenset({Perm.OWN_ACCOUNT, Perm.AUDIT_READ}),
     Role.ORG_ADMIN: frozenset({Perm.OWN_ACCOUNT, Perm.ACCOUNTS_MANAGE}),

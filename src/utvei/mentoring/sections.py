@@ -7,5 +7,11 @@ from utvei.cases.models import Case
 
 
 def case_section(*, actor: User, case: Case) -> object | None:
-    """This function will gather what the case page shows of this app for the actor (None: nothing)."""
-    return None
+    """This function will gather the mentor assignments and restorative processes the actor may see (None:
+    nothing to show and nothing the actor could start)."""
+    from utvei.mentoring.selectors import mentoring_for_case
+
+    section = mentoring_for_case(actor=actor, case=case)
+    if not (section.assignments or section.referrals or section.can_assign):
+        return None
+    return section
