@@ -6,3 +6,6 @@ class NetworkConfig(AppConfig):
 
     name = "utvei.network"
     label = "network"
+
+    def ready(self) -> None:
+        from utvei.network import policy  # noqa: F401  (registers the rules)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from utvei.accounts.models import User
 from utvei.cases.models import Case
+from utvei.network.selectors import section_for_case
 
 
 def case_section(*, actor: User, case: Case) -> object | None:
-    """This function will gather what the case page shows of this app for the actor (None: nothing)."""
-    return None
+    """This function will gather what the case page shows of the network for the actor (None: nothing)."""
+    return section_for_case(actor=actor, case=case)
