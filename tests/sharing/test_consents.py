@@ -33,6 +33,14 @@ TODAY = timezone.localdate()
 CANARY = "KANARIFUGL-samtale-7731"
 
 
+@pytest.fixture
+def demo(demo: dict[str, User]) -> dict[str, User]:
+    """This fixture will give the demo world with its demo consents withdrawn: these tests start from nothing agreed."""
+    for consent in Consent.objects.current(timezone.localdate()):
+        services.consent_withdraw(actor=consent.recorded_by, consent_id=consent.pk)
+    return demo
+
+
 def _org(name: str) -> Organisation:
     return Organisation.objects.get(name=name)
 
@@ -82,7 +90,9 @@ def _nav_sees(nav: User, case: Case, conversation: Conversation) -> bool:
 
 
 def test_the_consent_gate_is_installed_at_startup() -> None:
-    assert isinstance(policy.category_gate(), ConsentGate)
+    # Mentoring wraps the gate in force to narrow mentor-only seats (R26); the consent gate is inside.
+    gate = policy.category_gate()
+    assert isinstance(getattr(gate, "inner", gate), ConsentGate)
 
 
 def test_consent_purposes_are_the_purposes_of_the_decision() -> None:
@@ -203,7 +213,7 @@ def test_R12_a_change_is_a_new_version_and_the_old_one_is_kept_unchanged(demo: d
     assert (second.version, second.previous_id) == (2, first.pk)
     assert first.categories == ["conversations"] and first.withdrawn_at is None
     assert list(Consent.objects.current(TODAY)) == [second]
-    assert Consent.objects.filter(person=first.person).count() == 2
+    assert Consent.objects.filter(person=first.person, pk__gte=first.pk).count() == 2  # after the demo consents
     with pytest.raises(ValidationError):  # only the latest version can be changed or withdrawn
         services.consent_withdraw(actor=demo["saksbehandler"], consent_id=first.pk)
     assert AuditEntry.objects.filter(

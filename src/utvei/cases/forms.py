@@ -16,6 +16,7 @@ from utvei.cases.models import (
     SecurityAssessment,
 )
 from utvei.core.forms import DesignForm
+from utvei.sharing.forms import CONDITION_CHOICES, CONDITIONS_HELP, CONDITIONS_LABEL
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -169,6 +170,15 @@ class EscalationForm(DesignForm):
     person_informed = forms.BooleanField(label=_("The person has been told about the report"), required=False)
     person_not_informed_reason = forms.CharField(label=_("If not told: why"), widget=_text(2), required=False)
     person_not_informed_until = forms.DateField(label=_("If not told: until when"), widget=DATE, required=False)
+    # The duty to inform child welfare applies when one of the conditions a–d holds (barnevernsloven § 13-2);
+    # the reporter names it, Utvei never guesses it (R34). Used by utvei.sharing.services.escalation_report.
+    child_welfare_conditions = forms.MultipleChoiceField(
+        label=CONDITIONS_LABEL,
+        choices=CONDITION_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=CONDITIONS_HELP,
+    )
 
 
 class ConcernForm(DesignForm):

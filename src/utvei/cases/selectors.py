@@ -107,6 +107,10 @@ class PersonView:
     show_contact: bool
     show_address: bool
     guardians: list[object] = field(default_factory=list)
+    # The referral reason is concern-type text: it follows the concern category, not contact details (R26).
+    show_reason: bool = False
+    # A mentor needs contact details, never the national identity number (R26).
+    show_national_id: bool = False
 
 
 @dataclass
@@ -154,13 +158,16 @@ def case_detail(*, actor: User, case_id: int) -> CaseDetail:
         case = case_get(actor=actor, case_id=case_id)
         person = case.person
         show_contact = policy.can(actor, Action.VIEW, person, category=Category.IDENTITY)
+        team = list(case.team.filter(left_at__isnull=True).select_related("user", "organisation"))
+        own_roles = {m.role for m in team if m.user_id == actor.pk}
         person_view = PersonView(
             person=person,
             show_contact=show_contact,
             show_address=show_contact and not person.address_is_protected,
             guardians=list(person.guardians.all()) if show_contact else [],
+            show_reason=show_contact and policy.can(actor, Action.VIEW, person, category=Category.CONCERN),
+            show_national_id=show_contact and own_roles != {Role.MENTOR},
         )
-        team = list(case.team.filter(left_at__isnull=True).select_related("user", "organisation"))
         contacts = contacts_for_case(actor=actor, case=case)
         relapses = list(policy.scope(actor, Action.VIEW, Relapse.objects.filter(case=case)))
         warnings = rules.case_warnings(

@@ -33,6 +33,7 @@ from utvei.cases.forms import (
 )
 from utvei.core.drafts import autosaved
 from utvei.core.http import AuthedRequest
+from utvei.sharing import services as sharing_services
 
 
 def _choices(form: Form, name: str, choices: Sequence[tuple[object, str]]) -> None:
@@ -381,7 +382,9 @@ def escalate_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     form = EscalationForm(_post(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.escalation_record(actor=request.user, case_id=case.pk, **form.cleaned_data)
+            # The sharing engine records the report (cases.services.escalation_record) and, with conditions
+            # a–d named, its disclosure on the duty to inform child welfare.
+            sharing_services.escalation_report(actor=request.user, case_id=case.pk, **form.cleaned_data)
         except ValidationError as exc:
             _add_errors(form, exc)
         else:

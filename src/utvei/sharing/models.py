@@ -241,6 +241,10 @@ class Disclosure(models.Model):
     escalation = models.OneToOneField(
         "cases.Escalation", on_delete=models.PROTECT, null=True, blank=True, related_name="disclosure"
     )
+    # The yes/no facts the decider asserted (names of ``SharingRequest`` flags, never free text) and, for the
+    # duty to inform child welfare, the conditions a–d that hold: what the decision rested on (R11, R34).
+    facts = models.JSONField(_("facts asserted"), default=list, blank=True)
+    child_welfare_conditions = models.JSONField(_("child welfare conditions"), default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -40,7 +40,7 @@ from utvei.sharing.models import (
     Disclosure,
     LegalBasis,
 )
-from utvei.sharing.selectors import legal_basis_reference
+from utvei.sharing.selectors import consent_for_recipient, consent_seats, legal_basis_reference
 
 if TYPE_CHECKING:
     from utvei.cases.models import Escalation
@@ -93,7 +93,7 @@ def _require_seat(actor: User, person: Person, organisation_id: int, *, open_onl
     :raises NotFound: the actor may not see the person, or sits on none of their cases for the organisation.
     """
     policy.require(actor, Action.VIEW, person)
-    seats = active_seats(actor).filter(case__person_id=person.pk, organisation_id=organisation_id)
+    seats = consent_seats(actor).filter(case__person_id=person.pk, organisation_id=organisation_id)
     if open_only:
         seats = seats.filter(case__closed_at__isnull=True)
     if not seats.exists():
@@ -214,7 +214,8 @@ def consent_record(
 ) -> Consent:
     """This function will record a consent that waives ``organisation``'s confidentiality towards the recipients.
 
-    The actor must hold a seat in force for ``organisation`` on an open case of the person. The period ends
+    The actor must hold a seat in force for ``organisation`` on an open case of the person, other than a mentor
+    seat (``selectors.consent_seats``: the mentor's view is narrow, R26). The period ends
     after it starts and at most twelve months later (R12, Utvei's default maximum). For a minor the
     guardians give the consent and the child's view is recorded (R19).
 
@@ -362,6 +363,8 @@ DISCLOSURE_FIELDS = [
     "person_informed",
     "not_informed_reason",
     "not_informed_until",
+    "facts",
+    "child_welfare_conditions",
 ]
 
 # The facts a worker may assert for a disclosure: the yes/no flags of ``SharingRequest`` (R34: a person
@@ -442,6 +445,7 @@ def disclosure_record(
     facts: Mapping[str, bool] | None = None,
     child_welfare_conditions: Iterable[str] = (),
     escalation: Escalation | None = None,
+    find_consent: bool = False,
 ) -> Disclosure:
     """This function will record a disclosure after the sharing decision allows it on the chosen basis (R11).
 
@@ -449,7 +453,8 @@ def disclosure_record(
     The decision is asked with the discloser's kind, the recipient's kind, the categories, the purpose,
     whether the person is a minor, the consent version (for S1) and the facts the actor asserts. The
     disclosure keeps the ``LegalBasis`` version in force today and the consent version used (R12).
-    Security-classified content is refused (R20).
+    Security-classified content is refused (R20). With ``find_consent`` and no ``consent_id``, the consent
+    asked about is the latest version recorded for the discloser that names the recipient organisation.
 
     :raises NotFound: the case does not exist or the actor has no seat in force on it.
     :raises ValidationError: the decision refuses, the basis does not apply, classified markers, a missing
@@ -487,6 +492,14 @@ def disclosure_record(
             raise ValueError(f"Unknown facts: {sorted(unknown)}")
         consent: Consent | None = None
         scope: ConsentScope | None = None
+        if consent_id is None and find_consent and recipient_organisation is not None:
+            found = consent_for_recipient(
+                person_id=person.pk,
+                discloser_id=discloser.pk,
+                recipient_id=recipient_organisation.pk,
+                categories=categories,
+            )
+            consent_id = None if found is None else found.pk
         if consent_id is not None:
             consent, scope = _consent_scope(
                 consent_id=consent_id, person=person, discloser=discloser, recipient=recipient_organisation
@@ -536,6 +549,8 @@ def disclosure_record(
             not_informed_reason=reason,
             not_informed_until=None if person_informed else not_informed_until,
             escalation=escalation,
+            facts=sorted(name for name, value in (facts or {}).items() if value),
+            child_welfare_conditions=sorted(str(c) for c in request.child_welfare_conditions),
         )
         # A report of concern was audited as the sharing act (SHARE) already; its disclosure record is a CREATE.
         record(
@@ -551,15 +566,17 @@ def disclosure_record(
 
 
 # How a report of serious concern maps onto the sharing decision: its basis, its recipient's kind and
-# the facts the reporter asserted by choosing that basis.
-_ESCALATION_BASIS: dict[str, BasisCode] = {
-    "consent": BasisCode.CONSENT,
-    "offences": BasisCode.OFFENCES,
-    "danger": BasisCode.DANGER,
-    "duty_to_avert": BasisCode.DUTY_TO_AVERT,
-    "duty_to_help": BasisCode.DUTY_TO_HELP,
-    "child_welfare_duty": BasisCode.CHILD_WELFARE_DUTY,
-    "health_personnel": BasisCode.HEALTH_EMERGENCY,
+# the facts the reporter asserted by choosing that basis. The report form has one "health personnel's rules"
+# basis; the engine has two rows for it towards the police (the duty to alert, S12, then the right to share,
+# S11) and, towards child welfare, the duty to inform (S10), which health personnel share with everyone.
+_ESCALATION_BASES: dict[str, tuple[BasisCode, ...]] = {
+    "consent": (BasisCode.CONSENT,),
+    "offences": (BasisCode.OFFENCES,),
+    "danger": (BasisCode.DANGER,),
+    "duty_to_avert": (BasisCode.DUTY_TO_AVERT,),
+    "duty_to_help": (BasisCode.DUTY_TO_HELP,),
+    "child_welfare_duty": (BasisCode.CHILD_WELFARE_DUTY,),
+    "health_personnel": (BasisCode.HEALTH_EMERGENCY, BasisCode.HEALTH_RIGHT, BasisCode.CHILD_WELFARE_DUTY),
 }
 _ESCALATION_RECIPIENT: dict[str, str] = {
     "police_contact": OrganisationKind.POLICE_DISTRICT,
@@ -574,23 +591,48 @@ _ESCALATION_FACTS: dict[BasisCode, dict[str, bool]] = {
     BasisCode.DUTY_TO_AVERT: {"avert_listed_offence_most_likely": True},
     BasisCode.DUTY_TO_HELP: {"imminent_danger_to_life": True},
     BasisCode.HEALTH_EMERGENCY: {"danger_to_life_or_health": True},
+    BasisCode.HEALTH_RIGHT: {"danger_to_life_or_health": True},
 }
-# The report form does not yet ask which of the conditions a–d holds, and Utvei must not choose a fact the
-# worker did not state: a child-welfare report stands as an escalation but becomes a disclosure record only
-# once the form asks for the condition.
 
 
-def disclosure_from_escalation(*, actor: User, escalation: Escalation) -> Disclosure | None:
+def _escalation_codes(basis: str, recipient_kind: str) -> tuple[BasisCode, ...]:
+    """This function will give the engine bases a report's basis may stand for towards its recipient, best first."""
+    codes = _ESCALATION_BASES.get(basis, ())
+    if recipient_kind == OrganisationKind.CHILD_WELFARE:
+        return tuple(c for c in codes if c not in {BasisCode.HEALTH_EMERGENCY, BasisCode.HEALTH_RIGHT})
+    return tuple(c for c in codes if c != BasisCode.CHILD_WELFARE_DUTY)
+
+
+def disclosure_from_escalation(
+    *, actor: User, escalation: Escalation, child_welfare_conditions: Iterable[str] = ()
+) -> Disclosure | None:
     """This function will record a report of serious concern as a disclosure, when the decision allows it.
 
     A report is never blocked (R17): when it has no basis, when a consent-based report finds no current
     consent naming an organisation of the recipient's kind, or when the decision refuses, the report
-    stands and no disclosure is recorded (None). The caller has already checked the actor's access.
+    stands and no disclosure is recorded (None). The duty to inform child welfare needs the conditions
+    a–d the reporter said hold; Utvei never guesses them (R34). The caller has already checked the actor's
+    access.
     """
-    code = _ESCALATION_BASIS.get(escalation.basis)
     recipient_kind = _ESCALATION_RECIPIENT.get(escalation.recipient)
-    if code is None or recipient_kind is None or code == BasisCode.CHILD_WELFARE_DUTY:
+    if recipient_kind is None:
         return None
+    conditions = frozenset(child_welfare_conditions)
+    codes = [
+        code
+        for code in _escalation_codes(escalation.basis, recipient_kind)
+        if code != BasisCode.CHILD_WELFARE_DUTY or conditions
+    ]
+    for code in codes:
+        disclosure = _escalation_disclosure(actor, escalation, code, recipient_kind, conditions)
+        if disclosure is not None:
+            return disclosure
+    return None
+
+
+def _escalation_disclosure(
+    actor: User, escalation: Escalation, code: BasisCode, recipient_kind: str, conditions: frozenset[str]
+) -> Disclosure | None:
     case = escalation.case
     recipient_organisation: Organisation | None = None
     consent_id: int | None = None
@@ -625,7 +667,148 @@ def disclosure_from_escalation(*, actor: User, escalation: Escalation) -> Disclo
                 not_informed_reason=escalation.person_not_informed_reason or "(ikke oppgitt i meldingen)",
                 not_informed_until=escalation.person_not_informed_until,
                 facts=_ESCALATION_FACTS.get(code, {}),
+                child_welfare_conditions=conditions if code == BasisCode.CHILD_WELFARE_DUTY else (),
                 escalation=escalation,
             )
     except ValidationError:
         return None
+
+
+def escalation_report(
+    *,
+    actor: User,
+    case_id: int,
+    level: str,
+    recipient: str,
+    basis: str = "",
+    channel: str = "",
+    summary: str = "",
+    reference: str = "",
+    reassess_on: date | None = None,
+    leader_informed: bool = False,
+    person_informed: bool = False,
+    person_not_informed_reason: str = "",
+    person_not_informed_until: date | None = None,
+    child_welfare_conditions: Sequence[str] = (),
+) -> Escalation:
+    """This function will record a report of serious concern, with the child-welfare conditions a–d it names.
+
+    The report itself is ``cases.services.escalation_record`` (never blocked, R17). When the reporter names
+    conditions a–d (barnevernsloven, duty to inform child welfare), the report becomes a disclosure on that
+    duty as well, if the decision allows it (the person must be under 18).
+
+    :raises NotFound: the actor is not on the case's team.
+    :raises ValidationError: an unknown level, recipient, basis, channel or condition.
+    """
+    from utvei.cases.services import escalation_record
+    from utvei.sharing.decision import ChildWelfareCondition
+
+    if any(value not in {c.value for c in ChildWelfareCondition} for value in child_welfare_conditions):
+        raise ValidationError(
+            {"child_welfare_conditions": _("Unknown condition for the duty to inform child welfare.")}
+        )
+    with transaction.atomic():
+        escalation = escalation_record(
+            actor=actor,
+            case_id=case_id,
+            level=level,
+            recipient=recipient,
+            basis=basis,
+            channel=channel,
+            summary=summary,
+            reference=reference,
+            reassess_on=reassess_on,
+            leader_informed=leader_informed,
+            person_informed=person_informed,
+            person_not_informed_reason=person_not_informed_reason,
+            person_not_informed_until=person_not_informed_until,
+        )
+        if child_welfare_conditions and not Disclosure.objects.filter(escalation=escalation).exists():
+            disclosure_from_escalation(
+                actor=actor, escalation=escalation, child_welfare_conditions=child_welfare_conditions
+            )
+    return escalation
+
+
+# --- expiry and renewal reminders (R12) ---------------------------------------------------------------
+
+REMINDER_DAYS = 30
+
+
+@dataclass(frozen=True)
+class ReminderResult:
+    """This class will count what one reminder run did: consents reminded, notices and tasks created."""
+
+    consents: int
+    notices: int
+    tasks: int
+
+
+def _coordinator(case: Case) -> User | None:
+    """This function will pick the team member who follows up a case's consents: the exit coordinator first."""
+    from utvei.accounts.models import Role
+    from utvei.cases.models import TeamMember
+    from utvei.cases.policy import CASE_EDITOR_ROLES
+
+    preference = [Role.EXIT_COORDINATOR, Role.PLAN_COORDINATOR, *sorted(CASE_EDITOR_ROLES)]
+    seats = list(TeamMember.objects.filter(case=case, left_at__isnull=True, role__in=CASE_EDITOR_ROLES))
+    for role in preference:
+        for seat in seats:
+            if seat.role == role and active_seats(seat.user).filter(pk=seat.pk).exists():
+                return seat.user
+    return None
+
+
+def consent_reminders_send(*, today: date | None = None, days: int = REMINDER_DAYS) -> ReminderResult:
+    """This function will remind about consents in force that end within ``days`` days, once per consent (R12).
+
+    For each such consent it writes an ``expiring`` notice to every recipient organisation and a task for
+    the coordinator of each open case of the person ("renew or end the consent"), so the person is asked
+    again before the sharing stops. A consent that already has an ``expiring`` notice is skipped, so the job
+    can run every day. The task is created in the coordinator's name (the job acts for them); a case
+    without a coordinator or case worker gets notices only.
+    """
+    from utvei.cases.services import task_create
+
+    day = today or timezone.localdate()
+    horizon = day + timedelta(days=days)
+    reminded = notices = tasks = 0
+    with transaction.atomic():
+        due = (
+            Consent.objects.current(day)
+            .filter(valid_to__lte=horizon)
+            .exclude(notices__kind=ConsentNoticeKind.EXPIRING)
+            .order_by("valid_to", "pk")
+        )
+        for consent in due:
+            reminded += 1
+            for organisation in Organisation.objects.filter(pk__in=consent.recipients).order_by("pk"):
+                notice = ConsentNotice.objects.create(
+                    consent=consent, organisation=organisation, kind=ConsentNoticeKind.EXPIRING
+                )
+                record(
+                    actor=None,
+                    event=AuditEvent.CREATE,
+                    target=notice,
+                    person_id=consent.person_id,
+                    organisation_id=organisation.pk,
+                    changed_fields=["consent", "organisation", "kind"],
+                )
+                notices += 1
+            for case in Case.objects.filter(person_id=consent.person_id, closed_at__isnull=True).order_by("pk"):
+                coordinator = _coordinator(case)
+                if coordinator is None:
+                    continue
+                with translation.override("nb"):
+                    title = _("Renew or end the consent that ends on %(day)s") % {
+                        "day": f"{consent.valid_to.day}.{consent.valid_to.month}.{consent.valid_to.year}"
+                    }
+                task_create(
+                    actor=coordinator,
+                    case_id=case.pk,
+                    title=title,
+                    due_on=max(day, consent.valid_to - timedelta(days=7)),
+                    assignee=coordinator,
+                )
+                tasks += 1
+    return ReminderResult(consents=reminded, notices=notices, tasks=tasks)

@@ -1,0 +1,295 @@
+"""Pages of the sharing engine: consents, the sharing decision, disclosures and the person's overview.
+
+Thin: parse with a form, one service or selector call, render. Every page belongs to a case the user is
+on the team of; the selectors and services check that (a refusal is the same 404 as a missing case).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.forms import Form
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from utvei.access.decorators import requires
+from utvei.access.permissions import Perm
+from utvei.core.http import AuthedRequest
+from utvei.core.pdf import RevealingContent, render_pdf
+from utvei.sharing import selectors, services
+from utvei.sharing.decision import BasisCode
+from utvei.sharing.forms import ConsentRecordForm, DisclosureRecordForm, SharingCheckForm, WithdrawForm
+from utvei.sharing.models import ConsentGiver
+from utvei.sharing.services import add_months
+
+
+def _add_errors(form: Form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            for message in errors:
+                form.add_error(name if name in form.fields else None, message)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+def _see_other(url: str) -> HttpResponseRedirect:
+    response = HttpResponseRedirect(url)
+    response.status_code = 303
+    return response
+
+
+def _status(*forms: Form | None) -> int:
+    return 422 if any(f is not None and f.is_bound and f.errors for f in forms) else 200
+
+
+@requires(Perm.CASE_VIEW)
+@require_GET
+def consent_list_view(request: AuthedRequest, case_id: int) -> HttpResponse:
+    """This view will list the consents of the case's person by status (in force, expired, withdrawn), with versions."""
+    page = selectors.consent_list_for_case(actor=request.user, case_id=case_id)
+    return render(request, "sharing/consent_list.html", {"page": page, "case": page.case})
+
+
+@requires(Perm.CASE_VIEW)
+@require_http_methods(["GET", "POST"])
+def consent_new_view(request: AuthedRequest, case_id: int) -> HttpResponse:
+    """This view will record a consent that waives the confidentiality of the user's organisation on the case."""
+    data = selectors.consent_form_data(actor=request.user, case_id=case_id)
+    today = timezone.localdate()
+    is_minor = data.case.person.is_minor
+    initial: dict[str, object] = {
+        "valid_from": today,
+        "valid_to": add_months(today, 12),
+        "given_by": ConsentGiver.GUARDIANS if is_minor else ConsentGiver.PERSON,
+    }
+    form = ConsentRecordForm(
+        request.POST if request.method == "POST" else None, organisations=data.organisations, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        cleaned = form.cleaned_data
+        try:
+            services.consent_record(
+                actor=request.user,
+                person_id=data.case.person_id,
+                organisation=data.discloser,
+                recipients=form.recipient_organisations(),
+                categories=cleaned["categories"],
+                purpose=cleaned["purpose"],
+                valid_from=cleaned["valid_from"],
+                valid_to=cleaned["valid_to"],
+                given_by=cleaned["given_by"],
+                form=cleaned["form"],
+                evidence_note=cleaned["evidence_note"],
+                how_informed=cleaned["how_informed"],
+                child_view=cleaned["child_view"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The consent is recorded."))
+            return _see_other(reverse("sharing:consents", kwargs={"case_id": data.case.pk}))
+    context = {"case": data.case, "data": data, "form": form, "is_minor": is_minor}
+    return render(request, "sharing/consent_form.html", context, status=_status(form))
+
+
+@requires(Perm.CASE_VIEW)
+@require_http_methods(["GET", "POST"])
+def consent_change_view(request: AuthedRequest, case_id: int, consent_id: int) -> HttpResponse:
+    """This view will record a change of a consent as a new version; the old version stays as it was."""
+    data = selectors.consent_form_data(actor=request.user, case_id=case_id, consent_id=consent_id)
+    consent = data.consent
+    assert consent is not None
+    initial: dict[str, object] = {
+        "recipients": consent.recipients,
+        "categories": consent.categories,
+        "purpose": consent.purpose,
+        "valid_from": consent.valid_from,
+        "valid_to": consent.valid_to,
+        "given_by": consent.given_by,
+        "child_view": consent.child_view,
+        "form": consent.form,
+        "evidence_note": consent.evidence_note,
+        "how_informed": consent.how_informed,
+    }
+    form = ConsentRecordForm(
+        request.POST if request.method == "POST" else None, organisations=data.organisations, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        cleaned = form.cleaned_data
+        try:
+            services.consent_amend(
+                actor=request.user,
+                consent_id=consent.pk,
+                recipients=form.recipient_organisations(),
+                categories=cleaned["categories"],
+                purpose=cleaned["purpose"],
+                valid_from=cleaned["valid_from"],
+                valid_to=cleaned["valid_to"],
+                given_by=cleaned["given_by"],
+                form=cleaned["form"],
+                evidence_note=cleaned["evidence_note"],
+                how_informed=cleaned["how_informed"],
+                child_view=cleaned["child_view"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The change is recorded as a new version of the consent."))
+            return _see_other(reverse("sharing:consents", kwargs={"case_id": data.case.pk}))
+    context = {"case": data.case, "data": data, "form": form, "is_minor": data.case.person.is_minor}
+    return render(request, "sharing/consent_form.html", context, status=_status(form))
+
+
+@requires(Perm.CASE_VIEW)
+@require_http_methods(["GET", "POST"])
+def consent_withdraw_view(request: AuthedRequest, case_id: int, consent_id: int) -> HttpResponse:
+    """This view will confirm and record a withdrawal: at once, for the future, with notices to recipients (R13)."""
+    data = selectors.consent_form_data(actor=request.user, case_id=case_id, consent_id=consent_id)
+    consent = data.consent
+    assert consent is not None
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_withdraw(actor=request.user, consent_id=consent.pk)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(
+                request, _("The consent is withdrawn. It no longer applies, and the recipients have been told.")
+            )
+            return _see_other(reverse("sharing:consents", kwargs={"case_id": data.case.pk}))
+    chain = selectors.category_labels(consent.categories)
+    recipients = [org for org in data.organisations if org.pk in consent.recipients]
+    context = {"case": data.case, "consent": consent, "form": form, "categories": chain, "recipients": recipients}
+    return render(request, "sharing/consent_withdraw.html", context, status=_status(form))
+
+
+def _decision_for(request: AuthedRequest, case_id: int, check: SharingCheckForm) -> selectors.DecisionView:
+    cleaned = check.cleaned_data
+    return selectors.sharing_decision(
+        actor=request.user,
+        case_id=case_id,
+        recipient_organisation=check.recipient_organisation(),
+        recipient_kind=check.recipient_kind(),
+        categories=cleaned["categories"],
+        purpose=cleaned["purpose"],
+        facts=check.fact_flags(),
+        child_welfare_conditions=cleaned["child_welfare_conditions"],
+        classified=cleaned["classified"],
+        language=request.LANGUAGE_CODE,
+    )
+
+
+# Bases a disclosure may be recorded on from this page; a report of concern is recorded on the case page.
+_RECORDABLE = [code.value for code in BasisCode if code not in {BasisCode.CLASSIFIED, BasisCode.REPORT_TO_POLICE}]
+
+
+@requires(Perm.CASE_VIEW)
+@require_http_methods(["GET", "POST"])
+def share_view(request: AuthedRequest, case_id: int) -> HttpResponse:
+    """This view will answer "may I share this, with whom, on which basis?" and record the disclosure if allowed.
+
+    "Check" asks the decision and shows it; "Record" records the disclosure, which the service decides
+    again (nothing is saved unless the decision allows the chosen basis, R11, R20).
+    """
+    data = selectors.sharing_form_data(actor=request.user, case_id=case_id)
+    posted = request.POST if request.method == "POST" else None
+    check = SharingCheckForm(posted, organisations=data.organisations)
+    step = request.POST.get("step", "check") if posted is not None else ""
+    view: selectors.DecisionView | None = None
+    record_form: DisclosureRecordForm | None = None
+    if posted is not None and check.is_valid():
+        if step == "record":
+            record_form = DisclosureRecordForm(posted, bases=[(code, code) for code in _RECORDABLE])
+            if check.cleaned_data["classified"]:
+                record_form.add_error(None, _("Security-classified information must never be entered in Utvei."))
+            elif record_form.is_valid():
+                cleaned = record_form.cleaned_data
+                organisation = check.recipient_organisation()
+                try:
+                    services.disclosure_record(
+                        actor=request.user,
+                        case_id=data.case.pk,
+                        recipient_organisation=organisation,
+                        recipient_external="" if organisation is not None else check.cleaned_data["external_name"],
+                        recipient_kind=check.recipient_kind(),
+                        categories=check.cleaned_data["categories"],
+                        basis=cleaned["basis"],
+                        content_summary=cleaned["content_summary"],
+                        purpose=check.cleaned_data["purpose"],
+                        person_informed=cleaned["person_informed"],
+                        not_informed_reason=cleaned["not_informed_reason"],
+                        not_informed_until=cleaned["not_informed_until"],
+                        facts=check.fact_flags(),
+                        child_welfare_conditions=check.cleaned_data["child_welfare_conditions"],
+                        find_consent=True,
+                    )
+                except ValidationError as exc:
+                    _add_errors(record_form, exc)
+                else:
+                    messages.success(request, _("The disclosure is recorded."))
+                    return _see_other(reverse("sharing:disclosures", kwargs={"case_id": data.case.pk}))
+        view = _decision_for(request, data.case.pk, check)
+        if view.decision.allowed and record_form is None:
+            record_form = DisclosureRecordForm(None, bases=[b for b in view.bases if b[0] in _RECORDABLE])
+        elif record_form is not None:
+            field = record_form.fields["basis"]
+            field.choices = [b for b in view.bases if b[0] in _RECORDABLE]  # type: ignore[attr-defined]
+    context = {
+        "case": data.case,
+        "data": data,
+        "form": check,
+        "view": view,
+        "record_form": record_form,
+    }
+    return render(request, "sharing/share.html", context, status=_status(check, record_form))
+
+
+@requires(Perm.CASE_VIEW)
+@require_GET
+def disclosure_list_view(request: AuthedRequest, case_id: int) -> HttpResponse:
+    """This view will list the disclosures about the case's person that the user may see."""
+    page = selectors.disclosure_list_for_case(actor=request.user, case_id=case_id)
+    return render(request, "sharing/disclosure_list.html", {"page": page, "case": page.case})
+
+
+def _language(request: AuthedRequest) -> str:
+    return "en" if request.GET.get("lang") == "en" else "nb"
+
+
+@requires(Perm.CASE_VIEW)
+@require_GET
+def person_overview_view(request: AuthedRequest, case_id: int) -> HttpResponse:
+    """This view will show the person's own overview: consents in force and disclosures made about them."""
+    overview = selectors.person_view(actor=request.user, case_id=case_id, language=request.LANGUAGE_CODE)
+    return render(request, "sharing/person_overview.html", {"overview": overview, "case": overview.case})
+
+
+@requires(Perm.CASE_VIEW)
+@require_GET
+def person_overview_pdf_view(request: AuthedRequest, case_id: int) -> HttpResponse:
+    """This view will hand out the person's overview as a tagged PDF, in Bokmål or English (audited as EXPORT)."""
+    language = _language(request)
+    overview = selectors.person_view(actor=request.user, case_id=case_id, language=language, export=True)
+    title = "Samtykker og deling av opplysninger om deg" if language == "nb" else "Consents and sharing of your data"
+    try:
+        document = render_pdf(
+            "sharing/person_overview_pdf.html",
+            {"overview": overview, "printed_on": overview.printed_on},
+            language=language,
+            title=title,
+        )
+    except RevealingContent:
+        messages.error(request, _("The document could not be made: it would reveal the nature of the work (R27)."))
+        return render(
+            request, "sharing/person_overview.html", {"overview": overview, "case": overview.case}, status=409
+        )
+    response = HttpResponse(document, content_type="application/pdf")
+    name = "oversikt" if language == "nb" else "overview"
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response
