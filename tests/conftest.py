@@ -4,6 +4,8 @@ from __future__ import annotations
 
 # The test environment (UTVEI_ENV=test, 2FA required as in production, plain HTTP for the test client)
 # is set in pyproject.toml through pytest-env, before Django reads its settings.
+from collections.abc import Iterator
+
 import pytest
 from django.conf import LazySettings
 
@@ -22,3 +24,28 @@ def demo(db: None) -> dict[str, object]:
 
     seed_demo()
     return {u.username: u for u in User.objects.all()}
+
+
+@pytest.fixture(scope="module")
+def _demo_module(django_db_setup: None, django_db_blocker: object) -> Iterator[dict[str, object]]:
+    """This fixture will seed the demo world once for a test module, in a transaction rolled back at its end.
+
+    Seeding the whole demo takes seconds; modules that run hundreds of read-only checks against it (the
+    authorization matrix) share one seeding. Each test still runs in its own transaction (a savepoint
+    inside this one, through ``db``), so nothing a test writes reaches the next one.
+    """
+    from django.db import transaction
+
+    from utvei.accounts.demo import seed_demo
+    from utvei.accounts.models import User
+
+    with django_db_blocker.unblock(), transaction.atomic():  # type: ignore[attr-defined]
+        seed_demo()
+        yield {u.username: u for u in User.objects.all()}
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo_shared(_demo_module: dict[str, object], db: None) -> dict[str, object]:
+    """This fixture will give a test the module's demo world; the test's own transaction is rolled back after it."""
+    return _demo_module

@@ -17,6 +17,10 @@ from utvei.accounts.models import User
 from utvei.audit.models import AuditEntry, AuditEvent
 from utvei.cases.models import Case, Person, Task
 from utvei.contacts.models import Consultation, Conversation
+from utvei.mentoring.models import Mentor, MentorAssignment, RestorativeReferral
+from utvei.network.models import NetworkNode, NetworkSnapshot
+from utvei.plans.models import Goal, Measure, Meeting, Plan
+from utvei.sharing.models import Consent, Disclosure
 
 
 def resolve(value: str) -> str:
@@ -28,6 +32,10 @@ def resolve(value: str) -> str:
     if kind == "user":
         return str(User.objects.get(username=key).pk)
     models = {"person": Person, "task": Task, "conversation": Conversation, "consultation": Consultation}
+    models |= {"mentor": Mentor, "assignment": MentorAssignment, "referral": RestorativeReferral}
+    models |= {"plan": Plan, "goal": Goal, "measure": Measure, "meeting": Meeting}
+    models |= {"node": NetworkNode, "snapshot": NetworkSnapshot}
+    models |= {"consent": Consent, "disclosure": Disclosure}
     if kind in models:
         model = models[kind]
         if key == "missing":
@@ -76,7 +84,8 @@ def test_every_row_names_every_user() -> None:
 
 @pytest.mark.parametrize("row", MATRIX, ids=lambda r: f"{r.method} {r.name} {r.kwargs or ''}")
 @pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
-def test_matrix_row(demo: dict[str, User], row: Row, htmx: bool) -> None:
+def test_matrix_row(demo_shared: dict[str, User], row: Row, htmx: bool) -> None:
+    demo = demo_shared
     mismatches = []
     for username in USERS:
         client = Client()

@@ -88,3 +88,9 @@ def test_admin_sees_no_case_content(demo: dict[str, User]) -> None:
     for case in Case.objects.all():
         assert client.get(reverse("cases:detail", kwargs={"case_id": case.pk})).status_code == 403
     assert client.get(reverse("audit:entry_list")).status_code == 403
+
+
+@pytest.fixture
+def demo(demo_shared: dict[str, object]) -> dict[str, object]:
+    """This module's tests share one seeding of the demo world (tests/conftest.py), each in its own transaction."""
+    return demo_shared

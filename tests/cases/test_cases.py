@@ -87,3 +87,9 @@ def test_a_reader_cannot_change_the_team(demo: dict[str, User]) -> None:
         services.team_member_add(
             actor=demo["nav"], case=case, user=demo["slt"], organisation=org, role=Role.SLT_COORDINATOR
         )
+
+
+@pytest.fixture
+def demo(demo_shared: dict[str, object]) -> dict[str, object]:
+    """This module's tests share one seeding of the demo world (tests/conftest.py), each in its own transaction."""
+    return demo_shared

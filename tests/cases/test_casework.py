@@ -470,3 +470,9 @@ def test_r36_prison_case_prompts_for_the_correctional_service(demo: dict[str, Us
     assert "R36" in {w.rule for w in selectors.case_detail(actor=actor, case_id=case.pk).warnings}
     other = _open(actor, _person(actor, given_name="Ikke", national_id=""))
     assert "R36" not in {w.rule for w in selectors.case_detail(actor=actor, case_id=other.pk).warnings}
+
+
+@pytest.fixture
+def demo(demo_shared: dict[str, object]) -> dict[str, object]:
+    """This module's tests share one seeding of the demo world (tests/conftest.py), each in its own transaction."""
+    return demo_shared

@@ -100,3 +100,9 @@ def test_drafts_are_private_to_their_author_and_removed_on_save(demo: dict[str, 
     assert draft_load(actor=demo["nav"], form_key="conversation-new-1") == {}
     with pytest.raises(ValueError):
         draft_save(actor=demo["nav"], form_key="", field="notes", text="x")
+
+
+@pytest.fixture
+def demo(demo_shared: dict[str, object]) -> dict[str, object]:
+    """This module's tests share one seeding of the demo world (tests/conftest.py), each in its own transaction."""
+    return demo_shared

@@ -194,7 +194,7 @@ def axe_context(browser: object, base_url: str) -> Iterator[object]:
 
 # Modules whose tests must meet a user's very first login (the enrolment page): they run before the others,
 # which log the same users in (test_login_flow enrols saksbehandler and slt).
-_RUN_FIRST = ("test_login_flow.py",)
+_RUN_FIRST = ("test_login_flow.py", "test_accessibility.py")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
