@@ -25,3 +25,9 @@ def test_post_without_csrf_token_is_refused_and_changes_nothing(demo: dict[str, 
     assert response.status_code == 403
     assert list(User.objects.values_list("pk", "is_active").order_by("pk")) == users_before
     assert AuditEntry.objects.count() == audit_before
+
+
+@pytest.fixture
+def demo(demo_shared: dict[str, object]) -> dict[str, object]:
+    """This module's tests share one seeding of the demo world (tests/conftest.py), each in its own transaction."""
+    return demo_shared

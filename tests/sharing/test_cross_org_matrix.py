@@ -121,3 +121,9 @@ def test_done_means_nav_sees_exactly_the_categories_consented_to_nav_in_the_demo
         if _org("NAV Demo").pk in consent.recipients:
             services.consent_withdraw(actor=consent.recorded_by, consent_id=consent.pk)
     assert _visible(nav, item) == NONE
+
+
+@pytest.fixture
+def demo(demo_shared: dict[str, object]) -> dict[str, object]:
+    """This module's tests share one seeding of the demo world (tests/conftest.py), each in its own transaction."""
+    return demo_shared

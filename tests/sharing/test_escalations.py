@@ -118,3 +118,9 @@ def test_S11_S12_the_health_personnel_basis_used_by_someone_else_records_no_disc
     )
     assert Escalation.objects.filter(pk=report.pk).exists()
     assert not Disclosure.objects.filter(escalation=report).exists()
+
+
+@pytest.fixture
+def demo(demo_shared: dict[str, object]) -> dict[str, object]:
+    """This module's tests share one seeding of the demo world (tests/conftest.py), each in its own transaction."""
+    return demo_shared
