@@ -22,6 +22,7 @@ from utvei.access.permissions import Perm, has_perm
 from utvei.accounts import selectors, services
 from utvei.accounts.forms import LanguageForm, LoginForm, TokenForm, UserCreateForm
 from utvei.accounts.models import Organisation
+from utvei.core.forms import add_service_errors
 from utvei.core.http import AuthedRequest
 
 
@@ -224,7 +225,7 @@ def user_create_view(request: AuthedRequest) -> HttpResponse:
                 password=data["password"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             return redirect("accounts:user_detail", user_id=user.pk)
     return render(request, "accounts/user_create.html", {"form": form}, status=422 if form.errors else 200)
@@ -236,16 +237,6 @@ def _organisation_field(organisations: list[Organisation]) -> forms.TypedChoiceF
 
 def _pick(organisations: list[Organisation], pk: int) -> Organisation:
     return next(o for o in organisations if o.pk == pk)
-
-
-def _add_errors(form: UserCreateForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 @requires(Perm.ACCOUNTS_MANAGE)

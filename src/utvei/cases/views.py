@@ -32,6 +32,7 @@ from utvei.cases.forms import (
     TeamAddForm,
 )
 from utvei.core.drafts import autosaved
+from utvei.core.forms import add_service_errors, form_status
 from utvei.core.http import AuthedRequest
 from utvei.sharing import services as sharing_services
 
@@ -46,21 +47,10 @@ def _post(request: AuthedRequest) -> object:
     return request.POST if request.method == "POST" else None
 
 
-def _add_errors(form: Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            for message in errors:
-                form.add_error(name if name in form.fields else None, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
-
-
 def _render(
     request: AuthedRequest, template: str, context: dict[str, object], form: Form | None = None
 ) -> HttpResponse:
-    status = 422 if form is not None and form.is_bound and form.errors else 200
-    return render(request, template, context, status=status)
+    return render(request, template, context, status=form_status(form))
 
 
 def _warn_duty_triggers(request: AuthedRequest, text: str) -> None:
@@ -163,7 +153,7 @@ def referral_new_view(request: AuthedRequest) -> HttpResponse:
                 },
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The case %(reference)s is opened.") % {"reference": case.reference})
             _warn_duty_triggers(request, d["referral_reason"])
@@ -187,7 +177,7 @@ def case_new_for_person_view(request: AuthedRequest, person_id: int) -> HttpResp
                 actor=request.user, person=person, organisation=membership.organisation, role=membership.role, **d
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             return redirect("cases:detail", case_id=case.pk)
     return _render(request, "cases/case_open.html", {"form": form, "person": person}, form)
@@ -223,7 +213,7 @@ def close_view(request: AuthedRequest, case_id: int) -> HttpResponse:
                 actor=request.user, case_id=case.pk, reason=d["reason"], outcome=d["outcome"], handovers=lines
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             return redirect("cases:detail", case_id=case.pk)
     return _render(request, "cases/case_close.html", {"form": form, "case": case}, form)
@@ -256,7 +246,7 @@ def team_add_view(request: AuthedRequest, case_id: int) -> HttpResponse:
                 task=form.cleaned_data["task"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             return redirect("cases:detail", case_id=case.pk)
     context = {
@@ -300,7 +290,7 @@ def advice_view(request: AuthedRequest, case_id: int) -> HttpResponse:
         try:
             services.case_advice_add(actor=request.user, case_id=case.pk, advice=form.cleaned_data["advice"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             return redirect("cases:detail", case_id=case.pk)
     context = {
@@ -323,7 +313,7 @@ def relapse_view(request: AuthedRequest, case_id: int) -> HttpResponse:
         try:
             services.relapse_record(actor=request.user, case_id=case.pk, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             _warn_duty_triggers(request, form.cleaned_data["description"])
             return redirect("cases:detail", case_id=case.pk)
@@ -355,7 +345,7 @@ def task_new_view(request: AuthedRequest, case_id: int) -> HttpResponse:
                 assignee=team[d["assignee"]],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             _warn_revealing(request, d["title"])
             return redirect("cases:detail", case_id=detail.pk)
@@ -386,7 +376,7 @@ def escalate_view(request: AuthedRequest, case_id: int) -> HttpResponse:
             # a–d named, its disclosure on the duty to inform child welfare.
             sharing_services.escalation_report(actor=request.user, case_id=case.pk, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The report is recorded."))
             return redirect("cases:detail", case_id=case.pk)
@@ -411,7 +401,7 @@ def concerns_view(request: AuthedRequest) -> HttpResponse:
                 outcome=d["outcome"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             return redirect("cases:concerns")
     concerns = selectors.concern_list(actor=request.user)

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
@@ -38,17 +37,6 @@ def _checkbox(label: StrOrPromise, *, help_text: StrOrPromise = "") -> forms.Boo
     return forms.BooleanField(
         label=label, required=False, help_text=help_text, widget=forms.CheckboxInput(attrs={"class": "ds-input"})
     )
-
-
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """This function will put a service's validation errors on the form, by field where the form has it."""
-    if hasattr(exc, "error_dict"):
-        for name, messages in exc.message_dict.items():
-            for message in messages:
-                form.add_error(name if name in form.fields else None, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 class ContactPlanForm(DesignForm):

@@ -20,7 +20,8 @@ from utvei.access.decorators import requires
 from utvei.access.permissions import Perm
 from utvei.cases import rules as case_rules
 from utvei.contacts import rules, selectors, services
-from utvei.contacts.forms import ConsultationRecordForm, ContactPlanForm, ConversationRecordForm, add_service_errors
+from utvei.contacts.forms import ConsultationRecordForm, ContactPlanForm, ConversationRecordForm
+from utvei.core.forms import add_service_errors
 from utvei.core.http import AuthedRequest
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 
 class DesignForm(forms.Form):
@@ -20,3 +21,19 @@ class DesignForm(forms.Form):
             css = field.widget.attrs.get("class", "")
             if "ds-input" not in css:
                 field.widget.attrs["class"] = f"{css} ds-input".strip()
+
+
+def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """This function will put a service's validation errors on the form, by field where the form has it."""
+    if hasattr(exc, "error_dict"):
+        for name, messages in exc.message_dict.items():
+            for message in messages:
+                form.add_error(name if name in form.fields else None, message)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+def form_status(*forms_: forms.Form | None) -> int:
+    """This function will give the page status: 422 when a submitted form has errors, else 200."""
+    return 422 if any(f is not None and f.is_bound and f.errors for f in forms_) else 200

@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
@@ -50,17 +49,6 @@ def _choice(label: StrOrPromise, choices: object, *, required: bool = True) -> f
 
 def _object_choice(label: StrOrPromise, *, required: bool = True) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(label=label, coerce=int, required=required, empty_value=None)
-
-
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """This function will put a service's validation errors on the form, by field where the form has it."""
-    if hasattr(exc, "error_dict"):
-        for name, messages in exc.message_dict.items():
-            for message in messages:
-                form.add_error(name if name in form.fields else None, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 class MentorForm(DesignForm):

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from utvei.access.decorators import requires
 from utvei.access.permissions import Perm
+from utvei.core.forms import add_service_errors, form_status
 from utvei.core.http import AuthedRequest
 from utvei.mentoring import selectors, services
 from utvei.mentoring.forms import (
@@ -25,12 +26,7 @@ from utvei.mentoring.forms import (
     MentorForm,
     RestorativeReferralForm,
     RestorativeStatusForm,
-    add_service_errors,
 )
-
-
-def _status(form: object) -> int:
-    return 422 if getattr(form, "errors", None) else 200
 
 
 @requires(Perm.MENTOR_REGISTER)
@@ -64,7 +60,7 @@ def mentor_new_view(request: AuthedRequest) -> HttpResponse:
             messages.success(request, _("The mentor is added to the register."))
             return redirect("mentoring:mentor_list")
     context = {"form": form, "organisation": organisation}
-    return render(request, "mentoring/mentor_form.html", context, status=_status(form))
+    return render(request, "mentoring/mentor_form.html", context, status=form_status(form))
 
 
 @requires(Perm.MENTOR_REGISTER)
@@ -100,7 +96,7 @@ def mentor_edit_view(request: AuthedRequest, mentor_id: int) -> HttpResponse:
             messages.success(request, _("The register entry is saved."))
             return redirect("mentoring:mentor_list")
     context = {"form": form, "mentor": mentor, "organisation": mentor.organisation}
-    return render(request, "mentoring/mentor_form.html", context, status=_status(form))
+    return render(request, "mentoring/mentor_form.html", context, status=form_status(form))
 
 
 @requires(Perm.CASE_VIEW)
@@ -135,7 +131,7 @@ def assignment_new_view(request: AuthedRequest, case_id: int) -> HttpResponse:
             messages.success(request, _("The mentor is assigned."))
             return redirect("mentoring:assignment_detail", assignment_id=assignment.pk)
     context = {"case": case, "form": form, "has_mentors": bool(mentors)}
-    return render(request, "mentoring/assignment_form.html", context, status=_status(form))
+    return render(request, "mentoring/assignment_form.html", context, status=form_status(form))
 
 
 @requires(Perm.CASE_VIEW)
@@ -161,7 +157,7 @@ def assignment_end_view(request: AuthedRequest, assignment_id: int) -> HttpRespo
             messages.success(request, _("The mentor assignment has ended."))
             return redirect("cases:detail", case_id=assignment.case_id)
     context = {"assignment": assignment, "case": assignment.case, "form": form}
-    return render(request, "mentoring/assignment_end.html", context, status=_status(form))
+    return render(request, "mentoring/assignment_end.html", context, status=form_status(form))
 
 
 @requires(Perm.MENTEES)
@@ -189,7 +185,7 @@ def log_new_view(request: AuthedRequest, assignment_id: int) -> HttpResponse:
                 messages.warning(request, warning)
             return redirect("mentoring:mentee", assignment_id=assignment.pk)
     context = {"assignment": assignment, "form": form}
-    return render(request, "mentoring/log_form.html", context, status=_status(form))
+    return render(request, "mentoring/log_form.html", context, status=form_status(form))
 
 
 @requires(Perm.MENTEES)
@@ -239,7 +235,7 @@ def restorative_new_view(request: AuthedRequest, case_id: int) -> HttpResponse:
             messages.success(request, _("The referral to the konfliktråd is recorded."))
             return redirect("cases:detail", case_id=case.pk)
     context = {"case": case, "form": form, "is_minor": case.person.is_minor}
-    return render(request, "mentoring/restorative_form.html", context, status=_status(form))
+    return render(request, "mentoring/restorative_form.html", context, status=form_status(form))
 
 
 @requires(Perm.CASE_VIEW)
@@ -266,4 +262,4 @@ def restorative_status_view(request: AuthedRequest, referral_id: int) -> HttpRes
             messages.success(request, _("The status of the restorative process is saved."))
             return redirect("cases:detail", case_id=referral.case_id)
     context = {"referral": referral, "case": referral.case, "form": form}
-    return render(request, "mentoring/restorative_status.html", context, status=_status(form))
+    return render(request, "mentoring/restorative_status.html", context, status=form_status(form))

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from utvei.access.decorators import requires
 from utvei.access.permissions import Perm
+from utvei.core.forms import add_service_errors
 from utvei.core.http import AuthedRequest
 from utvei.core.pdf import RevealingContent, render_pdf
 from utvei.network import selectors, services
@@ -28,7 +29,6 @@ from utvei.network.forms import (
     NodeEndForm,
     NodeForm,
     SnapshotForm,
-    add_service_errors,
 )
 
 

@@ -40,17 +40,6 @@ def _text(
     )
 
 
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """This function will put a service's validation errors on the form, by field where the form has it."""
-    if hasattr(exc, "error_dict"):
-        for name, messages in exc.message_dict.items():
-            for message in messages:
-                form.add_error(name if name in form.fields else None, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
-
-
 def _user_choices(users: Sequence[User], *, blank: StrOrPromise | None = None) -> list[tuple[Any, Any]]:
     choices: list[tuple[Any, Any]] = [("", blank)] if blank is not None else []
     return choices + [(user.pk, user.get_full_name() or user.username) for user in users]

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from utvei.access.decorators import requires
 from utvei.access.permissions import Perm
 from utvei.access.policy import NotFound
+from utvei.core.forms import add_service_errors, form_status
 from utvei.core.http import AuthedRequest
 from utvei.core.pdf import RevealingContent
 from utvei.plans import selectors, services
@@ -32,14 +33,9 @@ from utvei.plans.forms import (
     ReviewForm,
     WishForm,
     WithdrawForm,
-    add_service_errors,
     measure_initial,
 )
 from utvei.plans.models import Meeting, WishGiver
-
-
-def _status(form: object) -> int:
-    return 422 if getattr(form, "errors", None) else 200
 
 
 @requires(Perm.CASE_VIEW)
@@ -68,7 +64,7 @@ def wish_view(request: AuthedRequest, case_id: int) -> HttpResponse:
             messages.success(request, _("The wish for a plan is recorded."))
             return redirect("plans:start", case_id=case.pk)
     context = {"case": case, "form": form, "minor": minor, "current": current}
-    return render(request, "plans/wish_form.html", context, status=_status(form))
+    return render(request, "plans/wish_form.html", context, status=form_status(form))
 
 
 @requires(Perm.CASE_VIEW)
@@ -110,7 +106,7 @@ def wish_withdraw_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
         else:
             messages.success(request, _("The wish is withdrawn. The plan has ended and is kept, read-only."))
             return redirect("plans:detail", plan_id=plan_id)
-    return render(request, "plans/withdraw_form.html", {"plan": data.plan, "form": form}, status=_status(form))
+    return render(request, "plans/withdraw_form.html", {"plan": data.plan, "form": form}, status=form_status(form))
 
 
 @requires(Perm.CASE_VIEW)
@@ -152,7 +148,7 @@ def plan_edit_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
         else:
             messages.success(request, _("The plan is saved."))
             return redirect("plans:detail", plan_id=plan.pk)
-    return render(request, "plans/plan_form.html", {"plan": plan, "form": form}, status=_status(form))
+    return render(request, "plans/plan_form.html", {"plan": plan, "form": form}, status=form_status(form))
 
 
 @requires(Perm.CASE_VIEW)
@@ -172,7 +168,7 @@ def goal_new_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
             messages.success(request, _("The goal is added."))
             return redirect("plans:detail", plan_id=plan_id)
     context = {"plan": data.plan, "form": form, "heading": _("Add a goal")}
-    return render(request, "plans/item_form.html", context, status=_status(form))
+    return render(request, "plans/item_form.html", context, status=form_status(form))
 
 
 @requires(Perm.CASE_VIEW)
@@ -198,7 +194,7 @@ def goal_edit_view(request: AuthedRequest, goal_id: int) -> HttpResponse:
             messages.success(request, _("The goal is saved."))
             return redirect("plans:detail", plan_id=goal.plan_id)
     context = {"plan": goal.plan, "form": form, "heading": _("Change a goal")}
-    return render(request, "plans/item_form.html", context, status=_status(form))
+    return render(request, "plans/item_form.html", context, status=form_status(form))
 
 
 @requires(Perm.CASE_VIEW)
@@ -223,7 +219,7 @@ def domain_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
             messages.success(request, _("Resources and needs are saved."))
             return redirect("plans:detail", plan_id=plan_id)
     context = {"plan": data.plan, "form": form, "heading": _("Resources and needs")}
-    return render(request, "plans/item_form.html", context, status=_status(form))
+    return render(request, "plans/item_form.html", context, status=form_status(form))
 
 
 @requires(Perm.CASE_VIEW)
@@ -258,7 +254,7 @@ def participant_new_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
                 messages.success(request, _("The service is added to the plan."))
                 return redirect("plans:detail", plan_id=plan_id)
     context = {"plan": data.plan, "form": form, "heading": _("Add a participating service")}
-    return render(request, "plans/item_form.html", context, status=_status(form))
+    return render(request, "plans/item_form.html", context, status=form_status(form))
 
 
 def _measure_values(form: MeasureForm) -> dict[str, object]:
@@ -300,7 +296,7 @@ def measure_new_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
             messages.success(request, _("The measure is added."))
             return redirect("plans:detail", plan_id=plan_id)
     context = {"plan": data.plan, "form": form, "heading": _("Add a measure")}
-    return render(request, "plans/item_form.html", context, status=_status(form))
+    return render(request, "plans/item_form.html", context, status=form_status(form))
 
 
 @requires(Perm.CASE_VIEW)
@@ -324,7 +320,7 @@ def measure_edit_view(request: AuthedRequest, measure_id: int) -> HttpResponse:
             messages.success(request, _("The measure is saved."))
             return redirect("plans:detail", plan_id=data.plan.pk)
     context = {"plan": data.plan, "form": form, "heading": _("Change a measure")}
-    return render(request, "plans/item_form.html", context, status=_status(form))
+    return render(request, "plans/item_form.html", context, status=form_status(form))
 
 
 @requires(Perm.CASE_VIEW)
@@ -342,7 +338,7 @@ def review_new_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
             messages.success(request, _("The review date is set and the coordinator has a task for it."))
             return redirect("plans:detail", plan_id=plan_id)
     context = {"plan": data.plan, "form": form, "heading": _("Set a review date")}
-    return render(request, "plans/item_form.html", context, status=_status(form))
+    return render(request, "plans/item_form.html", context, status=form_status(form))
 
 
 @requires(Perm.CASE_VIEW)
@@ -383,7 +379,7 @@ def meeting_new_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
             messages.success(request, _("The meeting is recorded. Add its decisions below."))
             return redirect("plans:meeting", meeting_id=meeting.pk)
     context = {"plan": data.plan, "form": form, "heading": _("Record a team meeting")}
-    return render(request, "plans/item_form.html", context, status=_status(form))
+    return render(request, "plans/item_form.html", context, status=form_status(form))
 
 
 @requires(Perm.CASE_VIEW)
@@ -424,7 +420,7 @@ def meeting_view(request: AuthedRequest, meeting_id: int) -> HttpResponse:
             messages.success(request, _("The decision is recorded and the plan is updated."))
             return redirect("plans:meeting", meeting_id=meeting.pk)
     context = {"meeting": meeting, "plan": meeting.plan, "decisions": decisions, "form": form}
-    return render(request, "plans/meeting_detail.html", context, status=_status(form))
+    return render(request, "plans/meeting_detail.html", context, status=form_status(form))
 
 
 @requires(Perm.CASE_VIEW)

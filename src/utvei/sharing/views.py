@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from utvei.access.decorators import requires
 from utvei.access.permissions import Perm
+from utvei.core.forms import add_service_errors, form_status
 from utvei.core.http import AuthedRequest
 from utvei.core.pdf import RevealingContent, render_pdf
 from utvei.sharing import selectors, services
@@ -27,24 +27,10 @@ from utvei.sharing.models import ConsentGiver
 from utvei.sharing.services import add_months
 
 
-def _add_errors(form: Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            for message in errors:
-                form.add_error(name if name in form.fields else None, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
-
-
 def _see_other(url: str) -> HttpResponseRedirect:
     response = HttpResponseRedirect(url)
     response.status_code = 303
     return response
-
-
-def _status(*forms: Form | None) -> int:
-    return 422 if any(f is not None and f.is_bound and f.errors for f in forms) else 200
 
 
 @requires(Perm.CASE_VIEW)
@@ -89,12 +75,12 @@ def consent_new_view(request: AuthedRequest, case_id: int) -> HttpResponse:
                 child_view=cleaned["child_view"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The consent is recorded."))
             return _see_other(reverse("sharing:consents", kwargs={"case_id": data.case.pk}))
     context = {"case": data.case, "data": data, "form": form, "is_minor": is_minor}
-    return render(request, "sharing/consent_form.html", context, status=_status(form))
+    return render(request, "sharing/consent_form.html", context, status=form_status(form))
 
 
 @requires(Perm.CASE_VIEW)
@@ -137,12 +123,12 @@ def consent_change_view(request: AuthedRequest, case_id: int, consent_id: int) -
                 child_view=cleaned["child_view"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The change is recorded as a new version of the consent."))
             return _see_other(reverse("sharing:consents", kwargs={"case_id": data.case.pk}))
     context = {"case": data.case, "data": data, "form": form, "is_minor": data.case.person.is_minor}
-    return render(request, "sharing/consent_form.html", context, status=_status(form))
+    return render(request, "sharing/consent_form.html", context, status=form_status(form))
 
 
 @requires(Perm.CASE_VIEW)
@@ -157,7 +143,7 @@ def consent_withdraw_view(request: AuthedRequest, case_id: int, consent_id: int)
         try:
             services.consent_withdraw(actor=request.user, consent_id=consent.pk)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, _("The consent is withdrawn. It no longer applies, and the recipients have been told.")
@@ -166,7 +152,7 @@ def consent_withdraw_view(request: AuthedRequest, case_id: int, consent_id: int)
     chain = selectors.category_labels(consent.categories)
     recipients = [org for org in data.organisations if org.pk in consent.recipients]
     context = {"case": data.case, "consent": consent, "form": form, "categories": chain, "recipients": recipients}
-    return render(request, "sharing/consent_withdraw.html", context, status=_status(form))
+    return render(request, "sharing/consent_withdraw.html", context, status=form_status(form))
 
 
 def _decision_for(request: AuthedRequest, case_id: int, check: SharingCheckForm) -> selectors.DecisionView:
@@ -230,7 +216,7 @@ def share_view(request: AuthedRequest, case_id: int) -> HttpResponse:
                         find_consent=True,
                     )
                 except ValidationError as exc:
-                    _add_errors(record_form, exc)
+                    add_service_errors(record_form, exc)
                 else:
                     messages.success(request, _("The disclosure is recorded."))
                     return _see_other(reverse("sharing:disclosures", kwargs={"case_id": data.case.pk}))
@@ -247,7 +233,7 @@ def share_view(request: AuthedRequest, case_id: int) -> HttpResponse:
         "view": view,
         "record_form": record_form,
     }
-    return render(request, "sharing/share.html", context, status=_status(check, record_form))
+    return render(request, "sharing/share.html", context, status=form_status(check, record_form))
 
 
 @requires(Perm.CASE_VIEW)
