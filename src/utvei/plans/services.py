@@ -136,6 +136,15 @@ def _version(
     )
 
 
+def _record_created(
+    *, actor: User, plan: Plan, obj: models.Model, fields: Iterable[str], category: str = Category.PLAN
+) -> None:
+    """This function will keep a new plan item as a plan version (every field, from empty) and audit it."""
+    changes = _diff(_snapshot(None, fields), _snapshot(obj, fields))
+    _version(actor=actor, plan=plan, obj=obj, action="create", changes=changes, category=category)
+    record(actor=actor, event=AuditEvent.CREATE, target=obj, case=plan.case, changed_fields=sorted(changes))
+
+
 def _lock_plan(actor: User, plan_id: int) -> Plan:
     """This function will lock a plan for a change by the actor, refusing an ended plan.
 
@@ -486,9 +495,7 @@ def goal_add(*, actor: User, plan_id: int, text: str, domain: str = "") -> Goal:
             domain=domain,
             owner_organisation=_plan_organisation(actor, plan),
         )
-        changes = _diff(_snapshot(None, GOAL_FIELDS), _snapshot(goal, GOAL_FIELDS))
-        _version(actor=actor, plan=plan, obj=goal, action="create", changes=changes)
-        record(actor=actor, event=AuditEvent.CREATE, target=goal, case=plan.case, changed_fields=sorted(changes))
+        _record_created(actor=actor, plan=plan, obj=goal, fields=GOAL_FIELDS)
     return goal
 
 
@@ -556,9 +563,7 @@ def participant_add(
             responsibility=responsibility.strip(),
             owner_organisation=_plan_organisation(actor, plan),
         )
-        changes = _diff(_snapshot(None, PARTICIPANT_FIELDS), _snapshot(participant, PARTICIPANT_FIELDS))
-        _version(actor=actor, plan=plan, obj=participant, action="create", changes=changes)
-        record(actor=actor, event=AuditEvent.CREATE, target=participant, case=plan.case, changed_fields=sorted(changes))
+        _record_created(actor=actor, plan=plan, obj=participant, fields=PARTICIPANT_FIELDS)
     return participant
 
 
@@ -656,9 +661,7 @@ def measure_create(
             category=measure_category(kind),
             created_by=actor,
         )
-        changes = _diff(_snapshot(None, MEASURE_FIELDS), _snapshot(measure, MEASURE_FIELDS))
-        _version(actor=actor, plan=plan, obj=measure, action="create", changes=changes, category=measure.category)
-        record(actor=actor, event=AuditEvent.CREATE, target=measure, case=plan.case, changed_fields=sorted(changes))
+        _record_created(actor=actor, plan=plan, obj=measure, fields=MEASURE_FIELDS, category=measure.category)
     return measure
 
 
@@ -810,9 +813,7 @@ def meeting_record(
                 if review.task_id:
                     case_services.task_complete(actor=actor, task_id=review.task_id)
                 _refresh_next_review(plan)
-        changes = _diff(_snapshot(None, MEETING_FIELDS), _snapshot(meeting, MEETING_FIELDS))
-        _version(actor=actor, plan=plan, obj=meeting, action="create", changes=changes)
-        record(actor=actor, event=AuditEvent.CREATE, target=meeting, case=plan.case, changed_fields=sorted(changes))
+        _record_created(actor=actor, plan=plan, obj=meeting, fields=MEETING_FIELDS)
     return meeting
 
 
