@@ -18,7 +18,7 @@ def _fast_hasher(settings: LazySettings) -> None:
 
 @pytest.fixture
 def demo(db: None) -> dict[str, object]:
-    """This fixture will seed the demo world through the services and return its users by username."""
+    """Seed the demo world through the services and return its users by username."""
     from utvei.accounts.demo import seed_demo
     from utvei.accounts.models import User
 
@@ -28,7 +28,7 @@ def demo(db: None) -> dict[str, object]:
 
 @pytest.fixture(scope="module")
 def _demo_module(django_db_setup: None, django_db_blocker: object) -> Iterator[dict[str, object]]:
-    """This fixture will seed the demo world once for a test module, in a transaction rolled back at its end.
+    """Seed the demo world once for a test module, in a transaction rolled back at its end.
 
     Seeding the whole demo takes seconds; modules that run hundreds of read-only checks against it (the
     authorization matrix) share one seeding. Each test still runs in its own transaction (a savepoint
@@ -47,5 +47,5 @@ def _demo_module(django_db_setup: None, django_db_blocker: object) -> Iterator[d
 
 @pytest.fixture
 def demo_shared(_demo_module: dict[str, object], db: None) -> dict[str, object]:
-    """This fixture will give a test the module's demo world; the test's own transaction is rolled back after it."""
+    """Give a test the module's demo world; the test's own transaction is rolled back after it."""
     return _demo_module

@@ -10,7 +10,7 @@ from utvei.accounts.models import User
 
 
 def login_verified(client: Client, user: User) -> Client:
-    """This function will log the client in as ``user`` with a passed second factor (a confirmed TOTP device)."""
+    """Log the client in as ``user`` with a passed second factor (a confirmed TOTP device)."""
     device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "test"})
     client.force_login(user)
     session = client.session
@@ -20,6 +20,6 @@ def login_verified(client: Client, user: User) -> Client:
 
 
 def login_password_only(client: Client, user: User) -> Client:
-    """This function will log the client in after the password step only (second factor not passed)."""
+    """Log the client in after the password step only (second factor not passed)."""
     client.force_login(user)
     return client

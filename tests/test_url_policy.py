@@ -19,7 +19,7 @@ LOGIN_STEP_ALLOW_LIST = {"accounts:otp", "accounts:otp_enrol", "accounts:logout"
 
 
 def iter_patterns(resolver: URLResolver | None = None, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
-    """This function will yield (qualified name or route, pattern) for every URL pattern, recursively."""
+    """Yield (qualified name or route, pattern) for every URL pattern, recursively."""
     resolver = resolver or get_resolver()
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):
@@ -31,7 +31,7 @@ def iter_patterns(resolver: URLResolver | None = None, namespace: str = "") -> I
 
 
 def all_url_names() -> set[str]:
-    """This function will list the qualified names of all URL patterns."""
+    """List the qualified names of all URL patterns."""
     return {name for name, _ in iter_patterns()}
 
 

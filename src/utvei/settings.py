@@ -23,7 +23,7 @@ _FALSE = {"0", "false", "no", "off", ""}
 
 
 def env_bool(name: str, default: bool) -> bool:
-    """This function will read a yes/no setting, refusing values that are neither."""
+    """Read a yes/no setting, refusing values that are neither."""
     raw = os.environ.get(name)
     if raw is None:
         return default
@@ -36,7 +36,7 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 def env_int(name: str, default: int) -> int:
-    """This function will read an integer setting, refusing anything that is not a number."""
+    """Read an integer setting, refusing anything that is not a number."""
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
@@ -47,7 +47,7 @@ def env_int(name: str, default: int) -> int:
 
 
 def env_secret(name: str, default: str = "") -> str:
-    """This function will read a secret from NAME, or from the file named by NAME_FILE."""
+    """Read a secret from NAME, or from the file named by NAME_FILE."""
     path = os.environ.get(f"{name}_FILE")
     if path:
         return Path(path).read_text(encoding="utf-8").strip()

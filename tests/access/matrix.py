@@ -49,7 +49,7 @@ CASE3_TEAM = {"saksbehandler", "slt"}
 
 @dataclass(frozen=True)
 class Row:
-    """This class will hold one URL and method with the expected answer for every user."""
+    """Hold one URL and method with the expected answer for every user."""
 
     name: str
     method: str
@@ -59,7 +59,7 @@ class Row:
 
 
 def everyone(answer: int | str, *, anonymous: int | str = LOGIN, **overrides: int | str) -> dict[str, int | str]:
-    """This function will give every logged-in user ``answer``, the anonymous visitor ``anonymous``."""
+    """Give every logged-in user ``answer``, the anonymous visitor ``anonymous``."""
     table: dict[str, int | str] = dict.fromkeys(USERS, answer)
     table["anonymous"] = anonymous
     table.update(overrides)
@@ -67,12 +67,12 @@ def everyone(answer: int | str, *, anonymous: int | str = LOGIN, **overrides: in
 
 
 def only(allowed: dict[str, int | str], *, others: int | str = 403) -> dict[str, int | str]:
-    """This function will give ``others`` to every logged-in user not named in ``allowed``."""
+    """Give ``others`` to every logged-in user not named in ``allowed``."""
     return everyone(others) | allowed
 
 
 def case_view(team: set[str]) -> dict[str, int | str]:
-    """This function will allow a case's team, hide it (404) from other case roles, refuse non-case roles."""
+    """Allow a case's team, hide it (404) from other case roles, refuse non-case roles."""
     table = everyone(403)
     for user in CASE_ROLES:
         table[user] = 200 if user in team else 404
@@ -85,7 +85,7 @@ CASE3_EDITORS = {"saksbehandler", "slt"}
 
 
 def creators(answer: int | str, *, nabo: int | str | None = None) -> dict[str, int | str]:
-    """This function will give ``answer`` to users who may open cases and 403 to every other role."""
+    """Give ``answer`` to users who may open cases and 403 to every other role."""
     table = only(dict.fromkeys(CREATORS, answer))
     if nabo is not None:
         table["nabo"] = nabo
@@ -93,7 +93,7 @@ def creators(answer: int | str, *, nabo: int | str | None = None) -> dict[str, i
 
 
 def case_edit(editors: set[str]) -> dict[str, int | str]:
-    """This function will allow a case's editors and answer 404 to every other case role (even team readers)."""
+    """Allow a case's editors and answer 404 to every other case role (even team readers)."""
     return case_view(editors)
 
 

@@ -23,7 +23,7 @@ _OUTCOMES = (Outcome.SUCCESS, Outcome.SUCCESS, Outcome.SUCCESS, Outcome.SUCCESS,
 
 
 def build_chain(count: int) -> list[AuditEntry]:
-    """This function will append ``count`` system entries through ``record()`` and return them by seq."""
+    """Append ``count`` system entries through ``record()`` and return them by seq."""
     for i in range(count):
         record(
             actor=None,
@@ -41,7 +41,7 @@ def build_chain(count: int) -> list[AuditEntry]:
 
 @contextmanager
 def append_only_bypassed() -> Iterator[None]:
-    """This function will lift the audit table's append-only triggers for the block and restore them after.
+    """Lift the audit table's append-only triggers for the block and restore them after.
 
     PostgreSQL: ``session_replication_role = replica`` stops ordinary triggers for this session only
     (the test role is a superuser). SQLite: the UPDATE trigger is dropped and recreated from its stored
@@ -71,7 +71,7 @@ def append_only_bypassed() -> Iterator[None]:
 
 
 def raw_update(at_seq: int, /, **columns: object) -> None:
-    """This function will overwrite columns of the entry ``at_seq`` directly in the database."""
+    """Overwrite columns of the entry ``at_seq`` directly in the database."""
     assignments = ", ".join(f"{connection.ops.quote_name(name)} = %s" for name in columns)
     with append_only_bypassed(), connection.cursor() as cursor:
         cursor.execute(f"UPDATE {TABLE} SET {assignments} WHERE seq = %s", [*columns.values(), at_seq])
@@ -79,7 +79,7 @@ def raw_update(at_seq: int, /, **columns: object) -> None:
 
 
 def raw_delete(seqs: Sequence[int]) -> None:
-    """This function will delete the entries with the given seqs directly in the database."""
+    """Delete the entries with the given seqs directly in the database."""
     placeholders = ", ".join(["%s"] * len(seqs))
     with append_only_bypassed(), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {TABLE} WHERE seq IN ({placeholders})", list(seqs))
@@ -87,12 +87,12 @@ def raw_delete(seqs: Sequence[int]) -> None:
 
 
 def raw_set_seq(old: int, new: int) -> None:
-    """This function will renumber one entry, leaving its content and hash as they were."""
+    """Renumber one entry, leaving its content and hash as they were."""
     raw_update(old, seq=new)
 
 
 def raw_shift_seqs_from(seq: int, by: int) -> None:
-    """This function will add ``by`` to the seq of every entry from ``seq`` on, opening a gap for a forgery.
+    """Add ``by`` to the seq of every entry from ``seq`` on, opening a gap for a forgery.
 
     Two statements, because PostgreSQL checks a non-deferrable unique constraint row by row and a
     single ``seq = seq + 1`` can collide with a row not yet moved.
@@ -103,7 +103,7 @@ def raw_shift_seqs_from(seq: int, by: int) -> None:
 
 
 def forge_entry_after(predecessor: AuditEntry, *, seq: int) -> AuditEntry:
-    """This function will insert a forged entry linked to ``predecessor`` and carrying its own correct hash.
+    """Insert a forged entry linked to ``predecessor`` and carrying its own correct hash.
 
     Inserting needs no bypass: the triggers refuse only UPDATE and DELETE. The forgery is what an
     attacker who knows the hash scheme would write.
@@ -131,6 +131,6 @@ def forge_entry_after(predecessor: AuditEntry, *, seq: int) -> AuditEntry:
 
 
 def flip_one_bit(hex_digest: str, *, position: int = 10) -> str:
-    """This function will flip the lowest bit of one hex digit, the smallest possible change to a hash."""
+    """Flip the lowest bit of one hex digit, the smallest possible change to a hash."""
     flipped = format(int(hex_digest[position], 16) ^ 1, "x")
     return hex_digest[:position] + flipped + hex_digest[position + 1 :]

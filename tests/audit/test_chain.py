@@ -49,7 +49,7 @@ def _assert_broken_at(seq: int, reason: str, *, checked: int) -> None:
 
 @pytest.fixture
 def chain(db: None) -> list[AuditEntry]:
-    """This fixture will give an intact chain of CHAIN_LENGTH entries written through ``record()``."""
+    """Give an intact chain of CHAIN_LENGTH entries written through ``record()``."""
     assert not AuditEntry.objects.exists(), "the audit log must start empty"
     return build_chain(CHAIN_LENGTH)
 

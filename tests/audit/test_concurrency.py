@@ -31,7 +31,7 @@ RECORDS_PER_THREAD = 25
 
 
 def _run_in_threads(count: int, work: Callable[[int], object]) -> list[object]:
-    """This function will run ``work(i)`` in ``count`` threads released together, re-raising any error."""
+    """Run ``work(i)`` in ``count`` threads released together, re-raising any error."""
     barrier = threading.Barrier(count)
 
     def worker(index: int) -> object:

@@ -24,12 +24,12 @@ BIRTH_DATE = date(1995, 4, 7)
 
 
 def make_organisation(name: str, kind: str = OrganisationKind.MUNICIPALITY) -> Organisation:
-    """This function will register an organisation as the system."""
+    """Register an organisation as the system."""
     return account_services.organisation_create(actor=None, name=name, kind=kind)
 
 
 def make_user(organisation: Organisation, username: str, role: str) -> User:
-    """This function will create a user with one role in ``organisation``."""
+    """Create a user with one role in ``organisation``."""
     return account_services.user_create(
         actor=None,
         organisation=organisation,
@@ -43,7 +43,7 @@ def make_user(organisation: Organisation, username: str, role: str) -> User:
 
 
 def make_person(actor: User, organisation: Organisation, **overrides: object) -> Person:
-    """This function will register a synthetic adult person (fields overridable)."""
+    """Register a synthetic adult person (fields overridable)."""
     birth_date = overrides.pop("birth_date", BIRTH_DATE)
     assert isinstance(birth_date, date)
     fields: dict[str, object] = {
@@ -59,7 +59,7 @@ def make_person(actor: User, organisation: Organisation, **overrides: object) ->
 
 
 def make_case(actor: User, person: Person, organisation: Organisation, role: str = Role.CASEWORKER) -> Case:
-    """This function will open a case for ``person`` with ``actor`` on its team."""
+    """Open a case for ``person`` with ``actor`` on its team."""
     today = timezone.localdate()
     return case_services.case_open(
         actor=actor,
@@ -77,7 +77,7 @@ def make_case(actor: User, person: Person, organisation: Organisation, role: str
 
 @dataclass
 class World:
-    """This class will hold the organisations, users, person and case of a contacts test."""
+    """Hold the organisations, users, person and case of a contacts test."""
 
     municipality: Organisation
     nav_office: Organisation
@@ -95,7 +95,7 @@ class World:
 
 
 def make_world() -> World:
-    """This function will build the standard contacts world (see the module docstring)."""
+    """Build the standard contacts world (see the module docstring)."""
     municipality = make_organisation("Testkommune")
     nav_office = make_organisation("NAV Test", OrganisationKind.NAV)
     police = make_organisation("Test politidistrikt", OrganisationKind.POLICE_DISTRICT)
@@ -134,7 +134,7 @@ def make_world() -> World:
 
 
 def record_conversation(world: World, actor: User | None = None, **overrides: object) -> Conversation:
-    """This function will record a valid conversation on the world's case (fields overridable)."""
+    """Record a valid conversation on the world's case (fields overridable)."""
     fields: dict[str, object] = {
         "held_on": timezone.localdate() - timedelta(days=2),
         "form": ConversationForm.MEETING,

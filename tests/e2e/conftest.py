@@ -75,7 +75,7 @@ def _require_chromium() -> None:
 
 @pytest.fixture(scope="session")
 def base_url() -> Iterator[str]:
-    """This fixture will run migrate and seed_demo on a fresh database and serve it with gunicorn."""
+    """Run migrate and seed_demo on a fresh database and serve it with gunicorn."""
     _require_chromium()
     if not AXE_JS.is_file():
         pytest.fail(f"{AXE_JS} is missing: run `make vendor` first.", pytrace=False)
@@ -153,7 +153,7 @@ def _wait_until_healthy(url: str, server: subprocess.Popen[bytes], log_path: Pat
 
 @pytest.fixture(scope="session")
 def browser(base_url: str) -> Iterator[object]:
-    """This fixture will start one headless Chromium for the whole session."""
+    """Start one headless Chromium for the whole session."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -166,13 +166,13 @@ def browser(base_url: str) -> Iterator[object]:
 
 @pytest.fixture(scope="session")
 def totp_book() -> TotpBook:
-    """This fixture will remember each demo user's authenticator key across tests (users enrol once)."""
+    """Remember each demo user's authenticator key across tests (users enrol once)."""
     return TotpBook()
 
 
 @pytest.fixture
 def context(browser: object, base_url: str) -> Iterator[object]:
-    """This fixture will give a normal browser context (CSP enforced), Norwegian by default."""
+    """Give a normal browser context (CSP enforced), Norwegian by default."""
     ctx = browser.new_context(base_url=base_url, locale="nb-NO")  # type: ignore[attr-defined]
     ctx.set_default_timeout(10_000)
     try:
@@ -183,7 +183,7 @@ def context(browser: object, base_url: str) -> Iterator[object]:
 
 @pytest.fixture
 def axe_context(browser: object, base_url: str) -> Iterator[object]:
-    """This fixture will give a context that bypasses CSP, so axe-core can be injected (axe pass only)."""
+    """Give a context that bypasses CSP, so axe-core can be injected (axe pass only)."""
     ctx = browser.new_context(base_url=base_url, locale="nb-NO", bypass_csp=True)  # type: ignore[attr-defined]
     ctx.set_default_timeout(10_000)
     try:
@@ -198,5 +198,5 @@ _RUN_FIRST = ("test_login_flow.py", "test_accessibility.py")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """This hook will move the enrolment tests to the front; the rest keep their order."""
+    """Move the enrolment tests to the front; the rest keep their order."""
     items.sort(key=lambda item: 0 if item.path.name in _RUN_FIRST else 1)

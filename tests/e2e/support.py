@@ -31,7 +31,7 @@ class _Device:
 
 @dataclass
 class TotpBook:
-    """This class will hold each user's authenticator key and mirror django-otp's replay state.
+    """Hold each user's authenticator key and mirror django-otp's replay state.
 
     django-otp accepts a code for a time step t only if t > last accepted step and t lies within
     ``now + drift ± tolerance``; after a match it stores ``last_t = t`` and ``drift = t - now``. Mirroring
@@ -70,7 +70,7 @@ def path_of(page: Any) -> str:
 
 
 def password_step(page: Any, username: str, password: str = DEMO_PASSWORD) -> None:
-    """This function will fill in the login page and submit it (the first factor only)."""
+    """Fill in the login page and submit it (the first factor only)."""
     page.goto("/login/")
     page.locator("#id_username").fill(username)
     page.locator("#id_password").fill(password)
@@ -79,7 +79,7 @@ def password_step(page: Any, username: str, password: str = DEMO_PASSWORD) -> No
 
 
 def second_factor_step(page: Any, username: str, book: TotpBook) -> str:
-    """This function will pass the enrolment or code page, whichever the server shows; returns which."""
+    """Pass the enrolment or code page, whichever the server shows; returns which."""
     step = path_of(page)
     if step == "/login/code/setup/":
         book.enrol(username, page.locator("#totp-secret").inner_text())
@@ -95,7 +95,7 @@ def second_factor_step(page: Any, username: str, book: TotpBook) -> str:
 
 
 def login(page: Any, username: str, book: TotpBook) -> None:
-    """This function will log in with password and second factor (enrolling the first time)."""
+    """Log in with password and second factor (enrolling the first time)."""
     password_step(page, username)
     second_factor_step(page, username, book)
 
@@ -105,7 +105,7 @@ def page_language(page: Any) -> str:
 
 
 def tr(page: Any, msgid: str, **params: object) -> str:
-    """This function will give a UI string as the page shows it, in the page's language (html lang)."""
+    """Give a UI string as the page shows it, in the page's language (html lang)."""
     with translation.override(page_language(page)):
         text = translation.gettext(msgid)
     return text % params if params else text
@@ -126,7 +126,7 @@ def format_violations(violations: list[dict[str, Any]]) -> str:
 
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:
-    """This function will run axe-core (default rule set) on the page as it is now; needs bypass_csp."""
+    """Run axe-core (default rule set) on the page as it is now; needs bypass_csp."""
     page.wait_for_load_state("load")
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE_JS))
@@ -136,7 +136,7 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
 
 @dataclass
 class AxeReport:
-    """This class will run axe-core on several pages and report every violation at the end, not the first."""
+    """Run axe-core on several pages and report every violation at the end, not the first."""
 
     failures: list[str] = field(default_factory=list)
     checked: list[str] = field(default_factory=list)
@@ -163,7 +163,7 @@ def assert_accessible(page: Any, what: str) -> None:
 
 @dataclass
 class ConsoleWatch:
-    """This class will collect console errors, page errors and CSP reports of one page."""
+    """Collect console errors, page errors and CSP reports of one page."""
 
     errors: list[str] = field(default_factory=list)
     failed_responses: list[str] = field(default_factory=list)
@@ -194,7 +194,7 @@ class ConsoleWatch:
 
 
 class DocumentWatch:
-    """This class will record every HTML document the page loads, with its CSP header."""
+    """Record every HTML document the page loads, with its CSP header."""
 
     def __init__(self, page: Any) -> None:
         self.documents: list[tuple[str, int, str | None]] = []

@@ -40,14 +40,14 @@ def _today() -> str:
 
 
 def _label(page: Any, choice: Any) -> str:
-    """This function will give a model choice's label in the page's language."""
+    """Give a model choice's label in the page's language."""
     with translation.override(page_language(page)):
         return str(choice.label)
 
 
 @contextmanager
 def _logged_in(browser: Any, base_url: str, username: str, totp_book: Any, *, axe: bool) -> Iterator[Any]:
-    """This function will give a page logged in as ``username`` in a context of its own (closed afterwards)."""
+    """Give a page logged in as ``username`` in a context of its own (closed afterwards)."""
     ctx = browser.new_context(base_url=base_url, locale="nb-NO", bypass_csp=axe)
     ctx.set_default_timeout(10_000)
     try:
@@ -59,14 +59,14 @@ def _logged_in(browser: Any, base_url: str, username: str, totp_book: Any, *, ax
 
 
 def _submit(page: Any, selector: str = "main form[method=post] button[type=submit]") -> Any:
-    """This function will click a submit button and return the response of the page it leads to."""
+    """Click a submit button and return the response of the page it leads to."""
     with page.expect_navigation() as navigation:
         page.locator(selector).last.click()
     return navigation.value
 
 
 def _case_path(page: Any, person_name: str) -> str:
-    """This function will find a case on the dashboard by the person's name."""
+    """Find a case on the dashboard by the person's name."""
     page.goto("/cases/")
     item = page.locator("section[aria-labelledby='cases-heading'] li", has_text=person_name)
     assert item.count() >= 1, f"no case for {person_name} on the dashboard"
@@ -503,7 +503,7 @@ def _focused(page: Any) -> dict[str, Any]:
 
 
 def _tab_to(page: Any, wanted: Any, limit: int = 60) -> dict[str, Any]:
-    """This function will press Tab until ``wanted(focused)`` holds, and give the focused element."""
+    """Press Tab until ``wanted(focused)`` holds, and give the focused element."""
     for _ in range(limit):
         page.keyboard.press("Tab")
         focused = _focused(page)

@@ -23,7 +23,7 @@ from utvei.plans.models import Goal, Measure, MeasureKind, Plan, PlanWish, WishG
 
 @dataclass
 class MentoringWorld:
-    """This class will hold the contacts world plus the mentoring actors."""
+    """Hold the contacts world plus the mentoring actors."""
 
     base: World
     second_mentor: User
@@ -33,14 +33,14 @@ class MentoringWorld:
 
 
 def make_mentoring_world() -> MentoringWorld:
-    """This function will build the mentoring world (see the module docstring)."""
+    """Build the mentoring world (see the module docstring)."""
     base = make_world()
     second = make_user(base.municipality, "mona", Role.MENTOR)
     return MentoringWorld(base=base, second_mentor=second)
 
 
 def register(world: MentoringWorld, user: User | None = None, **overrides: object) -> Mentor:
-    """This function will put a mentor in Testkommune's register (the account ``mats`` unless told)."""
+    """Put a mentor in Testkommune's register (the account ``mats`` unless told)."""
     fields: dict[str, object] = {
         "user": world.base.mentor if user is None and "name" not in overrides else user,
         "name": "",
@@ -54,7 +54,7 @@ def register(world: MentoringWorld, user: User | None = None, **overrides: objec
 
 
 def assign(world: MentoringWorld, mentor: Mentor, **overrides: object) -> MentorAssignment:
-    """This function will assign ``mentor`` on the world's case (no parts shared unless told)."""
+    """Assign ``mentor`` on the world's case (no parts shared unless told)."""
     fields: dict[str, object] = {
         "starts_on": timezone.localdate() - timedelta(days=10),
         "ends_on": None,
@@ -74,7 +74,7 @@ def assign(world: MentoringWorld, mentor: Mentor, **overrides: object) -> Mentor
 
 @dataclass
 class PlanRows:
-    """This class will hold the plan rows made for a gate test."""
+    """Hold the plan rows made for a gate test."""
 
     plan: Plan
     goal: Goal
@@ -84,7 +84,7 @@ class PlanRows:
 
 
 def make_plan_rows(world: MentoringWorld) -> PlanRows:
-    """This function will write a plan with one goal and three measures (plan, health, work) on the case."""
+    """Write a plan with one goal and three measures (plan, health, work) on the case."""
     base = world.base
     owner = base.municipality
     wish = PlanWish.objects.create(

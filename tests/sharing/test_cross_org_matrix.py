@@ -34,7 +34,7 @@ def _org(name: str) -> Organisation:
 
 
 def _item(owner: str) -> Case:
-    """This function will give case 1 as an item owned by ``owner`` (the gate reads owner and person)."""
+    """Give case 1 as an item owned by ``owner`` (the gate reads owner and person)."""
     case = Case.objects.get(person__given_name="Jonas")
     case.owner_organisation_id = _org(owner).pk  # type: ignore[attr-defined]
     return case

@@ -30,7 +30,7 @@ CANARY = "KANARIFUGL-utlevering-5521"
 
 @pytest.fixture
 def demo(demo: dict[str, User]) -> dict[str, User]:
-    """This fixture will give the demo world with its demo consents withdrawn: these tests start from nothing agreed."""
+    """Give the demo world with its demo consents withdrawn: these tests start from nothing agreed."""
     for consent in Consent.objects.current(timezone.localdate()):
         services.consent_withdraw(actor=consent.recorded_by, consent_id=consent.pk)
     return demo

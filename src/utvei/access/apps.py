@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class AccessConfig(AppConfig):
-    """This class will register the access policy and its start-up check."""
+    """Register the access policy and its start-up check."""
 
     name = "utvei.access"
     label = "access"

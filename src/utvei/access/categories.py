@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Category(models.TextChoices):
-    """This class will name each category of information recorded on a case."""
+    """Name each category of information recorded on a case."""
 
     IDENTITY = "identity", _("Identity and contact")
     CONVERSATIONS = "conversations", _("Conversations")

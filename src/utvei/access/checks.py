@@ -12,7 +12,7 @@ from utvei.access.policy import Action, registered
 
 @checks.register(checks.Tags.security)
 def check_policy_rules(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
-    """This function will fail start-up when a declared (model, action) has no registered rule."""
+    """Fail start-up when a declared (model, action) has no registered rule."""
     errors: list[checks.CheckMessage] = []
     for model in apps.get_models():
         declared: tuple[Action, ...] = getattr(model, "policy_actions", ())

@@ -30,19 +30,19 @@ ACCESS_ATTR = "utvei_access"
 
 
 def public(view: View) -> View:
-    """This function will mark a view as open to anyone (login page, health check, language switch)."""
+    """Mark a view as open to anyone (login page, health check, language switch)."""
     view = login_not_required(view)
     setattr(view, ACCESS_ATTR, ("public", None))
     return view
 
 
 def is_verified(user: User) -> bool:
-    """This function will tell whether this request's user passed the second factor (set by OTPMiddleware)."""
+    """Tell whether this request's user passed the second factor (set by OTPMiddleware)."""
     return bool(user.is_verified())  # type: ignore[attr-defined]  # added per request by django_otp
 
 
 def needs_second_factor(request: HttpRequest) -> bool:
-    """This function will tell whether the logged-in user still has to pass (or enrol) the second factor."""
+    """Tell whether the logged-in user still has to pass (or enrol) the second factor."""
     user = request.user
     if not user.is_authenticated or is_verified(user):
         return False
@@ -52,7 +52,7 @@ def needs_second_factor(request: HttpRequest) -> bool:
 
 
 def login_step(view: View) -> View:
-    """This function will mark a view of the login flow: logged in with a password, second factor not yet."""
+    """Mark a view of the login flow: logged in with a password, second factor not yet."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
@@ -65,7 +65,7 @@ def login_step(view: View) -> View:
 
 
 def requires(perm: Perm) -> Callable[[View], View]:
-    """This function will guard a view: logged in, second factor passed, and a role granting ``perm``.
+    """Guard a view: logged in, second factor passed, and a role granting ``perm``.
 
     Object-level checks stay in services and selectors; a :class:`NotFound` they raise becomes a 404
     (the same for a missing and a forbidden object) after the denial is audited.

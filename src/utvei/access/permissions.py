@@ -12,7 +12,7 @@ from utvei.accounts.models import Membership, Role, User
 
 
 class Perm(StrEnum):
-    """This class will name each function of the system a view can require."""
+    """Name each function of the system a view can require."""
 
     OWN_ACCOUNT = "own_account"  # one's own profile, language, second factor
     CASE_VIEW = "case_view"  # see cases one is on the team of
@@ -41,7 +41,7 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
 
 
 def user_perms(user: User) -> frozenset[Perm]:
-    """This function will collect the permissions of every membership the user holds today."""
+    """Collect the permissions of every membership the user holds today."""
     if not user.is_authenticated or not user.is_active:
         return frozenset()
     cached: frozenset[Perm] | None = getattr(user, "_utvei_perms", None)
@@ -56,5 +56,5 @@ def user_perms(user: User) -> frozenset[Perm]:
 
 
 def has_perm(user: User, perm: Perm) -> bool:
-    """This function will tell whether any of the user's roles grants the permission."""
+    """Tell whether any of the user's roles grants the permission."""
     return perm in user_perms(user)

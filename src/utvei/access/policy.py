@@ -4,7 +4,7 @@ Each app registers one :class:`Rule` per (model, action) in its ``policy.py``. T
 when no rule is registered, and a system check refuses to start if a model that declares
 ``policy_actions`` lacks a rule for one of them.
 
-Per-category visibility inside a case (the sharing engine, issue 5) plugs in through
+Per-category visibility inside a case plugs in through
 :func:`set_category_gate`: :func:`can` passes ``category`` to the gate after the object rule allowed the
 action, so a rule never has to know the sharing law.
 """
@@ -22,7 +22,7 @@ M = TypeVar("M", bound=models.Model)
 
 
 class Action(StrEnum):
-    """This class will name the actions the policy answers for."""
+    """Name the actions the policy answers for."""
 
     VIEW = "view"
     CREATE = "create"
@@ -34,7 +34,7 @@ class Action(StrEnum):
 
 
 class NotFound(Exception):
-    """This exception will say an object is missing *or* forbidden; views answer both with the same 404."""
+    """Say an object is missing *or* forbidden; views answer both with the same 404."""
 
     def __init__(self, target_type: str = "", target_id: object = None) -> None:
         super().__init__(f"{target_type} {target_id} not found")
@@ -43,7 +43,7 @@ class NotFound(Exception):
 
 
 class Rule(Protocol):
-    """This protocol will describe one rule: a per-object check and the matching queryset filter.
+    """Describe one rule: a per-object check and the matching queryset filter.
 
     ``allows`` and ``scope`` must agree: an object is in ``scope(user, qs)`` exactly when
     ``allows(user, obj)`` is true (tested per rule).
@@ -55,7 +55,7 @@ class Rule(Protocol):
 
 
 class CategoryGate(Protocol):
-    """This protocol will decide which categories of case information a user sees (per-agency visibility).
+    """Decide which categories of case information a user sees (per-agency visibility).
 
     An item carries ``owner_organisation_id`` (the organisation that recorded it, the discloser) and
     belongs to a case. The sharing engine replaces the default gate with one that reads consents and
@@ -68,20 +68,20 @@ class CategoryGate(Protocol):
 
 
 class SameOrganisationGate:
-    """This gate will be the default until the sharing engine exists: only the owning organisation sees.
+    """Be the default until the sharing engine exists: only the owning organisation sees.
 
     An item without an owner is seen by nobody.
     """
 
     def allows(self, user: User, obj: models.Model, category: str) -> bool:
-        """This function will tell whether the user is an active member of the item's owning organisation."""
+        """Tell whether the user is an active member of the item's owning organisation."""
         owner_id = getattr(obj, "owner_organisation_id", None)
         if owner_id is None:
             return False
         return Membership.objects.active().filter(user=user, organisation_id=owner_id).exists()
 
     def scope(self, user: User, qs: models.QuerySet[M], category: str) -> models.QuerySet[M]:
-        """This function will keep the items owned by one of the user's organisations."""
+        """Keep the items owned by one of the user's organisations."""
         orgs = Membership.objects.active().filter(user=user).values_list("organisation_id", flat=True)
         return qs.filter(owner_organisation_id__in=orgs)
 
@@ -91,7 +91,7 @@ _category_gate: CategoryGate = SameOrganisationGate()
 
 
 def register(model: type[models.Model], action: Action, rule: Rule) -> None:
-    """This function will register the rule for one model and action; registering twice is an error."""
+    """Register the rule for one model and action; registering twice is an error."""
     key = (model, action)
     if key in _rules:
         raise ValueError(f"A rule for {model.__name__}.{action} is already registered")
@@ -99,17 +99,17 @@ def register(model: type[models.Model], action: Action, rule: Rule) -> None:
 
 
 def registered(model: type[models.Model], action: Action) -> bool:
-    """This function will tell whether a rule exists for the model and action."""
+    """Tell whether a rule exists for the model and action."""
     return (model, action) in _rules
 
 
 def category_gate() -> CategoryGate:
-    """This function will give the category gate in force."""
+    """Give the category gate in force."""
     return _category_gate
 
 
 def set_category_gate(gate: CategoryGate) -> CategoryGate:
-    """This function will install the category gate and return the one it replaced."""
+    """Install the category gate and return the one it replaced."""
     global _category_gate
     previous = _category_gate
     _category_gate = gate
@@ -121,7 +121,7 @@ def _authenticated(user: User | None) -> bool:
 
 
 def can(user: User | None, action: Action, obj: models.Model, *, category: str | None = None) -> bool:
-    """This function will answer whether the user may do the action on the object (deny by default).
+    """Answer whether the user may do the action on the object (deny by default).
 
     With ``category``, the object rule must allow the action *and* the category gate must let this user
     see that category of information on the object.
@@ -138,7 +138,7 @@ def can(user: User | None, action: Action, obj: models.Model, *, category: str |
 
 
 def require(user: User | None, action: Action, obj: models.Model, *, category: str | None = None) -> None:
-    """This function will raise :class:`NotFound` unless :func:`can` allows the action.
+    """Raise :class:`NotFound` unless :func:`can` allows the action.
 
     :raises NotFound: the user may not do this; callers answer as if the object did not exist.
     """
@@ -147,7 +147,7 @@ def require(user: User | None, action: Action, obj: models.Model, *, category: s
 
 
 def scope_category(user: User | None, qs: models.QuerySet[M], category: str) -> models.QuerySet[M]:
-    """This function will narrow items of a case to those whose category the gate lets the user see."""
+    """Narrow items of a case to those whose category the gate lets the user see."""
     if not _authenticated(user):
         return qs.none()
     assert user is not None
@@ -155,7 +155,7 @@ def scope_category(user: User | None, qs: models.QuerySet[M], category: str) -> 
 
 
 def scope(user: User | None, action: Action, qs: models.QuerySet[M]) -> models.QuerySet[M]:
-    """This function will narrow a queryset to the objects the user may do the action on (none by default)."""
+    """Narrow a queryset to the objects the user may do the action on (none by default)."""
     if not _authenticated(user):
         return qs.none()
     assert user is not None

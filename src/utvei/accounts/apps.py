@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class AccountsConfig(AppConfig):
-    """This class will register users, organisations, memberships and login."""
+    """Register users, organisations, memberships and login."""
 
     name = "utvei.accounts"
     label = "accounts"

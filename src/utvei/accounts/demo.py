@@ -44,7 +44,7 @@ ORGANISATIONS = [
 
 @dataclass(frozen=True)
 class DemoUser:
-    """This class will describe one demo login."""
+    """Describe one demo login."""
 
     username: str
     first_name: str
@@ -79,7 +79,7 @@ DEMO_USERS = [
 
 @dataclass(frozen=True)
 class DemoCase:
-    """This class will describe one demo case: the (invented) person, the team and how far it has come."""
+    """Describe one demo case: the (invented) person, the team and how far it has come."""
 
     given_name: str
     family_name: str
@@ -133,7 +133,7 @@ DEMO_CASES = [
 
 
 def _first_contact(actor: User, case_id: int, today: date) -> None:
-    """This function will record the demo case's first conversation and the consultation after it."""
+    """Record the demo case's first conversation and the consultation after it."""
     from utvei.contacts import services as contact_services
     from utvei.contacts.models import ConversationForm, ConversationMethod
 
@@ -167,7 +167,7 @@ def _first_contact(actor: User, case_id: int, today: date) -> None:
 
 @dataclass(frozen=True)
 class DemoWorld:
-    """This class will hand the base demo world to the apps that add their own demo data.
+    """Hand the base demo world to the apps that add their own demo data.
 
     ``cases`` is in DEMO_CASES order: case 1 (adult, big team), case 2 (minor), case 3 (SLT advice).
     """
@@ -188,7 +188,7 @@ DEMO_EXTENSIONS = [
 
 
 def seed_demo() -> bool:
-    """This function will create the demo world through the services; it returns False if it exists."""
+    """Create the demo world through the services; it returns False if it exists."""
     if Organisation.objects.filter(name=MUNICIPALITY).exists():
         return False
     from utvei.cases import services as case_services

@@ -12,7 +12,7 @@ ADMINISTRABLE_ROLES = [(value, label) for value, label in Role.choices]
 
 
 class LoginForm(DesignForm):
-    """This form will take a username and password."""
+    """Take a username and password."""
 
     username = forms.CharField(
         label=_("Username"),
@@ -25,7 +25,7 @@ class LoginForm(DesignForm):
 
 
 class TokenForm(DesignForm):
-    """This form will take a six-digit code from an authenticator app."""
+    """Take a six-digit code from an authenticator app."""
 
     token = forms.RegexField(
         label=_("Code from your authenticator app"),
@@ -39,7 +39,7 @@ class TokenForm(DesignForm):
 
 
 class UserCreateForm(DesignForm):
-    """This form will take the fields of a new user in the administrator's organisation."""
+    """Take the fields of a new user in the administrator's organisation."""
 
     username = forms.RegexField(
         label=_("Username"),
@@ -60,6 +60,6 @@ class UserCreateForm(DesignForm):
 
 
 class LanguageForm(DesignForm):
-    """This form will take a preferred interface language."""
+    """Take a preferred interface language."""
 
     language = forms.ChoiceField(label=_("Language"), choices=[("nb", "Norsk bokmål"), ("en", "English")])

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class OrganisationKind(models.TextChoices):
-    """This class will name the kinds of organisation that take part in exit work."""
+    """Name the kinds of organisation that take part in exit work."""
 
     MUNICIPALITY = "municipality", _("Municipality")
     POLICE_DISTRICT = "police_district", _("Police district")
@@ -25,7 +25,7 @@ class OrganisationKind(models.TextChoices):
 
 
 class Role(models.TextChoices):
-    """This class will name the roles a membership can carry (DOMAIN.md, roles)."""
+    """Name the roles a membership can carry (DOMAIN.md, roles)."""
 
     CASEWORKER = "caseworker", _("Case worker")
     EXIT_COORDINATOR = "exit_coordinator", _("Exit coordinator")
@@ -40,7 +40,7 @@ class Role(models.TextChoices):
 
 
 class Organisation(models.Model):
-    """This model will hold one party to exit work, with its own confidentiality rules."""
+    """Hold one party to exit work, with its own confidentiality rules."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices)
@@ -57,7 +57,7 @@ class Organisation(models.Model):
 
 
 class User(AbstractUser):
-    """This model will hold a person who logs in to Utvei (never the data subject of a case)."""
+    """Hold a person who logs in to Utvei (never the data subject of a case)."""
 
     preferred_language = models.CharField(_("preferred language"), max_length=8, blank=True)
 
@@ -66,15 +66,15 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
 
     def display_name(self) -> str:
-        """This function will give the name shown in the interface."""
+        """Give the name shown in the interface."""
         return self.get_full_name() or self.username
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
-    """This class will filter memberships by whether they are in force."""
+    """Filter memberships by whether they are in force."""
 
     def active(self) -> MembershipQuerySet:
-        """This function will keep memberships in force now."""
+        """Keep memberships in force now."""
         today = timezone.localdate()
         return self.filter(
             Q(valid_to__isnull=True) | Q(valid_to__gte=today),
@@ -85,7 +85,7 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
 
 
 class Membership(models.Model):
-    """This model will give a user one role in one organisation for a period."""
+    """Give a user one role in one organisation for a period."""
 
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")

@@ -11,21 +11,21 @@ from utvei.accounts.models import Membership, Role, User
 
 
 def administered_organisation_ids(user: User) -> QuerySet[Membership, int]:
-    """This function will give the ids of organisations the user administers today."""
+    """Give the ids of organisations the user administers today."""
     return Membership.objects.active().filter(user=user, role=Role.ORG_ADMIN).values_list("organisation_id", flat=True)
 
 
 class ManageUserRule:
-    """This rule will let an administrator manage a user who belongs to an organisation they administer."""
+    """Let an administrator manage a user who belongs to an organisation they administer."""
 
     def allows(self, user: User, obj: models.Model) -> bool:
-        """This function will tell whether ``obj`` is a user in one of the actor's organisations."""
+        """Tell whether ``obj`` is a user in one of the actor's organisations."""
         if not isinstance(obj, User):
             return False
         return Membership.objects.filter(user=obj, organisation_id__in=administered_organisation_ids(user)).exists()
 
     def scope(self, user: User, qs: QuerySet[policy.M]) -> QuerySet[policy.M]:
-        """This function will keep users with a membership in an organisation the actor administers."""
+        """Keep users with a membership in an organisation the actor administers."""
         inside = Membership.objects.filter(user=OuterRef("pk"), organisation_id__in=administered_organisation_ids(user))
         return qs.filter(Exists(inside))
 

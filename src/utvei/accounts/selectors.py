@@ -10,7 +10,7 @@ from utvei.accounts.models import Membership, Organisation, Role, User
 
 
 def managed_user_list(*, actor: User) -> QuerySet[User]:
-    """This function will list the users the actor administers (nobody unless they are an administrator)."""
+    """List the users the actor administers (nobody unless they are an administrator)."""
     return (
         policy.scope(actor, Action.MANAGE, User.objects.all())
         .order_by("username")
@@ -19,7 +19,7 @@ def managed_user_list(*, actor: User) -> QuerySet[User]:
 
 
 def managed_user_get(*, actor: User, user_id: int) -> User:
-    """This function will fetch one user the actor administers.
+    """Fetch one user the actor administers.
 
     :raises NotFound: the user does not exist or is outside the actor's organisations.
     """
@@ -31,11 +31,11 @@ def managed_user_get(*, actor: User, user_id: int) -> User:
 
 
 def administered_organisations(*, actor: User) -> QuerySet[Organisation]:
-    """This function will list the organisations the actor administers."""
+    """List the organisations the actor administers."""
     ids = Membership.objects.active().filter(user=actor, role=Role.ORG_ADMIN).values("organisation_id")
     return Organisation.objects.filter(pk__in=ids)
 
 
 def own_memberships(*, actor: User) -> QuerySet[Membership]:
-    """This function will list the actor's own memberships in force."""
+    """List the actor's own memberships in force."""
     return Membership.objects.active().filter(user=actor).select_related("organisation")

@@ -27,7 +27,7 @@ def user_create(
     role: str,
     password: str | None,
 ) -> User:
-    """This function will create a user with one role in ``organisation``.
+    """Create a user with one role in ``organisation``.
 
     ``actor`` must administer the organisation; ``None`` is the system (demo seeding, commands).
 
@@ -65,7 +65,7 @@ def user_create(
 
 
 def user_deactivate(*, actor: User, user_id: int) -> User:
-    """This function will deactivate a user; every live session of theirs ends at its next request.
+    """Deactivate a user; every live session of theirs ends at its next request.
 
     :raises NotFound: the user does not exist or is outside the actor's organisations.
     :raises ValidationError: the actor tried to deactivate themselves.
@@ -84,7 +84,7 @@ def user_deactivate(*, actor: User, user_id: int) -> User:
 
 
 def user_reset_second_factor(*, actor: User, user_id: int) -> User:
-    """This function will remove a user's second factors so they must enrol again at next login.
+    """Remove a user's second factors so they must enrol again at next login.
 
     :raises NotFound: the user does not exist or is outside the actor's organisations.
     """
@@ -99,7 +99,7 @@ def user_reset_second_factor(*, actor: User, user_id: int) -> User:
 
 
 def user_set_language(*, actor: User, language: str) -> User:
-    """This function will store the actor's preferred interface language.
+    """Store the actor's preferred interface language.
 
     :raises ValidationError: the language is not offered.
     """
@@ -115,13 +115,13 @@ def user_set_language(*, actor: User, language: str) -> User:
 
 
 def login_succeeded(*, user: User) -> None:
-    """This function will record a successful password step."""
+    """Record a successful password step."""
     with transaction.atomic():
         record(actor=user, event=AuditEvent.LOGIN, target=user)
 
 
 def login_failed(*, username: str, locked_out: bool) -> None:
-    """This function will record a failed or locked-out login.
+    """Record a failed or locked-out login.
 
     The typed username is kept only when it names an existing account (as a link to it); an unknown
     username is free text that may be anything, so it is not stored.
@@ -138,13 +138,13 @@ def login_failed(*, username: str, locked_out: bool) -> None:
 
 
 def logout_recorded(*, user: User) -> None:
-    """This function will record a logout."""
+    """Record a logout."""
     with transaction.atomic():
         record(actor=user, event=AuditEvent.LOGOUT, target=user)
 
 
 def totp_device_for_enrolment(*, actor: User) -> TOTPDevice:
-    """This function will give the actor's pending (unconfirmed) TOTP device, creating one if needed."""
+    """Give the actor's pending (unconfirmed) TOTP device, creating one if needed."""
     with transaction.atomic():
         device = TOTPDevice.objects.filter(user=actor, confirmed=False).first()
         if device is None:
@@ -153,7 +153,7 @@ def totp_device_for_enrolment(*, actor: User) -> TOTPDevice:
 
 
 def totp_confirm(*, actor: User, request: HttpRequest, token: str) -> bool:
-    """This function will confirm a pending TOTP device with a code from the app and mark the session verified.
+    """Confirm a pending TOTP device with a code from the app and mark the session verified.
 
     Any earlier confirmed device of the actor is removed: one authenticator app at a time.
     """
@@ -173,7 +173,7 @@ def totp_confirm(*, actor: User, request: HttpRequest, token: str) -> bool:
 
 
 def totp_verify(*, actor: User, request: HttpRequest, token: str) -> bool:
-    """This function will check a code against the actor's confirmed devices and mark the session verified.
+    """Check a code against the actor's confirmed devices and mark the session verified.
 
     A code is accepted once (django-otp keeps the last used time step), and repeated failures slow the
     device down (its throttling).
@@ -192,7 +192,7 @@ def totp_verify(*, actor: User, request: HttpRequest, token: str) -> bool:
 
 
 def organisation_create(*, actor: User | None, name: str, kind: str) -> Organisation:
-    """This function will register an organisation; only the system (``actor=None``) may do so for now.
+    """Register an organisation; only the system (``actor=None``) may do so for now.
 
     :raises ValidationError: the name is taken, the kind unknown, or a user tried it.
     """
@@ -217,7 +217,7 @@ def organisation_create(*, actor: User | None, name: str, kind: str) -> Organisa
 
 
 def membership_add(*, actor: User | None, user: User, organisation: Organisation, role: str) -> Membership:
-    """This function will give ``user`` one more role in ``organisation``.
+    """Give ``user`` one more role in ``organisation``.
 
     :raises NotFound: the actor does not administer the organisation.
     :raises ValidationError: the role is unknown or already held.

@@ -46,7 +46,7 @@ def _login_page(request: HttpRequest, form: LoginForm, *, failed: bool) -> HttpR
 def lockout_response(
     request: HttpRequest, credentials: dict[str, str] | None = None, *args: object, **kwargs: object
 ) -> HttpResponse:
-    """This function will answer a locked-out login exactly as a failed one (called by django-axes)."""
+    """Answer a locked-out login exactly as a failed one (called by django-axes)."""
     form = LoginForm(request.POST if request.method == "POST" else None)
     form.is_valid()
     return _login_page(request, form, failed=True)
@@ -55,7 +55,7 @@ def lockout_response(
 @public
 @require_http_methods(["GET", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
-    """This view will take the password step of login."""
+    """Take the password step of login."""
     if request.method == "GET":
         if request.user.is_authenticated:
             return redirect("home")
@@ -93,7 +93,7 @@ def _remember_language(response: HttpResponse, language: str) -> None:
 @login_step
 @require_http_methods(["GET", "POST"])
 def otp_view(request: AuthedRequest) -> HttpResponse:
-    """This view will take the second-factor code, sending users without an app to enrolment."""
+    """Take the second-factor code, sending users without an app to enrolment."""
     user = request.user
     if is_verified(user):
         return redirect(_safe_next(request, reverse("home")))
@@ -113,7 +113,7 @@ def otp_view(request: AuthedRequest) -> HttpResponse:
 @login_step
 @require_http_methods(["GET", "POST"])
 def otp_enrol_view(request: AuthedRequest) -> HttpResponse:
-    """This view will set up an authenticator app: QR code and key shown, confirmed by one code."""
+    """Set up an authenticator app: QR code and key shown, confirmed by one code."""
     user = request.user
     if user_has_device(user) and not is_verified(user):
         # Replacing a second factor requires passing the current one first.
@@ -143,7 +143,7 @@ def _group(secret: str) -> str:
 @login_step
 @require_POST
 def logout_view(request: AuthedRequest) -> HttpResponse:
-    """This view will end the session and clear what the browser holds for the site."""
+    """End the session and clear what the browser holds for the site."""
     user = request.user
     services.logout_recorded(user=user)
     logout(request)
@@ -155,14 +155,14 @@ def logout_view(request: AuthedRequest) -> HttpResponse:
 @requires(Perm.OWN_ACCOUNT)
 @require_POST
 def keepalive_view(request: AuthedRequest) -> HttpResponse:
-    """This view will renew the idle timer (the session is saved on every request)."""
+    """Renew the idle timer (the session is saved on every request)."""
     return HttpResponse(status=204)
 
 
 @requires(Perm.OWN_ACCOUNT)
 @require_http_methods(["GET", "POST"])
 def account_view(request: AuthedRequest) -> HttpResponse:
-    """This view will show the user's own account: memberships, second factor and language."""
+    """Show the user's own account: memberships, second factor and language."""
     user = request.user
     form = LanguageForm(
         request.POST if request.method == "POST" else None, initial={"language": user.preferred_language or "nb"}
@@ -183,7 +183,7 @@ def account_view(request: AuthedRequest) -> HttpResponse:
 @requires(Perm.OWN_ACCOUNT)
 @require_http_methods(["GET"])
 def home_view(request: AuthedRequest) -> HttpResponse:
-    """This view will send each user to the start page of their work."""
+    """Send each user to the start page of their work."""
     user = request.user
     if has_perm(user, Perm.CASE_VIEW):
         return redirect("cases:dashboard")
@@ -197,7 +197,7 @@ def home_view(request: AuthedRequest) -> HttpResponse:
 @requires(Perm.ACCOUNTS_MANAGE)
 @require_http_methods(["GET"])
 def user_list_view(request: AuthedRequest) -> HttpResponse:
-    """This view will list the users of the administrator's organisations (no case content)."""
+    """List the users of the administrator's organisations (no case content)."""
     users = selectors.managed_user_list(actor=request.user)
     return render(request, "accounts/user_list.html", {"users": users})
 
@@ -205,7 +205,7 @@ def user_list_view(request: AuthedRequest) -> HttpResponse:
 @requires(Perm.ACCOUNTS_MANAGE)
 @require_http_methods(["GET", "POST"])
 def user_create_view(request: AuthedRequest) -> HttpResponse:
-    """This view will create a user in the administrator's organisation."""
+    """Create a user in the administrator's organisation."""
     actor = request.user
     organisations = list(selectors.administered_organisations(actor=actor))
     form = UserCreateForm(request.POST if request.method == "POST" else None)
@@ -242,7 +242,7 @@ def _pick(organisations: list[Organisation], pk: int) -> Organisation:
 @requires(Perm.ACCOUNTS_MANAGE)
 @require_http_methods(["GET", "POST"])
 def user_detail_view(request: AuthedRequest, user_id: int) -> HttpResponse:
-    """This view will show one administered user, with deactivation and second-factor reset."""
+    """Show one administered user, with deactivation and second-factor reset."""
     actor = request.user
     error = ""
     if request.method == "POST":

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class AuditConfig(AppConfig):
-    """This class will register the append-only, hash-chained audit log."""
+    """Register the append-only, hash-chained audit log."""
 
     name = "utvei.audit"
     label = "audit"

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AuditEvent(models.TextChoices):
-    """This class will name every kind of event the log accepts; anything else is refused."""
+    """Name every kind of event the log accepts; anything else is refused."""
 
     VIEW = "view", _("Viewed")
     LIST = "list", _("Listed")
@@ -34,7 +34,7 @@ class AuditEvent(models.TextChoices):
 
 
 class Outcome(models.TextChoices):
-    """This class will name how an audited attempt ended."""
+    """Name how an audited attempt ended."""
 
     SUCCESS = "success", _("Success")
     DENIED = "denied", _("Denied")
@@ -42,7 +42,7 @@ class Outcome(models.TextChoices):
 
 
 class AuditEntry(models.Model):
-    """This model will hold one audit event; rows are never updated or deleted (a trigger refuses it)."""
+    """Hold one audit event; rows are never updated or deleted (a trigger refuses it)."""
 
     seq = models.BigIntegerField(unique=True)
     created_at = models.DateTimeField(db_index=True)
@@ -76,7 +76,7 @@ class AuditEntry(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """This model will hold the single row naming the newest entry; writers lock it to keep the chain linear."""
+    """Hold the single row naming the newest entry; writers lock it to keep the chain linear."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_seq = models.BigIntegerField(default=0)

@@ -20,16 +20,16 @@ def _officer_organisations(user: User) -> QuerySet[Membership, int]:
 
 
 class ReadAuditRule:
-    """This rule will let a data protection officer read entries recorded for their organisation."""
+    """Let a data protection officer read entries recorded for their organisation."""
 
     def allows(self, user: User, obj: models.Model) -> bool:
-        """This function will tell whether the entry belongs to one of the officer's organisations."""
+        """Tell whether the entry belongs to one of the officer's organisations."""
         if not isinstance(obj, AuditEntry) or obj.organisation_id is None:
             return False
         return _officer_organisations(user).filter(organisation_id=obj.organisation_id).exists()
 
     def scope(self, user: User, qs: QuerySet[policy.M]) -> QuerySet[policy.M]:
-        """This function will keep the entries of the officer's organisations."""
+        """Keep the entries of the officer's organisations."""
         return qs.filter(organisation_id__in=_officer_organisations(user))
 
 

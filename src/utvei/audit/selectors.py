@@ -12,7 +12,7 @@ from utvei.audit.services import record
 
 
 def audit_entry_list(*, actor: User, limit: int = 200) -> list[AuditEntry]:
-    """This function will list the newest entries the actor may read and audit that they read them."""
+    """List the newest entries the actor may read and audit that they read them."""
     with transaction.atomic():
         entries = list(policy.scope(actor, Action.VIEW, AuditEntry.objects.all()).order_by("-seq")[:limit])
         record(actor=actor, event=AuditEvent.LIST, target_type=AuditEntry._meta.label, target_id=len(entries))

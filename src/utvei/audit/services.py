@@ -44,7 +44,7 @@ def _canonical_value(value: object) -> object:
 
 
 def entry_hash(entry: AuditEntry) -> str:
-    """This function will compute an entry's SHA-256 over its canonical JSON (sorted keys, UTC times)."""
+    """Compute an entry's SHA-256 over its canonical JSON (sorted keys, UTC times)."""
     content = {name: _canonical_value(getattr(entry, name)) for name in HASHED_FIELDS}
     canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     # The 0x00 prefix separates leaf hashes from any later tree-node hashes (RFC 6962 style).
@@ -87,7 +87,7 @@ def record(
     changed_fields: Iterable[str] = (),
     actor_username: str | None = None,
 ) -> AuditEntry:
-    """This function will append one event to the chain, inside the caller's transaction.
+    """Append one event to the chain, inside the caller's transaction.
 
     ``case`` is a shorthand for ``case_id`` and ``person_id`` of an object about one case.
 
@@ -141,7 +141,7 @@ def record(
 
 
 def record_denied(*, actor: User, target_type: str, target_id: str) -> AuditEntry:
-    """This function will record a refused access in its own transaction (the refused work rolled back)."""
+    """Record a refused access in its own transaction (the refused work rolled back)."""
     with transaction.atomic():
         return record(
             actor=actor,
@@ -154,7 +154,7 @@ def record_denied(*, actor: User, target_type: str, target_id: str) -> AuditEntr
 
 @dataclass(frozen=True)
 class ChainBreak:
-    """This class will describe the first place the chain does not verify."""
+    """Describe the first place the chain does not verify."""
 
     seq: int | None
     entry_id: int | None
@@ -163,19 +163,19 @@ class ChainBreak:
 
 @dataclass(frozen=True)
 class VerifyResult:
-    """This class will hold the outcome of a chain verification."""
+    """Hold the outcome of a chain verification."""
 
     checked: int
     first_break: ChainBreak | None
 
     @property
     def ok(self) -> bool:
-        """This function will tell whether the whole chain verified."""
+        """Tell whether the whole chain verified."""
         return self.first_break is None
 
 
 def verify_chain(*, batch_size: int = 2000) -> VerifyResult:
-    """This function will recompute every entry's hash in order and name the first broken event.
+    """Recompute every entry's hash in order and name the first broken event.
 
     It detects an edited entry (its hash no longer matches), a deleted or inserted entry (a gap in the
     sequence or a broken back-link), a reordered pair (broken back-links) and a removed tail (the chain

@@ -15,6 +15,6 @@ from utvei.core.http import AuthedRequest
 @requires(Perm.AUDIT_READ)
 @require_GET
 def entry_list_view(request: AuthedRequest) -> HttpResponse:
-    """This view will list the newest audit entries of the officer's organisations."""
+    """List the newest audit entries of the officer's organisations."""
     entries = selectors.audit_entry_list(actor=request.user)
     return render(request, "audit/entry_list.html", {"entries": entries})

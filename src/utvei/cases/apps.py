@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class CasesConfig(AppConfig):
-    """This class will register cases, follow-up teams and their access rules."""
+    """Register cases, follow-up teams and their access rules."""
 
     name = "utvei.cases"
     label = "cases"

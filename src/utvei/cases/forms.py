@@ -26,7 +26,7 @@ def _text(rows: int = 4) -> forms.Textarea:
 
 
 class PersonSearchForm(DesignForm):
-    """This form will take what is known of a person, to search before creating them."""
+    """Take what is known of a person, to search before creating them."""
 
     given_name = forms.CharField(label=_("Given name"), max_length=150)
     family_name = forms.CharField(label=_("Family name"), max_length=150)
@@ -41,7 +41,7 @@ class PersonSearchForm(DesignForm):
 
 
 class ReferralForm(PersonSearchForm):
-    """This form will take a new person and the referral that opens their case."""
+    """Take a new person and the referral that opens their case."""
 
     acting_as = forms.ChoiceField(label=_("Open the case as"))
     email = forms.EmailField(label=_("E-mail"), required=False)
@@ -72,7 +72,7 @@ class ReferralForm(PersonSearchForm):
 
 
 class CaseOpenForm(DesignForm):
-    """This form will take the referral that opens a case for a person already registered."""
+    """Take the referral that opens a case for a person already registered."""
 
     acting_as = forms.ChoiceField(label=_("Open the case as"))
     referral_source = forms.ChoiceField(label=_("Referred by"), choices=ReferralSource.choices)
@@ -88,13 +88,13 @@ class CaseOpenForm(DesignForm):
 
 
 class PhaseForm(DesignForm):
-    """This form will take the phase to move a case to."""
+    """Take the phase to move a case to."""
 
     to_phase = forms.CharField(max_length=2)
 
 
 class CloseForm(DesignForm):
-    """This form will take the closure of a case: reason, outcome and up to three hand-over lines (R28)."""
+    """Take the closure of a case: reason, outcome and up to three hand-over lines (R28)."""
 
     reason = forms.ChoiceField(label=_("Why is the case closed?"), choices=ClosureReason.choices)
     outcome = forms.CharField(label=_("Outcome"), widget=_text())
@@ -105,7 +105,7 @@ class CloseForm(DesignForm):
 
 
 class TeamAddForm(DesignForm):
-    """This form will take a membership to seat on the team, with the agreed task (R02)."""
+    """Take a membership to seat on the team, with the agreed task (R02)."""
 
     membership = forms.TypedChoiceField(label=_("Person, organisation and role"), coerce=int)
     task = forms.CharField(
@@ -117,7 +117,7 @@ class TeamAddForm(DesignForm):
 
 
 class TaskForm(DesignForm):
-    """This form will take a task with a due date for a team member."""
+    """Take a task with a due date for a team member."""
 
     title = forms.CharField(label=_("Task"), max_length=200)
     due_on = forms.DateField(label=_("Due"), widget=DATE)
@@ -125,26 +125,26 @@ class TaskForm(DesignForm):
 
 
 class ReasonForm(DesignForm):
-    """This form will take one free-text reason or note."""
+    """Take one free-text reason or note."""
 
     reason = forms.CharField(label=_("Reason"), widget=_text())
 
 
 class AdviceForm(DesignForm):
-    """This form will take the SLT coordinator's advice on who coordinates."""
+    """Take the SLT coordinator's advice on who coordinates."""
 
     advice = forms.CharField(label=_("Advice on who should coordinate the case"), widget=_text())
 
 
 class RelapseForm(DesignForm):
-    """This form will take a relapse event."""
+    """Take a relapse event."""
 
     occurred_on = forms.DateField(label=_("Date"), widget=DATE)
     description = forms.CharField(label=_("What happened"), widget=_text())
 
 
 class EscalationForm(DesignForm):
-    """This form will take a report of serious concern; only level and recipient are required (R17)."""
+    """Take a report of serious concern; only level and recipient are required (R17)."""
 
     level = forms.ChoiceField(label=_("How urgent is it?"), choices=EscalationLevel.choices, widget=forms.RadioSelect)
     recipient = forms.ChoiceField(label=_("Reported to"), choices=EscalationRecipient.choices)
@@ -182,7 +182,7 @@ class EscalationForm(DesignForm):
 
 
 class ConcernForm(DesignForm):
-    """This form will take a concern-only record."""
+    """Take a concern-only record."""
 
     acting_as = forms.ChoiceField(label=_("Recorded for"))
     subject = forms.CharField(

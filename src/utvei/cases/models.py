@@ -16,7 +16,7 @@ from utvei.core.crypto import EncryptedTextField
 
 
 class Phase(models.TextChoices):
-    """This class will name the phases of exit work (DOMAIN.md, the process)."""
+    """Name the phases of exit work (DOMAIN.md, the process)."""
 
     P0 = "P0", _("P0 Referral")
     P1 = "P1", _("P1 Clarification and security check")
@@ -31,7 +31,7 @@ class Phase(models.TextChoices):
 
 
 class ProtectedAddress(models.TextChoices):
-    """This class will name the address protection levels of the population register."""
+    """Name the address protection levels of the population register."""
 
     NONE = "", _("None")
     CONFIDENTIAL = "fortrolig", _("Confidential address (fortrolig)")
@@ -39,7 +39,7 @@ class ProtectedAddress(models.TextChoices):
 
 
 class Person(models.Model):
-    """This model will hold the person an exit case is about (the data subject)."""
+    """Hold the person an exit case is about (the data subject)."""
 
     policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW, Action.UPDATE)
 
@@ -74,7 +74,7 @@ class Person(models.Model):
         return f"{self.given_name} {self.family_name}"
 
     def age_on(self, day: object = None) -> int:
-        """This function will give the person's age in whole years on ``day`` (today by default)."""
+        """Give the person's age in whole years on ``day`` (today by default)."""
         today = day or timezone.localdate()
         years = today.year - self.birth_date.year  # type: ignore[attr-defined]
         if (today.month, today.day) < (self.birth_date.month, self.birth_date.day):  # type: ignore[attr-defined]
@@ -83,22 +83,22 @@ class Person(models.Model):
 
     @property
     def owner_organisation_id(self) -> int:
-        """This function will name the organisation that owns the identity data (the one that registered it)."""
+        """Name the organisation that owns the identity data (the one that registered it)."""
         return self.registered_by_id
 
     @property
     def is_minor(self) -> bool:
-        """This function will tell whether the person is under 18 today."""
+        """Tell whether the person is under 18 today."""
         return self.age_on() < 18
 
     @property
     def address_is_protected(self) -> bool:
-        """This function will tell whether the address must never be shown, exported or printed."""
+        """Tell whether the address must never be shown, exported or printed."""
         return bool(self.protected_address)
 
 
 class Guardian(models.Model):
-    """This model will hold a guardian (parent with parental responsibility) of a minor."""
+    """Hold a guardian (parent with parental responsibility) of a minor."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="guardians")
     name = models.CharField(_("name"), max_length=200)
@@ -114,7 +114,7 @@ class Guardian(models.Model):
 
 
 class ReferralSource(models.TextChoices):
-    """This class will name who raised the need for exit work."""
+    """Name who raised the need for exit work."""
 
     SELF = "self", _("The person themselves")
     FAMILY = "family", _("Family or friends")
@@ -125,14 +125,14 @@ class ReferralSource(models.TextChoices):
 
 
 class SecurityAssessment(models.TextChoices):
-    """This class will name the answer to "has it been assessed whether the person may be a security threat" (R04)."""
+    """Name the answer to "has it been assessed whether the person may be a security threat" (R04)."""
 
     ASSESSED = "assessed", _("Yes, assessed")
     NOT_YET = "not_yet", _("Not yet – to be assessed")
 
 
 class ClosureReason(models.TextChoices):
-    """This class will name why a case was closed (R28)."""
+    """Name why a case was closed (R28)."""
 
     GOALS_MET = "goals_met", _("Goals largely met")
     WITHDREW = "withdrew", _("The person withdrew")
@@ -143,7 +143,7 @@ class ClosureReason(models.TextChoices):
 
 
 class Case(models.Model):
-    """This model will hold one exit case about one person, owned by a responsible organisation."""
+    """Hold one exit case about one person, owned by a responsible organisation."""
 
     policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW, Action.UPDATE)
 
@@ -187,12 +187,12 @@ class Case(models.Model):
 
     @property
     def is_open(self) -> bool:
-        """This function will tell whether the case is still open."""
+        """Tell whether the case is still open."""
         return self.closed_at is None
 
 
 class TeamMember(models.Model):
-    """This model will put a user on a case's follow-up team, acting for one organisation in one role."""
+    """Put a user on a case's follow-up team, acting for one organisation in one role."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="team")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_teams")
@@ -219,7 +219,7 @@ class TeamMember(models.Model):
 
 
 class PhaseChange(models.Model):
-    """This model will record one move of a case from one phase to another."""
+    """Record one move of a case from one phase to another."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="phase_changes")
     from_phase = models.CharField(max_length=2, choices=Phase.choices)
@@ -235,7 +235,7 @@ class PhaseChange(models.Model):
 
 
 class CaseAdvice(models.Model):
-    """This model will record the SLT coordinator's advice on who should coordinate the case (R03)."""
+    """Record the SLT coordinator's advice on who should coordinate the case (R03)."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="advice")
     given_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -251,7 +251,7 @@ class CaseAdvice(models.Model):
 
 
 class Handover(models.Model):
-    """This model will record one recipient of a hand-over at closure and what was shared (R28)."""
+    """Record one recipient of a hand-over at closure and what was shared (R28)."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="handovers")
     recipient = models.CharField(_("recipient (service)"), max_length=200)
@@ -262,7 +262,7 @@ class Handover(models.Model):
 
 
 class Relapse(models.Model):
-    """This model will record a relapse event; it never closes the case (R29)."""
+    """Record a relapse event; it never closes the case (R29)."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="relapses")
     occurred_on = models.DateField(_("date"))
@@ -278,7 +278,7 @@ class Relapse(models.Model):
 
 
 class Task(models.Model):
-    """This model will hold a task on a case with a due date and a responsible user."""
+    """Hold a task on a case with a due date and a responsible user."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="tasks")
     title = models.CharField(_("task"), max_length=200)
@@ -294,19 +294,19 @@ class Task(models.Model):
         return self.title
 
     def is_overdue(self, today: object = None) -> bool:
-        """This function will tell whether the task is open past its due date."""
+        """Tell whether the task is open past its due date."""
         return self.done_at is None and self.due_on < (today or timezone.localdate())  # type: ignore[operator]
 
 
 class EscalationLevel(models.TextChoices):
-    """This class will name how urgent a serious concern is (domain research §7)."""
+    """Name how urgent a serious concern is (domain research §7)."""
 
     ACUTE = "acute", _("Acute danger to life or health")
     SERIOUS = "serious", _("Serious concern")
 
 
 class EscalationRecipient(models.TextChoices):
-    """This class will name who a serious concern is reported to."""
+    """Name who a serious concern is reported to."""
 
     POLICE_CONTACT = "police_contact", _("Police radicalisation contact")
     POLICE = "police", _("Police (02800)")
@@ -316,7 +316,7 @@ class EscalationRecipient(models.TextChoices):
 
 
 class EscalationBasis(models.TextChoices):
-    """This class will name the legal basis used for the report (the sharing engine versions these later)."""
+    """Name the legal basis used for the report (the sharing engine versions these later)."""
 
     CONSENT = "consent", _("Consent from the person")
     OFFENCES = "offences", _("Preventing offences (fvl. § 13 b nr. 6)")
@@ -328,7 +328,7 @@ class EscalationBasis(models.TextChoices):
 
 
 class EscalationChannel(models.TextChoices):
-    """This class will name how the report was made."""
+    """Name how the report was made."""
 
     PHONE = "phone", _("Phone")
     MEETING = "meeting", _("Meeting")
@@ -337,7 +337,7 @@ class EscalationChannel(models.TextChoices):
 
 
 class Escalation(models.Model):
-    """This model will record a report of serious concern to the police, PST or child welfare (R17–R19).
+    """Record a report of serious concern to the police, PST or child welfare (R17–R19).
 
     It is a disclosure: it records basis, recipient, content summary, channel, time, reference, whether the
     person was told, and when to reassess. It can be saved with fields missing: nothing may block a report.
@@ -367,7 +367,7 @@ class Escalation(models.Model):
 
 
 class Concern(models.Model):
-    """This model will hold a concern that never became a case, kept apart with a short retention (R30)."""
+    """Hold a concern that never became a case, kept apart with a short retention (R30)."""
 
     policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW,)
 

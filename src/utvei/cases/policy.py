@@ -23,7 +23,7 @@ CASE_EDITOR_ROLES = frozenset({Role.CASEWORKER, Role.EXIT_COORDINATOR, Role.PLAN
 
 
 def active_seats(user: User) -> QuerySet[TeamMember]:
-    """This function will give the user's team seats that are in force (seat open, membership active)."""
+    """Give the user's team seats that are in force (seat open, membership active)."""
     memberships = Membership.objects.active().filter(
         user=user, organisation=OuterRef("organisation"), role=OuterRef("role")
     )
@@ -31,30 +31,30 @@ def active_seats(user: User) -> QuerySet[TeamMember]:
 
 
 class CaseRule:
-    """This rule will allow an action on a case to active team members whose seat role is in ``roles``."""
+    """Allow an action on a case to active team members whose seat role is in ``roles``."""
 
     def __init__(self, roles: frozenset[str] | None = None, *, open_only: bool = False) -> None:
         self.roles = roles
         self.open_only = open_only
 
     def seats(self, user: User) -> QuerySet[TeamMember]:
-        """This function will give the seats that qualify for this rule."""
+        """Give the seats that qualify for this rule."""
         seats = active_seats(user)
         if self.open_only:
             seats = seats.filter(case__closed_at__isnull=True)
         return seats if self.roles is None else seats.filter(role__in=self.roles)
 
     def allows(self, user: User, obj: models.Model) -> bool:
-        """This function will tell whether the user holds a qualifying seat on this case."""
+        """Tell whether the user holds a qualifying seat on this case."""
         return isinstance(obj, Case) and self.seats(user).filter(case_id=obj.pk).exists()
 
     def scope(self, user: User, qs: QuerySet[policy.M]) -> QuerySet[policy.M]:
-        """This function will keep the cases on which the user holds a qualifying seat."""
+        """Keep the cases on which the user holds a qualifying seat."""
         return qs.filter(Exists(self.seats(user).filter(case_id=OuterRef("pk"))))
 
 
 class CaseItemRule:
-    """This rule will allow an action on an item of a case when the case rule allows it and the category gate
+    """Allow an action on an item of a case when the case rule allows it and the category gate
     lets the user see the item's category."""
 
     def __init__(self, category: str, case_rule: CaseRule) -> None:
@@ -62,35 +62,35 @@ class CaseItemRule:
         self.case_rule = case_rule
 
     def allows(self, user: User, obj: models.Model) -> bool:
-        """This function will tell whether the user may act on the item's case and see its category."""
+        """Tell whether the user may act on the item's case and see its category."""
         case = getattr(obj, "case", None)
         if case is None or not self.case_rule.allows(user, case):
             return False
         return policy.category_gate().allows(user, obj, self.category)
 
     def scope(self, user: User, qs: QuerySet[policy.M]) -> QuerySet[policy.M]:
-        """This function will keep items on cases the user may act on, in categories the gate shows."""
+        """Keep items on cases the user may act on, in categories the gate shows."""
         qs = qs.filter(Exists(self.case_rule.seats(user).filter(case_id=OuterRef("case_id"))))
         return policy.category_gate().scope(user, qs, self.category)
 
 
 class PersonRule:
-    """This rule will allow an action on a person to users with a qualifying seat on one of their cases."""
+    """Allow an action on a person to users with a qualifying seat on one of their cases."""
 
     def __init__(self, case_rule: CaseRule) -> None:
         self.case_rule = case_rule
 
     def allows(self, user: User, obj: models.Model) -> bool:
-        """This function will tell whether the user sits on a team of one of the person's cases."""
+        """Tell whether the user sits on a team of one of the person's cases."""
         return isinstance(obj, Person) and self.case_rule.seats(user).filter(case__person_id=obj.pk).exists()
 
     def scope(self, user: User, qs: QuerySet[policy.M]) -> QuerySet[policy.M]:
-        """This function will keep persons with a case on which the user holds a qualifying seat."""
+        """Keep persons with a case on which the user holds a qualifying seat."""
         return qs.filter(Exists(self.case_rule.seats(user).filter(case__person_id=OuterRef("pk"))))
 
 
 class ConcernRule:
-    """This rule will let case-working members of the recording organisation see a concern-only record."""
+    """Let case-working members of the recording organisation see a concern-only record."""
 
     def _organisations(self, user: User) -> QuerySet[Membership, int]:
         return (
@@ -100,7 +100,7 @@ class ConcernRule:
         )
 
     def allows(self, user: User, obj: models.Model) -> bool:
-        """This function will tell whether the user works cases in the concern's organisation."""
+        """Tell whether the user works cases in the concern's organisation."""
         return (
             isinstance(obj, Concern)
             and has_perm(user, Perm.CASE_CREATE)
@@ -108,7 +108,7 @@ class ConcernRule:
         )
 
     def scope(self, user: User, qs: QuerySet[policy.M]) -> QuerySet[policy.M]:
-        """This function will keep concerns of the organisations where the user works cases."""
+        """Keep concerns of the organisations where the user works cases."""
         if not has_perm(user, Perm.CASE_CREATE):
             return qs.none()
         return qs.filter(organisation_id__in=self._organisations(user))
@@ -131,16 +131,16 @@ policy.register(Relapse, Action.VIEW, CaseItemRule(Category.CONCERN, VIEW_CASE))
 
 
 class TaskRule:
-    """This rule will show a task to its assignee and to editors of the case."""
+    """Show a task to its assignee and to editors of the case."""
 
     def allows(self, user: User, obj: models.Model) -> bool:
-        """This function will tell whether the user is the assignee (with a seat) or an editor of the case."""
+        """Tell whether the user is the assignee (with a seat) or an editor of the case."""
         if not isinstance(obj, Task) or not VIEW_CASE.allows(user, obj.case):
             return False
         return obj.assignee_id == user.pk or EDIT_CASE.allows(user, obj.case)
 
     def scope(self, user: User, qs: QuerySet[policy.M]) -> QuerySet[policy.M]:
-        """This function will keep tasks assigned to the user or on cases the user edits."""
+        """Keep tasks assigned to the user or on cases the user edits."""
         seen = qs.filter(Exists(VIEW_CASE.seats(user).filter(case_id=OuterRef("case_id"))))
         edits = Exists(EDIT_CASE.seats(user).filter(case_id=OuterRef("case_id")))
         return seen.filter(models.Q(assignee=user) | models.Q(edits))

@@ -19,7 +19,7 @@ ORDER = [p.value for p in Phase]
 
 
 def security_assessment_errors(answer: str, assessed_by: str, assessed_on: date | None) -> dict[str, str]:
-    """This function will check the R04 answer (E): required, and by whom and when if assessed."""
+    """Check the R04 answer (E): required, and by whom and when if assessed."""
     errors: dict[str, str] = {}
     if answer not in SecurityAssessment.values:
         errors["security_assessment"] = _(
@@ -36,12 +36,12 @@ def security_assessment_errors(answer: str, assessed_by: str, assessed_on: date 
 
 
 def has_exit_coordinator(case: Case) -> bool:
-    """This function will tell whether an exit coordinator sits on the case's team."""
+    """Tell whether an exit coordinator sits on the case's team."""
     return case.team.filter(role=Role.EXIT_COORDINATOR, left_at__isnull=True).exists()
 
 
 def allowed_targets(case: Case) -> list[str]:
-    """This function will list the phases an open case may move to by a phase change.
+    """List the phases an open case may move to by a phase change.
 
     Forward one step at a time; back to any earlier working phase (P1–P7), e.g. after a relapse; P7 may
     return to P6. Closure (P8) has its own form; P9 only follows a closed case.
@@ -56,7 +56,7 @@ def allowed_targets(case: Case) -> list[str]:
 
 
 def phase_transition_problem(case: Case, to_phase: str, *, has_exit_coordinator: bool) -> str:
-    """This function will explain why a phase change is refused, or return "" when it is allowed (R01 E)."""
+    """Explain why a phase change is refused, or return "" when it is allowed (R01 E)."""
     if to_phase not in Phase.values:
         return _("Unknown phase.")
     if to_phase == Phase.P8:
@@ -73,7 +73,7 @@ def phase_transition_problem(case: Case, to_phase: str, *, has_exit_coordinator:
 
 @dataclass(frozen=True)
 class Warning:
-    """This class will hold one rule warning shown on the case page."""
+    """Hold one rule warning shown on the case page."""
 
     rule: str
     message: str
@@ -92,7 +92,7 @@ def case_warnings(
     is_prison_case: bool = False,
     has_correctional_member: bool = False,
 ) -> list[Warning]:
-    """This function will collect the warnings (W rules, and E rules not yet met) for an open case."""
+    """Collect the warnings (W rules, and E rules not yet met) for an open case."""
     if not case.is_open:
         return []
     warnings: list[Warning] = []
@@ -207,12 +207,12 @@ def _matches(text: str, words: tuple[str, ...]) -> list[str]:
 
 
 def duty_trigger_matches(text: str) -> list[str]:
-    """This function will list the duty-trigger words found in a note (R18 W)."""
+    """List the duty-trigger words found in a note (R18 W)."""
     return _matches(text, DUTY_TRIGGER_WORDS)
 
 
 def duty_trigger_guidance(matches: list[str]) -> str:
-    """This function will explain the escalation route when a note mentions duty-trigger words (R18 W)."""
+    """Explain the escalation route when a note mentions duty-trigger words (R18 W)."""
     return _(
         "R18: the text mentions «%(words)s». If you fear a serious offence or danger to someone's life or health, "
         "use «Report a serious concern» on the case page: call 112 if it is acute; the duty to avert "
@@ -222,12 +222,12 @@ def duty_trigger_guidance(matches: list[str]) -> str:
 
 
 def revealing_words(text: str) -> list[str]:
-    """This function will list words that would reveal exit work to third parties (R27 W)."""
+    """List words that would reveal exit work to third parties (R27 W)."""
     return _matches(text, REVEALING_WORDS)
 
 
 def revealing_guidance(matches: list[str]) -> str:
-    """This function will explain the stigma warning (R27 W)."""
+    """Explain the stigma warning (R27 W)."""
     return _(
         "R27: «%(words)s» may show others what the work is about if this text reaches a calendar, a letter or a "
         "message. Prefer neutral words such as «meeting» or «follow-up»."

@@ -24,14 +24,14 @@ SECTIONS: list[tuple[str, str]] = [
 
 @dataclass(frozen=True)
 class Section:
-    """This class will hold one section of the case page: its template and its data."""
+    """Hold one section of the case page: its template and its data."""
 
     template: str
     data: object
 
 
 def case_sections(*, actor: User, case: Case) -> list[Section]:
-    """This function will gather the sections the actor may see on the case page."""
+    """Gather the sections the actor may see on the case page."""
     sections = []
     for template, provider in SECTIONS:
         data = import_string(provider)(actor=actor, case=case)

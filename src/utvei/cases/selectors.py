@@ -32,7 +32,7 @@ from utvei.cases.sections import Section, case_sections
 
 
 def case_list(*, actor: User) -> list[Case]:
-    """This function will list the cases the actor may see, newest first, and audit the listing."""
+    """List the cases the actor may see, newest first, and audit the listing."""
     with transaction.atomic():
         cases = list(
             policy.scope(actor, Action.VIEW, Case.objects.all())
@@ -45,7 +45,7 @@ def case_list(*, actor: User) -> list[Case]:
 
 @dataclass
 class NextContact:
-    """This class will hold one planned contact shown on the dashboard."""
+    """Hold one planned contact shown on the dashboard."""
 
     case: Case
     on: date
@@ -53,7 +53,7 @@ class NextContact:
 
 @dataclass
 class Dashboard:
-    """This class will hold the actor's work list: cases by phase, next contacts and tasks."""
+    """Hold the actor's work list: cases by phase, next contacts and tasks."""
 
     phases: list[tuple[str, list[Case]]]
     next_contacts: list[NextContact]
@@ -63,7 +63,7 @@ class Dashboard:
 
 
 def dashboard(*, actor: User) -> Dashboard:
-    """This function will build the actor's work list from the cases and tasks the policy lets them see."""
+    """Build the actor's work list from the cases and tasks the policy lets them see."""
     from utvei.contacts.models import ContactPlan, Conversation
 
     today = timezone.localdate()
@@ -101,7 +101,7 @@ def dashboard(*, actor: User) -> Dashboard:
 
 @dataclass
 class PersonView:
-    """This class will hold what a team member sees of the person; contact details only through the gate."""
+    """Hold what a team member sees of the person; contact details only through the gate."""
 
     person: Person
     show_contact: bool
@@ -115,7 +115,7 @@ class PersonView:
 
 @dataclass
 class CaseDetail:
-    """This class will hold everything the case page shows, already filtered for the actor."""
+    """Hold everything the case page shows, already filtered for the actor."""
 
     case: Case
     person: PersonView
@@ -133,7 +133,7 @@ class CaseDetail:
 
 
 def case_get(*, actor: User, case_id: int) -> Case:
-    """This function will fetch one case the actor may see and audit the read.
+    """Fetch one case the actor may see and audit the read.
 
     :raises NotFound: the case does not exist or the actor may not see it (the same answer for both).
     """
@@ -147,7 +147,7 @@ def case_get(*, actor: User, case_id: int) -> Case:
 
 
 def case_detail(*, actor: User, case_id: int) -> CaseDetail:
-    """This function will gather the case page for the actor: the case, the person as far as the gate allows,
+    """Gather the case page for the actor: the case, the person as far as the gate allows,
     the team, rule warnings and the items the actor may see. One audited read.
 
     :raises NotFound: the case does not exist or the actor may not see it (the same answer for both).
@@ -205,7 +205,7 @@ def case_detail(*, actor: User, case_id: int) -> CaseDetail:
 
 
 def case_for_update(*, actor: User, case_id: int) -> Case:
-    """This function will fetch a case the actor may change (for a form page) and audit the read.
+    """Fetch a case the actor may change (for a form page) and audit the read.
 
     :raises NotFound: the case does not exist or the actor may not change it.
     """
@@ -219,7 +219,7 @@ def case_for_update(*, actor: User, case_id: int) -> Case:
 
 
 def case_for_escalation(*, actor: User, case_id: int) -> Case:
-    """This function will fetch a case the actor may report a concern on (any team member, any phase).
+    """Fetch a case the actor may report a concern on (any team member, any phase).
 
     :raises NotFound: the case does not exist or the actor is not on its team.
     """
@@ -233,7 +233,7 @@ def case_for_escalation(*, actor: User, case_id: int) -> Case:
 
 
 def team_candidates(*, actor: User, case: Case) -> list[Membership]:
-    """This function will list memberships that may be seated on the team (case roles, active, not seated)."""
+    """List memberships that may be seated on the team (case roles, active, not seated)."""
     from utvei.cases.services import TEAM_ROLES
 
     policy.require(actor, Action.UPDATE, case)
@@ -251,7 +251,7 @@ def team_candidates(*, actor: User, case: Case) -> list[Membership]:
 
 @dataclass
 class PersonMatch:
-    """This class will hold one search hit shown before a new person is created."""
+    """Hold one search hit shown before a new person is created."""
 
     person: Person
     open_case: Case | None
@@ -267,7 +267,7 @@ def person_search(
     national_id: str = "",
     phone: str = "",
 ) -> list[PersonMatch]:
-    """This function will find possible duplicates before a person is created (search before create).
+    """Find possible duplicates before a person is created (search before create).
 
     It searches persons registered by the actor's organisations and persons on the actor's cases, by
     name, birth date, number and phone; every hit shown is audited as a read of that person.
@@ -297,7 +297,7 @@ def person_search(
 
 
 def person_for_new_case(*, actor: User, person_id: int) -> Person:
-    """This function will fetch a person found by the search, to open a new case for them.
+    """Fetch a person found by the search, to open a new case for them.
 
     :raises NotFound: the person is outside the actor's search scope.
     """
@@ -312,7 +312,7 @@ def person_for_new_case(*, actor: User, person_id: int) -> Person:
 
 
 def concern_list(*, actor: User) -> list[Concern]:
-    """This function will list the concern-only records the actor may see and audit the listing."""
+    """List the concern-only records the actor may see and audit the listing."""
     with transaction.atomic():
         concerns = list(policy.scope(actor, Action.VIEW, Concern.objects.all()))
         record(actor=actor, event=AuditEvent.LIST, target_type=Concern._meta.label, target_id=len(concerns))

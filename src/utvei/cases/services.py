@@ -47,7 +47,7 @@ def _acting_membership(actor: User, organisation: Organisation, role: str) -> No
 
 
 def normalise_national_id(raw: str) -> str:
-    """This function will validate a fødselsnummer or D-number and return its 11 digits ("" when blank).
+    """Validate a fødselsnummer or D-number and return its 11 digits ("" when blank).
 
     :raises ValidationError: the number has the wrong length, a bad date or wrong check digits.
     """
@@ -67,7 +67,7 @@ def normalise_national_id(raw: str) -> str:
 
 @dataclass(frozen=True)
 class GuardianInput:
-    """This class will carry one guardian of a minor into :func:`person_create`."""
+    """Carry one guardian of a minor into :func:`person_create`."""
 
     name: str
     relation: str
@@ -90,7 +90,7 @@ def person_create(
     protected_address: str = "",
     guardians: Sequence[GuardianInput] = (),
 ) -> Person:
-    """This function will register a person, refusing a national identity number that is already registered.
+    """Register a person, refusing a national identity number that is already registered.
 
     The actor must act for ``organisation`` in a role that may open cases. A minor must have at least one
     guardian recorded.
@@ -179,7 +179,7 @@ def case_open(
     security_assessed_by: str = "",
     security_assessed_on: date | None = None,
 ) -> Case:
-    """This function will open an exit case for ``person`` with the actor on its team.
+    """Open an exit case for ``person`` with the actor on its team.
 
     R04: the answer to "has it been assessed whether the person may be a security threat" is required,
     and when the answer is yes, by whom and when. A person has at most one open case.
@@ -239,7 +239,7 @@ def case_open(
 
 
 def lock_case_for_update(actor: User, case_id: int) -> Case:
-    """This function will lock a case row for a write and check that the actor may change it.
+    """Lock a case row for a write and check that the actor may change it.
 
     Other apps' services use it to write items on a case (one door: the same policy as case writes).
 
@@ -253,7 +253,7 @@ def lock_case_for_update(actor: User, case_id: int) -> Case:
 
 
 def acting_organisation(*, actor: User, case: Case, editing: bool = False) -> Organisation:
-    """This function will name the organisation the actor acts for on the case (it owns what they record).
+    """Name the organisation the actor acts for on the case (it owns what they record).
 
     With ``editing``, only a seat that lets the actor change the case counts. The seat must be in force
     (open, and the membership behind it active).
@@ -274,7 +274,7 @@ def acting_organisation(*, actor: User, case: Case, editing: bool = False) -> Or
 def team_member_add(
     *, actor: User, case: Case, user: User, organisation: Organisation, role: str, task: str = ""
 ) -> TeamMember:
-    """This function will seat ``user`` on the case's follow-up team, acting for ``organisation`` in ``role``.
+    """Seat ``user`` on the case's follow-up team, acting for ``organisation`` in ``role``.
 
     The actor must be allowed to change the case; the new member must hold that role in that organisation.
 
@@ -301,7 +301,7 @@ def team_member_add(
 
 
 def team_member_set_task(*, actor: User, seat_id: int, task: str) -> TeamMember:
-    """This function will record a team member's agreed task (R02).
+    """Record a team member's agreed task (R02).
 
     :raises NotFound: the seat does not exist or the actor may not change its case.
     """
@@ -323,7 +323,7 @@ def team_member_set_task(*, actor: User, seat_id: int, task: str) -> TeamMember:
 
 
 def team_member_remove(*, actor: User, seat_id: int) -> TeamMember:
-    """This function will end a team seat; the user loses access to the case at once.
+    """End a team seat; the user loses access to the case at once.
 
     :raises NotFound: the seat does not exist or the actor may not change its case.
     :raises ValidationError: the actor tried to remove their own last editing seat.
@@ -348,7 +348,7 @@ def team_member_remove(*, actor: User, seat_id: int) -> TeamMember:
 
 
 def case_change_phase(*, actor: User, case_id: int, to_phase: str) -> Case:
-    """This function will move an open case to another phase, following the guarded transitions.
+    """Move an open case to another phase, following the guarded transitions.
 
     R01: no phase from P3 on without an exit coordinator on the team. Closure (P8) goes through
     :func:`case_close`; P9 follows a closed case only.
@@ -376,14 +376,14 @@ def case_change_phase(*, actor: User, case_id: int, to_phase: str) -> Case:
 
 @dataclass(frozen=True)
 class HandoverInput:
-    """This class will carry one hand-over line into :func:`case_close`."""
+    """Carry one hand-over line into :func:`case_close`."""
 
     recipient: str
     what_was_shared: str
 
 
 def case_close(*, actor: User, case_id: int, reason: str, outcome: str, handovers: Sequence[HandoverInput]) -> Case:
-    """This function will close a case (phase P8) with a reason code, an outcome and a hand-over list (R28).
+    """Close a case (phase P8) with a reason code, an outcome and a hand-over list (R28).
 
     :raises NotFound: the actor may not change the case.
     :raises ValidationError: a missing reason, outcome or hand-over line.
@@ -421,7 +421,7 @@ def case_close(*, actor: User, case_id: int, reason: str, outcome: str, handover
 
 
 def case_record_police_not_involved(*, actor: User, case_id: int, reason: str) -> Case:
-    """This function will record why the police radicalisation contact is not involved (R03).
+    """Record why the police radicalisation contact is not involved (R03).
 
     :raises NotFound: the actor may not change the case.
     :raises ValidationError: the reason is empty.
@@ -443,7 +443,7 @@ def case_record_police_not_involved(*, actor: User, case_id: int, reason: str) -
 
 
 def case_advice_add(*, actor: User, case_id: int, advice: str) -> CaseAdvice:
-    """This function will record the SLT coordinator's advice on who should coordinate the case.
+    """Record the SLT coordinator's advice on who should coordinate the case.
 
     :raises NotFound: the actor may not see the case.
     :raises ValidationError: the actor is not an SLT coordinator on the case, or the advice is empty.
@@ -472,7 +472,7 @@ def case_advice_add(*, actor: User, case_id: int, advice: str) -> CaseAdvice:
 
 
 def relapse_record(*, actor: User, case_id: int, occurred_on: date, description: str) -> Relapse:
-    """This function will record a relapse. The case stays open and in its phase (R29).
+    """Record a relapse. The case stays open and in its phase (R29).
 
     :raises NotFound: the actor may not change the case.
     :raises ValidationError: a missing description or a date in the future.
@@ -501,7 +501,7 @@ def relapse_record(*, actor: User, case_id: int, occurred_on: date, description:
 
 
 def task_create(*, actor: User, case_id: int, title: str, due_on: date, assignee: User) -> Task:
-    """This function will add a task with a due date to a case, for a member of its team.
+    """Add a task with a due date to a case, for a member of its team.
 
     :raises NotFound: the actor may not change the case.
     :raises ValidationError: an empty title or an assignee who is not on the team.
@@ -524,7 +524,7 @@ def task_create(*, actor: User, case_id: int, title: str, due_on: date, assignee
 
 
 def task_complete(*, actor: User, task_id: int) -> Task:
-    """This function will mark a task done; its assignee or an editor of the case may do so.
+    """Mark a task done; its assignee or an editor of the case may do so.
 
     :raises NotFound: the task does not exist or the actor may not see it.
     """
@@ -550,7 +550,7 @@ def task_complete(*, actor: User, task_id: int) -> Task:
 def concern_create(
     *, actor: User, organisation: Organisation, subject: str, description: str, outcome: str = ""
 ) -> Concern:
-    """This function will record a concern that is not (yet) a case, with a short retention (R30).
+    """Record a concern that is not (yet) a case, with a short retention (R30).
 
     The subject is initials or a description, never an identity number; the record is deleted after
     ``settings.CONCERN_RETENTION_DAYS``.
@@ -610,7 +610,7 @@ def escalation_record(
     person_not_informed_reason: str = "",
     person_not_informed_until: date | None = None,
 ) -> Escalation:
-    """This function will record a report of serious concern; every team member may do so in every phase (R17).
+    """Record a report of serious concern; every team member may do so in every phase (R17).
 
     Nothing but the level and the recipient is required: a report must never be blocked by missing
     fields, which can be completed afterwards. It is audited as a disclosure (SHARE). With a basis, it is
@@ -702,7 +702,7 @@ def referral_register(
     guardians: Sequence[GuardianInput],
     referral: dict[str, object],
 ) -> Case:
-    """This function will register a new person and open their case in one step (P0 referral).
+    """Register a new person and open their case in one step (P0 referral).
 
     ``person`` holds the keyword arguments of :func:`person_create`, ``referral`` those of :func:`case_open`
     besides person, organisation and role. Either both succeed or nothing is saved.

@@ -81,7 +81,7 @@ def _acting(request: AuthedRequest, value: str) -> Membership:
 @requires(Perm.CASE_VIEW)
 @require_GET
 def dashboard_view(request: AuthedRequest) -> HttpResponse:
-    """This view will show the user's work list: cases by phase, next contacts and tasks."""
+    """Show the user's work list: cases by phase, next contacts and tasks."""
     board = selectors.dashboard(actor=request.user)
     return render(request, "cases/dashboard.html", {"board": board})
 
@@ -89,7 +89,7 @@ def dashboard_view(request: AuthedRequest) -> HttpResponse:
 @requires(Perm.CASE_VIEW)
 @require_GET
 def case_detail_view(request: AuthedRequest, case_id: int) -> HttpResponse:
-    """This view will show one case the user is on the team of."""
+    """Show one case the user is on the team of."""
     detail = selectors.case_detail(actor=request.user, case_id=case_id)
     return render(request, "cases/case_detail.html", {"d": detail, "case": detail.case})
 
@@ -98,7 +98,7 @@ def case_detail_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @autosaved
 def referral_new_view(request: AuthedRequest) -> HttpResponse:
-    """This view will take a referral: search for the person first, then register them and open the case."""
+    """Take a referral: search for the person first, then register them and open the case."""
     step = request.POST.get("step", "search") if request.method == "POST" else "search"
     if step == "search":
         form = PersonSearchForm(_post(request))
@@ -165,7 +165,7 @@ def referral_new_view(request: AuthedRequest) -> HttpResponse:
 @requires(Perm.CASE_CREATE)
 @require_http_methods(["GET", "POST"])
 def case_new_for_person_view(request: AuthedRequest, person_id: int) -> HttpResponse:
-    """This view will open a new case for a person found by the search (whose earlier case is closed)."""
+    """Open a new case for a person found by the search (whose earlier case is closed)."""
     person = selectors.person_for_new_case(actor=request.user, person_id=person_id)
     form = CaseOpenForm(_post(request))
     _choices(form, "acting_as", _acting_choices(request))
@@ -186,7 +186,7 @@ def case_new_for_person_view(request: AuthedRequest, person_id: int) -> HttpResp
 @requires(Perm.CASE_VIEW)
 @require_POST
 def phase_view(request: AuthedRequest, case_id: int) -> HttpResponse:
-    """This view will move a case to another phase, or explain why it cannot move."""
+    """Move a case to another phase, or explain why it cannot move."""
     form = PhaseForm(request.POST)
     try:
         if not form.is_valid():
@@ -202,7 +202,7 @@ def phase_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @autosaved
 def close_view(request: AuthedRequest, case_id: int) -> HttpResponse:
-    """This view will close a case with reason, outcome and hand-over (R28)."""
+    """Close a case with reason, outcome and hand-over (R28)."""
     case = selectors.case_for_update(actor=request.user, case_id=case_id)
     form = CloseForm(_post(request))
     if request.method == "POST" and form.is_valid():
@@ -222,7 +222,7 @@ def close_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
 def team_add_view(request: AuthedRequest, case_id: int) -> HttpResponse:
-    """This view will seat a member on the follow-up team."""
+    """Seat a member on the follow-up team."""
     case = selectors.case_for_update(actor=request.user, case_id=case_id)
     candidates = {m.pk: m for m in selectors.team_candidates(actor=request.user, case=case)}
     form = TeamAddForm(_post(request))
@@ -262,7 +262,7 @@ def team_add_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @autosaved
 def police_reason_view(request: AuthedRequest, case_id: int) -> HttpResponse:
-    """This view will record why the police radicalisation contact is not involved (R03)."""
+    """Record why the police radicalisation contact is not involved (R03)."""
     case = selectors.case_for_update(actor=request.user, case_id=case_id)
     form = ReasonForm(_post(request), initial={"reason": case.police_not_involved_reason})
     if request.method == "POST" and form.is_valid():
@@ -283,7 +283,7 @@ def police_reason_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @autosaved
 def advice_view(request: AuthedRequest, case_id: int) -> HttpResponse:
-    """This view will record the SLT coordinator's advice on who coordinates."""
+    """Record the SLT coordinator's advice on who coordinates."""
     case = selectors.case_get(actor=request.user, case_id=case_id)
     form = AdviceForm(_post(request))
     if request.method == "POST" and form.is_valid():
@@ -306,7 +306,7 @@ def advice_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @autosaved
 def relapse_view(request: AuthedRequest, case_id: int) -> HttpResponse:
-    """This view will record a relapse; the case stays open (R29)."""
+    """Record a relapse; the case stays open (R29)."""
     case = selectors.case_for_update(actor=request.user, case_id=case_id)
     form = RelapseForm(_post(request))
     if request.method == "POST" and form.is_valid():
@@ -329,7 +329,7 @@ def relapse_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
 def task_new_view(request: AuthedRequest, case_id: int) -> HttpResponse:
-    """This view will add a task with a due date for a team member."""
+    """Add a task with a due date for a team member."""
     detail = selectors.case_for_update(actor=request.user, case_id=case_id)
     team = {m.user_id: m.user for m in detail.team.filter(left_at__isnull=True).select_related("user")}
     form = TaskForm(_post(request))
@@ -356,7 +356,7 @@ def task_new_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 @requires(Perm.CASE_VIEW)
 @require_POST
 def task_done_view(request: AuthedRequest, task_id: int) -> HttpResponse:
-    """This view will mark a task done."""
+    """Mark a task done."""
     task = services.task_complete(actor=request.user, task_id=task_id)
     if request.POST.get("back") == "dashboard":
         return redirect("cases:dashboard")
@@ -367,7 +367,7 @@ def task_done_view(request: AuthedRequest, task_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @autosaved
 def escalate_view(request: AuthedRequest, case_id: int) -> HttpResponse:
-    """This view will guide and record a report of serious concern, from any phase (R17, R19)."""
+    """Guide and record a report of serious concern, from any phase (R17, R19)."""
     case = selectors.case_for_escalation(actor=request.user, case_id=case_id)
     form = EscalationForm(_post(request))
     if request.method == "POST" and form.is_valid():
@@ -387,7 +387,7 @@ def escalate_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @autosaved
 def concerns_view(request: AuthedRequest) -> HttpResponse:
-    """This view will list concern-only records and take a new one."""
+    """List concern-only records and take a new one."""
     form = ConcernForm(_post(request))
     _choices(form, "acting_as", _acting_choices(request))
     if request.method == "POST" and form.is_valid():

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class ContactsConfig(AppConfig):
-    """This class will register contact plans, conversations and consultations."""
+    """Register contact plans, conversations and consultations."""
 
     name = "utvei.contacts"
     label = "contacts"

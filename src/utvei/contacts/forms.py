@@ -40,7 +40,7 @@ def _checkbox(label: StrOrPromise, *, help_text: StrOrPromise = "") -> forms.Boo
 
 
 class ContactPlanForm(DesignForm):
-    """This form will take how first contact is to be made, and the preparation done (R35)."""
+    """Take how first contact is to be made, and the preparation done (R35)."""
 
     initiator = forms.TypedChoiceField(label=_("Who makes contact"), coerce=int)
     method = forms.ChoiceField(label=_("How contact will be made"), choices=InitiationMethod.choices)
@@ -74,12 +74,12 @@ class ContactPlanForm(DesignForm):
         field.choices = [("", "–")] + [(pk, user.display_name()) for pk, user in self._users.items()]
 
     def initiator_user(self) -> User:
-        """This function will give the chosen team member (after validation)."""
+        """Give the chosen team member (after validation)."""
         return self._users[self.cleaned_data["initiator"]]
 
 
 class ConversationRecordForm(DesignForm):
-    """This form will take the record of one conversation with the person."""
+    """Take the record of one conversation with the person."""
 
     held_on = _date_field(_("Date of the conversation"))
     form = forms.ChoiceField(label=_("Form"), choices=ConversationForm.choices)
@@ -117,13 +117,13 @@ class ConversationRecordForm(DesignForm):
         field.choices = [("", _("No particular method"))] + [(m.pk, m.name_in(language)) for m in methods]
 
     def method_object(self) -> ConversationMethod | None:
-        """This function will give the chosen method (after validation), or None."""
+        """Give the chosen method (after validation), or None."""
         pk = self.cleaned_data["method"]
         return None if pk is None else self._methods[pk]
 
 
 class ConsultationRecordForm(DesignForm):
-    """This form will take the record of a consultation after a conversation (R05)."""
+    """Take the record of a consultation after a conversation (R05)."""
 
     conversation = forms.TypedChoiceField(
         label=_("After the conversation"), coerce=int, required=False, empty_value=None

@@ -21,7 +21,7 @@ CATEGORY = Category.CONVERSATIONS
 
 
 class ConversationMethod(models.Model):
-    """This model will hold one entry of the configurable catalogue of conversation methods.
+    """Hold one entry of the configurable catalogue of conversation methods.
 
     Guidance is written for Utvei in its own words; ``source`` names the material it is based on.
     """
@@ -41,16 +41,16 @@ class ConversationMethod(models.Model):
         return self.name_nb
 
     def name_in(self, language: str) -> str:
-        """This function will give the method's name in the interface language (Bokmål unless English)."""
+        """Give the method's name in the interface language (Bokmål unless English)."""
         return self.name_en if language.startswith("en") else self.name_nb
 
     def guidance_in(self, language: str) -> str:
-        """This function will give the method's guidance in the interface language (Bokmål unless English)."""
+        """Give the method's guidance in the interface language (Bokmål unless English)."""
         return self.guidance_en if language.startswith("en") else self.guidance_nb
 
 
 class InitiationMethod(models.TextChoices):
-    """This class will name how first contact is to be made."""
+    """Name how first contact is to be made."""
 
     MEETING = "meeting", _("Meeting")
     PHONE = "phone", _("Phone call")
@@ -61,7 +61,7 @@ class InitiationMethod(models.TextChoices):
 
 
 class ContactPlan(models.Model):
-    """This model will record how first contact will be made when there is no contact yet (R35)."""
+    """Record how first contact will be made when there is no contact yet (R35)."""
 
     case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="contact_plan")
     initiator = models.ForeignKey(
@@ -82,7 +82,7 @@ class ContactPlan(models.Model):
 
 
 class ConversationForm(models.TextChoices):
-    """This class will name the form a conversation took."""
+    """Name the form a conversation took."""
 
     MEETING = "meeting", _("Meeting")
     PHONE = "phone", _("Phone")
@@ -92,7 +92,7 @@ class ConversationForm(models.TextChoices):
 
 
 class Conversation(models.Model):
-    """This model will record one conversation with the person."""
+    """Record one conversation with the person."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="conversations")
     held_on = models.DateField(_("date"))
@@ -124,7 +124,7 @@ class Conversation(models.Model):
 
 
 class ConsultedParty(models.TextChoices):
-    """This class will name who was consulted after the first conversation (R05)."""
+    """Name who was consulted after the first conversation (R05)."""
 
     SUPERVISOR = "supervisor", _("Supervisor")
     PARTNER_AGENCY = "partner_agency", _("Partner agency")
@@ -133,7 +133,7 @@ class ConsultedParty(models.TextChoices):
 
 
 class Consultation(models.Model):
-    """This model will record a discussion with a supervisor or partner on how to proceed (R05).
+    """Record a discussion with a supervisor or partner on how to proceed (R05).
 
     When ``anonymised``, the summary is built by the system without name, number, address or birth date
     and no identifying data leaves the case (fvl. § 13 a nr. 2).

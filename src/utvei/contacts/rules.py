@@ -43,7 +43,7 @@ _MIN_FRAGMENT = 2
 def first_conversation_warnings(
     *, is_first: bool, told_mandate: bool, told_confidentiality: bool, told_reporting_duty: bool
 ) -> list[str]:
-    """This function will warn when the first conversation records none of mandate, confidentiality and
+    """Warn when the first conversation records none of mandate, confidentiality and
     reporting duty as told (rule R35/utveier, W: allowed, but shown on the page)."""
     if not is_first or told_mandate or told_confidentiality or told_reporting_duty:
         return []
@@ -56,7 +56,7 @@ def first_conversation_warnings(
 
 
 def contains_identity_number(text: str) -> bool:
-    """This function will tell whether the text holds an 11-digit number (a possible national identity number)."""
+    """Tell whether the text holds an 11-digit number (a possible national identity number)."""
     return _ELEVEN_DIGITS.search(text) is not None
 
 
@@ -145,7 +145,7 @@ def _birth_date_patterns(born: date) -> list[str]:
 
 
 def anonymise(text: str, person: Person, *, extra_names: Sequence[str] = ()) -> str:
-    """This function will replace what identifies ``person`` in ``text`` with "[fjernet]" (R05, fvl. § 13 a nr. 2).
+    """Replace what identifies ``person`` in ``text`` with "[fjernet]" (R05, fvl. § 13 a nr. 2).
 
     It removes the full name and each given and family name (also in the genitive), the national identity
     number, phone number, e-mail address, address lines (and street name or postcode alone) and the birth

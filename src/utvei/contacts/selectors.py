@@ -19,7 +19,7 @@ from utvei.contacts.models import Consultation, ContactPlan, Conversation, Conve
 
 @dataclass
 class CaseContacts:
-    """This class will hold what the case page shows of contacts, and the counts its rules need.
+    """Hold what the case page shows of contacts, and the counts its rules need.
 
     The counts cover every record of the case (a rule warning must not depend on what one member sees);
     the lists hold only what the category gate lets the actor see.
@@ -35,7 +35,7 @@ class CaseContacts:
 
 
 def contacts_for_case(*, actor: User, case: Case) -> CaseContacts:
-    """This function will gather the contact section of a case the actor may see (reads audited by the caller)."""
+    """Gather the contact section of a case the actor may see (reads audited by the caller)."""
     plans = policy.scope(actor, Action.VIEW, ContactPlan.objects.filter(case=case).select_related("initiator"))
     conversations = policy.scope(actor, Action.VIEW, Conversation.objects.filter(case=case).select_related("method"))
     consultations = policy.scope(actor, Action.VIEW, Consultation.objects.filter(case=case))
@@ -66,7 +66,7 @@ def _is_first(conversation: Conversation) -> bool:
 
 
 def conversation_get(*, actor: User, conversation_id: int) -> Conversation:
-    """This function will fetch one conversation the actor may see and audit the read.
+    """Fetch one conversation the actor may see and audit the read.
 
     The conversation's ``is_first_of_case`` is set (rules R05 and R35/utveier depend on it).
 
@@ -93,7 +93,7 @@ def conversation_get(*, actor: User, conversation_id: int) -> Conversation:
 
 
 def method_list() -> list[ConversationMethod]:
-    """This function will list the conversation methods in use (a catalogue, not personal data: not audited)."""
+    """List the conversation methods in use (a catalogue, not personal data: not audited)."""
     return list(ConversationMethod.objects.filter(is_active=True))
 
 
@@ -106,7 +106,7 @@ def _case_for_edit(actor: User, case_id: int) -> Case:
 
 
 class ContactPlanFormData(NamedTuple):
-    """This class will hold what the contact plan page needs: the case, its plan, and the team to pick from."""
+    """Hold what the contact plan page needs: the case, its plan, and the team to pick from."""
 
     case: Case
     plan: ContactPlan | None
@@ -114,7 +114,7 @@ class ContactPlanFormData(NamedTuple):
 
 
 def contact_plan_form_data(*, actor: User, case_id: int) -> ContactPlanFormData:
-    """This function will load the contact plan page for an actor who may change the case, auditing the read.
+    """Load the contact plan page for an actor who may change the case, auditing the read.
 
     The read of the plan is audited when there is one, otherwise the read of the case (its team).
 
@@ -132,7 +132,7 @@ def contact_plan_form_data(*, actor: User, case_id: int) -> ContactPlanFormData:
 
 
 class ConversationFormData(NamedTuple):
-    """This class will hold what the new-conversation page needs."""
+    """Hold what the new-conversation page needs."""
 
     case: Case
     methods: list[ConversationMethod]
@@ -140,7 +140,7 @@ class ConversationFormData(NamedTuple):
 
 
 def conversation_form_data(*, actor: User, case_id: int) -> ConversationFormData:
-    """This function will load the new-conversation page for an actor who may change the case, auditing the read.
+    """Load the new-conversation page for an actor who may change the case, auditing the read.
 
     :raises NotFound: the case does not exist or the actor may not change it.
     """
@@ -152,7 +152,7 @@ def conversation_form_data(*, actor: User, case_id: int) -> ConversationFormData
 
 
 class ConsultationFormData(NamedTuple):
-    """This class will hold what the new-consultation page needs, including names to anonymise in a preview."""
+    """Hold what the new-consultation page needs, including names to anonymise in a preview."""
 
     case: Case
     conversations: list[Conversation]
@@ -160,7 +160,7 @@ class ConsultationFormData(NamedTuple):
 
 
 def consultation_form_data(*, actor: User, case_id: int) -> ConsultationFormData:
-    """This function will load the new-consultation page for an actor who may change the case, auditing the read.
+    """Load the new-consultation page for an actor who may change the case, auditing the read.
 
     The conversations offered are those of the case the actor may see.
 

@@ -36,7 +36,7 @@ from utvei.core.services import draft_discard
 
 
 class PreparationItem(models.TextChoices):
-    """This class will name the fixed preparation checklist before first contact (R35, the national guide's
+    """Name the fixed preparation checklist before first contact (R35, the national guide's
     conversation tool); a contact plan stores the codes of the items done."""
 
     ATTENDEES = "attendees", gettext_lazy("Who attends is decided")
@@ -99,7 +99,7 @@ def contact_plan_save(
     preparation_notes: str,
     planned_on: date | None,
 ) -> ContactPlan:
-    """This function will create or update the case's single contact plan: how first contact is made (R35).
+    """Create or update the case's single contact plan: how first contact is made (R35).
 
     The initiator must hold a seat on the follow-up team; the checklist holds codes of
     :class:`PreparationItem`; an interpreter need names the language. An existing plan keeps its owning
@@ -180,7 +180,7 @@ def conversation_record(
     next_contact_on: date | None,
     draft_key: str = "",
 ) -> Conversation:
-    """This function will record a conversation with the person and discard the actor's drafts of the form.
+    """Record a conversation with the person and discard the actor's drafts of the form.
 
     The returned conversation's ``is_first_of_case`` tells whether it is the case's first by date: then a
     consultation is due (R05), and :func:`rules.first_conversation_warnings` applies (R35/utveier).
@@ -248,7 +248,7 @@ def consultation_record(
     summary: str,
     decision: str,
 ) -> Consultation:
-    """This function will record a discussion with a supervisor or partner on how to proceed (R05).
+    """Record a discussion with a supervisor or partner on how to proceed (R05).
 
     When ``anonymised``, the stored summary is built by :func:`rules.anonymise` from the person's (and
     guardians') identifying data, and no identifying data leaves the case (fvl. § 13 a nr. 2); a summary

@@ -32,7 +32,7 @@ def _draft_key(case_id: int) -> str:
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
 def contact_plan_view(request: AuthedRequest, case_id: int) -> HttpResponse:
-    """This view will create or edit the case's contact plan (R35) for an actor who may change the case."""
+    """Create or edit the case's contact plan (R35) for an actor who may change the case."""
     case, plan, team = selectors.contact_plan_form_data(actor=request.user, case_id=case_id)
     initial: dict[str, object] = {"initiator": request.user.pk}
     if plan is not None:
@@ -74,7 +74,7 @@ def contact_plan_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
 def conversation_new_view(request: AuthedRequest, case_id: int) -> HttpResponse:
-    """This view will record a conversation; after the first one it asks for the consultation (R05)."""
+    """Record a conversation; after the first one it asks for the consultation (R05)."""
     case, methods, has_conversations = selectors.conversation_form_data(actor=request.user, case_id=case_id)
     form = ConversationRecordForm(
         request.POST if request.method == "POST" else None,
@@ -141,7 +141,7 @@ def conversation_new_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 @requires(Perm.CASE_VIEW)
 @require_GET
 def conversation_detail_view(request: AuthedRequest, conversation_id: int) -> HttpResponse:
-    """This view will show one conversation the user may see, with the first-conversation warning (R35/utveier)."""
+    """Show one conversation the user may see, with the first-conversation warning (R35/utveier)."""
     conversation = selectors.conversation_get(actor=request.user, conversation_id=conversation_id)
     warnings = rules.first_conversation_warnings(
         is_first=conversation.is_first_of_case,
@@ -160,7 +160,7 @@ def _conversation_param(raw: str | None) -> int | None:
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
 def consultation_new_view(request: AuthedRequest, case_id: int) -> HttpResponse:
-    """This view will record a consultation after a conversation (R05), anonymised when there is no consent.
+    """Record a consultation after a conversation (R05), anonymised when there is no consent.
 
     "Preview" shows the summary as it would be stored, without saving.
     """
@@ -209,5 +209,5 @@ def consultation_new_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 @requires(Perm.CASE_VIEW)
 @require_GET
 def method_list_view(request: AuthedRequest) -> HttpResponse:
-    """This view will show the catalogue of conversation methods with their guidance and sources."""
+    """Show the catalogue of conversation methods with their guidance and sources."""
     return render(request, "contacts/method_list.html", {"methods": selectors.method_list()})

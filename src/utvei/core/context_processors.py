@@ -7,7 +7,7 @@ from django.http import HttpRequest
 
 
 def shell(request: HttpRequest) -> dict[str, object]:
-    """This function will give templates the session timing and whether to show the main menu."""
+    """Give templates the session timing and whether to show the main menu."""
     from utvei.access.decorators import needs_second_factor
     from utvei.access.permissions import user_perms
 

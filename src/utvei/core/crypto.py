@@ -27,19 +27,19 @@ PREFIX = "v1"
 
 
 class DecryptionError(Exception):
-    """This exception will say a stored value could not be decrypted: tampered, moved, or its key is gone."""
+    """Say a stored value could not be decrypted: tampered, moved, or its key is gone."""
 
 
 @dataclass(frozen=True)
 class Keyring:
-    """This class will hold the encryption keys by id and the id of the primary key."""
+    """Hold the encryption keys by id and the id of the primary key."""
 
     keys: dict[str, bytes]
     primary: str
 
 
 def parse_keyring(raw: str, primary: str) -> Keyring:
-    """This function will parse ``kid:base64key,…`` and check every key and the primary.
+    """Parse ``kid:base64key,…`` and check every key and the primary.
 
     :raises ImproperlyConfigured: a malformed pair, a key that is not 32 bytes, or an unknown primary.
     """
@@ -63,12 +63,12 @@ def _keyring_for(raw: str, primary: str) -> Keyring:
 
 
 def keyring() -> Keyring:
-    """This function will give the keyring configured in settings (cached per configuration)."""
+    """Give the keyring configured in settings (cached per configuration)."""
     return _keyring_for(settings.ENCRYPTION_KEYS, settings.ENCRYPTION_PRIMARY)
 
 
 def encrypt(plaintext: str, *, context: str, kid: str | None = None) -> str:
-    """This function will encrypt ``plaintext`` under the primary key (or ``kid``), bound to ``context``."""
+    """Encrypt ``plaintext`` under the primary key (or ``kid``), bound to ``context``."""
     ring = keyring()
     kid = kid or ring.primary
     nonce = secrets.token_bytes(12)
@@ -77,13 +77,13 @@ def encrypt(plaintext: str, *, context: str, kid: str | None = None) -> str:
 
 
 def key_id(stored: str) -> str | None:
-    """This function will give the key id a stored value was encrypted with, or None if it is not encrypted."""
+    """Give the key id a stored value was encrypted with, or None if it is not encrypted."""
     parts = stored.split(":", 2)
     return parts[1] if len(parts) == 3 and parts[0] == PREFIX else None
 
 
 def decrypt(stored: str, *, context: str) -> str:
-    """This function will decrypt a stored value; it fails closed.
+    """Decrypt a stored value; it fails closed.
 
     :raises DecryptionError: the value is malformed, tampered with, moved from another column, or its key
         is no longer configured.
@@ -102,7 +102,7 @@ def decrypt(stored: str, *, context: str) -> str:
 
 
 class EncryptedTextField(models.TextField):
-    """This field will store free text encrypted at rest; Python code sees plain strings.
+    """Store free text encrypted at rest; Python code sees plain strings.
 
     Encrypted values cannot be searched or ordered in the database, by design.
     """
@@ -113,7 +113,7 @@ class EncryptedTextField(models.TextField):
 
     @property
     def context(self) -> str:
-        """This function will give the associated data binding values to this model and column."""
+        """Give the associated data binding values to this model and column."""
         return self._context
 
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:
@@ -129,5 +129,5 @@ class EncryptedTextField(models.TextField):
 
 
 def generate_key() -> str:
-    """This function will make a new random 32-byte key, base64-encoded, for UTVEI_ENCRYPTION_KEYS."""
+    """Make a new random 32-byte key, base64-encoded, for UTVEI_ENCRYPTION_KEYS."""
     return base64.b64encode(os.urandom(32)).decode("ascii")

@@ -14,12 +14,12 @@ from utvei.core.crypto import DecryptionError, EncryptedTextField, decrypt, encr
 
 
 class RotationError(Exception):
-    """This exception will stop a rotation before it writes anything (a value could not be decrypted)."""
+    """Stop a rotation before it writes anything (a value could not be decrypted)."""
 
 
 @dataclass
 class RotationReport:
-    """This class will count what a rotation did or would do."""
+    """Count what a rotation did or would do."""
 
     by_column: Counter[str] = field(default_factory=Counter)
     failures: int = 0
@@ -27,12 +27,12 @@ class RotationReport:
 
     @property
     def total(self) -> int:
-        """This function will give the number of values re-encrypted (or to re-encrypt)."""
+        """Give the number of values re-encrypted (or to re-encrypt)."""
         return sum(self.by_column.values())
 
 
 def encrypted_columns() -> list[tuple[str, str, str, str]]:
-    """This function will list (table, pk column, value column, context) for every encrypted field."""
+    """List (table, pk column, value column, context) for every encrypted field."""
     columns = []
     for model in apps.get_models():
         for f in model._meta.concrete_fields:
@@ -42,7 +42,7 @@ def encrypted_columns() -> list[tuple[str, str, str, str]]:
 
 
 def rotate_all(*, apply: bool, allow_failures: bool = False) -> RotationReport:
-    """This function will re-encrypt every value not under the primary key; all or nothing per run.
+    """Re-encrypt every value not under the primary key; all or nothing per run.
 
     Every value is decrypted first; one that fails stops the run before any write unless
     ``allow_failures``, which skips it. A rerun finds nothing left to do (idempotent).

@@ -18,7 +18,7 @@ View = Callable[..., HttpResponse]
 
 
 def autosaved(view: View) -> View:
-    """This function will wrap a form view so a successful POST removes its drafts."""
+    """Wrap a form view so a successful POST removes its drafts."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:

@@ -7,15 +7,15 @@ from django.shortcuts import render
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    """This function will answer a refused function with a plain page."""
+    """Answer a refused function with a plain page."""
     return render(request, "errors/403.html", status=403)
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    """This function will answer a missing or forbidden object with the same plain page."""
+    """Answer a missing or forbidden object with the same plain page."""
     return render(request, "errors/404.html", status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """This function will answer an unexpected error without any detail."""
+    """Answer an unexpected error without any detail."""
     return render(request, "errors/500.html", status=500)

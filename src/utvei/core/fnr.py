@@ -32,7 +32,7 @@ def _individual_range(year: int) -> range:
 
 
 def synthetic_fodselsnummer(birth_date: date, *, rng: random.Random | None = None) -> str:
-    """This function will make an 11-digit fødselsnummer for ``birth_date`` with correct check digits."""
+    """Make an 11-digit fødselsnummer for ``birth_date`` with correct check digits."""
     rng = rng or random.Random()  # noqa: S311  (not security-sensitive: synthetic demo data)
     individual = _individual_range(birth_date.year)
     for _attempt in range(1000):

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 
 class DesignForm(forms.Form):
-    """This form will give every widget Designsystemet's input class (checkboxes and radios too).
+    """Give every widget Designsystemet's input class (checkboxes and radios too).
 
     Django links help text and errors to the field itself (``aria-describedby`` to ``<id>_helptext`` and
     ``<id>_error``, ``aria-invalid`` on errors); the field template uses those ids.
@@ -24,7 +24,7 @@ class DesignForm(forms.Form):
 
 
 def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """This function will put a service's validation errors on the form, by field where the form has it."""
+    """Put a service's validation errors on the form, by field where the form has it."""
     if hasattr(exc, "error_dict"):
         for name, messages in exc.message_dict.items():
             for message in messages:
@@ -35,5 +35,5 @@ def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
 
 
 def form_status(*forms_: forms.Form | None) -> int:
-    """This function will give the page status: 422 when a submitted form has errors, else 200."""
+    """Give the page status: 422 when a submitted form has errors, else 200."""
     return 422 if any(f is not None and f.is_bound and f.errors for f in forms_) else 200

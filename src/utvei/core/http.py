@@ -8,6 +8,6 @@ from utvei.accounts.models import User
 
 
 class AuthedRequest(HttpRequest):
-    """This class will type a request whose user is authenticated (guaranteed by the access decorators)."""
+    """Type a request whose user is authenticated (guaranteed by the access decorators)."""
 
     user: User  # narrows HttpRequest.user (User | AnonymousUser)

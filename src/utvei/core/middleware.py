@@ -18,12 +18,12 @@ Handler = Callable[[HttpRequest], HttpResponse]
 
 
 def current_request_id() -> str:
-    """This function will return the id of the request being served, or "" outside a request."""
+    """Return the id of the request being served, or "" outside a request."""
     return _request_id.get()
 
 
 class RequestIdMiddleware:
-    """This middleware will give every request an id that audit rows and logs carry."""
+    """Give every request an id that audit rows and logs carry."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -40,7 +40,7 @@ class RequestIdMiddleware:
 
 
 class SessionLifetimeMiddleware:
-    """This middleware will end a session that has outlived the absolute lifetime.
+    """End a session that has outlived the absolute lifetime.
 
     The idle limit is the cookie age, renewed on every request (SESSION_SAVE_EVERY_REQUEST); this adds the
     hard upper bound that ASVS 7.3.2 asks for, counted from login.
@@ -61,7 +61,7 @@ class SessionLifetimeMiddleware:
 
 
 class SecurityHeadersMiddleware:
-    """This middleware will add the headers Django lacks: no caching of pages and a permissions policy.
+    """Add the headers Django lacks: no caching of pages and a permissions policy.
 
     Every page may hold personal data, so none may be stored by the browser or a proxy (ASVS 14.3.2);
     logout also clears what the browser keeps for the site.
@@ -81,7 +81,7 @@ class SecurityHeadersMiddleware:
 
 
 class LanguageMiddleware:
-    """This middleware will use Norwegian Bokmål unless the user chose another language with the switch.
+    """Use Norwegian Bokmål unless the user chose another language with the switch.
 
     Django's LocaleMiddleware would follow the browser's Accept-Language, so a work laptop set up in
     English would show English; Utvei shows Bokmål by default and English only on request (the cookie set

@@ -10,7 +10,7 @@ from utvei.core.crypto import EncryptedTextField
 
 
 class Draft(models.Model):
-    """This model will keep the text a user is writing in one form field, so a timeout never loses it.
+    """Keep the text a user is writing in one form field, so a timeout never loses it.
 
     A draft belongs to its author alone, is encrypted like the field it shadows, and is removed when the
     form is saved.

@@ -21,7 +21,7 @@ STYLESHEET = Path(__file__).resolve().parent.parent / "templates" / "pdf" / "pri
 
 
 class RevealingContent(Exception):
-    """This exception will be raised when a document for the person holds words that reveal exit work."""
+    """Signal that a document for the person holds words that reveal exit work."""
 
     def __init__(self, words: list[str]) -> None:
         super().__init__(f"revealing words in a document for the person: {words}")
@@ -29,13 +29,13 @@ class RevealingContent(Exception):
 
 
 def render_html(template: str, context: dict[str, Any], *, language: str) -> str:
-    """This function will render a document template to HTML in the given language."""
+    """Render a document template to HTML in the given language."""
     with translation.override(language):
         return render_to_string(template, {**context, "language": language})
 
 
 def render_pdf(template: str, context: dict[str, Any], *, language: str, title: str) -> bytes:
-    """This function will render a document template to a tagged PDF in the given language.
+    """Render a document template to a tagged PDF in the given language.
 
     :raises RevealingContent: the rendered text holds a word that would reveal exit work (R27).
     """

@@ -12,7 +12,7 @@ MAX_DRAFT_LENGTH = 100_000
 
 
 def draft_save(*, actor: User, form_key: str, field: str, text: str) -> Draft:
-    """This function will store the actor's current text of one form field (encrypted, the actor's alone).
+    """Store the actor's current text of one form field (encrypted, the actor's alone).
 
     Drafts are the author's own unsaved words, not yet case data: they are not audited per keystroke, and
     nobody else can read them.
@@ -29,11 +29,11 @@ def draft_save(*, actor: User, form_key: str, field: str, text: str) -> Draft:
 
 
 def draft_load(*, actor: User, form_key: str) -> dict[str, str]:
-    """This function will give the actor's saved drafts of one form, by field name."""
+    """Give the actor's saved drafts of one form, by field name."""
     return {d.field: d.text for d in Draft.objects.filter(user=actor, form_key=form_key)}
 
 
 def draft_discard(*, actor: User, form_key: str) -> None:
-    """This function will remove the actor's drafts of one form (called when the form is saved)."""
+    """Remove the actor's drafts of one form (called when the form is saved)."""
     if form_key:
         Draft.objects.filter(user=actor, form_key=form_key).delete()

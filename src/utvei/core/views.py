@@ -17,7 +17,7 @@ from utvei.core.services import draft_load, draft_save
 @public
 @require_GET
 def health_view(request: HttpRequest) -> HttpResponse:
-    """This view will answer whether the application and its database respond (no details)."""
+    """Answer whether the application and its database respond (no details)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
@@ -26,14 +26,14 @@ def health_view(request: HttpRequest) -> HttpResponse:
 @public
 @require_POST
 def language_view(request: HttpRequest) -> HttpResponse:
-    """This view will switch the interface language (Django's view, POST only, CSRF-protected)."""
+    """Switch the interface language (Django's view, POST only, CSRF-protected)."""
     return set_language(request)
 
 
 @requires(Perm.OWN_ACCOUNT)
 @require_http_methods(["GET", "POST"])
 def draft_view(request: AuthedRequest) -> HttpResponse:
-    """This view will save one field's draft (POST) or return a form's drafts as JSON (GET)."""
+    """Save one field's draft (POST) or return a form's drafts as JSON (GET)."""
     if request.method == "GET":
         return JsonResponse({"fields": draft_load(actor=request.user, form_key=request.GET.get("key", ""))})
     try:

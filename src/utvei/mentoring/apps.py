@@ -2,13 +2,13 @@ from django.apps import AppConfig
 
 
 class MentoringConfig(AppConfig):
-    """This class will register the mentor register, mentor assignments and restorative processes."""
+    """Register the mentor register, mentor assignments and restorative processes."""
 
     name = "utvei.mentoring"
     label = "mentoring"
 
     def ready(self) -> None:
-        """This function will register the rules and narrow the category gate for mentor-only seats (R26).
+        """Register the rules and narrow the category gate for mentor-only seats (R26).
 
         Mentoring comes after sharing in INSTALLED_APPS, so the gate it wraps is the consent gate.
         """

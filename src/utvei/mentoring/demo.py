@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 
 def _measure_id(actor: User, case: Case, kind: str) -> int | None:
-    """This function will find the plans demo's measure of this kind on the case, if it made one."""
+    """Find the plans demo's measure of this kind on the case, if it made one."""
     from utvei.access import policy
     from utvei.access.policy import Action
     from utvei.plans.models import Measure
@@ -32,7 +32,7 @@ def _measure_id(actor: User, case: Case, kind: str) -> int | None:
 
 
 def seed(world: DemoWorld) -> None:
-    """This function will add this app's demo data to the world, through the services."""
+    """Add this app's demo data to the world, through the services."""
     today = world.today
     coordinator = world.users["koordinator"]
     mentor_user = world.users["mentor"]

@@ -52,7 +52,7 @@ def _object_choice(label: StrOrPromise, *, required: bool = True) -> forms.Typed
 
 
 class MentorForm(DesignForm):
-    """This form will take one entry of the mentor register (a user account, or an external mentor)."""
+    """Take one entry of the mentor register (a user account, or an external mentor)."""
 
     user = _object_choice(_("User account"), required=False)
     name = forms.CharField(
@@ -89,13 +89,13 @@ class MentorForm(DesignForm):
             field.help_text = _("Users holding the mentor role in your organisation.")
 
     def chosen_user(self) -> User | None:
-        """This function will give the chosen user account (after validation), or None."""
+        """Give the chosen user account (after validation), or None."""
         pk = self.cleaned_data.get("user")
         return None if pk is None else self._users[pk]
 
 
 class AssignmentForm(DesignForm):
-    """This form will take the matching of a mentor and the agreement the person made (R26)."""
+    """Take the matching of a mentor and the agreement the person made (R26)."""
 
     mentor = _object_choice(_("Mentor"))
     starts_on = _date_field(_("Agreement starts"))
@@ -127,13 +127,13 @@ class AssignmentForm(DesignForm):
 
 
 class AssignmentEndForm(DesignForm):
-    """This form will take why a mentor assignment ends."""
+    """Take why a mentor assignment ends."""
 
     reason = _choice(_("Why the assignment ends"), AssignmentEnd.choices)
 
 
 class LogEntryForm(DesignForm):
-    """This form will take one mentor meeting at a coarse level (no sensitive details)."""
+    """Take one mentor meeting at a coarse level (no sensitive details)."""
 
     met_on = _date_field(_("Date"))
     duration = _choice(_("Duration"), DurationBand.choices)
@@ -148,7 +148,7 @@ class LogEntryForm(DesignForm):
 
 
 class RestorativeReferralForm(DesignForm):
-    """This form will take a referral to the konfliktråd with the consent of all parties (R25)."""
+    """Take a referral to the konfliktråd with the consent of all parties (R25)."""
 
     referred_on = _date_field(_("Referral date"))
     konfliktraad = forms.CharField(label=_("Konfliktråd office"), max_length=200)
@@ -175,7 +175,7 @@ class RestorativeReferralForm(DesignForm):
 
 
 class RestorativeStatusForm(DesignForm):
-    """This form will take the status of a restorative process; there is deliberately no field for content."""
+    """Take the status of a restorative process; there is deliberately no field for content."""
 
     status = _choice(
         _("Status"), [(v, label) for v, label in RestorativeStatus.choices if v != RestorativeStatus.REFERRED]

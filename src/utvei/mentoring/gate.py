@@ -29,14 +29,14 @@ MEASURE_CATEGORIES = frozenset({Category.PLAN, Category.WORK, Category.SCHOOL})
 
 @dataclass
 class Opening:
-    """This class will hold what mentor agreements in force open on one case."""
+    """Hold what mentor agreements in force open on one case."""
 
     contact: bool = False
     goals: bool = False
     measures: bool = False
 
     def opens(self, model: type[models.Model], category: str) -> bool:
-        """This function will tell whether these agreements open this kind of item in this category."""
+        """Tell whether these agreements open this kind of item in this category."""
         label = model._meta.label
         if category == Category.IDENTITY:
             return self.contact and model in (Person, Case)
@@ -50,7 +50,7 @@ class Opening:
 
 
 def _seats(user: User, case_ids: list[int] | None = None) -> tuple[set[int], set[int]]:
-    """This function will split the user's seats in force into mentor-only cases and all seated cases."""
+    """Split the user's seats in force into mentor-only cases and all seated cases."""
     from utvei.cases.policy import active_seats
 
     seats = active_seats(user)
@@ -64,7 +64,7 @@ def _seats(user: User, case_ids: list[int] | None = None) -> tuple[set[int], set
 
 
 def openings(user: User, case_ids: set[int]) -> dict[int, Opening]:
-    """This function will combine the mentor agreements in force of the user on the given cases."""
+    """Combine the mentor agreements in force of the user on the given cases."""
     from utvei.mentoring.models import MentorAssignment
 
     today = timezone.localdate()
@@ -88,13 +88,13 @@ def _case_ids(obj: models.Model) -> list[int]:
 
 
 class MentorRestriction:
-    """This gate will narrow a mentor-only seat to the agreed parts (R26) and delegate everything else."""
+    """Narrow a mentor-only seat to the agreed parts (R26) and delegate everything else."""
 
     def __init__(self, inner: CategoryGate) -> None:
         self.inner = inner
 
     def allows(self, user: User, obj: models.Model, category: str) -> bool:
-        """This function will answer from the mentor agreement when the user's only seats on the item's
+        """Answer from the mentor agreement when the user's only seats on the item's
         case (for a person: on the person's cases) are mentor seats, else ask the wrapped gate."""
         case_ids = _case_ids(obj)
         mentor_only, seated = _seats(user, case_ids)
@@ -103,7 +103,7 @@ class MentorRestriction:
         return any(opening.opens(type(obj), category) for opening in openings(user, mentor_only).values())
 
     def scope(self, user: User, qs: models.QuerySet[M], category: str) -> models.QuerySet[M]:
-        """This function will keep what the wrapped gate keeps outside mentor-only cases, and on those
+        """Keep what the wrapped gate keeps outside mentor-only cases, and on those
         cases what the agreements open."""
         mentor_only, seated = _seats(user)
         if not mentor_only:

@@ -26,14 +26,14 @@ LOG_NOTE_MAX = 200
 
 
 class MentorScheme(models.TextChoices):
-    """This class will name the mentor schemes a mentor works in."""
+    """Name the mentor schemes a mentor works in."""
 
     MUNICIPAL = "municipal", _("Municipal mentor scheme")
     CORRECTIONAL = "correctional", _("Correctional service mentor scheme")
 
 
 class MentorTraining(models.TextChoices):
-    """This class will name the training a mentor has completed."""
+    """Name the training a mentor has completed."""
 
     RVTS = "rvts", _("RVTS national mentor course")
     CORRECTIONAL = "correctional", _("Correctional service mentor training")
@@ -42,7 +42,7 @@ class MentorTraining(models.TextChoices):
 
 
 class Mentor(models.Model):
-    """This model will hold one entry of an organisation's mentor register.
+    """Hold one entry of an organisation's mentor register.
 
     A mentor is either a user account (who then gets a team seat as mentor) or an external mentor known
     by name and contact details only.
@@ -82,19 +82,19 @@ class Mentor(models.Model):
         return self.display_name()
 
     def display_name(self) -> str:
-        """This function will give the mentor's name: the account's name, or the external mentor's."""
+        """Give the mentor's name: the account's name, or the external mentor's."""
         if self.user is not None:
             return self.user.display_name()
         return self.name
 
     @property
     def is_external(self) -> bool:
-        """This function will tell whether the mentor has no user account."""
+        """Tell whether the mentor has no user account."""
         return self.user_id is None
 
 
 class Frequency(models.TextChoices):
-    """This class will name how often mentor and person agree to meet."""
+    """Name how often mentor and person agree to meet."""
 
     WEEKLY = "weekly", _("Every week")
     FORTNIGHTLY = "fortnightly", _("Every other week")
@@ -103,7 +103,7 @@ class Frequency(models.TextChoices):
 
 
 class AssignmentEnd(models.TextChoices):
-    """This class will name why a mentor assignment ended."""
+    """Name why a mentor assignment ended."""
 
     COMPLETED = "completed", _("Agreed period completed")
     PERSON_WITHDREW = "person_withdrew", _("The person ended it")
@@ -113,7 +113,7 @@ class AssignmentEnd(models.TextChoices):
 
 
 class MentorAssignment(models.Model):
-    """This model will match a mentor to a case's person, with the agreement the person made.
+    """Match a mentor to a case's person, with the agreement the person made.
 
     The three ``share_*`` fields record what the person agreed that the mentor may see (R26); the access
     layer (``mentoring.gate.MentorRestriction``) opens exactly those parts to a mentor-only seat.
@@ -162,14 +162,14 @@ class MentorAssignment(models.Model):
         return f"mentor assignment {self.pk} on {self.case}"
 
     def in_force(self, today: date) -> bool:
-        """This function will tell whether the agreement is in force on ``today`` (started, not ended)."""
+        """Tell whether the agreement is in force on ``today`` (started, not ended)."""
         if self.ended_at is not None or self.starts_on > today:
             return False
         return self.ends_on is None or self.ends_on >= today
 
 
 class DurationBand(models.TextChoices):
-    """This class will name how long a mentor meeting lasted, in coarse bands."""
+    """Name how long a mentor meeting lasted, in coarse bands."""
 
     SHORT = "short", _("Under an hour")
     ONE_TWO = "one_two", _("One to two hours")
@@ -178,7 +178,7 @@ class DurationBand(models.TextChoices):
 
 
 class ActivityKind(models.TextChoices):
-    """This class will name what a mentor meeting was about, coarsely."""
+    """Name what a mentor meeting was about, coarsely."""
 
     TALK = "talk", _("Conversation")
     ACTIVITY = "activity", _("Leisure or shared activity")
@@ -189,7 +189,7 @@ class ActivityKind(models.TextChoices):
 
 
 class MentorLogEntry(models.Model):
-    """This model will record one mentor meeting at a coarse level: date, duration band, kind, a short note."""
+    """Record one mentor meeting at a coarse level: date, duration band, kind, a short note."""
 
     policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW,)
 
@@ -214,7 +214,7 @@ class MentorLogEntry(models.Model):
 
 
 class RestorativeStatus(models.TextChoices):
-    """This class will name where a restorative process stands; the outcome only, never the content."""
+    """Name where a restorative process stands; the outcome only, never the content."""
 
     REFERRED = "referred", _("Referred")
     HELD = "held", _("Meeting held")
@@ -223,7 +223,7 @@ class RestorativeStatus(models.TextChoices):
 
 
 class NotHeldReason(models.TextChoices):
-    """This class will name, coarsely, why a restorative meeting was not held."""
+    """Name, coarsely, why a restorative meeting was not held."""
 
     CONSENT_WITHDRAWN = "consent_withdrawn", _("A party withdrew their consent")
     NOT_SUITABLE = "not_suitable", _("The konfliktråd found it unsuitable")
@@ -232,7 +232,7 @@ class NotHeldReason(models.TextChoices):
 
 
 class RestorativeReferral(models.Model):
-    """This model will record a referral to the konfliktråd for a restorative process (R25).
+    """Record a referral to the konfliktråd for a restorative process (R25).
 
     The referral needs the recorded consent of every party, and for a minor also of the guardians.
     Only the status and a coarse reason are kept, never what was said in the meeting.

@@ -25,13 +25,13 @@ READ_AS_EDITOR = CaseRule(CASE_EDITOR_ROLES)
 
 
 class MentorRegisterRule:
-    """This rule will let register keepers (Perm MENTOR_REGISTER) act on their own organisations' mentors."""
+    """Let register keepers (Perm MENTOR_REGISTER) act on their own organisations' mentors."""
 
     def _organisations(self, user: User) -> QuerySet[Membership, int]:
         return Membership.objects.active().filter(user=user).values_list("organisation_id", flat=True)
 
     def allows(self, user: User, obj: models.Model) -> bool:
-        """This function will tell whether the user keeps the register of the mentor's organisation."""
+        """Tell whether the user keeps the register of the mentor's organisation."""
         return (
             isinstance(obj, Mentor)
             and has_perm(user, Perm.MENTOR_REGISTER)
@@ -39,21 +39,21 @@ class MentorRegisterRule:
         )
 
     def scope(self, user: User, qs: QuerySet[policy.M]) -> QuerySet[policy.M]:
-        """This function will keep the mentors of the organisations whose register the user keeps."""
+        """Keep the mentors of the organisations whose register the user keeps."""
         if not has_perm(user, Perm.MENTOR_REGISTER):
             return qs.none()
         return qs.filter(organisation_id__in=self._organisations(user))
 
 
 class OwnMentorRule:
-    """This rule will let the assignment's own mentor act on it while seated on the case; with ``in_force``
+    """Let the assignment's own mentor act on it while seated on the case; with ``in_force``
     only while the assignment has not ended."""
 
     def __init__(self, *, in_force: bool = False) -> None:
         self.in_force = in_force
 
     def allows(self, user: User, obj: models.Model) -> bool:
-        """This function will tell whether the user is the assignment's mentor, seated on its case."""
+        """Tell whether the user is the assignment's mentor, seated on its case."""
         if not isinstance(obj, MentorAssignment) or obj.mentor.user_id != user.pk:
             return False
         if self.in_force and obj.ended_at is not None:
@@ -61,40 +61,40 @@ class OwnMentorRule:
         return VIEW_CASE.allows(user, obj.case)
 
     def condition(self, user: User) -> Q:
-        """This function will give the queryset condition matching :meth:`allows`."""
+        """Give the queryset condition matching :meth:`allows`."""
         condition = Q(mentor__user=user) & Q(Exists(VIEW_CASE.seats(user).filter(case_id=OuterRef("case_id"))))
         return condition & Q(ended_at__isnull=True) if self.in_force else condition
 
     def scope(self, user: User, qs: QuerySet[policy.M]) -> QuerySet[policy.M]:
-        """This function will keep the assignments the user is the mentor of, while seated."""
+        """Keep the assignments the user is the mentor of, while seated."""
         return qs.filter(self.condition(user))
 
 
 class AssignmentViewRule:
-    """This rule will show an assignment to its own mentor, and to the team as case coordination information."""
+    """Show an assignment to its own mentor, and to the team as case coordination information."""
 
     def __init__(self) -> None:
         self.own = OwnMentorRule()
         self.team = CaseItemRule(Category.COORDINATION, VIEW_CASE)
 
     def allows(self, user: User, obj: models.Model) -> bool:
-        """This function will tell whether the user is the mentor or the gate shows the assignment."""
+        """Tell whether the user is the mentor or the gate shows the assignment."""
         return self.own.allows(user, obj) or self.team.allows(user, obj)
 
     def scope(self, user: User, qs: QuerySet[policy.M]) -> QuerySet[policy.M]:
-        """This function will keep the user's own assignments and those the gate shows."""
+        """Keep the user's own assignments and those the gate shows."""
         return qs.filter(self.own.condition(user) | Q(pk__in=self.team.scope(user, qs).values("pk")))
 
 
 class LogEntryRule:
-    """This rule will show a log entry to the mentor who wrote it (while seated) and to the case's editors
+    """Show a log entry to the mentor who wrote it (while seated) and to the case's editors
     of the organisation that made the assignment (through the category gate)."""
 
     def __init__(self) -> None:
         self.editors = CaseItemRule(Category.COORDINATION, READ_AS_EDITOR)
 
     def allows(self, user: User, obj: models.Model) -> bool:
-        """This function will tell whether the user wrote the entry or reads the case as an editor."""
+        """Tell whether the user wrote the entry or reads the case as an editor."""
         if not isinstance(obj, MentorLogEntry):
             return False
         if obj.recorded_by_id == user.pk and VIEW_CASE.allows(user, obj.case):
@@ -102,7 +102,7 @@ class LogEntryRule:
         return self.editors.allows(user, obj)
 
     def scope(self, user: User, qs: QuerySet[policy.M]) -> QuerySet[policy.M]:
-        """This function will keep the user's own entries and those the case's editors see."""
+        """Keep the user's own entries and those the case's editors see."""
         own = Q(recorded_by=user) & Q(Exists(VIEW_CASE.seats(user).filter(case_id=OuterRef("case_id"))))
         return qs.filter(own | Q(pk__in=self.editors.scope(user, qs).values("pk")))
 

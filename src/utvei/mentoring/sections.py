@@ -7,7 +7,7 @@ from utvei.cases.models import Case
 
 
 def case_section(*, actor: User, case: Case) -> object | None:
-    """This function will gather the mentor assignments and restorative processes the actor may see (None:
+    """Gather the mentor assignments and restorative processes the actor may see (None:
     nothing to show and nothing the actor could start)."""
     from utvei.mentoring.selectors import mentoring_for_case
 

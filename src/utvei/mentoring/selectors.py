@@ -24,7 +24,7 @@ from utvei.plans.models import Goal, Measure, MeasureKind, Plan
 
 
 def mentor_list(*, actor: User) -> list[Mentor]:
-    """This function will list the mentors of the registers the actor keeps, and audit the listing."""
+    """List the mentors of the registers the actor keeps, and audit the listing."""
     with transaction.atomic():
         mentors = list(
             policy.scope(actor, Action.VIEW, Mentor.objects.all())
@@ -36,7 +36,7 @@ def mentor_list(*, actor: User) -> list[Mentor]:
 
 
 def mentor_candidates(*, actor: User) -> tuple[Organisation, list[User]]:
-    """This function will give the actor's register organisation and its users with the mentor role who are
+    """Give the actor's register organisation and its users with the mentor role who are
     not in the register yet.
 
     :raises NotFound: the actor keeps no mentor register.
@@ -55,7 +55,7 @@ def mentor_candidates(*, actor: User) -> tuple[Organisation, list[User]]:
 
 
 def mentor_for_update(*, actor: User, mentor_id: int) -> Mentor:
-    """This function will fetch a register entry the actor may change, and audit the read.
+    """Fetch a register entry the actor may change, and audit the read.
 
     :raises NotFound: the mentor does not exist or is not in a register the actor keeps.
     """
@@ -69,7 +69,7 @@ def mentor_for_update(*, actor: User, mentor_id: int) -> Mentor:
 
 
 def assignment_form_data(*, actor: User, case_id: int) -> tuple[Case, list[Mentor], list[Measure]]:
-    """This function will give what the assignment form needs: the case (which the actor must be able to
+    """Give what the assignment form needs: the case (which the actor must be able to
     change), the active mentors the actor may assign, and the case's mentor measures the actor sees.
 
     :raises NotFound: the case does not exist or the actor may not change it.
@@ -87,7 +87,7 @@ def assignment_form_data(*, actor: User, case_id: int) -> tuple[Case, list[Mento
 
 @dataclass
 class AssignmentDetail:
-    """This class will hold an assignment with its log as far as the actor may see it."""
+    """Hold an assignment with its log as far as the actor may see it."""
 
     assignment: MentorAssignment
     log: list[MentorLogEntry]
@@ -96,7 +96,7 @@ class AssignmentDetail:
 
 
 def assignment_get(*, actor: User, assignment_id: int) -> AssignmentDetail:
-    """This function will fetch one assignment the actor may see, with the log entries the actor may see,
+    """Fetch one assignment the actor may see, with the log entries the actor may see,
     and audit the read.
 
     :raises NotFound: the assignment does not exist or the actor may not see it (the same answer for both).
@@ -121,7 +121,7 @@ def assignment_get(*, actor: User, assignment_id: int) -> AssignmentDetail:
 
 
 def assignment_for_update(*, actor: User, assignment_id: int) -> MentorAssignment:
-    """This function will fetch a running assignment the actor may end, and audit the read.
+    """Fetch a running assignment the actor may end, and audit the read.
 
     :raises NotFound: the assignment does not exist, has ended, or the actor may not change it.
     """
@@ -139,7 +139,7 @@ def assignment_for_update(*, actor: User, assignment_id: int) -> MentorAssignmen
 
 
 def assignment_for_log(*, actor: User, assignment_id: int) -> MentorAssignment:
-    """This function will fetch a running assignment whose log the actor (its mentor) writes, and audit it.
+    """Fetch a running assignment whose log the actor (its mentor) writes, and audit it.
 
     :raises NotFound: the assignment does not exist, has ended, or the actor is not its mentor.
     """
@@ -153,7 +153,7 @@ def assignment_for_log(*, actor: User, assignment_id: int) -> MentorAssignment:
 
 
 def my_mentees(*, actor: User) -> list[MentorAssignment]:
-    """This function will list the running assignments in which the actor is the mentor, and audit it."""
+    """List the running assignments in which the actor is the mentor, and audit it."""
     with transaction.atomic():
         assignments = list(
             policy.scope(actor, Action.VIEW, MentorAssignment.objects.filter(mentor__user=actor, ended_at__isnull=True))
@@ -166,7 +166,7 @@ def my_mentees(*, actor: User) -> list[MentorAssignment]:
 
 @dataclass
 class MenteeView:
-    """This class will hold the mentor's view of one person: only what the agreement and the gate open."""
+    """Hold the mentor's view of one person: only what the agreement and the gate open."""
 
     assignment: MentorAssignment
     person: Person
@@ -179,7 +179,7 @@ class MenteeView:
 
 
 def mentee_get(*, actor: User, assignment_id: int) -> MenteeView:
-    """This function will gather the mentor's page for one person: contact details, plan goals and plan
+    """Gather the mentor's page for one person: contact details, plan goals and plan
     measures exactly as far as the access policy lets the actor see them (R26), and the actor's own log.
 
     :raises NotFound: the assignment does not exist or the actor is not its mentor (the same answer).
@@ -220,7 +220,7 @@ def mentee_get(*, actor: User, assignment_id: int) -> MenteeView:
 
 
 def restorative_form_data(*, actor: User, case_id: int) -> tuple[Case, list[Measure]]:
-    """This function will give the case for a referral (the actor must be able to change it) and the case's
+    """Give the case for a referral (the actor must be able to change it) and the case's
     restorative measures the actor sees.
 
     :raises NotFound: the case does not exist or the actor may not change it.
@@ -234,7 +234,7 @@ def restorative_form_data(*, actor: User, case_id: int) -> tuple[Case, list[Meas
 
 
 def restorative_for_update(*, actor: User, referral_id: int) -> RestorativeReferral:
-    """This function will fetch a referral the actor may update, and audit the read.
+    """Fetch a referral the actor may update, and audit the read.
 
     :raises NotFound: the referral does not exist or the actor may not change it.
     """
@@ -249,7 +249,7 @@ def restorative_for_update(*, actor: User, referral_id: int) -> RestorativeRefer
 
 @dataclass
 class MentoringSection:
-    """This class will hold what the case page shows of mentoring, already filtered for the actor."""
+    """Hold what the case page shows of mentoring, already filtered for the actor."""
 
     assignments: list[MentorAssignment]
     referrals: list[RestorativeReferral]
@@ -258,7 +258,7 @@ class MentoringSection:
 
 
 def mentoring_for_case(*, actor: User, case: Case) -> MentoringSection:
-    """This function will gather the mentoring section of a case the actor may see (audited by the caller)."""
+    """Gather the mentoring section of a case the actor may see (audited by the caller)."""
     can_edit = policy.can(actor, Action.UPDATE, case)
     return MentoringSection(
         assignments=list(

@@ -44,7 +44,7 @@ AGREEMENT_FIELDS = ("starts_on", "ends_on", "frequency", "share_contact", "share
 
 
 def register_organisation(actor: User) -> Organisation:
-    """This function will name the organisation whose mentor register the actor keeps (the first, by name).
+    """Name the organisation whose mentor register the actor keeps (the first, by name).
 
     :raises NotFound: the actor keeps no register.
     """
@@ -108,7 +108,7 @@ def mentor_create(
     training: str,
     trained_on: date | None,
 ) -> Mentor:
-    """This function will add a mentor to the register of the actor's organisation.
+    """Add a mentor to the register of the actor's organisation.
 
     A mentor is a user holding the mentor role in that organisation, or an external mentor by name.
     Training other than "not yet trained" needs its completion date.
@@ -154,7 +154,7 @@ def mentor_update(
     trained_on: date | None,
     is_active: bool,
 ) -> Mentor:
-    """This function will change a register entry (the user account of an entry never changes).
+    """Change a register entry (the user account of an entry never changes).
 
     :raises NotFound: the mentor does not exist or is not in a register the actor keeps.
     :raises ValidationError: as for :func:`mentor_create`.
@@ -210,7 +210,7 @@ def _agreement_errors(starts_on: date | None, ends_on: date | None, frequency: s
 
 
 def _measure(actor: User, case: Case, measure_id: int | None, kind: str) -> Measure | None:
-    """This function will fetch the plan measure to link, if any, of the given kind on this case."""
+    """Fetch the plan measure to link, if any, of the given kind on this case."""
     if measure_id is None:
         return None
     measure = (
@@ -222,7 +222,7 @@ def _measure(actor: User, case: Case, measure_id: int | None, kind: str) -> Meas
 
 
 def _mentor_seat(actor: User, case: Case, mentor: Mentor) -> TeamMember | None:
-    """This function will find the mentor's seat as mentor on the case, or seat them (accounts only)."""
+    """Find the mentor's seat as mentor on the case, or seat them (accounts only)."""
     if mentor.user is None:
         return None
     seat = (
@@ -258,7 +258,7 @@ def assignment_create(
     share_measures: bool,
     measure_id: int | None = None,
 ) -> MentorAssignment:
-    """This function will match a mentor from the register to the case's person, with the agreement.
+    """Match a mentor from the register to the case's person, with the agreement.
 
     A mentor with a user account gets (or keeps) a team seat with the mentor role; what the mentor may
     see follows the agreement only (R26). The mentor must be active and not already assigned here.
@@ -311,7 +311,7 @@ def assignment_create(
 
 
 def assignment_end(*, actor: User, assignment_id: int, reason: str) -> MentorAssignment:
-    """This function will end a mentor assignment; the mentor's seat ends too when no other assignment of
+    """End a mentor assignment; the mentor's seat ends too when no other assignment of
     theirs runs on the case, so their view of the case closes at once.
 
     :raises NotFound: the assignment does not exist, has ended, or the actor may not change it.
@@ -355,7 +355,7 @@ def assignment_end(*, actor: User, assignment_id: int, reason: str) -> MentorAss
 
 @dataclass
 class LogResult:
-    """This class will hold a saved log entry and the warnings to show its author."""
+    """Hold a saved log entry and the warnings to show its author."""
 
     entry: MentorLogEntry
     warnings: list[str] = field(default_factory=list)
@@ -364,7 +364,7 @@ class LogResult:
 def log_entry_record(
     *, actor: User, assignment_id: int, met_on: date | None, duration: str, activity: str, note: str
 ) -> LogResult:
-    """This function will record a mentor meeting at a coarse level, written by the assignment's mentor.
+    """Record a mentor meeting at a coarse level, written by the assignment's mentor.
 
     The note is capped at LOG_NOTE_MAX characters and is a reminder, not an account: words that would
     reveal the work give a warning (R27).
@@ -427,7 +427,7 @@ def restorative_refer(
     consent_recorded_on: date | None,
     measure_id: int | None = None,
 ) -> RestorativeReferral:
-    """This function will record a referral to the konfliktråd for a restorative process (R25).
+    """Record a referral to the konfliktråd for a restorative process (R25).
 
     Every party must have consented, and for a person under 18 also the guardians; the consent is
     recorded no later than the referral. Only the status is kept afterwards, never the meeting's content.
@@ -496,7 +496,7 @@ def restorative_refer(
 def restorative_set_status(
     *, actor: User, referral_id: int, status: str, status_on: date | None, not_held_reason: str
 ) -> RestorativeReferral:
-    """This function will record where a restorative process stands: held, agreement reached or not held
+    """Record where a restorative process stands: held, agreement reached or not held
     (with a coarse reason). The content of the meeting is never recorded (R25).
 
     :raises NotFound: the referral does not exist or the actor may not change it.

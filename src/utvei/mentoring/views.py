@@ -32,14 +32,14 @@ from utvei.mentoring.forms import (
 @requires(Perm.MENTOR_REGISTER)
 @require_GET
 def mentor_list_view(request: AuthedRequest) -> HttpResponse:
-    """This view will show the mentor register of the user's organisations."""
+    """Show the mentor register of the user's organisations."""
     return render(request, "mentoring/mentor_list.html", {"mentors": selectors.mentor_list(actor=request.user)})
 
 
 @requires(Perm.MENTOR_REGISTER)
 @require_http_methods(["GET", "POST"])
 def mentor_new_view(request: AuthedRequest) -> HttpResponse:
-    """This view will add a mentor to the register."""
+    """Add a mentor to the register."""
     organisation, candidates = selectors.mentor_candidates(actor=request.user)
     form = MentorForm(request.POST if request.method == "POST" else None, candidates=candidates)
     if request.method == "POST" and form.is_valid():
@@ -66,7 +66,7 @@ def mentor_new_view(request: AuthedRequest) -> HttpResponse:
 @requires(Perm.MENTOR_REGISTER)
 @require_http_methods(["GET", "POST"])
 def mentor_edit_view(request: AuthedRequest, mentor_id: int) -> HttpResponse:
-    """This view will change a register entry: contact, scheme, training, active or not."""
+    """Change a register entry: contact, scheme, training, active or not."""
     mentor = selectors.mentor_for_update(actor=request.user, mentor_id=mentor_id)
     initial: dict[str, object] = {
         "name": mentor.name,
@@ -102,7 +102,7 @@ def mentor_edit_view(request: AuthedRequest, mentor_id: int) -> HttpResponse:
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
 def assignment_new_view(request: AuthedRequest, case_id: int) -> HttpResponse:
-    """This view will match a mentor to the case's person with the agreement (editors of the case)."""
+    """Match a mentor to the case's person with the agreement (editors of the case)."""
     case, mentors, measures = selectors.assignment_form_data(actor=request.user, case_id=case_id)
     form = AssignmentForm(
         request.POST if request.method == "POST" else None,
@@ -137,7 +137,7 @@ def assignment_new_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 @requires(Perm.CASE_VIEW)
 @require_GET
 def assignment_detail_view(request: AuthedRequest, assignment_id: int) -> HttpResponse:
-    """This view will show a mentor assignment, its agreement and the log as far as the user may see it."""
+    """Show a mentor assignment, its agreement and the log as far as the user may see it."""
     detail = selectors.assignment_get(actor=request.user, assignment_id=assignment_id)
     return render(request, "mentoring/assignment_detail.html", {"d": detail, "case": detail.assignment.case})
 
@@ -145,7 +145,7 @@ def assignment_detail_view(request: AuthedRequest, assignment_id: int) -> HttpRe
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
 def assignment_end_view(request: AuthedRequest, assignment_id: int) -> HttpResponse:
-    """This view will end a mentor assignment (editors of the case)."""
+    """End a mentor assignment (editors of the case)."""
     assignment = selectors.assignment_for_update(actor=request.user, assignment_id=assignment_id)
     form = AssignmentEndForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -163,7 +163,7 @@ def assignment_end_view(request: AuthedRequest, assignment_id: int) -> HttpRespo
 @requires(Perm.MENTEES)
 @require_http_methods(["GET", "POST"])
 def log_new_view(request: AuthedRequest, assignment_id: int) -> HttpResponse:
-    """This view will let the mentor record a meeting at a coarse level."""
+    """Let the mentor record a meeting at a coarse level."""
     assignment = selectors.assignment_for_log(actor=request.user, assignment_id=assignment_id)
     form = LogEntryForm(request.POST if request.method == "POST" else None, initial={"met_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -191,14 +191,14 @@ def log_new_view(request: AuthedRequest, assignment_id: int) -> HttpResponse:
 @requires(Perm.MENTEES)
 @require_GET
 def my_mentees_view(request: AuthedRequest) -> HttpResponse:
-    """This view will list the persons the user is mentor for."""
+    """List the persons the user is mentor for."""
     return render(request, "mentoring/my_mentees.html", {"assignments": selectors.my_mentees(actor=request.user)})
 
 
 @requires(Perm.MENTEES)
 @require_GET
 def mentee_view(request: AuthedRequest, assignment_id: int) -> HttpResponse:
-    """This view will show the mentor exactly the parts the person agreed to (R26)."""
+    """Show the mentor exactly the parts the person agreed to (R26)."""
     return render(
         request, "mentoring/mentee.html", {"v": selectors.mentee_get(actor=request.user, assignment_id=assignment_id)}
     )
@@ -207,7 +207,7 @@ def mentee_view(request: AuthedRequest, assignment_id: int) -> HttpResponse:
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
 def restorative_new_view(request: AuthedRequest, case_id: int) -> HttpResponse:
-    """This view will refer the case to the konfliktråd with the consent of all parties (R25)."""
+    """Refer the case to the konfliktråd with the consent of all parties (R25)."""
     case, measures = selectors.restorative_form_data(actor=request.user, case_id=case_id)
     today = timezone.localdate()
     form = RestorativeReferralForm(
@@ -241,7 +241,7 @@ def restorative_new_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
 def restorative_status_view(request: AuthedRequest, referral_id: int) -> HttpResponse:
-    """This view will record the status of a restorative process: never the content of the meeting."""
+    """Record the status of a restorative process: never the content of the meeting."""
     referral = selectors.restorative_for_update(actor=request.user, referral_id=referral_id)
     form = RestorativeStatusForm(
         request.POST if request.method == "POST" else None, initial={"status_on": timezone.localdate()}

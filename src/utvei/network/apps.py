@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class NetworkConfig(AppConfig):
-    """This class will register the network map: nodes, ties, contact permissions and snapshots."""
+    """Register the network map: nodes, ties, contact permissions and snapshots."""
 
     name = "utvei.network"
     label = "network"

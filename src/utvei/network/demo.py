@@ -67,7 +67,7 @@ def _change(node: NetworkNode, **values: object) -> NodeInput:
 
 
 def seed(world: DemoWorld) -> None:
-    """This function will add this app's demo data to the world, through the services."""
+    """Add this app's demo data to the world, through the services."""
     from utvei.accounts.demo import MUNICIPALITY, NAV
     from utvei.plans.models import Measure
     from utvei.sharing import services as sharing_services

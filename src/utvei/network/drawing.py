@@ -39,7 +39,7 @@ _CHOICES: dict[str, type[Closeness | Formality | NodeKind | Relation | Valence]]
 
 
 def choice_label(attribute: str, value: str) -> str:
-    """This function will give the translated label of a stored code (the code itself if unknown)."""
+    """Give the translated label of a stored code (the code itself if unknown)."""
     choices = _CHOICES.get(attribute)
     if choices is None or value not in choices.values:
         return value
@@ -48,7 +48,7 @@ def choice_label(attribute: str, value: str) -> str:
 
 @dataclass(frozen=True)
 class NodeState:
-    """This class will hold what the map shows of one node, live or frozen in a snapshot."""
+    """Hold what the map shows of one node, live or frozen in a snapshot."""
 
     id: int
     label: str
@@ -60,52 +60,52 @@ class NodeState:
     risk_nature: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        """This function will give the state as a JSON-ready dict (what a snapshot stores)."""
+        """Give the state as a JSON-ready dict (what a snapshot stores)."""
         return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> NodeState:
-        """This function will rebuild a state from a snapshot's dict, ignoring keys it does not know."""
+        """Rebuild a state from a snapshot's dict, ignoring keys it does not know."""
         return cls(**{key: data.get(key, "") for key in cls.__dataclass_fields__})
 
     def display(self, attribute: str) -> str:
-        """This function will give the translated label of one of the state's coded attributes."""
+        """Give the translated label of one of the state's coded attributes."""
         return choice_label(attribute, str(getattr(self, attribute)))
 
     @property
     def kind_label(self) -> str:
-        """This function will give the kind in words."""
+        """Give the kind in words."""
         return self.display("kind")
 
     @property
     def formality_label(self) -> str:
-        """This function will give formal or informal in words."""
+        """Give formal or informal in words."""
         return self.display("formality")
 
     @property
     def relation_label(self) -> str:
-        """This function will give the relation in words."""
+        """Give the relation in words."""
         return self.display("relation")
 
     @property
     def closeness_label(self) -> str:
-        """This function will give the closeness in words."""
+        """Give the closeness in words."""
         return self.display("closeness")
 
     @property
     def valence_label(self) -> str:
-        """This function will give the valence in words."""
+        """Give the valence in words."""
         return self.display("valence")
 
     @property
     def is_risk_labelled(self) -> bool:
-        """This function will tell whether the node must stay out of exports (R23): a risk tie or a milieu contact."""
+        """Tell whether the node must stay out of exports (R23): a risk tie or a milieu contact."""
         return self.valence == Valence.RISK or self.relation == Relation.MILIEU_CONTACT
 
 
 @dataclass(frozen=True)
 class ValenceStyle:
-    """This class will hold how one valence is drawn: colour, line, pattern and symbol."""
+    """Hold how one valence is drawn: colour, line, pattern and symbol."""
 
     valence: str
     colour: str
@@ -117,7 +117,7 @@ class ValenceStyle:
 
     @property
     def label(self) -> str:
-        """This function will give the valence in words (for the legend)."""
+        """Give the valence in words (for the legend)."""
         return choice_label("valence", self.valence)
 
 
@@ -132,7 +132,7 @@ STYLES: dict[str, ValenceStyle] = {
 
 @dataclass(frozen=True)
 class PlacedNode:
-    """This class will hold one node with its place in the drawing and its style."""
+    """Hold one node with its place in the drawing and its style."""
 
     node: NodeState
     x: float
@@ -143,28 +143,28 @@ class PlacedNode:
 
     @property
     def left(self) -> float:
-        """This function will give the left edge of an organisation's square."""
+        """Give the left edge of an organisation's square."""
         return round(self.x - 16, 1)
 
     @property
     def top(self) -> float:
-        """This function will give the top edge of an organisation's square."""
+        """Give the top edge of an organisation's square."""
         return round(self.y - 16, 1)
 
     @property
     def symbol_y(self) -> float:
-        """This function will give the baseline of the valence symbol inside the node."""
+        """Give the baseline of the valence symbol inside the node."""
         return round(self.y + 5, 1)
 
     @property
     def is_organisation(self) -> bool:
-        """This function will tell whether the node is drawn as a square (an organisation)."""
+        """Tell whether the node is drawn as a square (an organisation)."""
         return self.node.kind == NodeKind.ORGANISATION
 
 
 @dataclass(frozen=True)
 class Ring:
-    """This class will hold one closeness ring: its radius and the closeness it stands for."""
+    """Hold one closeness ring: its radius and the closeness it stands for."""
 
     closeness: str
     radius: float
@@ -172,7 +172,7 @@ class Ring:
 
 @dataclass(frozen=True)
 class Ecomap:
-    """This class will hold everything the SVG template needs for one drawing."""
+    """Hold everything the SVG template needs for one drawing."""
 
     prefix: str
     size: int
@@ -183,17 +183,17 @@ class Ecomap:
 
     @property
     def half(self) -> int:
-        """This function will give the centre coordinate."""
+        """Give the centre coordinate."""
         return self.size // 2
 
     @property
     def height(self) -> int:
-        """This function will give the drawing's height: the map and the legend below it."""
+        """Give the drawing's height: the map and the legend below it."""
         return self.size + 64
 
     @property
     def total(self) -> int:
-        """This function will give the number of ties drawn."""
+        """Give the number of ties drawn."""
         return len(self.nodes)
 
 
@@ -211,14 +211,14 @@ def _graph(nodes: Sequence[NodeState]) -> nx.Graph:
 
 
 def _ring_radii() -> dict[str, float]:
-    """This function will give each closeness ring its radius: evenly spaced shells around the person."""
+    """Give each closeness ring its radius: evenly spaced shells around the person."""
     outer = SIZE / 2 - MARGIN
     step = (outer - INNER) / (len(RINGS) - 1)
     return {closeness: round(INNER + step * index, 1) for index, closeness in enumerate(RINGS)}
 
 
 def _angles(count: int, formal: bool, ring: int) -> list[float]:
-    """This function will spread ``count`` nodes over one half: right (formal) or left (informal).
+    """Spread ``count`` nodes over one half: right (formal) or left (informal).
 
     Each node takes the middle of its share of the half; each ring is turned a little so that nodes of
     neighbouring rings do not line up on one ray.
@@ -230,7 +230,7 @@ def _angles(count: int, formal: bool, ring: int) -> list[float]:
 
 
 def ecomap(nodes: Iterable[NodeState], *, prefix: str = "map", without_risk: bool = False) -> Ecomap:
-    """This function will lay out the ecomap: rings by closeness, formal right, informal left.
+    """Lay out the ecomap: rings by closeness, formal right, informal left.
 
     With ``without_risk`` (exports, R23) the legend leaves out the risk entry too.
     """
@@ -272,7 +272,7 @@ def ecomap(nodes: Iterable[NodeState], *, prefix: str = "map", without_risk: boo
 
 @dataclass(frozen=True)
 class Indicator:
-    """This class will hold the indicators of one point in time."""
+    """Hold the indicators of one point in time."""
 
     label: str
     supportive: int
@@ -281,12 +281,12 @@ class Indicator:
 
     @property
     def share_supportive(self) -> int:
-        """This function will give the share of supportive ties in whole percent (0 for an empty network)."""
+        """Give the share of supportive ties in whole percent (0 for an empty network)."""
         return round(100 * self.supportive / self.total) if self.total else 0
 
 
 def indicator(label: str, nodes: Iterable[NodeState]) -> Indicator:
-    """This function will count supportive and risk ties of one network state."""
+    """Count supportive and risk ties of one network state."""
     states = list(nodes)
     return Indicator(
         label=label,
@@ -298,7 +298,7 @@ def indicator(label: str, nodes: Iterable[NodeState]) -> Indicator:
 
 @dataclass(frozen=True)
 class ChartPoint:
-    """This class will hold one point of the indicator chart."""
+    """Hold one point of the indicator chart."""
 
     x: float
     y_supportive: float
@@ -308,7 +308,7 @@ class ChartPoint:
 
 @dataclass(frozen=True)
 class Chart:
-    """This class will hold the indicator chart: points, axis ticks and the polylines."""
+    """Hold the indicator chart: points, axis ticks and the polylines."""
 
     width: int
     height: int
@@ -322,7 +322,7 @@ class Chart:
 
 
 def chart(indicators: Sequence[Indicator], *, width: int = 560, height: int = 240) -> Chart:
-    """This function will scale the indicators into a small line chart (supportive and risk ties over time)."""
+    """Scale the indicators into a small line chart (supportive and risk ties over time)."""
     left, right, top, bottom = 48, 24, 20, height - 44
     highest = max([1, *(i.supportive for i in indicators), *(i.risk for i in indicators)])
     span = bottom - top
@@ -356,7 +356,7 @@ def chart(indicators: Sequence[Indicator], *, width: int = 560, height: int = 24
 
 @dataclass(frozen=True)
 class Change:
-    """This class will describe one change between two network states, in plain words' parts."""
+    """Describe one change between two network states, in plain words' parts."""
 
     kind: str  # "added", "removed", "closeness", "valence", "relation", "formality"
     label: str
@@ -365,17 +365,17 @@ class Change:
 
     @property
     def before_label(self) -> str:
-        """This function will give the earlier value in words."""
+        """Give the earlier value in words."""
         return choice_label("valence" if self.kind in {"added", "removed"} else self.kind, self.before)
 
     @property
     def after_label(self) -> str:
-        """This function will give the later value in words."""
+        """Give the later value in words."""
         return choice_label("valence" if self.kind in {"added", "removed"} else self.kind, self.after)
 
 
 def compare(before: Iterable[NodeState], after: Iterable[NodeState]) -> list[Change]:
-    """This function will list what changed between two network states: ties added, removed, or moved.
+    """List what changed between two network states: ties added, removed, or moved.
 
     Nodes are matched by id; a changed label alone is not a change of the network.
     """

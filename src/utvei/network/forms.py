@@ -46,7 +46,7 @@ def _radios(
 
 
 class NodeForm(DesignForm):
-    """This form will take one tie of the person's network (§5)."""
+    """Take one tie of the person's network (§5)."""
 
     label = forms.CharField(
         label=_("Label"),
@@ -150,7 +150,7 @@ class NodeForm(DesignForm):
         ]
 
     def node_input(self) -> NodeInput:
-        """This function will give the cleaned form as the services' input."""
+        """Give the cleaned form as the services' input."""
         data = self.cleaned_data
         return NodeInput(
             kind=data["kind"],
@@ -173,7 +173,7 @@ class NodeForm(DesignForm):
 
     @staticmethod
     def initial_for(node: NetworkNode | None) -> dict[str, object]:
-        """This function will give the form's initial values for a tie (or a new one)."""
+        """Give the form's initial values for a tie (or a new one)."""
         if node is None:
             return {
                 "assessed_on": timezone.localdate(),
@@ -203,7 +203,7 @@ class NodeForm(DesignForm):
 
 
 class NodeContactForm(DesignForm):
-    """This form will take a contact a professional had with a tie (R22)."""
+    """Take a contact a professional had with a tie (R22)."""
 
     contacted_on = _date_field(_("Date of contact"))
     purpose = forms.CharField(
@@ -212,13 +212,13 @@ class NodeContactForm(DesignForm):
 
 
 class NodeEndForm(DesignForm):
-    """This form will take the date a tie stopped being part of the network."""
+    """Take the date a tie stopped being part of the network."""
 
     ended_on = _date_field(_("No longer part of the network since"))
 
 
 class SnapshotForm(DesignForm):
-    """This form will take why and when a snapshot of the network is taken."""
+    """Take why and when a snapshot of the network is taken."""
 
     reason = _radios(_("Reason"), SnapshotReason.choices)
     taken_on = _date_field(_("Date"))
@@ -226,7 +226,7 @@ class SnapshotForm(DesignForm):
 
 
 class CompareForm(DesignForm):
-    """This form will take the two snapshots to compare (from the query string)."""
+    """Take the two snapshots to compare (from the query string)."""
 
     first = forms.TypedChoiceField(label=_("Earlier snapshot"), coerce=int, required=False, empty_value=None)
     second = forms.TypedChoiceField(label=_("Later snapshot"), coerce=int, required=False, empty_value=None)

@@ -27,21 +27,21 @@ CATEGORY = Category.NETWORK
 
 
 class NodeKind(models.TextChoices):
-    """This class will name what a node is: a person or an organisation."""
+    """Name what a node is: a person or an organisation."""
 
     PERSON = "person", _("Person")
     ORGANISATION = "organisation", _("Organisation")
 
 
 class Formality(models.TextChoices):
-    """This class will name the side of the map a tie belongs to."""
+    """Name the side of the map a tie belongs to."""
 
     FORMAL = "formal", _("Formal")
     INFORMAL = "informal", _("Informal")
 
 
 class Relation(models.TextChoices):
-    """This class will name the kind of relation (§5)."""
+    """Name the kind of relation (§5)."""
 
     FAMILY = "family", _("Family")
     FRIEND = "friend", _("Friend")
@@ -56,7 +56,7 @@ class Relation(models.TextChoices):
 
 
 class Closeness(models.TextChoices):
-    """This class will name how close a tie is, from the innermost ring outwards."""
+    """Name how close a tie is, from the innermost ring outwards."""
 
     INTIMATE = "intimate", _("Intimate")
     EFFECTIVE = "effective", _("Effective")
@@ -65,7 +65,7 @@ class Closeness(models.TextChoices):
 
 
 class Valence(models.TextChoices):
-    """This class will name how a tie is assessed: does it support the person, or pull them back?"""
+    """Name how a tie is assessed: does it support the person, or pull them back?"""
 
     SUPPORTIVE = "supportive", _("Supportive")
     NEUTRAL = "neutral", _("Neutral")
@@ -74,7 +74,7 @@ class Valence(models.TextChoices):
 
 
 class RiskNature(models.TextChoices):
-    """This class will name what makes a risk tie a risk."""
+    """Name what makes a risk tie a risk."""
 
     RECRUITMENT = "recruitment", _("Recruitment pressure")
     THREATS = "threats", _("Threats or retaliation")
@@ -83,7 +83,7 @@ class RiskNature(models.TextChoices):
 
 
 class Source(models.TextChoices):
-    """This class will name where what is known about a tie comes from."""
+    """Name where what is known about a tie comes from."""
 
     PERSON = "person", _("The person's own account")
     PROFESSIONAL = "professional", _("A professional's observation")
@@ -91,7 +91,7 @@ class Source(models.TextChoices):
 
 
 class ContactPermission(models.TextChoices):
-    """This class will name whether professionals may contact the node (R22)."""
+    """Name whether professionals may contact the node (R22)."""
 
     MAY_CONTACT = "may_contact", _("May be contacted")
     MAY_NOT = "may_not", _("May not be contacted")
@@ -99,7 +99,7 @@ class ContactPermission(models.TextChoices):
 
 
 class InformedAssessment(models.TextChoices):
-    """This class will name the assessment of whether a third party is told they are recorded (R38, GDPR art. 14)."""
+    """Name the assessment of whether a third party is told they are recorded (R38, GDPR art. 14)."""
 
     NOT_ASSESSED = "not_assessed", _("Not yet assessed")
     INFORMED = "informed", _("Has been informed")
@@ -108,7 +108,7 @@ class InformedAssessment(models.TextChoices):
 
 
 class NetworkNode(models.Model):
-    """This model will hold one tie of the person: a person or organisation in their network.
+    """Hold one tie of the person: a person or organisation in their network.
 
     ``label`` is what the map shows and may be pseudonymous ("uncle (M)"); ``full_name`` and
     ``contact_details`` are filled only when needed for contact. ``ended_on`` marks a tie that is no
@@ -188,12 +188,12 @@ class NetworkNode(models.Model):
 
     @property
     def is_third_party(self) -> bool:
-        """This function will tell whether the node is a private person (a data subject, R38)."""
+        """Tell whether the node is a private person (a data subject, R38)."""
         return self.kind == NodeKind.PERSON and self.formality == Formality.INFORMAL
 
 
 class NodeContact(models.Model):
-    """This model will record that a professional contacted a node (allowed only with permission, R22)."""
+    """Record that a professional contacted a node (allowed only with permission, R22)."""
 
     policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW, Action.UPDATE)
 
@@ -213,7 +213,7 @@ class NodeContact(models.Model):
 
 
 class SnapshotReason(models.TextChoices):
-    """This class will name why a snapshot of the network was taken."""
+    """Name why a snapshot of the network was taken."""
 
     MAPPING = "mapping", _("Mapping with the person")
     PLAN_REVIEW = "plan_review", _("Plan review")
@@ -222,7 +222,7 @@ class SnapshotReason(models.TextChoices):
 
 
 class NetworkSnapshot(models.Model):
-    """This model will freeze the network as it stood on a day, to show how it changes over time.
+    """Freeze the network as it stood on a day, to show how it changes over time.
 
     ``nodes`` holds one dict per node (id, label, kind, formality, relation, closeness, valence,
     risk_nature), copied from the nodes the taker could see; later edits of a node leave it unchanged.

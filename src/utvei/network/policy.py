@@ -27,11 +27,11 @@ def _organisations(user: User) -> QuerySet[Membership, int]:
 
 
 class NetworkViewRule:
-    """This rule will show a network record to editors of the case in the recording organisation, and to
+    """Show a network record to editors of the case in the recording organisation, and to
     team members whose organisation a current consent for category "network" names as recipient."""
 
     def allows(self, user: User, obj: models.Model) -> bool:
-        """This function will tell whether the user sits on the case and may see this record of the network."""
+        """Tell whether the user sits on the case and may see this record of the network."""
         case = getattr(obj, "case", None)
         if case is None or not VIEW_CASE.allows(user, case):
             return False
@@ -43,7 +43,7 @@ class NetworkViewRule:
         return EDITOR_SEAT.allows(user, case) or not _organisations(user).filter(organisation_id=owner_id).exists()
 
     def scope(self, user: User, qs: QuerySet[policy.M]) -> QuerySet[policy.M]:
-        """This function will keep the network records this rule shows the user."""
+        """Keep the network records this rule shows the user."""
         qs = qs.filter(Exists(VIEW_CASE.seats(user).filter(case_id=OuterRef("case_id"))))
         qs = policy.category_gate().scope(user, qs, CATEGORY)
         editor = Exists(EDITOR_SEAT.seats(user).filter(case_id=OuterRef("case_id")))
@@ -51,11 +51,11 @@ class NetworkViewRule:
 
 
 class NetworkEditRule:
-    """This rule will let members of the recording organisation with an editing seat on an open case change
+    """Let members of the recording organisation with an editing seat on an open case change
     a network record (a consent shows a record to another organisation, never lets it change it)."""
 
     def allows(self, user: User, obj: models.Model) -> bool:
-        """This function will tell whether the user edits the case and belongs to the recording organisation."""
+        """Tell whether the user edits the case and belongs to the recording organisation."""
         case = getattr(obj, "case", None)
         if case is None or not EDIT_CASE.allows(user, case):
             return False
@@ -63,7 +63,7 @@ class NetworkEditRule:
         return owner_id is not None and _organisations(user).filter(organisation_id=owner_id).exists()
 
     def scope(self, user: User, qs: QuerySet[policy.M]) -> QuerySet[policy.M]:
-        """This function will keep the network records the user may change."""
+        """Keep the network records the user may change."""
         qs = qs.filter(Exists(EDIT_CASE.seats(user).filter(case_id=OuterRef("case_id"))))
         return qs.filter(owner_organisation_id__in=_organisations(user))
 

@@ -8,5 +8,5 @@ from utvei.network.selectors import section_for_case
 
 
 def case_section(*, actor: User, case: Case) -> object | None:
-    """This function will gather what the case page shows of the network for the actor (None: nothing)."""
+    """Gather what the case page shows of the network for the actor (None: nothing)."""
     return section_for_case(actor=actor, case=case)

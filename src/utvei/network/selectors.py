@@ -37,7 +37,7 @@ def _visible_snapshots(actor: User, case: Case) -> QuerySet[NetworkSnapshot]:
 
 
 def _case_for_network(actor: User, case_id: int) -> Case:
-    """This function will load a case whose network the actor may see (some of).
+    """Load a case whose network the actor may see (some of).
 
     :raises NotFound: the case does not exist, the actor is not on its team, or sees nothing of its network.
     """
@@ -54,7 +54,7 @@ def _case_for_network(actor: User, case_id: int) -> Case:
 
 @dataclass
 class NetworkPage:
-    """This class will hold what the network page shows: live ties, the drawing, snapshots and indicators."""
+    """Hold what the network page shows: live ties, the drawing, snapshots and indicators."""
 
     case: Case
     nodes: list[NetworkNode]
@@ -83,7 +83,7 @@ def _indicators(snapshots: list[NetworkSnapshot], live: list[NodeState]) -> list
 
 
 def network_page(*, actor: User, case_id: int) -> NetworkPage:
-    """This function will gather the network page of a case and audit the read.
+    """Gather the network page of a case and audit the read.
 
     :raises NotFound: see :func:`_case_for_network`.
     """
@@ -125,7 +125,7 @@ def network_page(*, actor: User, case_id: int) -> NetworkPage:
 
 @dataclass
 class NodeFormData:
-    """This class will hold what the tie form needs: the case, the tie (when editing) and the consents to choose."""
+    """Hold what the tie form needs: the case, the tie (when editing) and the consents to choose."""
 
     case: Case
     node: NetworkNode | None
@@ -145,7 +145,7 @@ def _measures(actor: User, case: Case) -> list[Measure]:
 
 
 def node_form_data(*, actor: User, case_id: int) -> NodeFormData:
-    """This function will load the new-tie page for an actor who may change the case, auditing the read.
+    """Load the new-tie page for an actor who may change the case, auditing the read.
 
     :raises NotFound: the case does not exist or the actor may not change it.
     """
@@ -160,7 +160,7 @@ def node_form_data(*, actor: User, case_id: int) -> NodeFormData:
 
 
 def node_get_for_edit(*, actor: User, node_id: int) -> NodeFormData:
-    """This function will load one tie the actor may change, with its recorded contacts, auditing the read.
+    """Load one tie the actor may change, with its recorded contacts, auditing the read.
 
     :raises NotFound: the tie does not exist or the actor may not change it (the same answer for both).
     """
@@ -180,7 +180,7 @@ def node_get_for_edit(*, actor: User, node_id: int) -> NodeFormData:
 
 
 def snapshot_form_data(*, actor: User, case_id: int) -> Case:
-    """This function will load the take-a-snapshot page for an actor who may change the case, auditing the read.
+    """Load the take-a-snapshot page for an actor who may change the case, auditing the read.
 
     :raises NotFound: the case does not exist or the actor may not change it.
     """
@@ -189,7 +189,7 @@ def snapshot_form_data(*, actor: User, case_id: int) -> Case:
 
 @dataclass
 class SnapshotView:
-    """This class will hold one snapshot drawn."""
+    """Hold one snapshot drawn."""
 
     snapshot: NetworkSnapshot
     states: list[NodeState]
@@ -208,7 +208,7 @@ def _snapshot_view(snapshot: NetworkSnapshot, prefix: str) -> SnapshotView:
 
 
 def snapshot_get(*, actor: User, snapshot_id: int) -> SnapshotView:
-    """This function will fetch one snapshot the actor may see, drawn, and audit the read.
+    """Fetch one snapshot the actor may see, drawn, and audit the read.
 
     :raises NotFound: the snapshot does not exist or the actor may not see it.
     """
@@ -223,7 +223,7 @@ def snapshot_get(*, actor: User, snapshot_id: int) -> SnapshotView:
 
 @dataclass
 class Comparison:
-    """This class will hold two snapshots side by side and what changed between them."""
+    """Hold two snapshots side by side and what changed between them."""
 
     case: Case
     snapshots: list[NetworkSnapshot]
@@ -233,7 +233,7 @@ class Comparison:
 
 
 def snapshot_compare(*, actor: User, case_id: int, first_id: int | None, second_id: int | None) -> Comparison:
-    """This function will compare two snapshots of a case (by default the earliest and the latest), auditing the reads.
+    """Compare two snapshots of a case (by default the earliest and the latest), auditing the reads.
 
     Ids that are not snapshots of this case the actor may see fall back to the defaults.
 
@@ -256,7 +256,7 @@ def snapshot_compare(*, actor: User, case_id: int, first_id: int | None, second_
 
 @dataclass
 class NetworkExport:
-    """This class will hold the ties that may leave the case in a document, and how many were left out (R23)."""
+    """Hold the ties that may leave the case in a document, and how many were left out (R23)."""
 
     case: Case
     states: list[NodeState]
@@ -265,7 +265,7 @@ class NetworkExport:
 
 
 def network_export(*, actor: User, case_id: int) -> NetworkExport:
-    """This function will prepare the network map for a PDF without risk-labelled ties (R23), audited as an export.
+    """Prepare the network map for a PDF without risk-labelled ties (R23), audited as an export.
 
     :raises NotFound: see :func:`_case_for_network`.
     """
@@ -290,7 +290,7 @@ def network_export(*, actor: User, case_id: int) -> NetworkExport:
 
 @dataclass
 class NetworkSection:
-    """This class will hold what the case page shows of the network: counts, the latest snapshot and links."""
+    """Hold what the case page shows of the network: counts, the latest snapshot and links."""
 
     total: int
     supportive: int
@@ -301,7 +301,7 @@ class NetworkSection:
 
 
 def section_for_case(*, actor: User, case: Case) -> NetworkSection | None:
-    """This function will count the ties and snapshots of the case the actor may see (the case page audits the read).
+    """Count the ties and snapshots of the case the actor may see (the case page audits the read).
 
     None when the actor may see nothing of the network and may not start one.
     """

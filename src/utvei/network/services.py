@@ -64,12 +64,12 @@ NODE_FIELDS = (
 
 
 class ContactRefused(ValidationError):
-    """This exception will say a contact with a tie is not allowed (R22); nothing was recorded."""
+    """Say a contact with a tie is not allowed (R22); nothing was recorded."""
 
 
 @dataclass(frozen=True)
 class NodeInput:
-    """This class will hold the content of a tie as entered (the services validate it)."""
+    """Hold the content of a tie as entered (the services validate it)."""
 
     kind: str
     label: str
@@ -94,14 +94,14 @@ def _today() -> date:
 
 
 def current_consent(*, case: Case, consent_id: int | None, on: date) -> Consent | None:
-    """This function will give the consent if it is the person's latest version, not withdrawn and valid on the day."""
+    """Give the consent if it is the person's latest version, not withdrawn and valid on the day."""
     if consent_id is None:
         return None
     return Consent.objects.current(on).filter(pk=consent_id, person_id=case.person_id).first()
 
 
 def _measure(actor: User, case: Case, measure_id: int | None) -> Measure | None:
-    """This function will give the measure of this case if the actor may see it (None for none or not found)."""
+    """Give the measure of this case if the actor may see it (None for none or not found)."""
     if measure_id is None:
         return None
     measure = Measure.objects.filter(pk=measure_id, case=case).first()
@@ -109,7 +109,7 @@ def _measure(actor: User, case: Case, measure_id: int | None) -> Measure | None:
 
 
 def _validated(actor: User, case: Case, data: NodeInput, on: date) -> dict[str, object]:
-    """This function will check a tie's content and return the model values.
+    """Check a tie's content and return the model values.
 
     :raises ValidationError: field errors for every rule broken.
     """
@@ -173,7 +173,7 @@ def _validated(actor: User, case: Case, data: NodeInput, on: date) -> dict[str, 
 
 
 def node_create(*, actor: User, case_id: int, data: NodeInput, on: date | None = None) -> NetworkNode:
-    """This function will add a tie to the person's network, assessed by the actor on ``on`` (today by default).
+    """Add a tie to the person's network, assessed by the actor on ``on`` (today by default).
 
     The tie is owned by the organisation the actor edits the case for.
 
@@ -214,7 +214,7 @@ def _lock_node(actor: User, node_id: int) -> NetworkNode:
 
 
 def node_update(*, actor: User, node_id: int, data: NodeInput, on: date | None = None) -> NetworkNode:
-    """This function will change a tie. A changed valence or risk nature is recorded as assessed by the actor on ``on``.
+    """Change a tie. A changed valence or risk nature is recorded as assessed by the actor on ``on``.
 
     :raises NotFound: the tie does not exist or the actor may not change it.
     :raises ValidationError: field errors (see the module's rules); nothing changes.
@@ -244,7 +244,7 @@ def node_update(*, actor: User, node_id: int, data: NodeInput, on: date | None =
 
 
 def node_end(*, actor: User, node_id: int, on: date | None) -> NetworkNode:
-    """This function will mark a tie as no longer part of the network from ``on``; snapshots keep it.
+    """Mark a tie as no longer part of the network from ``on``; snapshots keep it.
 
     :raises NotFound: the tie does not exist or the actor may not change it.
     :raises ValidationError: no date, a date in the future or before the tie was recorded, or the tie has
@@ -272,7 +272,7 @@ def node_end(*, actor: User, node_id: int, on: date | None) -> NetworkNode:
 
 
 def node_contact_record(*, actor: User, node_id: int, contacted_on: date | None, purpose: str) -> NodeContact:
-    """This function will record that the actor contacted a tie, which R22 allows only when the tie may be
+    """Record that the actor contacted a tie, which R22 allows only when the tie may be
     contacted and the consent it rests on is in force on that day.
 
     :raises NotFound: the tie does not exist or the actor may not change it.
@@ -317,7 +317,7 @@ def node_contact_record(*, actor: User, node_id: int, contacted_on: date | None,
 
 
 def node_states(nodes: list[NetworkNode]) -> list[NodeState]:
-    """This function will turn ties into the states the map draws and a snapshot stores."""
+    """Turn ties into the states the map draws and a snapshot stores."""
     return [
         NodeState(
             id=n.pk,
@@ -334,7 +334,7 @@ def node_states(nodes: list[NetworkNode]) -> list[NodeState]:
 
 
 def snapshot_take(*, actor: User, case: Case, reason: str, on: date | None = None, note: str = "") -> NetworkSnapshot:
-    """This function will freeze the network as the actor sees it: the ties recorded by ``on`` and not ended by then.
+    """Freeze the network as the actor sees it: the ties recorded by ``on`` and not ended by then.
 
     Meant for a plan review (the plans app may call it with ``reason=SnapshotReason.PLAN_REVIEW``) and
     for manual snapshots. Only ties the actor may see are copied, so a snapshot never shows anyone more

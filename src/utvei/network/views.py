@@ -39,7 +39,7 @@ def _id_param(raw: str | None) -> int | None:
 @requires(Perm.CASE_VIEW)
 @require_GET
 def map_view(request: AuthedRequest, case_id: int) -> HttpResponse:
-    """This view will show the network map: the drawing, the same content as a table, snapshots and indicators."""
+    """Show the network map: the drawing, the same content as a table, snapshots and indicators."""
     page = selectors.network_page(actor=request.user, case_id=case_id)
     return render(request, "network/map.html", {"page": page, "case": page.case, "map": page.ecomap})
 
@@ -57,7 +57,7 @@ def _node_form_page(
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
 def node_new_view(request: AuthedRequest, case_id: int) -> HttpResponse:
-    """This view will add a tie to the person's network."""
+    """Add a tie to the person's network."""
     data = selectors.node_form_data(actor=request.user, case_id=case_id)
     form = NodeForm(
         request.POST if request.method == "POST" else None,
@@ -81,7 +81,7 @@ def node_new_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
 def node_edit_view(request: AuthedRequest, node_id: int) -> HttpResponse:
-    """This view will change a tie; a changed assessment is recorded as the actor's, on the date given."""
+    """Change a tie; a changed assessment is recorded as the actor's, on the date given."""
     data = selectors.node_get_for_edit(actor=request.user, node_id=node_id)
     form = NodeForm(
         request.POST if request.method == "POST" else None,
@@ -105,7 +105,7 @@ def node_edit_view(request: AuthedRequest, node_id: int) -> HttpResponse:
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["POST"])
 def node_contact_view(request: AuthedRequest, node_id: int) -> HttpResponse:
-    """This view will record a contact with a tie; without permission (R22) it is refused and nothing is stored."""
+    """Record a contact with a tie; without permission (R22) it is refused and nothing is stored."""
     form = NodeContactForm(request.POST)
     valid = form.is_valid()
     contacted_on: date | None = form.cleaned_data["contacted_on"] if valid else None
@@ -129,7 +129,7 @@ def node_contact_view(request: AuthedRequest, node_id: int) -> HttpResponse:
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["POST"])
 def node_end_view(request: AuthedRequest, node_id: int) -> HttpResponse:
-    """This view will mark a tie as no longer part of the network."""
+    """Mark a tie as no longer part of the network."""
     form = NodeEndForm(request.POST)
     ended_on = form.cleaned_data["ended_on"] if form.is_valid() else None
     try:
@@ -144,7 +144,7 @@ def node_end_view(request: AuthedRequest, node_id: int) -> HttpResponse:
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
 def snapshot_new_view(request: AuthedRequest, case_id: int) -> HttpResponse:
-    """This view will take a snapshot of the network (at a plan review, say)."""
+    """Take a snapshot of the network (at a plan review, say)."""
     case = selectors.snapshot_form_data(actor=request.user, case_id=case_id)
     form = SnapshotForm(request.POST if request.method == "POST" else None, initial={"taken_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -166,7 +166,7 @@ def snapshot_new_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 @requires(Perm.CASE_VIEW)
 @require_GET
 def snapshot_detail_view(request: AuthedRequest, snapshot_id: int) -> HttpResponse:
-    """This view will show one snapshot: its drawing and its ties as a table."""
+    """Show one snapshot: its drawing and its ties as a table."""
     view = selectors.snapshot_get(actor=request.user, snapshot_id=snapshot_id)
     return render(
         request, "network/snapshot_detail.html", {"view": view, "case": view.snapshot.case, "map": view.ecomap}
@@ -176,7 +176,7 @@ def snapshot_detail_view(request: AuthedRequest, snapshot_id: int) -> HttpRespon
 @requires(Perm.CASE_VIEW)
 @require_GET
 def compare_view(request: AuthedRequest, case_id: int) -> HttpResponse:
-    """This view will show two snapshots side by side with a plain list of what changed."""
+    """Show two snapshots side by side with a plain list of what changed."""
     comparison = selectors.snapshot_compare(
         actor=request.user,
         case_id=case_id,
@@ -195,7 +195,7 @@ def compare_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 @requires(Perm.CASE_VIEW)
 @require_GET
 def map_pdf_view(request: AuthedRequest, case_id: int) -> HttpResponse:
-    """This view will export the network map as a tagged PDF without risk-labelled ties (R23, R27)."""
+    """Export the network map as a tagged PDF without risk-labelled ties (R23, R27)."""
     export = selectors.network_export(actor=request.user, case_id=case_id)
     language = request.LANGUAGE_CODE
     try:

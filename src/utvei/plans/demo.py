@@ -25,7 +25,7 @@ def _reference(code: str) -> int:
 
 
 def seed(world: DemoWorld) -> None:
-    """This function will add this app's demo data to the world, through the services."""
+    """Add this app's demo data to the world, through the services."""
     today = world.today
     actor = world.users["koordinator"]
     case = world.cases[0]

@@ -50,7 +50,7 @@ def _pick(objects: Sequence[Any], pk: Any) -> Any:
 
 
 class WishForm(DesignForm):
-    """This form will take the person's wish for an individual plan (R06)."""
+    """Take the person's wish for an individual plan (R06)."""
 
     given_by = forms.ChoiceField(label=_("Who expressed the wish"), choices=WishGiver.choices)
     expressed_on = _date(_("Date"))
@@ -62,13 +62,13 @@ class WishForm(DesignForm):
 
 
 class WithdrawForm(DesignForm):
-    """This form will take the date the wish for a plan was withdrawn."""
+    """Take the date the wish for a plan was withdrawn."""
 
     withdrawn_on = _date(_("Withdrawn on"))
 
 
 class PlanForm(DesignForm):
-    """This form will take the plan's coordinator, period, cooperation and consents."""
+    """Take the plan's coordinator, period, cooperation and consents."""
 
     coordinator = forms.ChoiceField(
         label=_("Plan coordinator"),
@@ -90,25 +90,25 @@ class PlanForm(DesignForm):
         )
 
     def coordinator_user(self) -> User | None:
-        """This function will give the chosen coordinator."""
+        """Give the chosen coordinator."""
         return _pick(self.coordinators, self.cleaned_data.get("coordinator"))
 
 
 class GoalForm(DesignForm):
-    """This form will take one of the person's goals in their own words."""
+    """Take one of the person's goals in their own words."""
 
     text = _text(_("The goal, in the person's own words"), required=True, rows=3)
     domain = forms.ChoiceField(label=_("Life domain"), choices=[("", "–"), *LifeDomain.choices], required=False)
 
 
 class GoalEditForm(GoalForm):
-    """This form will also take how far a goal has come."""
+    """Also take how far a goal has come."""
 
     status = forms.ChoiceField(label=_("Status"), choices=GoalStatus.choices)
 
 
 class DomainForm(DesignForm):
-    """This form will take the resources and needs in one life domain."""
+    """Take the resources and needs in one life domain."""
 
     domain = forms.ChoiceField(label=_("Life domain"), choices=LifeDomain.choices)
     resources = _text(_("Resources"), help_text=_("What the person has and can build on."))
@@ -116,7 +116,7 @@ class DomainForm(DesignForm):
 
 
 class ParticipantForm(DesignForm):
-    """This form will take a participating service, its legal basis and its responsibility."""
+    """Take a participating service, its legal basis and its responsibility."""
 
     organisation = forms.ChoiceField(label=_("Service"))
     contact_name = forms.CharField(label=_("Contact person"), max_length=200, required=False)
@@ -141,12 +141,12 @@ class ParticipantForm(DesignForm):
         ]
 
     def organisation_object(self) -> Organisation | None:
-        """This function will give the chosen organisation."""
+        """Give the chosen organisation."""
         return _pick(self.organisations, self.cleaned_data.get("organisation"))
 
 
 class MeasureForm(DesignForm):
-    """This form will take a measure of the plan (R24) and the service decision it rests on (R37)."""
+    """Take a measure of the plan (R24) and the service decision it rests on (R37)."""
 
     kind = forms.ChoiceField(label=_("Kind of measure"), choices=MeasureKind.choices)
     title = forms.CharField(label=_("Short description"), max_length=200)
@@ -184,16 +184,16 @@ class MeasureForm(DesignForm):
         cast(forms.ChoiceField, self.fields["responsible_user"]).choices = _user_choices(self.team, blank="–")
 
     def goal_id(self) -> int | None:
-        """This function will give the chosen goal's id."""
+        """Give the chosen goal's id."""
         value = self.cleaned_data.get("goal")
         return int(value) if value else None
 
     def provider(self) -> Organisation | None:
-        """This function will give the chosen provider."""
+        """Give the chosen provider."""
         return _pick(self.organisations, self.cleaned_data.get("provider_organisation"))
 
     def responsible(self) -> User | None:
-        """This function will give the chosen responsible user."""
+        """Give the chosen responsible user."""
         return _pick(self.team, self.cleaned_data.get("responsible_user"))
 
     def clean_provider_organisation(self) -> str:
@@ -204,7 +204,7 @@ class MeasureForm(DesignForm):
 
 
 def measure_initial(measure: Measure) -> dict[str, Any]:
-    """This function will give a measure's values as the form's initial data."""
+    """Give a measure's values as the form's initial data."""
     return {
         "kind": measure.kind,
         "title": measure.title,
@@ -222,13 +222,13 @@ def measure_initial(measure: Measure) -> dict[str, Any]:
 
 
 class ReviewForm(DesignForm):
-    """This form will take a review date; it becomes a task for the coordinator (R09)."""
+    """Take a review date; it becomes a task for the coordinator (R09)."""
 
     due_on = _date(_("Review date"))
 
 
 class MeetingForm(DesignForm):
-    """This form will take a team meeting (ansvarsgruppemøte)."""
+    """Take a team meeting (ansvarsgruppemøte)."""
 
     held_on = _date(_("Date"))
     is_review = forms.BooleanField(
@@ -242,7 +242,7 @@ class MeetingForm(DesignForm):
 
 
 class DecisionForm(DesignForm):
-    """This form will take a decision of a meeting: a change to a measure, or a new measure."""
+    """Take a decision of a meeting: a change to a measure, or a new measure."""
 
     text = _text(_("Decision"), required=True, rows=3)
     owner = forms.ChoiceField(label=_("Owner"))
@@ -283,19 +283,19 @@ class DecisionForm(DesignForm):
         return value
 
     def owner_user(self) -> User:
-        """This function will give the chosen owner."""
+        """Give the chosen owner."""
         return cast(User, _pick(self.team, self.cleaned_data["owner"]))
 
     def measure_id(self) -> int | None:
-        """This function will give the chosen measure's id."""
+        """Give the chosen measure's id."""
         value = self.cleaned_data.get("measure")
         return int(value) if value else None
 
     def goal_id(self) -> int | None:
-        """This function will give the chosen goal's id."""
+        """Give the chosen goal's id."""
         value = self.cleaned_data.get("goal")
         return int(value) if value else None
 
     def provider(self) -> Organisation | None:
-        """This function will give the chosen provider."""
+        """Give the chosen provider."""
         return _pick(self.organisations, self.cleaned_data.get("provider_organisation"))

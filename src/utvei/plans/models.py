@@ -28,15 +28,15 @@ CATEGORY = Category.PLAN
 
 
 class LegalReferenceQuerySet(models.QuerySet["LegalReference"]):
-    """This class will filter versions of legal references by the date they apply to."""
+    """Filter versions of legal references by the date they apply to."""
 
     def in_force(self, on: date) -> LegalReferenceQuerySet:
-        """This function will keep the versions valid on the given date (both ends inclusive)."""
+        """Keep the versions valid on the given date (both ends inclusive)."""
         return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on), valid_from__lte=on)
 
 
 class LegalReference(models.Model):
-    """This model will hold one version of a legal reference a participating service works under.
+    """Hold one version of a legal reference a participating service works under.
 
     When an act is amended, the old row gets ``valid_to`` and a new row with the same ``code`` starts;
     participants keep pointing at the version chosen.
@@ -68,23 +68,23 @@ class LegalReference(models.Model):
         return self.citation()
 
     def citation(self) -> str:
-        """This function will give the reference as it is cited, e.g. "helse- og omsorgstjenesteloven § 7-1"."""
+        """Give the reference as it is cited, e.g. "helse- og omsorgstjenesteloven § 7-1"."""
         return f"{self.law} {self.section}".strip()
 
     def title_in(self, language: str) -> str:
-        """This function will give the title in the interface language (Bokmål unless English)."""
+        """Give the title in the interface language (Bokmål unless English)."""
         return self.title_en if language.startswith("en") else self.title_nb
 
 
 class WishGiver(models.TextChoices):
-    """This class will name who expressed the wish for a plan (R06)."""
+    """Name who expressed the wish for a plan (R06)."""
 
     PERSON = "person", _("The person")
     GUARDIANS = "guardians", _("The guardians, with the child's view heard")
 
 
 class PlanWish(models.Model):
-    """This model will record the person's wish for an individual plan (R06); without it no plan is made."""
+    """Record the person's wish for an individual plan (R06); without it no plan is made."""
 
     policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW, Action.UPDATE)
 
@@ -108,17 +108,17 @@ class PlanWish(models.Model):
 
     @property
     def category(self) -> str:
-        """This function will give the information category of the wish."""
+        """Give the information category of the wish."""
         return CATEGORY
 
     @property
     def is_in_force(self) -> bool:
-        """This function will tell whether the wish stands (not withdrawn)."""
+        """Tell whether the wish stands (not withdrawn)."""
         return self.withdrawn_on is None
 
 
 class PlanStatus(models.TextChoices):
-    """This class will name the states of a plan."""
+    """Name the states of a plan."""
 
     DRAFT = "draft", _("Being prepared")
     ACTIVE = "active", _("Active")
@@ -126,7 +126,7 @@ class PlanStatus(models.TextChoices):
 
 
 class Plan(models.Model):
-    """This model will hold the one individual plan of a person (R07), across all sectors."""
+    """Hold the one individual plan of a person (R07), across all sectors."""
 
     policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW, Action.UPDATE, Action.EXPORT)
 
@@ -172,21 +172,21 @@ class Plan(models.Model):
 
     @property
     def category(self) -> str:
-        """This function will give the information category of the plan."""
+        """Give the information category of the plan."""
         return CATEGORY
 
     @property
     def is_ended(self) -> bool:
-        """This function will tell whether the plan has ended (it is then read-only)."""
+        """Tell whether the plan has ended (it is then read-only)."""
         return self.ended_at is not None
 
     def review_overdue(self, today: date | None = None) -> bool:
-        """This function will tell whether the next review date has passed (R09)."""
+        """Tell whether the next review date has passed (R09)."""
         return bool(self.next_review_on and not self.is_ended and self.next_review_on < (today or timezone.localdate()))
 
 
 class LifeDomain(models.TextChoices):
-    """This class will name the life domains resources and needs are mapped in."""
+    """Name the life domains resources and needs are mapped in."""
 
     HOUSING = "housing", _("Housing")
     WORK = "work", _("Work and income")
@@ -200,7 +200,7 @@ class LifeDomain(models.TextChoices):
 
 
 class DomainNote(models.Model):
-    """This model will hold the person's resources and needs in one life domain of the plan."""
+    """Hold the person's resources and needs in one life domain of the plan."""
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="domains")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
@@ -218,12 +218,12 @@ class DomainNote(models.Model):
 
     @property
     def category(self) -> str:
-        """This function will give the information category of the note."""
+        """Give the information category of the note."""
         return CATEGORY
 
 
 class GoalStatus(models.TextChoices):
-    """This class will name how far a goal has come."""
+    """Name how far a goal has come."""
 
     OPEN = "open", _("Working on it")
     REACHED = "reached", _("Reached")
@@ -231,7 +231,7 @@ class GoalStatus(models.TextChoices):
 
 
 class Goal(models.Model):
-    """This model will hold one of the person's own goals, in their words."""
+    """Hold one of the person's own goals, in their words."""
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="goals")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
@@ -249,12 +249,12 @@ class Goal(models.Model):
 
     @property
     def category(self) -> str:
-        """This function will give the information category of the goal."""
+        """Give the information category of the goal."""
         return CATEGORY
 
 
 class Participant(models.Model):
-    """This model will hold one participating service of the plan, its legal basis and its responsibility."""
+    """Hold one participating service of the plan, its legal basis and its responsibility."""
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="participants")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
@@ -277,12 +277,12 @@ class Participant(models.Model):
 
     @property
     def category(self) -> str:
-        """This function will give the information category of the participant."""
+        """Give the information category of the participant."""
         return CATEGORY
 
 
 class MeasureKind(models.TextChoices):
-    """This class will name the catalogue of measures (DOMAIN.md §4)."""
+    """Name the catalogue of measures (DOMAIN.md §4)."""
 
     MENTOR = "mentor", _("Mentor")
     RESTORATIVE = "restorative", _("Restorative process (konfliktråd)")
@@ -305,12 +305,12 @@ MEASURE_CATEGORY: dict[str, str] = {
 
 
 def measure_category(kind: str) -> str:
-    """This function will give the information category of a measure of the given kind."""
+    """Give the information category of a measure of the given kind."""
     return MEASURE_CATEGORY.get(kind, Category.PLAN)
 
 
 class MeasureStatus(models.TextChoices):
-    """This class will name the states of a measure."""
+    """Name the states of a measure."""
 
     PLANNED = "planned", _("Planned")
     ONGOING = "ongoing", _("Ongoing")
@@ -320,7 +320,7 @@ class MeasureStatus(models.TextChoices):
 
 
 class Measure(models.Model):
-    """This model will hold one measure (tiltak) of a case, usually in the plan and linked to a goal (R24).
+    """Hold one measure (tiltak) of a case, usually in the plan and linked to a goal (R24).
 
     A plan gives no right to a service (R37): ``decision_reference`` and ``decision_date`` point at the
     service decision made elsewhere. ``category`` is derived from ``kind`` by the services.
@@ -374,14 +374,14 @@ class Measure(models.Model):
 
     @property
     def responsible(self) -> str:
-        """This function will name the responsible person (the user's name, or the name written in)."""
+        """Name the responsible person (the user's name, or the name written in)."""
         if self.responsible_user_id:
             return self.responsible_user.get_full_name() or self.responsible_user.username  # type: ignore[union-attr]
         return self.responsible_name
 
 
 class Review(models.Model):
-    """This model will hold one review date of the plan (R09) and the task it made for the coordinator."""
+    """Hold one review date of the plan (R09) and the task it made for the coordinator."""
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="reviews")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
@@ -398,16 +398,16 @@ class Review(models.Model):
 
     @property
     def category(self) -> str:
-        """This function will give the information category of the review."""
+        """Give the information category of the review."""
         return CATEGORY
 
     def is_overdue(self, today: date | None = None) -> bool:
-        """This function will tell whether the review is not held and its date has passed (R09)."""
+        """Tell whether the review is not held and its date has passed (R09)."""
         return self.held_on is None and self.due_on < (today or timezone.localdate())
 
 
 class Meeting(models.Model):
-    """This model will record one team meeting (ansvarsgruppemøte) of the plan."""
+    """Record one team meeting (ansvarsgruppemøte) of the plan."""
 
     policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW, Action.UPDATE)
 
@@ -430,12 +430,12 @@ class Meeting(models.Model):
 
     @property
     def category(self) -> str:
-        """This function will give the information category of the meeting."""
+        """Give the information category of the meeting."""
         return CATEGORY
 
 
 class Decision(models.Model):
-    """This model will record one decision of a team meeting and the measure it created or changed."""
+    """Record one decision of a team meeting and the measure it created or changed."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="decisions")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
@@ -455,12 +455,12 @@ class Decision(models.Model):
 
     @property
     def category(self) -> str:
-        """This function will give the information category of the decision."""
+        """Give the information category of the decision."""
         return CATEGORY
 
 
 class PlanVersion(models.Model):
-    """This model will record one change to the plan or one of its parts, with a field-level diff.
+    """Record one change to the plan or one of its parts, with a field-level diff.
 
     ``changes`` is JSON ``{field: [old, new]}`` of display values, encrypted at rest: the values are case
     data. The audit log holds field names only.

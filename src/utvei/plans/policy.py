@@ -40,7 +40,7 @@ def _plan_of(obj: models.Model) -> Plan | None:
 
 
 def _plan_path(model: type[models.Model]) -> str | None:
-    """This function will give the lookup from a model to its plan ("" for the plan itself)."""
+    """Give the lookup from a model to its plan ("" for the plan itself)."""
     if model is Plan:
         return ""
     if model is Decision:
@@ -51,7 +51,7 @@ def _plan_path(model: type[models.Model]) -> str | None:
 
 
 def _gate_scope(user: User, qs: QuerySet[policy.M]) -> QuerySet[policy.M]:
-    """This function will narrow items with a stored ``category`` column, asking the gate per category."""
+    """Narrow items with a stored ``category`` column, asking the gate per category."""
     gate = policy.category_gate()
     condition = Q(pk__in=[])
     # Ask the gate only for the categories the rows hold (usually one or two), not all twelve.
@@ -62,7 +62,7 @@ def _gate_scope(user: User, qs: QuerySet[policy.M]) -> QuerySet[policy.M]:
 
 
 class PlanItemRule:
-    """This rule will allow an action on a plan item to holders of a qualifying case seat or, with
+    """Allow an action on a plan item to holders of a qualifying case seat or, with
     ``coordinator``, to the plan's IP coordinator while on the team; then the category gate decides."""
 
     def __init__(self, case_rule: CaseRule, *, coordinator: bool = False, per_row_category: bool = False) -> None:
@@ -82,14 +82,14 @@ class PlanItemRule:
         )
 
     def allows(self, user: User, obj: models.Model) -> bool:
-        """This function will tell whether the user may act on the item's case (or coordinates its plan)
+        """Tell whether the user may act on the item's case (or coordinates its plan)
         and the gate shows the item's category."""
         if not self._case_allows(user, obj):
             return False
         return policy.category_gate().allows(user, obj, obj.category)  # type: ignore[attr-defined]
 
     def scope(self, user: User, qs: QuerySet[policy.M]) -> QuerySet[policy.M]:
-        """This function will keep the items the user may act on, in categories the gate shows."""
+        """Keep the items the user may act on, in categories the gate shows."""
         condition = Q(Exists(self.case_rule.seats(user).filter(case_id=OuterRef("case_id"))))
         path = _plan_path(qs.model)
         if self.coordinator and path is not None:

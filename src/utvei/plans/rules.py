@@ -11,7 +11,7 @@ from utvei.accounts.models import Membership, OrganisationKind, Role, User
 
 @dataclass(frozen=True)
 class PlanCounts:
-    """This class will hold what R08 looks at, counted over every part of the plan (never what one user sees)."""
+    """Hold what R08 looks at, counted over every part of the plan (never what one user sees)."""
 
     has_wish: bool
     has_coordinator: bool
@@ -27,7 +27,7 @@ class PlanCounts:
 
 
 def missing_elements(counts: PlanCounts) -> list[str]:
-    """This function will list the mandatory elements a plan still lacks before it can become active (R08).
+    """List the mandatory elements a plan still lacks before it can become active (R08).
 
     C1 goals, C2 participants, C3 coordinator, C5 measures with a responsible person, C7 plan period and a
     review date, C8 the person's wish. C4 and C9 (contributions, cooperation) are warnings only.
@@ -53,7 +53,7 @@ def missing_elements(counts: PlanCounts) -> list[str]:
 
 
 def plan_warnings(counts: PlanCounts) -> list[str]:
-    """This function will list what the plan should have but does not require (R08 warnings for C4 and C9)."""
+    """List what the plan should have but does not require (R08 warnings for C4 and C9)."""
     warnings: list[str] = []
     if not counts.has_cooperation:
         warnings.append(str(_("Describe how the plan works together with other plans and services.")))
@@ -72,7 +72,7 @@ def plan_warnings(counts: PlanCounts) -> list[str]:
 
 
 def is_municipal_provider(user: User) -> bool:
-    """This function will tell whether the user serves in a municipality, as a plan coordinator must (R10)."""
+    """Tell whether the user serves in a municipality, as a plan coordinator must (R10)."""
     return (
         Membership.objects.active()
         .filter(user=user, organisation__kind=OrganisationKind.MUNICIPALITY)
@@ -82,5 +82,5 @@ def is_municipal_provider(user: User) -> bool:
 
 
 def is_pupil_age(age: int) -> bool:
-    """This function will tell whether the school's cooperation duty is likely relevant (a person of school age)."""
+    """Tell whether the school's cooperation duty is likely relevant (a person of school age)."""
     return 6 <= age <= 19

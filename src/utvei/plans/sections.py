@@ -8,5 +8,5 @@ from utvei.plans.selectors import PlanSection, plan_section
 
 
 def case_section(*, actor: User, case: Case) -> PlanSection | None:
-    """This function will gather what the case page shows of the individual plan (None: nothing)."""
+    """Gather what the case page shows of the individual plan (None: nothing)."""
     return plan_section(actor=actor, case=case)

@@ -37,7 +37,7 @@ from utvei.plans.services import coordinator_candidates, existing_plan, plan_cou
 
 @dataclass
 class PlanPage:
-    """This class will hold what the plan page shows: the parts the actor may see, and what R08 lacks."""
+    """Hold what the plan page shows: the parts the actor may see, and what R08 lacks."""
 
     plan: Plan
     can_edit: bool
@@ -67,7 +67,7 @@ def _plan_for_view(actor: User, plan_id: int) -> Plan:
 
 
 def _is_pupil(plan: Plan, participants: list[Participant]) -> bool:
-    """This function will tell whether the school's cooperation duty applies: a school takes part, an
+    """Tell whether the school's cooperation duty applies: a school takes part, an
     education measure is planned, or the person is of school age."""
     if any(p.organisation.kind == OrganisationKind.SCHOOL for p in participants):
         return True
@@ -110,7 +110,7 @@ def _page(actor: User, plan: Plan) -> PlanPage:
 
 
 def plan_get(*, actor: User, plan_id: int) -> PlanPage:
-    """This function will fetch the plan page the actor may see, and audit the read.
+    """Fetch the plan page the actor may see, and audit the read.
 
     :raises NotFound: the plan does not exist or the actor may not see it.
     """
@@ -123,7 +123,7 @@ def plan_get(*, actor: User, plan_id: int) -> PlanPage:
 
 @dataclass
 class PlanSection:
-    """This class will hold what the case page shows of the plan."""
+    """Hold what the case page shows of the plan."""
 
     plan: Plan | None
     wish: PlanWish | None
@@ -133,7 +133,7 @@ class PlanSection:
 
 
 def plan_section(*, actor: User, case: Case) -> PlanSection | None:
-    """This function will gather the plan section of the case page (the page's read is audited by its caller)."""
+    """Gather the plan section of the case page (the page's read is audited by its caller)."""
     if not policy.can(actor, Action.VIEW, case):
         return None
     wishes = policy.scope(actor, Action.VIEW, PlanWish.objects.filter(case=case))
@@ -153,7 +153,7 @@ def plan_section(*, actor: User, case: Case) -> PlanSection | None:
 
 @dataclass(frozen=True)
 class HistoryRow:
-    """This class will hold one version of the plan as the history page shows it."""
+    """Hold one version of the plan as the history page shows it."""
 
     version: PlanVersion
     what: str
@@ -179,7 +179,7 @@ def _history_row(version: PlanVersion) -> HistoryRow:
 
 
 def plan_history(*, actor: User, plan_id: int) -> tuple[Plan, list[HistoryRow]]:
-    """This function will list the plan's versions the actor may see, newest first, with their diffs.
+    """List the plan's versions the actor may see, newest first, with their diffs.
 
     :raises NotFound: the plan does not exist or the actor may not see it.
     """
@@ -192,7 +192,7 @@ def plan_history(*, actor: User, plan_id: int) -> tuple[Plan, list[HistoryRow]]:
 
 
 def meeting_get(*, actor: User, meeting_id: int) -> tuple[Meeting, list[Decision], bool]:
-    """This function will fetch a team meeting with its decisions, and whether the actor may add decisions.
+    """Fetch a team meeting with its decisions, and whether the actor may add decisions.
 
     :raises NotFound: the meeting does not exist or the actor may not see it.
     """
@@ -215,7 +215,7 @@ def meeting_get(*, actor: User, meeting_id: int) -> tuple[Meeting, list[Decision
 
 
 def wish_form_data(*, actor: User, case_id: int) -> tuple[Case, Plan | None, bool]:
-    """This function will load the case for the wish and plan-start pages, with the person's plan in force
+    """Load the case for the wish and plan-start pages, with the person's plan in force
     and whether a wish for a plan stands.
 
     :raises NotFound: the case does not exist or the actor may not change it.
@@ -228,7 +228,7 @@ def wish_form_data(*, actor: User, case_id: int) -> tuple[Case, Plan | None, boo
 
 @dataclass
 class PlanFormData:
-    """This class will hold what a plan edit page needs."""
+    """Hold what a plan edit page needs."""
 
     plan: Plan
     team: list[User] = field(default_factory=list)
@@ -240,7 +240,7 @@ class PlanFormData:
 
 
 def plan_form_data(*, actor: User, plan_id: int) -> PlanFormData:
-    """This function will load a plan the actor may change, with the choices its forms offer.
+    """Load a plan the actor may change, with the choices its forms offer.
 
     :raises NotFound: the plan does not exist or the actor may not change it.
     """
@@ -260,7 +260,7 @@ def plan_form_data(*, actor: User, plan_id: int) -> PlanFormData:
 
 
 def measure_form_data(*, actor: User, measure_id: int) -> tuple[Measure, PlanFormData]:
-    """This function will load a measure the actor may change, with its plan's form choices.
+    """Load a measure the actor may change, with its plan's form choices.
 
     :raises NotFound: the measure does not exist or the actor may not change it.
     """
@@ -271,7 +271,7 @@ def measure_form_data(*, actor: User, measure_id: int) -> tuple[Measure, PlanFor
 
 
 def goal_form_data(*, actor: User, goal_id: int) -> Goal:
-    """This function will load a goal the actor may see on a plan they may change.
+    """Load a goal the actor may see on a plan they may change.
 
     :raises NotFound: the goal does not exist or the actor may not change it.
     """
@@ -285,7 +285,7 @@ def goal_form_data(*, actor: User, goal_id: int) -> Goal:
 
 
 def plan_pdf(*, actor: User, plan_id: int, language: str) -> tuple[Plan, bytes]:
-    """This function will render the plan as a PDF for the person and audit the export.
+    """Render the plan as a PDF for the person and audit the export.
 
     The document holds the person's goals, resources and needs, participants, measures and review dates,
     in plain words; never internal notes, the address, or words that reveal the work (R27; render_pdf

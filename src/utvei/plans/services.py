@@ -71,7 +71,7 @@ MEETING_FIELDS = ("held_on", "is_review", "agenda", "attendance", "minutes")
 
 
 class PlanAlreadyExists(ValidationError):
-    """This exception will say the person already has a plan (R07); ``plan`` is the one to join instead."""
+    """Say the person already has a plan (R07); ``plan`` is the one to join instead."""
 
     def __init__(self, plan: Plan) -> None:
         super().__init__(_("This person already has an individual plan. Join the existing plan instead."))
@@ -82,7 +82,7 @@ class PlanAlreadyExists(ValidationError):
 
 
 def _display(obj: models.Model, name: str) -> str:
-    """This function will give a field's value as a reader sees it (choice labels, names, ISO dates)."""
+    """Give a field's value as a reader sees it (choice labels, names, ISO dates)."""
     field = obj._meta.get_field(name)
     value = getattr(obj, name)
     if value is None or value == "":
@@ -117,7 +117,7 @@ def _version(
     changes: dict[str, list[str]],
     category: str = Category.PLAN,
 ) -> PlanVersion | None:
-    """This function will bump the plan's version and keep the diff of one change (nothing when nothing changed)."""
+    """Bump the plan's version and keep the diff of one change (nothing when nothing changed)."""
     if not changes and action == "update":
         return None
     plan.version += 1
@@ -139,14 +139,14 @@ def _version(
 def _record_created(
     *, actor: User, plan: Plan, obj: models.Model, fields: Iterable[str], category: str = Category.PLAN
 ) -> None:
-    """This function will keep a new plan item as a plan version (every field, from empty) and audit it."""
+    """Keep a new plan item as a plan version (every field, from empty) and audit it."""
     changes = _diff(_snapshot(None, fields), _snapshot(obj, fields))
     _version(actor=actor, plan=plan, obj=obj, action="create", changes=changes, category=category)
     record(actor=actor, event=AuditEvent.CREATE, target=obj, case=plan.case, changed_fields=sorted(changes))
 
 
 def _lock_plan(actor: User, plan_id: int) -> Plan:
-    """This function will lock a plan for a change by the actor, refusing an ended plan.
+    """Lock a plan for a change by the actor, refusing an ended plan.
 
     :raises NotFound: the plan does not exist or the actor may not change it.
     :raises ValidationError: the plan has ended and is read-only.
@@ -161,7 +161,7 @@ def _lock_plan(actor: User, plan_id: int) -> Plan:
 
 
 def _plan_organisation(actor: User, plan: Plan) -> Organisation:
-    """This function will name the organisation the actor records plan items for (their seat on the case)."""
+    """Name the organisation the actor records plan items for (their seat on the case)."""
     seat = active_seats(actor).filter(case_id=plan.case_id).select_related("organisation").order_by("added_at").first()
     if seat is None:
         raise NotFound(Plan._meta.label, plan.pk)
@@ -185,7 +185,7 @@ def wish_record(
     guardians_view: str = "",
     childs_view: str = "",
 ) -> PlanWish:
-    """This function will record the person's wish for an individual plan (R06).
+    """Record the person's wish for an individual plan (R06).
 
     For a minor the guardians express the wish and the child's own view is written down too; for an adult
     the person expresses it themselves.
@@ -233,12 +233,12 @@ def wish_record(
 
 
 def existing_plan(*, person_id: int) -> Plan | None:
-    """This function will give the person's plan in force, if any (R07: one plan per person)."""
+    """Give the person's plan in force, if any (R07: one plan per person)."""
     return Plan.objects.filter(person_id=person_id, ended_at__isnull=True).first()
 
 
 def plan_create(*, actor: User, case_id: int) -> Plan:
-    """This function will start the person's individual plan (status "being prepared").
+    """Start the person's individual plan (status "being prepared").
 
     R06: only when a wish for a plan is recorded and not withdrawn. R07: one plan per person; a second
     is refused (by the database as well) with the existing plan to join instead.
@@ -282,7 +282,7 @@ def plan_create(*, actor: User, case_id: int) -> Plan:
 
 
 def wish_withdraw(*, actor: User, wish_id: int, withdrawn_on: date) -> PlanWish:
-    """This function will record that the wish for a plan is withdrawn; it ends the plan it stood behind.
+    """Record that the wish for a plan is withdrawn; it ends the plan it stood behind.
 
     The ended plan is kept, read-only; services already decided continue on their own legal basis.
 
@@ -325,7 +325,7 @@ def wish_withdraw(*, actor: User, wish_id: int, withdrawn_on: date) -> PlanWish:
 
 
 def coordinator_candidates(*, case: Case) -> list[User]:
-    """This function will list team members who may coordinate the plan: municipal service providers (R10)."""
+    """List team members who may coordinate the plan: municipal service providers (R10)."""
     users = (
         User.objects.filter(
             case_teams__case=case,
@@ -348,7 +348,7 @@ def plan_update(
     cooperation: str,
     consents_note: str,
 ) -> Plan:
-    """This function will set the plan's coordinator, period, cooperation and consents.
+    """Set the plan's coordinator, period, cooperation and consents.
 
     R10: the IP coordinator must serve in a municipality and sit on the case's team (a role apart from the
     exit coordinator, though one person may hold both).
@@ -393,7 +393,7 @@ def plan_update(
 
 
 def plan_activate(*, actor: User, plan_id: int) -> Plan:
-    """This function will make the plan active once every mandatory element is present (R08).
+    """Make the plan active once every mandatory element is present (R08).
 
     :raises NotFound: the plan does not exist or the actor may not change it.
     :raises ValidationError: elements are missing (each named), or the plan has ended.
@@ -417,7 +417,7 @@ def plan_activate(*, actor: User, plan_id: int) -> Plan:
 
 
 def plan_counts(plan: Plan) -> rules.PlanCounts:
-    """This function will count the plan's parts over every organisation, for R08 (never shown as content)."""
+    """Count the plan's parts over every organisation, for R08 (never shown as content)."""
     measures = Measure.objects.filter(plan=plan).exclude(status=MeasureStatus.CANCELLED)
     participants = Participant.objects.filter(plan=plan, left_on__isnull=True)
     return rules.PlanCounts(
@@ -444,7 +444,7 @@ def plan_counts(plan: Plan) -> rules.PlanCounts:
 
 
 def domain_save(*, actor: User, plan_id: int, domain: str, resources: str, needs: str) -> DomainNote:
-    """This function will write the person's resources and needs in one life domain of the plan.
+    """Write the person's resources and needs in one life domain of the plan.
 
     :raises NotFound: the plan does not exist or the actor may not change it (or that domain's note).
     :raises ValidationError: an unknown domain, both texts empty, or an ended plan.
@@ -477,7 +477,7 @@ def domain_save(*, actor: User, plan_id: int, domain: str, resources: str, needs
 
 
 def goal_add(*, actor: User, plan_id: int, text: str, domain: str = "") -> Goal:
-    """This function will add one of the person's goals, in their own words.
+    """Add one of the person's goals, in their own words.
 
     :raises NotFound: the plan does not exist or the actor may not change it.
     :raises ValidationError: an empty goal, an unknown domain, or an ended plan.
@@ -500,7 +500,7 @@ def goal_add(*, actor: User, plan_id: int, text: str, domain: str = "") -> Goal:
 
 
 def goal_update(*, actor: User, goal_id: int, text: str, domain: str, status: str) -> Goal:
-    """This function will change a goal's words, domain or status.
+    """Change a goal's words, domain or status.
 
     :raises NotFound: the goal does not exist or the actor may not see it or change its plan.
     :raises ValidationError: an empty goal, an unknown domain or status, or an ended plan.
@@ -537,7 +537,7 @@ def participant_add(
     responsibility: str,
     contact_name: str = "",
 ) -> Participant:
-    """This function will add a participating service with its legal basis and its responsibility in the plan.
+    """Add a participating service with its legal basis and its responsibility in the plan.
 
     The legal basis is chosen from the versioned references in force today.
 
@@ -617,7 +617,7 @@ def measure_create(
     decision_reference: str = "",
     decision_date: date | None = None,
 ) -> Measure:
-    """This function will add a measure to the plan, linked to a goal (R24).
+    """Add a measure to the plan, linked to a goal (R24).
 
     The measure's information category follows its kind (health, work, school or plan), so the category
     gate shows it only to whom it may be shown. A plan gives no right to a service (R37): the service
@@ -682,7 +682,7 @@ def measure_update(
     decision_reference: str = "",
     decision_date: date | None = None,
 ) -> Measure:
-    """This function will change a measure of the plan; its category follows a changed kind.
+    """Change a measure of the plan; its category follows a changed kind.
 
     :raises NotFound: the measure does not exist or the actor may not change it.
     :raises ValidationError: as for :func:`measure_create`.
@@ -734,7 +734,7 @@ def _refresh_next_review(plan: Plan) -> None:
 
 
 def review_add(*, actor: User, plan_id: int, due_on: date) -> Review:
-    """This function will set a review date of the plan and give the coordinator a task for it (R09).
+    """Set a review date of the plan and give the coordinator a task for it (R09).
 
     The task lives on the case (cases.services.task_create) and turns overdue there when the date passes.
 
@@ -777,7 +777,7 @@ def meeting_record(
     attendance: str = "",
     minutes: str = "",
 ) -> Meeting:
-    """This function will record a team meeting (ansvarsgruppemøte). A review meeting marks the earliest
+    """Record a team meeting (ansvarsgruppemøte). A review meeting marks the earliest
     open review as held and completes the coordinator's task.
 
     :raises NotFound: the plan does not exist or the actor may not change it.
@@ -830,7 +830,7 @@ def decision_record(
     provider_organisation: Organisation | None = None,
     goal_id: int | None = None,
 ) -> Decision:
-    """This function will record a decision of a team meeting and carry it into the plan.
+    """Record a decision of a team meeting and carry it into the plan.
 
     With ``measure_id`` the decision changes that measure: the owner becomes its responsible person and
     the deadline its end. Without it, a new measure is made from ``kind``, ``title``, provider and goal,
@@ -918,5 +918,5 @@ def decision_record(
 
 
 def version_changes(version: PlanVersion) -> dict[str, Any]:
-    """This function will read a version's diff back as ``{field: [old, new]}``."""
+    """Read a version's diff back as ``{field: [old, new]}``."""
     return json.loads(version.changes) if version.changes else {}

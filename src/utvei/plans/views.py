@@ -41,7 +41,7 @@ from utvei.plans.models import Meeting, WishGiver
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
 def wish_view(request: AuthedRequest, case_id: int) -> HttpResponse:
-    """This view will record the person's wish for an individual plan (R06)."""
+    """Record the person's wish for an individual plan (R06)."""
     case, current, _has_wish = selectors.wish_form_data(actor=request.user, case_id=case_id)
     minor = case.person.is_minor
     initial = {"expressed_on": timezone.localdate(), "given_by": WishGiver.GUARDIANS if minor else WishGiver.PERSON}
@@ -70,7 +70,7 @@ def wish_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
 def plan_start_view(request: AuthedRequest, case_id: int) -> HttpResponse:
-    """This view will start the person's plan, or offer the existing one instead (R06, R07)."""
+    """Start the person's plan, or offer the existing one instead (R06, R07)."""
     case, current, has_wish = selectors.wish_form_data(actor=request.user, case_id=case_id)
     error = ""
     if request.method == "POST":
@@ -91,7 +91,7 @@ def plan_start_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
 def wish_withdraw_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
-    """This view will record that the person withdrew the wish; the plan ends and is kept read-only."""
+    """Record that the person withdrew the wish; the plan ends and is kept read-only."""
     data = selectors.plan_form_data(actor=request.user, plan_id=plan_id)
     form = WithdrawForm(
         request.POST if request.method == "POST" else None, initial={"withdrawn_on": timezone.localdate()}
@@ -112,7 +112,7 @@ def wish_withdraw_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
 @requires(Perm.CASE_VIEW)
 @require_GET
 def plan_detail_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
-    """This view will show the plan and what it still lacks before it can become active (R08)."""
+    """Show the plan and what it still lacks before it can become active (R08)."""
     page = selectors.plan_get(actor=request.user, plan_id=plan_id)
     return render(request, "plans/plan_detail.html", {"page": page, "plan": page.plan, "case": page.plan.case})
 
@@ -120,7 +120,7 @@ def plan_detail_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
 def plan_edit_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
-    """This view will set the plan's coordinator (R10), period, cooperation and consents."""
+    """Set the plan's coordinator (R10), period, cooperation and consents."""
     data = selectors.plan_form_data(actor=request.user, plan_id=plan_id)
     plan = data.plan
     initial = {
@@ -154,7 +154,7 @@ def plan_edit_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
 def goal_new_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
-    """This view will add one of the person's goals, in their own words."""
+    """Add one of the person's goals, in their own words."""
     data = selectors.plan_form_data(actor=request.user, plan_id=plan_id)
     form = GoalForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -174,7 +174,7 @@ def goal_new_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
 def goal_edit_view(request: AuthedRequest, goal_id: int) -> HttpResponse:
-    """This view will change a goal's words, domain or status."""
+    """Change a goal's words, domain or status."""
     goal = selectors.goal_form_data(actor=request.user, goal_id=goal_id)
     initial = {"text": goal.text, "domain": goal.domain, "status": goal.status}
     form = GoalEditForm(request.POST if request.method == "POST" else None, initial=initial)
@@ -200,7 +200,7 @@ def goal_edit_view(request: AuthedRequest, goal_id: int) -> HttpResponse:
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
 def domain_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
-    """This view will write the person's resources and needs in one life domain."""
+    """Write the person's resources and needs in one life domain."""
     data = selectors.plan_form_data(actor=request.user, plan_id=plan_id)
     form = DomainForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -225,7 +225,7 @@ def domain_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
 def participant_new_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
-    """This view will add a participating service with its legal basis and responsibility."""
+    """Add a participating service with its legal basis and responsibility."""
     data = selectors.plan_form_data(actor=request.user, plan_id=plan_id)
     form = ParticipantForm(
         request.POST if request.method == "POST" else None,
@@ -278,7 +278,7 @@ def _measure_values(form: MeasureForm) -> dict[str, object]:
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
 def measure_new_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
-    """This view will add a measure linked to a goal (R24)."""
+    """Add a measure linked to a goal (R24)."""
     data = selectors.plan_form_data(actor=request.user, plan_id=plan_id)
     form = MeasureForm(
         request.POST if request.method == "POST" else None,
@@ -302,7 +302,7 @@ def measure_new_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
 def measure_edit_view(request: AuthedRequest, measure_id: int) -> HttpResponse:
-    """This view will change a measure, its status and outcome."""
+    """Change a measure, its status and outcome."""
     measure, data = selectors.measure_form_data(actor=request.user, measure_id=measure_id)
     form = MeasureForm(
         request.POST if request.method == "POST" else None,
@@ -326,7 +326,7 @@ def measure_edit_view(request: AuthedRequest, measure_id: int) -> HttpResponse:
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
 def review_new_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
-    """This view will set a review date; the coordinator gets a task for it (R09)."""
+    """Set a review date; the coordinator gets a task for it (R09)."""
     data = selectors.plan_form_data(actor=request.user, plan_id=plan_id)
     form = ReviewForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -344,7 +344,7 @@ def review_new_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
 @requires(Perm.CASE_VIEW)
 @require_POST
 def plan_activate_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
-    """This view will make the plan active, or say what is still missing (R08)."""
+    """Make the plan active, or say what is still missing (R08)."""
     try:
         services.plan_activate(actor=request.user, plan_id=plan_id)
     except ValidationError as exc:
@@ -358,7 +358,7 @@ def plan_activate_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
 def meeting_new_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
-    """This view will record a team meeting; a review meeting completes the review task (R09)."""
+    """Record a team meeting; a review meeting completes the review task (R09)."""
     data = selectors.plan_form_data(actor=request.user, plan_id=plan_id)
     form = MeetingForm(request.POST if request.method == "POST" else None, initial={"held_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -385,7 +385,7 @@ def meeting_new_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
 def meeting_view(request: AuthedRequest, meeting_id: int) -> HttpResponse:
-    """This view will show a team meeting and take its decisions, which become new or changed measures."""
+    """Show a team meeting and take its decisions, which become new or changed measures."""
     meeting, decisions, can_edit = selectors.meeting_get(actor=request.user, meeting_id=meeting_id)
     form = None
     if can_edit:
@@ -426,7 +426,7 @@ def meeting_view(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 @requires(Perm.CASE_VIEW)
 @require_GET
 def plan_history_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
-    """This view will show who changed what in the plan, field by field."""
+    """Show who changed what in the plan, field by field."""
     plan, rows = selectors.plan_history(actor=request.user, plan_id=plan_id)
     return render(request, "plans/plan_history.html", {"plan": plan, "rows": rows})
 
@@ -434,7 +434,7 @@ def plan_history_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
 @requires(Perm.CASE_VIEW)
 @require_GET
 def plan_pdf_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
-    """This view will download the plan as a PDF for the person (Norwegian, or English by choice)."""
+    """Download the plan as a PDF for the person (Norwegian, or English by choice)."""
     language = "en" if request.GET.get("language") == "en" else "nb"
     try:
         plan, document = selectors.plan_pdf(actor=request.user, plan_id=plan_id, language=language)

@@ -2,13 +2,13 @@ from django.apps import AppConfig
 
 
 class SharingConfig(AppConfig):
-    """This class will register the sharing engine: legal bases, the sharing decision, consents and the gate."""
+    """Register the sharing engine: legal bases, the sharing decision, consents and the gate."""
 
     name = "utvei.sharing"
     label = "sharing"
 
     def ready(self) -> None:
-        """This function will install the consent gate as the category gate of the access policy (D17)."""
+        """Install the consent gate as the category gate of the access policy (D17)."""
         from utvei.access import policy
         from utvei.sharing.gate import ConsentGate
 

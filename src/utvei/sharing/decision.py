@@ -24,7 +24,7 @@ from utvei.accounts.models import OrganisationKind
 
 
 class BasisCode(StrEnum):
-    """This class will name each row of the decision table; the value is the ``LegalBasis.code``."""
+    """Name each row of the decision table; the value is the ``LegalBasis.code``."""
 
     CONSENT = "consent"
     ANONYMISED = "anonymised"
@@ -64,7 +64,7 @@ ROW: dict[BasisCode, str] = {
 
 
 class Purpose(StrEnum):
-    """This class will name what the information is shared for (a consent covers a set of purposes)."""
+    """Name what the information is shared for (a consent covers a set of purposes)."""
 
     COORDINATION = "coordination"
     INDIVIDUAL_PLAN = "individual_plan"
@@ -75,7 +75,7 @@ class Purpose(StrEnum):
 
 
 class OtherRecipient(StrEnum):
-    """This class will name recipients that are not an organisation taking part in exit work."""
+    """Name recipients that are not an organisation taking part in exit work."""
 
     PRIVATE_PERSON = "private_person"
     # Whoever can act, not named in advance: only bases meant for emergencies reach them.
@@ -86,7 +86,7 @@ Recipient: TypeAlias = OrganisationKind | OtherRecipient
 
 
 class ChildWelfareCondition(StrEnum):
-    """This class will name the conditions under which child welfare must be informed about a minor.
+    """Name the conditions under which child welfare must be informed about a minor.
 
     a: maltreated or seriously neglected; b: a life-threatening or serious illness or injury left
     untreated, or a disabled child's special needs not met; c: serious behavioural problems (serious or
@@ -101,7 +101,7 @@ class ChildWelfareCondition(StrEnum):
 
 @dataclass(frozen=True)
 class LegalReference:
-    """This class will hold the version of a legal reference in force on a date, as the decision cites it."""
+    """Hold the version of a legal reference in force on a date, as the decision cites it."""
 
     code: str
     law: str
@@ -110,7 +110,7 @@ class LegalReference:
     title_en: str
 
     def citation(self) -> str:
-        """This function will give the reference as it is cited (empty for a procedure without a section)."""
+        """Give the reference as it is cited (empty for a procedure without a section)."""
         return f"{self.law} {self.section}".strip()
 
 
@@ -151,7 +151,7 @@ def _categories(values: Iterable[str]) -> frozenset[Category]:
 
 @dataclass(frozen=True, kw_only=True)
 class ConsentScope:
-    """This class will hold what one consent covers: recipients, categories, purposes and period (R12).
+    """Hold what one consent covers: recipients, categories, purposes and period (R12).
 
     A consent names its recipients; "anyone" is refused, since a consent "to share in the service" does
     not allow spreading beyond what it names. ``withdrawn_at`` ends it from that day on (R13).
@@ -182,7 +182,7 @@ class ConsentScope:
 
 @dataclass(frozen=True, kw_only=True)
 class SharingRequest:
-    """This class will describe one question "may this discloser share this with that recipient?".
+    """Describe one question "may this discloser share this with that recipient?".
 
     The flags are the facts the worker asserts (assessed by a person, never by Utvei, R34). They all
     default to "no", so a forgotten flag can only make the answer stricter. Content marked as classified
@@ -225,7 +225,7 @@ class SharingRequest:
 
 @dataclass(frozen=True)
 class Notice:
-    """This class will hold one warning shown with a decision, naming the rule it comes from."""
+    """Hold one warning shown with a decision, naming the rule it comes from."""
 
     rule: str
     text_nb: str
@@ -234,7 +234,7 @@ class Notice:
 
 @dataclass(frozen=True, kw_only=True)
 class SharingDecision:
-    """This class will hold the answer: allowed or not, the bases (best first), and what to record.
+    """Hold the answer: allowed or not, the bases (best first), and what to record.
 
     ``candidates`` are the bases this discloser could use towards this recipient at all, met or not:
     the options a form offers (R14 and R15 remove some).
@@ -280,7 +280,7 @@ def _day(value: date, language: str) -> str:
 
 
 def _consent_gaps(request: SharingRequest) -> list[_Pair]:
-    """This function will list, in both languages, each way the consent fails to cover the request."""
+    """List, in both languages, each way the consent fails to cover the request."""
     consent = request.consent
     if consent is None:
         return [("det finnes ikke noe samtykke", "there is no consent")]
@@ -584,7 +584,7 @@ _RECORD: dict[BasisCode, tuple[str, ...]] = {
 
 
 def record_fields(code: BasisCode) -> tuple[str, ...]:
-    """This function will give the fields a disclosure on this basis must record (R11)."""
+    """Give the fields a disclosure on this basis must record (R11)."""
     return _RECORD[code]
 
 
@@ -732,7 +732,7 @@ def _warnings(request: SharingRequest, first: BasisCode | None, reporting: bool)
 
 
 def decide(request: SharingRequest, *, lookup: ReferenceLookup) -> SharingDecision:
-    """This function will decide whether the request is lawful, on which bases, and what must be recorded.
+    """Decide whether the request is lawful, on which bases, and what must be recorded.
 
     Classified content is always refused (S14, R20). Otherwise each row of the decision table is tried
     in order of preference: a row counts when this discloser may use it towards this recipient, its

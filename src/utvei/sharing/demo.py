@@ -24,7 +24,7 @@ SCHOOL_CATEGORIES = (Category.PLAN, Category.SCHOOL)
 
 
 def seed(world: DemoWorld) -> None:
-    """This function will add this app's demo data to the world, through the services."""
+    """Add this app's demo data to the world, through the services."""
     coordinator = world.users["koordinator"]
     municipality = world.organisations[MUNICIPALITY]
     jonas_case = world.cases[0]

@@ -64,7 +64,7 @@ CONDITIONS_HELP = _(
 
 
 class ConsentRecordForm(DesignForm):
-    """This form will take a consent: recipients, categories, purpose, period, form, evidence and information."""
+    """Take a consent: recipients, categories, purpose, period, form, evidence and information."""
 
     recipients = forms.TypedMultipleChoiceField(
         label=_("Recipients"),
@@ -103,12 +103,12 @@ class ConsentRecordForm(DesignForm):
         field.choices = [(org.pk, org.name) for org in organisations]
 
     def recipient_organisations(self) -> list[Organisation]:
-        """This function will give the chosen recipient organisations (after validation)."""
+        """Give the chosen recipient organisations (after validation)."""
         return [self._organisations[pk] for pk in self.cleaned_data["recipients"]]
 
 
 class WithdrawForm(DesignForm):
-    """This form will confirm a withdrawal (R13)."""
+    """Confirm a withdrawal (R13)."""
 
     confirm = forms.BooleanField(
         label=_("The person has withdrawn this consent, and I have recorded how (for example in the archive)."),
@@ -145,7 +145,7 @@ FACT_CHOICES: list[tuple[str, StrOrPromise]] = [
 
 
 class SharingCheckForm(DesignForm):
-    """This form will take the question for the sharing decision: recipient, categories, purpose and facts."""
+    """Take the question for the sharing decision: recipient, categories, purpose and facts."""
 
     recipient = forms.ChoiceField(label=_("Recipient"))
     external_name = forms.CharField(
@@ -176,7 +176,7 @@ class SharingCheckForm(DesignForm):
         ]
 
     def clean(self) -> dict[str, object] | None:
-        """This function will demand a name for an external recipient."""
+        """Demand a name for an external recipient."""
         cleaned = super().clean() or {}
         recipient = str(cleaned.get("recipient") or "")
         if recipient.startswith("ext:") and not str(cleaned.get("external_name") or "").strip():
@@ -184,22 +184,22 @@ class SharingCheckForm(DesignForm):
         return cleaned
 
     def recipient_organisation(self) -> Organisation | None:
-        """This function will give the chosen organisation, or None for a recipient outside Utvei."""
+        """Give the chosen organisation, or None for a recipient outside Utvei."""
         value = self.cleaned_data["recipient"]
         return self._organisations[int(value[4:])] if value.startswith("org:") else None
 
     def recipient_kind(self) -> str:
-        """This function will give the kind of the chosen recipient, as the decision reads it."""
+        """Give the kind of the chosen recipient, as the decision reads it."""
         organisation = self.recipient_organisation()
         return organisation.kind if organisation is not None else str(self.cleaned_data["recipient"][4:])
 
     def fact_flags(self) -> dict[str, bool]:
-        """This function will give the asserted facts as the decision's yes/no flags."""
+        """Give the asserted facts as the decision's yes/no flags."""
         return dict.fromkeys(self.cleaned_data["facts"], True)
 
 
 class DisclosureRecordForm(DesignForm):
-    """This form will take what a disclosure records besides the question: basis, summary and telling the person."""
+    """Take what a disclosure records besides the question: basis, summary and telling the person."""
 
     basis = forms.ChoiceField(label=_("Basis used"), widget=forms.RadioSelect)
     content_summary = _text(

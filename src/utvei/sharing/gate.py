@@ -29,7 +29,7 @@ def _organisations(user: User) -> set[int]:
 
 
 def _person_id(obj: models.Model) -> int | None:
-    """This function will name the person an item is about: a person itself, a case's person or an item's case's."""
+    """Name the person an item is about: a person itself, a case's person or an item's case's."""
     if isinstance(obj, Person):
         return obj.pk
     if isinstance(obj, Case):
@@ -43,10 +43,10 @@ def _covers(recipients: list[int], categories: list[str], organisations: set[int
 
 
 class ConsentGate:
-    """This gate will show an item to its owner organisation and to recipients of a current consent (D17)."""
+    """Show an item to its owner organisation and to recipients of a current consent (D17)."""
 
     def allows(self, user: User, obj: models.Model, category: str) -> bool:
-        """This function will tell whether the user's organisation owns the item or a current consent shares it."""
+        """Tell whether the user's organisation owns the item or a current consent shares it."""
         owner_id = getattr(obj, "owner_organisation_id", None)
         if owner_id is None:
             return False
@@ -65,7 +65,7 @@ class ConsentGate:
         )
 
     def scope(self, user: User, qs: models.QuerySet[M], category: str) -> models.QuerySet[M]:
-        """This function will keep the items owned by the user's organisations or shared with them by consent.
+        """Keep the items owned by the user's organisations or shared with them by consent.
 
         The recipients and categories are JSON lists, which SQLite cannot search, so the current consents
         are read once and turned into (discloser, persons) conditions.

@@ -26,15 +26,15 @@ from utvei.sharing.decision import LegalReference
 
 
 class LegalBasisQuerySet(models.QuerySet["LegalBasis"]):
-    """This class will filter versions of legal references by the date they apply to."""
+    """Filter versions of legal references by the date they apply to."""
 
     def in_force(self, on: date) -> LegalBasisQuerySet:
-        """This function will keep the versions valid on the given date (both ends inclusive)."""
+        """Keep the versions valid on the given date (both ends inclusive)."""
         return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on), valid_from__lte=on)
 
 
 class LegalBasis(models.Model):
-    """This model will hold one version of the legal reference behind a sharing basis.
+    """Hold one version of the legal reference behind a sharing basis.
 
     ``code`` is the basis code the sharing decision uses (``BasisCode``); ``law`` and ``section`` may be
     empty for a basis that is a procedure rather than a provision (the report to the police, S15).
@@ -64,15 +64,15 @@ class LegalBasis(models.Model):
         return f"{self.code} ({self.valid_from.isoformat()}): {self.citation()}"
 
     def citation(self) -> str:
-        """This function will give the reference as it is cited, e.g. "forvaltningsloven § 13 b nr. 7"."""
+        """Give the reference as it is cited, e.g. "forvaltningsloven § 13 b nr. 7"."""
         return f"{self.law} {self.section}".strip()
 
     def title_in(self, language: str) -> str:
-        """This function will give the title in the interface language (Bokmål unless English)."""
+        """Give the title in the interface language (Bokmål unless English)."""
         return self.title_en if language.startswith("en") else self.title_nb
 
     def as_reference(self) -> LegalReference:
-        """This function will copy this version into the plain value the sharing decision reads."""
+        """Copy this version into the plain value the sharing decision reads."""
         return LegalReference(
             code=self.code,
             law=self.law,
@@ -89,21 +89,21 @@ CONSENT_MAX_MONTHS = 12
 
 
 class ConsentGiver(models.TextChoices):
-    """This class will name who gave a consent: the person, or the guardians of a minor (R19)."""
+    """Name who gave a consent: the person, or the guardians of a minor (R19)."""
 
     PERSON = "person", _("The person")
     GUARDIANS = "guardians", _("The guardians")
 
 
 class ConsentForm(models.TextChoices):
-    """This class will name the form a consent was given in."""
+    """Name the form a consent was given in."""
 
     WRITTEN = "written", _("Written")
     ORAL = "oral", _("Oral")
 
 
 class ConsentPurpose(models.TextChoices):
-    """This class will name what a consent lets information be shared for (the values of ``decision.Purpose``)."""
+    """Name what a consent lets information be shared for (the values of ``decision.Purpose``)."""
 
     COORDINATION = "coordination", _("Coordination of the follow-up")
     INDIVIDUAL_PLAN = "individual_plan", _("Individual plan")
@@ -114,15 +114,15 @@ class ConsentPurpose(models.TextChoices):
 
 
 class ConsentQuerySet(models.QuerySet["Consent"]):
-    """This class will filter consents by whether they are in force."""
+    """Filter consents by whether they are in force."""
 
     def current(self, on: date) -> ConsentQuerySet:
-        """This function will keep the latest versions, not withdrawn, valid on the given date (both ends inclusive)."""
+        """Keep the latest versions, not withdrawn, valid on the given date (both ends inclusive)."""
         return self.filter(withdrawn_at__isnull=True, superseded_by__isnull=True, valid_from__lte=on, valid_to__gte=on)
 
 
 class Consent(models.Model):
-    """This model will hold one version of a consent to share information about a person (S1).
+    """Hold one version of a consent to share information about a person (S1).
 
     The consent waives the confidentiality of ``recorded_for_organisation`` (the discloser) towards the
     organisations in ``recipients`` (their ids), for the listed ``categories`` and the ``purpose``, from
@@ -173,14 +173,14 @@ class Consent(models.Model):
 
 
 class ConsentNoticeKind(models.TextChoices):
-    """This class will name why a recipient organisation is told about a consent."""
+    """Name why a recipient organisation is told about a consent."""
 
     WITHDRAWN = "withdrawn", _("Consent withdrawn")
     EXPIRING = "expiring", _("Consent expiring")
 
 
 class ConsentNotice(models.Model):
-    """This model will tell one recipient organisation that a consent was withdrawn or is about to expire."""
+    """Tell one recipient organisation that a consent was withdrawn or is about to expire."""
 
     consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="notices")
     organisation = models.ForeignKey(
@@ -202,7 +202,7 @@ class ConsentNotice(models.Model):
 
 
 class Disclosure(models.Model):
-    """This model will record one outward sharing of information about a person (R11, R12).
+    """Record one outward sharing of information about a person (R11, R12).
 
     ``discloser`` is the organisation whose information is shared; the recipient is an organisation or,
     for a party outside Utvei, a name (``recipient_external``). ``basis`` is the sharing decision's basis

@@ -8,7 +8,7 @@ from utvei.sharing.selectors import SharingSection, sharing_section
 
 
 def case_section(*, actor: User, case: Case) -> SharingSection | None:
-    """This function will gather the consents in force, what is withheld from the actor, and notices to them.
+    """Gather the consents in force, what is withheld from the actor, and notices to them.
 
     It runs inside the case page's audited read, for an actor already allowed to see the case.
     """

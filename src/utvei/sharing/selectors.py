@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
 
 def legal_basis_reference(code: str, on: date) -> LegalReference | None:
-    """This function will give the version of a basis's legal reference in force on a date, or None.
+    """Give the version of a basis's legal reference in force on a date, or None.
 
     It has the shape of :data:`utvei.sharing.decision.ReferenceLookup`, so it can be passed straight to
     ``decide``. Should two versions overlap by mistake, the one that started last wins.
@@ -53,7 +53,7 @@ def legal_basis_reference(code: str, on: date) -> LegalReference | None:
 
 
 def disclosure_list_for_person(*, actor: User, person_id: int) -> list[Disclosure]:
-    """This function will list the disclosures about a person on the cases the actor may see, newest first.
+    """List the disclosures about a person on the cases the actor may see, newest first.
 
     The listing is audited (LIST) with the person's id and the number of rows, never their content.
     """
@@ -78,7 +78,7 @@ def disclosure_list_for_person(*, actor: User, person_id: int) -> list[Disclosur
 
 
 class ConsentStatus(StrEnum):
-    """This class will name where a consent chain stands today."""
+    """Name where a consent chain stands today."""
 
     IN_FORCE = "in_force"
     NOT_YET = "not_yet"
@@ -95,7 +95,7 @@ STATUS_LABELS: dict[ConsentStatus, StrOrPromise] = {
 
 
 def consent_status(consent: Consent, today: date) -> ConsentStatus:
-    """This function will tell whether the latest version of a consent is in force, not yet, expired or withdrawn."""
+    """Tell whether the latest version of a consent is in force, not yet, expired or withdrawn."""
     if consent.withdrawn_at is not None:
         return ConsentStatus.WITHDRAWN
     if consent.valid_from > today:
@@ -107,7 +107,7 @@ def consent_status(consent: Consent, today: date) -> ConsentStatus:
 
 @dataclass
 class ConsentChain:
-    """This class will hold one consent with every version: the latest first, what it names, and the actor's rights."""
+    """Hold one consent with every version: the latest first, what it names, and the actor's rights."""
 
     latest: Consent
     earlier: list[Consent]
@@ -119,12 +119,12 @@ class ConsentChain:
 
     @property
     def status_label(self) -> StrOrPromise:
-        """This function will give the status in the interface language."""
+        """Give the status in the interface language."""
         return STATUS_LABELS[self.status]
 
 
 def category_labels(values: Iterable[str]) -> list[str]:
-    """This function will give the labels of categories, in the catalogue's order."""
+    """Give the labels of categories, in the catalogue's order."""
     wanted = set(values)
     return [str(category.label) for category in Category if category.value in wanted]
 
@@ -172,7 +172,7 @@ def _case_seen(actor: User, case_id: int, action: Action = Action.VIEW) -> Case:
 
 
 def consent_seats(user: User) -> QuerySet[TeamMember]:
-    """This function will give the seats in force from which a user may record, change or withdraw consents.
+    """Give the seats in force from which a user may record, change or withdraw consents.
 
     A mentor's seat does not count: the mentor's view is narrow (R26), and consents are handled by the
     case's workers and the other team members, each for their own organisation.
@@ -190,7 +190,7 @@ OVERVIEW_RULE = CaseRule(CASE_EDITOR_ROLES)
 
 @dataclass
 class ConsentPage:
-    """This class will hold the consent page of a case: the consents of its person and what the actor may do."""
+    """Hold the consent page of a case: the consents of its person and what the actor may do."""
 
     case: Case
     chains: list[ConsentChain]
@@ -199,7 +199,7 @@ class ConsentPage:
 
 
 def consent_list_for_case(*, actor: User, case_id: int) -> ConsentPage:
-    """This function will list every consent of the case's person, with versions, for a member of the team.
+    """List every consent of the case's person, with versions, for a member of the team.
 
     Audited as one LIST with the case, the person and the number of consents.
 
@@ -226,7 +226,7 @@ def _member_orgs(actor: User) -> set[int]:
 
 @dataclass
 class ConsentFormData:
-    """This class will hold what the consent form needs: the case, the discloser and the organisations to name."""
+    """Hold what the consent form needs: the case, the discloser and the organisations to name."""
 
     case: Case
     discloser: Organisation
@@ -235,7 +235,7 @@ class ConsentFormData:
 
 
 def consent_form_data(*, actor: User, case_id: int, consent_id: int | None = None) -> ConsentFormData:
-    """This function will load the form to record a consent, or to change or withdraw one (then ``consent_id``).
+    """Load the form to record a consent, or to change or withdraw one (then ``consent_id``).
 
     A new consent waives the confidentiality of the organisation the actor acts for on the case. A change
     or a withdrawal needs a seat for the consent's discloser on the case, and the consent must be this
@@ -274,7 +274,7 @@ def consent_form_data(*, actor: User, case_id: int, consent_id: int | None = Non
 
 @dataclass
 class SharingFormData:
-    """This class will hold what the sharing page needs: the case, the discloser and the possible recipients."""
+    """Hold what the sharing page needs: the case, the discloser and the possible recipients."""
 
     case: Case
     discloser: Organisation
@@ -282,7 +282,7 @@ class SharingFormData:
 
 
 def sharing_form_data(*, actor: User, case_id: int) -> SharingFormData:
-    """This function will load the sharing page for a member of the case's team (audited as a VIEW of the case).
+    """Load the sharing page for a member of the case's team (audited as a VIEW of the case).
 
     :raises NotFound: the case does not exist or the actor is not on its team.
     """
@@ -296,7 +296,7 @@ def sharing_form_data(*, actor: User, case_id: int) -> SharingFormData:
 
 @dataclass(frozen=True)
 class DecisionView:
-    """This class will hold one answer of the sharing decision as the page shows it."""
+    """Hold one answer of the sharing decision as the page shows it."""
 
     decision: SharingDecision
     consent: Consent | None
@@ -309,7 +309,7 @@ class DecisionView:
 def consent_for_recipient(
     *, person_id: int, discloser_id: int, recipient_id: int, categories: Iterable[str] = ()
 ) -> Consent | None:
-    """This function will pick the consent a sharing to one organisation would rest on (no access check).
+    """Pick the consent a sharing to one organisation would rest on (no access check).
 
     Of the latest versions recorded for the discloser that name the recipient, it prefers one in force
     that covers every category asked for, then one in force, then the newest: a consent that does not cover
@@ -328,7 +328,7 @@ def consent_for_recipient(
 
 
 def consent_scope_of(consent: Consent, recipient: Organisation) -> ConsentScope:
-    """This function will give what a consent covers towards one recipient organisation, as the decision reads it."""
+    """Give what a consent covers towards one recipient organisation, as the decision reads it."""
     return ConsentScope(
         recipients=frozenset({OrganisationKind(recipient.kind)}),
         categories=frozenset(Category(c) for c in consent.categories),
@@ -352,7 +352,7 @@ def sharing_decision(
     classified: bool = False,
     language: str = "nb",
 ) -> DecisionView:
-    """This function will ask the sharing decision for a member of the case's team, with the consent it would use.
+    """Ask the sharing decision for a member of the case's team, with the consent it would use.
 
     The discloser is the organisation the actor acts for on the case; whether the person is a minor comes
     from the case. The read of the consent is audited (VIEW of the case, with the field names asked).
@@ -443,14 +443,14 @@ RECORD_LABELS: dict[str, StrOrPromise] = {
 
 @dataclass
 class DisclosurePage:
-    """This class will hold the disclosures about a case's person that the actor may see."""
+    """Hold the disclosures about a case's person that the actor may see."""
 
     case: Case
     disclosures: list[Disclosure]
 
 
 def disclosure_list_for_case(*, actor: User, case_id: int) -> DisclosurePage:
-    """This function will list the disclosures about the case's person that the actor's organisations made or
+    """List the disclosures about the case's person that the actor's organisations made or
     received, on the cases the actor may see. That a disclosure exists is itself information of its
     categories, so other team members do not see it. Audited as one LIST.
 
@@ -469,7 +469,7 @@ def disclosure_list_for_case(*, actor: User, case_id: int) -> DisclosurePage:
 
 @dataclass(frozen=True)
 class PersonConsentLine:
-    """This class will hold one consent in force as the person reads it."""
+    """Hold one consent in force as the person reads it."""
 
     discloser: str
     recipients: list[str]
@@ -482,7 +482,7 @@ class PersonConsentLine:
 
 @dataclass(frozen=True)
 class PersonDisclosureLine:
-    """This class will hold one disclosure as the person reads it (no summary: the person asks for that)."""
+    """Hold one disclosure as the person reads it (no summary: the person asks for that)."""
 
     day: date
     discloser: str
@@ -494,7 +494,7 @@ class PersonDisclosureLine:
 
 @dataclass(frozen=True)
 class PersonView:
-    """This class will hold the person's own overview: consents in force and disclosures made about them."""
+    """Hold the person's own overview: consents in force and disclosures made about them."""
 
     case: Case
     name: str
@@ -505,8 +505,8 @@ class PersonView:
 
 
 def person_view(*, actor: User, case_id: int, language: str, export: bool = False) -> PersonView:
-    """This function will put together, in plain words and the language asked for, what the person may read:
-    the consents in force and the disclosures made about them (issue 5, the person's view).
+    """Put together, in plain words and the language asked for, what the person may read:
+    the consents in force and the disclosures made about them.
 
     Names of recipients come from the organisation or its kind, never from free text, so nothing written
     for colleagues reaches the person. Disclosures the person has not been told about yet (R11, until the
@@ -582,7 +582,7 @@ def _kind_label(kind: str) -> str:
 
 @dataclass(frozen=True)
 class Withheld:
-    """This class will say that items of one category, owned by one organisation, exist but are not shown."""
+    """Say that items of one category, owned by one organisation, exist but are not shown."""
 
     category: str
     owner: str
@@ -591,7 +591,7 @@ class Withheld:
 
 @dataclass
 class SharingSection:
-    """This class will hold the sharing section of the case page."""
+    """Hold the sharing section of the case page."""
 
     in_force: list[ConsentChain]
     withheld: list[Withheld]
@@ -602,7 +602,7 @@ class SharingSection:
 
 
 def _case_item_models() -> list[tuple[type[models.Model], str]]:
-    """This function will list the models of case items with the category their view rule names."""
+    """List the models of case items with the category their view rule names."""
     found = []
     for model in apps.get_models():
         names = {f.name for f in model._meta.get_fields()}
@@ -617,9 +617,9 @@ def _case_item_models() -> list[tuple[type[models.Model], str]]:
 
 
 def withheld_items(*, actor: User, case: Case) -> list[Withheld]:
-    """This function will count, per category and owner, the items of the case the gate does not show the actor.
+    """Count, per category and owner, the items of the case the gate does not show the actor.
 
-    Only counts, categories and owners: never an item's content (issue 5 item 2, "ask the owner").
+    Only counts, categories and owners: never an item's content ("ask the owner").
     """
     counts: dict[tuple[str, int], int] = defaultdict(int)
     for model, category in _case_item_models():
@@ -638,7 +638,7 @@ def withheld_items(*, actor: User, case: Case) -> list[Withheld]:
 
 
 def sharing_section(*, actor: User, case: Case) -> SharingSection:
-    """This function will gather the case page's sharing section (called inside the page's audited read)."""
+    """Gather the case page's sharing section (called inside the page's audited read)."""
     today = timezone.localdate()
     current = list(Consent.objects.current(today).filter(person_id=case.person_id).order_by("valid_to", "pk"))
     chains = _chains(current, seat_orgs=_seat_orgs(actor, case), case_open=case.is_open, today=today)

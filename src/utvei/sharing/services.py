@@ -61,7 +61,7 @@ CONSENT_FIELDS = [
 
 @dataclass(frozen=True)
 class ConsentContent:
-    """This class will carry the content of one consent version, checked by :func:`_validated`."""
+    """Carry the content of one consent version, checked by :func:`_validated`."""
 
     recipients: list[int]
     categories: list[str]
@@ -76,7 +76,7 @@ class ConsentContent:
 
 
 def add_months(day: date, months: int) -> date:
-    """This function will move a date by whole months, falling back to the month's last day (29 Feb → 28 Feb)."""
+    """Move a date by whole months, falling back to the month's last day (29 Feb → 28 Feb)."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     for last in (day.day, 30, 29, 28):
@@ -88,7 +88,7 @@ def add_months(day: date, months: int) -> date:
 
 
 def _require_seat(actor: User, person: Person, organisation_id: int, *, open_only: bool) -> None:
-    """This function will demand a seat in force for the organisation on a case of the person.
+    """Demand a seat in force for the organisation on a case of the person.
 
     :raises NotFound: the actor may not see the person, or sits on none of their cases for the organisation.
     """
@@ -115,7 +115,7 @@ def _validated(
     how_informed: str,
     child_view: str,
 ) -> ConsentContent:
-    """This function will check the content of a consent and return it cleaned.
+    """Check the content of a consent and return it cleaned.
 
     :raises ValidationError: field errors for every rule broken (R12 period, R19 minors, known values).
     """
@@ -212,7 +212,7 @@ def consent_record(
     how_informed: str,
     child_view: str = "",
 ) -> Consent:
-    """This function will record a consent that waives ``organisation``'s confidentiality towards the recipients.
+    """Record a consent that waives ``organisation``'s confidentiality towards the recipients.
 
     The actor must hold a seat in force for ``organisation`` on an open case of the person, other than a mentor
     seat (``selectors.consent_seats``: the mentor's view is narrow, R26). The period ends
@@ -247,7 +247,7 @@ def consent_record(
 
 
 def _lock_latest(actor: User, consent_id: int, *, open_only: bool) -> Consent:
-    """This function will lock a consent for a change after checking the actor's seat.
+    """Lock a consent for a change after checking the actor's seat.
 
     :raises NotFound: the consent does not exist or the actor has no seat for its discloser.
     :raises ValidationError: a newer version has replaced it.
@@ -276,7 +276,7 @@ def consent_amend(
     how_informed: str,
     child_view: str = "",
 ) -> Consent:
-    """This function will record a changed consent as a new version that supersedes the latest one.
+    """Record a changed consent as a new version that supersedes the latest one.
 
     The old version is kept unchanged. The same rules as :func:`consent_record` apply to the new content.
 
@@ -315,7 +315,7 @@ def consent_amend(
 
 
 def consent_withdraw(*, actor: User, consent_id: int) -> Consent:
-    """This function will withdraw a consent at once for the future and notify each recipient organisation.
+    """Withdraw a consent at once for the future and notify each recipient organisation.
 
     Earlier versions and everything shared before stay recorded; duty-based disclosures are untouched (R13).
     Withdrawing twice changes nothing. A closed case does not stop a withdrawal.
@@ -390,14 +390,14 @@ _CLASSIFIED = re.compile(r"(?<!\w)(?:strengt\s+hemmelig|gradert|begrenset|konfid
 
 
 def contains_classified_marker(text: str) -> bool:
-    """This function will tell whether a text carries a security-classification marker (R20)."""
+    """Tell whether a text carries a security-classification marker (R20)."""
     return _CLASSIFIED.search(text) is not None
 
 
 def _consent_scope(
     *, consent_id: int, person: Person, discloser: Organisation, recipient: Organisation | None
 ) -> tuple[Consent, ConsentScope]:
-    """This function will read the consent version a disclosure rests on and give what it covers.
+    """Read the consent version a disclosure rests on and give what it covers.
 
     :raises ValidationError: the consent is not this person's, not recorded for the discloser, replaced
         by a newer version, or does not name the recipient organisation.
@@ -447,7 +447,7 @@ def disclosure_record(
     escalation: Escalation | None = None,
     find_consent: bool = False,
 ) -> Disclosure:
-    """This function will record a disclosure after the sharing decision allows it on the chosen basis (R11).
+    """Record a disclosure after the sharing decision allows it on the chosen basis (R11).
 
     The actor needs a seat in force on the case; the discloser is the organisation they act for there.
     The decision is asked with the discloser's kind, the recipient's kind, the categories, the purpose,
@@ -596,7 +596,7 @@ _ESCALATION_FACTS: dict[BasisCode, dict[str, bool]] = {
 
 
 def _escalation_codes(basis: str, recipient_kind: str) -> tuple[BasisCode, ...]:
-    """This function will give the engine bases a report's basis may stand for towards its recipient, best first."""
+    """Give the engine bases a report's basis may stand for towards its recipient, best first."""
     codes = _ESCALATION_BASES.get(basis, ())
     if recipient_kind == OrganisationKind.CHILD_WELFARE:
         return tuple(c for c in codes if c not in {BasisCode.HEALTH_EMERGENCY, BasisCode.HEALTH_RIGHT})
@@ -606,7 +606,7 @@ def _escalation_codes(basis: str, recipient_kind: str) -> tuple[BasisCode, ...]:
 def disclosure_from_escalation(
     *, actor: User, escalation: Escalation, child_welfare_conditions: Iterable[str] = ()
 ) -> Disclosure | None:
-    """This function will record a report of serious concern as a disclosure, when the decision allows it.
+    """Record a report of serious concern as a disclosure, when the decision allows it.
 
     A report is never blocked (R17): when it has no basis, when a consent-based report finds no current
     consent naming an organisation of the recipient's kind, or when the decision refuses, the report
@@ -691,7 +691,7 @@ def escalation_report(
     person_not_informed_until: date | None = None,
     child_welfare_conditions: Sequence[str] = (),
 ) -> Escalation:
-    """This function will record a report of serious concern, with the child-welfare conditions a–d it names.
+    """Record a report of serious concern, with the child-welfare conditions a–d it names.
 
     The report itself is ``cases.services.escalation_record`` (never blocked, R17). When the reporter names
     conditions a–d (barnevernsloven, duty to inform child welfare), the report becomes a disclosure on that
@@ -737,7 +737,7 @@ REMINDER_DAYS = 30
 
 @dataclass(frozen=True)
 class ReminderResult:
-    """This class will count what one reminder run did: consents reminded, notices and tasks created."""
+    """Count what one reminder run did: consents reminded, notices and tasks created."""
 
     consents: int
     notices: int
@@ -745,7 +745,7 @@ class ReminderResult:
 
 
 def _coordinator(case: Case) -> User | None:
-    """This function will pick the team member who follows up a case's consents: the exit coordinator first."""
+    """Pick the team member who follows up a case's consents: the exit coordinator first."""
     from utvei.accounts.models import Role
     from utvei.cases.models import TeamMember
     from utvei.cases.policy import CASE_EDITOR_ROLES
@@ -760,7 +760,7 @@ def _coordinator(case: Case) -> User | None:
 
 
 def consent_reminders_send(*, today: date | None = None, days: int = REMINDER_DAYS) -> ReminderResult:
-    """This function will remind about consents in force that end within ``days`` days, once per consent (R12).
+    """Remind about consents in force that end within ``days`` days, once per consent (R12).
 
     For each such consent it writes an ``expiring`` notice to every recipient organisation and a task for
     the coordinator of each open case of the person ("renew or end the consent"), so the person is asked

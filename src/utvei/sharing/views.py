@@ -36,7 +36,7 @@ def _see_other(url: str) -> HttpResponseRedirect:
 @requires(Perm.CASE_VIEW)
 @require_GET
 def consent_list_view(request: AuthedRequest, case_id: int) -> HttpResponse:
-    """This view will list the consents of the case's person by status (in force, expired, withdrawn), with versions."""
+    """List the consents of the case's person by status (in force, expired, withdrawn), with versions."""
     page = selectors.consent_list_for_case(actor=request.user, case_id=case_id)
     return render(request, "sharing/consent_list.html", {"page": page, "case": page.case})
 
@@ -44,7 +44,7 @@ def consent_list_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
 def consent_new_view(request: AuthedRequest, case_id: int) -> HttpResponse:
-    """This view will record a consent that waives the confidentiality of the user's organisation on the case."""
+    """Record a consent that waives the confidentiality of the user's organisation on the case."""
     data = selectors.consent_form_data(actor=request.user, case_id=case_id)
     today = timezone.localdate()
     is_minor = data.case.person.is_minor
@@ -86,7 +86,7 @@ def consent_new_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
 def consent_change_view(request: AuthedRequest, case_id: int, consent_id: int) -> HttpResponse:
-    """This view will record a change of a consent as a new version; the old version stays as it was."""
+    """Record a change of a consent as a new version; the old version stays as it was."""
     data = selectors.consent_form_data(actor=request.user, case_id=case_id, consent_id=consent_id)
     consent = data.consent
     assert consent is not None
@@ -134,7 +134,7 @@ def consent_change_view(request: AuthedRequest, case_id: int, consent_id: int) -
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
 def consent_withdraw_view(request: AuthedRequest, case_id: int, consent_id: int) -> HttpResponse:
-    """This view will confirm and record a withdrawal: at once, for the future, with notices to recipients (R13)."""
+    """Confirm and record a withdrawal: at once, for the future, with notices to recipients (R13)."""
     data = selectors.consent_form_data(actor=request.user, case_id=case_id, consent_id=consent_id)
     consent = data.consent
     assert consent is not None
@@ -178,7 +178,7 @@ _RECORDABLE = [code.value for code in BasisCode if code not in {BasisCode.CLASSI
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
 def share_view(request: AuthedRequest, case_id: int) -> HttpResponse:
-    """This view will answer "may I share this, with whom, on which basis?" and record the disclosure if allowed.
+    """Answer "may I share this, with whom, on which basis?" and record the disclosure if allowed.
 
     "Check" asks the decision and shows it; "Record" records the disclosure, which the service decides
     again (nothing is saved unless the decision allows the chosen basis, R11, R20).
@@ -239,7 +239,7 @@ def share_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 @requires(Perm.CASE_VIEW)
 @require_GET
 def disclosure_list_view(request: AuthedRequest, case_id: int) -> HttpResponse:
-    """This view will list the disclosures about the case's person that the user may see."""
+    """List the disclosures about the case's person that the user may see."""
     page = selectors.disclosure_list_for_case(actor=request.user, case_id=case_id)
     return render(request, "sharing/disclosure_list.html", {"page": page, "case": page.case})
 
@@ -251,7 +251,7 @@ def _language(request: AuthedRequest) -> str:
 @requires(Perm.CASE_VIEW)
 @require_GET
 def person_overview_view(request: AuthedRequest, case_id: int) -> HttpResponse:
-    """This view will show the person's own overview: consents in force and disclosures made about them."""
+    """Show the person's own overview: consents in force and disclosures made about them."""
     overview = selectors.person_view(actor=request.user, case_id=case_id, language=request.LANGUAGE_CODE)
     return render(request, "sharing/person_overview.html", {"overview": overview, "case": overview.case})
 
@@ -259,7 +259,7 @@ def person_overview_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 @requires(Perm.CASE_VIEW)
 @require_GET
 def person_overview_pdf_view(request: AuthedRequest, case_id: int) -> HttpResponse:
-    """This view will hand out the person's overview as a tagged PDF, in Bokmål or English (audited as EXPORT)."""
+    """Hand out the person's overview as a tagged PDF, in Bokmål or English (audited as EXPORT)."""
     language = _language(request)
     overview = selectors.person_view(actor=request.user, case_id=case_id, language=language, export=True)
     title = "Samtykker og deling av opplysninger om deg" if language == "nb" else "Consents and sharing of your data"

@@ -12,24 +12,24 @@ register = template.Library()
 
 @register.filter
 def method_name(method: ConversationMethod | None, language: str) -> str:
-    """This function will give a conversation method's name in ``language`` ("" for no method)."""
+    """Give a conversation method's name in ``language`` ("" for no method)."""
     return "" if method is None else method.name_in(language or "")
 
 
 @register.filter
 def method_guidance(method: ConversationMethod, language: str) -> str:
-    """This function will give a conversation method's guidance in ``language``."""
+    """Give a conversation method's guidance in ``language``."""
     return method.guidance_in(language or "")
 
 
 @register.filter
 def checklist_labels(codes: list[str]) -> list[str]:
-    """This function will give the labels of the preparation items a contact plan records as done."""
+    """Give the labels of the preparation items a contact plan records as done."""
     labels = dict(PreparationItem.choices)
     return [str(labels[code]) for code in codes if code in labels]
 
 
 @register.filter
 def checklist_missing(codes: list[str]) -> list[str]:
-    """This function will give the labels of the preparation items not yet recorded as done (R35, W)."""
+    """Give the labels of the preparation items not yet recorded as done (R35, W)."""
     return [str(label) for code, label in PreparationItem.choices if code not in codes]

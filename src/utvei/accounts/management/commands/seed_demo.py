@@ -10,7 +10,7 @@ from utvei.accounts.demo import DEMO_PASSWORD, DEMO_USERS, seed_demo
 
 
 class Command(BaseCommand):
-    """This command will seed the demo data (once) and list the demo logins."""
+    """Seed the demo data (once) and list the demo logins."""
 
     help = "Create synthetic demo organisations, users and cases, then print the logins."
 

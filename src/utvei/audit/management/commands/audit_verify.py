@@ -10,7 +10,7 @@ from utvei.audit.services import verify_chain
 
 
 class Command(BaseCommand):
-    """This command will verify the audit chain and exit non-zero on the first break."""
+    """Verify the audit chain and exit non-zero on the first break."""
 
     help = "Verify the hash chain of the audit log and name the first broken event."
 

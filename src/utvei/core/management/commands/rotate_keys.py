@@ -14,7 +14,7 @@ from utvei.core.crypto_rotation import RotationError, rotate_all
 
 
 class Command(BaseCommand):
-    """This command will re-encrypt values under old keys with the primary key."""
+    """Re-encrypt values under old keys with the primary key."""
 
     help = "Re-encrypt every encrypted field value under the primary key (dry run unless --apply)."
 

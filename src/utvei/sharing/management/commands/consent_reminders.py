@@ -10,7 +10,7 @@ from utvei.sharing.services import REMINDER_DAYS, consent_reminders_send
 
 
 class Command(BaseCommand):
-    """This command will write expiring notices and coordinator tasks for consents that end soon, once each."""
+    """Write expiring notices and coordinator tasks for consents that end soon, once each."""
 
     help = "Remind recipients and coordinators about consents that end within the given number of days."
 
