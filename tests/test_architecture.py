@@ -80,7 +80,7 @@ def test_no_django_admin_for_case_data() -> None:
 def test_every_service_and_selector_has_a_docstring() -> None:
     missing = []
     for path in _python_files():
-        if path.name not in ("services.py", "selectors.py", "policy.py"):
+        if path.name not in ("services.py", "selectors.py", "policy.py") and "services" not in path.parts:
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in tree.body:

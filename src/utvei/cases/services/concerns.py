@@ -1,0 +1,170 @@
+"""Concern-only records and reports of serious concern (escalations)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from utvei.access import policy
+from utvei.access.permissions import Perm, has_perm
+from utvei.access.policy import Action, NotFound
+from utvei.accounts.models import Membership, Organisation, User
+from utvei.audit.models import AuditEvent
+from utvei.audit.services import record
+from utvei.cases.models import (
+    Case,
+    Concern,
+    Escalation,
+    Task,
+)
+from utvei.cases.services._common import acting_organisation
+
+
+def concern_create(
+    *, actor: User, organisation: Organisation, subject: str, description: str, outcome: str = ""
+) -> Concern:
+    """Record a concern that is not (yet) a case, with a short retention (R30).
+
+    The subject is initials or a description, never an identity number; the record is deleted after
+    ``settings.CONCERN_RETENTION_DAYS``.
+
+    :raises NotFound: the actor does not work cases for the organisation.
+    :raises ValidationError: empty fields, or an identity number in the subject.
+    """
+    from django.conf import settings
+
+    with transaction.atomic():
+        if (
+            not has_perm(actor, Perm.CASE_CREATE)
+            or not Membership.objects.active().filter(user=actor, organisation=organisation).exists()
+        ):
+            raise NotFound(Organisation._meta.label, organisation.pk)
+        errors: dict[str, str] = {}
+        if not subject.strip():
+            errors["subject"] = _("Write initials or a short description.")
+        elif any(ch.isdigit() for ch in subject) and len([c for c in subject if c.isdigit()]) >= 6:
+            errors["subject"] = _("Do not write an identity number or birth date here.")
+        if not description.strip():
+            errors["description"] = _("Describe the concern.")
+        if errors:
+            raise ValidationError(errors)
+        concern = Concern.objects.create(
+            organisation=organisation,
+            recorded_by=actor,
+            subject=subject.strip(),
+            description=description.strip(),
+            outcome=outcome.strip(),
+            delete_after=timezone.localdate() + timedelta(days=settings.CONCERN_RETENTION_DAYS),
+        )
+        record(
+            actor=actor,
+            event=AuditEvent.CREATE,
+            target=concern,
+            organisation_id=organisation.pk,
+            changed_fields=["subject", "description", "outcome"],
+        )
+    return concern
+
+
+def escalation_record(
+    *,
+    actor: User,
+    case_id: int,
+    level: str,
+    recipient: str,
+    basis: str = "",
+    channel: str = "",
+    summary: str = "",
+    reported_at: datetime | None = None,
+    reference: str = "",
+    reassess_on: date | None = None,
+    leader_informed: bool = False,
+    person_informed: bool = False,
+    person_not_informed_reason: str = "",
+    person_not_informed_until: date | None = None,
+) -> Escalation:
+    """Record a report of serious concern; every team member may do so in every phase (R17).
+
+    Nothing but the level and the recipient is required: a report must never be blocked by missing
+    fields, which can be completed afterwards. It is audited as a disclosure (SHARE). With a basis, it is
+    also recorded as a ``sharing.Disclosure`` when the sharing decision allows it; if not, the report stands.
+
+    :raises NotFound: the actor is not on the case's team.
+    :raises ValidationError: an unknown level, recipient, basis or channel.
+    """
+    from utvei.cases.models import EscalationBasis, EscalationChannel, EscalationLevel, EscalationRecipient
+
+    with transaction.atomic():
+        case = Case.objects.filter(pk=case_id).first()
+        if case is None:
+            raise NotFound(Case._meta.label, case_id)
+        policy.require(actor, Action.SHARE, case)
+        errors: dict[str, str] = {}
+        if level not in EscalationLevel.values:
+            errors["level"] = _("Choose how urgent the concern is.")
+        if recipient not in EscalationRecipient.values:
+            errors["recipient"] = _("Choose who the concern was reported to.")
+        if basis and basis not in EscalationBasis.values:
+            errors["basis"] = _("Unknown legal basis.")
+        if channel and channel not in EscalationChannel.values:
+            errors["channel"] = _("Unknown channel.")
+        if errors:
+            raise ValidationError(errors)
+        escalation = Escalation.objects.create(
+            case=case,
+            level=level,
+            recipient=recipient,
+            basis=basis,
+            channel=channel,
+            summary=summary.strip(),
+            reported_at=reported_at or timezone.now(),
+            reference=reference.strip(),
+            reassess_on=reassess_on,
+            leader_informed=leader_informed,
+            person_informed=person_informed,
+            person_not_informed_reason="" if person_informed else person_not_informed_reason.strip(),
+            person_not_informed_until=None if person_informed else person_not_informed_until,
+            reported_by=actor,
+            owner_organisation=acting_organisation(actor=actor, case=case),
+        )
+        record(
+            actor=actor,
+            event=AuditEvent.SHARE,
+            target=escalation,
+            case=case,
+            changed_fields=[
+                "level",
+                "recipient",
+                "basis",
+                "channel",
+                "summary",
+                "reference",
+                "reassess_on",
+                "person_informed",
+            ],
+        )
+        if reassess_on is not None:
+            task = Task.objects.create(
+                case=case,
+                title=_("Reassess the reported concern"),
+                due_on=reassess_on,
+                assignee=actor,
+                created_by=actor,
+            )
+            record(
+                actor=actor,
+                event=AuditEvent.CREATE,
+                target=task,
+                case=case,
+                changed_fields=["title", "due_on", "assignee"],
+            )
+        # The report is also a disclosure of the sharing engine when its basis allows it; a refusal
+        # never blocks the report (R17). Imported here: the sharing app builds on the cases app.
+        from utvei.sharing.services import disclosure_from_escalation
+
+        disclosure_from_escalation(actor=actor, escalation=escalation)
+    return escalation

@@ -1,0 +1,136 @@
+"""Persons: registering the data subject of a case, with the national identity number checked."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from stdnum.exceptions import ValidationError as NumberError
+from stdnum.no import fodselsnummer
+
+from utvei.access.permissions import Perm, has_perm
+from utvei.access.policy import NotFound
+from utvei.accounts.models import Membership, Organisation, User
+from utvei.audit.models import AuditEvent
+from utvei.audit.services import record
+from utvei.cases.models import (
+    Guardian,
+    Person,
+)
+
+
+def normalise_national_id(raw: str) -> str:
+    """Validate a fødselsnummer or D-number and return its 11 digits ("" when blank).
+
+    :raises ValidationError: the number has the wrong length, a bad date or wrong check digits.
+    """
+    raw = (raw or "").strip()
+    if not raw:
+        return ""
+    try:
+        return str(fodselsnummer.validate(raw))
+    except NumberError as exc:
+        raise ValidationError(
+            {
+                "national_id": _("This is not a valid Norwegian national identity number or D-number: %(reason)s")
+                % {"reason": _("check the 11 digits")}
+            }
+        ) from exc
+
+
+@dataclass(frozen=True)
+class GuardianInput:
+    """Carry one guardian of a minor into :func:`person_create`."""
+
+    name: str
+    relation: str
+    phone: str = ""
+
+
+def person_create(
+    *,
+    actor: User,
+    organisation: Organisation,
+    given_name: str,
+    family_name: str,
+    birth_date: date,
+    national_id: str = "",
+    phone: str = "",
+    email: str = "",
+    address: str = "",
+    language: str = "",
+    interpreter_needed: bool = False,
+    protected_address: str = "",
+    guardians: Sequence[GuardianInput] = (),
+) -> Person:
+    """Register a person, refusing a national identity number that is already registered.
+
+    The actor must act for ``organisation`` in a role that may open cases. A minor must have at least one
+    guardian recorded.
+
+    :raises NotFound: the actor does not act for the organisation.
+    :raises ValidationError: a bad or duplicate number, a birth date in the future, or a minor without guardians.
+    """
+    with transaction.atomic():
+        if (
+            not has_perm(actor, Perm.CASE_CREATE)
+            or not Membership.objects.active().filter(user=actor, organisation=organisation).exists()
+        ):
+            raise NotFound(Organisation._meta.label, organisation.pk)
+        number = normalise_national_id(national_id)
+        if birth_date > timezone.localdate():
+            raise ValidationError({"birth_date": _("The birth date cannot be in the future.")})
+        if number and fodselsnummer.get_birth_date(number) != birth_date:
+            raise ValidationError({"national_id": _("The number does not match the birth date.")})
+        if number and Person.objects.filter(national_id=number).exists():
+            raise ValidationError(
+                {"national_id": _("A person with this number is already registered. Search for them instead.")}
+            )
+        person = Person(
+            given_name=given_name.strip(),
+            family_name=family_name.strip(),
+            birth_date=birth_date,
+            national_id=number,
+            phone=phone.strip(),
+            email=email.strip(),
+            address=address.strip(),
+            language=language.strip(),
+            interpreter_needed=interpreter_needed,
+            protected_address=protected_address,
+            registered_by=organisation,
+        )
+        if person.is_minor and not guardians:
+            raise ValidationError({"guardians": _("Record at least one guardian for a person under 18.")})
+        try:
+            with transaction.atomic():
+                person.save()
+        except IntegrityError as exc:  # two users registering the same number at once
+            raise ValidationError({"national_id": _("A person with this number is already registered.")}) from exc
+        for guardian in guardians:
+            Guardian.objects.create(person=person, name=guardian.name, relation=guardian.relation, phone=guardian.phone)
+        record(
+            actor=actor,
+            event=AuditEvent.CREATE,
+            target=person,
+            person_id=person.pk,
+            organisation_id=organisation.pk,
+            changed_fields=[
+                "given_name",
+                "family_name",
+                "birth_date",
+                "national_id",
+                "phone",
+                "email",
+                "address",
+                "language",
+                "interpreter_needed",
+                "protected_address",
+                *(["guardians"] if guardians else []),
+            ],
+        )
+    return person

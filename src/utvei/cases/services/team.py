@@ -1,0 +1,94 @@
+"""The follow-up team: seats, agreed tasks and leaving the team."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from utvei.access.policy import NotFound
+from utvei.accounts.models import Membership, Organisation, User
+from utvei.audit.models import AuditEvent
+from utvei.audit.services import record
+from utvei.cases.models import (
+    Case,
+    TeamMember,
+)
+from utvei.cases.services._common import TEAM_ROLES, lock_case_for_update
+
+
+def team_member_add(
+    *, actor: User, case: Case, user: User, organisation: Organisation, role: str, task: str = ""
+) -> TeamMember:
+    """Seat ``user`` on the case's follow-up team, acting for ``organisation`` in ``role``.
+
+    The actor must be allowed to change the case; the new member must hold that role in that organisation.
+
+    :raises NotFound: the actor may not change the case.
+    :raises ValidationError: the user does not hold the role in the organisation, or already has a seat.
+    """
+    with transaction.atomic():
+        case = lock_case_for_update(actor, case.pk)
+        if role not in TEAM_ROLES:
+            raise ValidationError(_("That role cannot sit on a follow-up team."))
+        if not Membership.objects.active().filter(user=user, organisation=organisation, role=role).exists():
+            raise ValidationError(_("The person does not hold that role in that organisation."))
+        if case.team.filter(user=user, organisation=organisation, left_at__isnull=True).exists():
+            raise ValidationError(_("The person already has a seat on the team for that organisation."))
+        seat = TeamMember.objects.create(case=case, user=user, organisation=organisation, role=role, task=task.strip())
+        record(
+            actor=actor,
+            event=AuditEvent.CREATE,
+            target=seat,
+            case=case,
+            changed_fields=["user", "organisation", "role", "task"],
+        )
+    return seat
+
+
+def team_member_set_task(*, actor: User, seat_id: int, task: str) -> TeamMember:
+    """Record a team member's agreed task (R02).
+
+    :raises NotFound: the seat does not exist or the actor may not change its case.
+    """
+    with transaction.atomic():
+        seat = TeamMember.objects.filter(pk=seat_id, left_at__isnull=True).first()
+        if seat is None:
+            raise NotFound(TeamMember._meta.label, seat_id)
+        case = lock_case_for_update(actor, seat.case_id)
+        seat.task = task.strip()
+        seat.save(update_fields=["task"])
+        record(
+            actor=actor,
+            event=AuditEvent.UPDATE,
+            target=seat,
+            case=case,
+            changed_fields=["task"],
+        )
+    return seat
+
+
+def team_member_remove(*, actor: User, seat_id: int) -> TeamMember:
+    """End a team seat; the user loses access to the case at once.
+
+    :raises NotFound: the seat does not exist or the actor may not change its case.
+    :raises ValidationError: the actor tried to remove their own last editing seat.
+    """
+    with transaction.atomic():
+        seat = TeamMember.objects.filter(pk=seat_id, left_at__isnull=True).first()
+        if seat is None:
+            raise NotFound(TeamMember._meta.label, seat_id)
+        case = lock_case_for_update(actor, seat.case_id)
+        if seat.user_id == actor.pk:
+            raise ValidationError(_("You cannot remove yourself from the team; ask another editor."))
+        seat.left_at = timezone.now()
+        seat.save(update_fields=["left_at"])
+        record(
+            actor=actor,
+            event=AuditEvent.DELETE,
+            target=seat,
+            case=case,
+            changed_fields=["left_at"],
+        )
+    return seat
