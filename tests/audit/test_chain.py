@@ -262,6 +262,9 @@ def test_verification_is_independent_of_batch_size(chain: list[AuditEntry]) -> N
         ("person_id", 1),
         ("changed_fields", '["status", "diagnosis"]'),
         ("created_at", dt.datetime(2020, 1, 1, tzinfo=dt.UTC)),
+        ("categories", '["health"]'),
+        ("grounds", '["break_glass"]'),
+        ("chain_version", None),
     ],
 )
 def test_edited_entry_breaks_chain_at_that_entry(chain: list[AuditEntry], column: str, value: object) -> None:
@@ -382,3 +385,32 @@ def test_first_of_two_breaks_is_reported(chain: list[AuditEntry]) -> None:
     raw_delete([8])
 
     _assert_broken_at(9, MISSING_BEFORE, checked=7)
+
+
+def test_entries_of_chain_version_one_still_verify_between_newer_ones(db: None) -> None:
+    """An entry written before the chain had categories and grounds hashes without them, and still verifies."""
+    first = record(actor=None, actor_username="worker", event=AuditEvent.VIEW, target_type="cases.Case", target_id=1)
+    # Rewrite the first entry as a version-1 entry would have been stored, with its version-1 hash.
+    raw_update(first.seq, chain_version=None, categories=None, grounds=None)
+    old = AuditEntry.objects.get(seq=first.seq)
+    raw_update(first.seq, hash=entry_hash(old))
+    AuditChainHead.objects.filter(pk=1).update(last_hash=entry_hash(old))
+    record(actor=None, actor_username="worker", event=AuditEvent.VIEW, target_type="cases.Case", target_id=2)
+
+    result = verify_chain()
+    assert result.ok, result.first_break
+    assert result.checked == 2
+
+
+def test_a_read_records_what_it_showed_and_why(db: None) -> None:
+    entry = record(
+        actor=None,
+        actor_username="worker",
+        event=AuditEvent.VIEW,
+        target_type="cases.Case",
+        target_id=1,
+        categories=["identity", "plan", "identity"],
+        grounds=["seat"],
+    )
+    stored = AuditEntry.objects.get(pk=entry.pk)
+    assert (stored.chain_version, stored.categories, stored.grounds) == (2, ["identity", "plan"], ["seat"])

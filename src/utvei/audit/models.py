@@ -62,6 +62,13 @@ class AuditEntry(models.Model):
     person_id = models.BigIntegerField(null=True, db_index=True)
     request_id = models.CharField(max_length=32, blank=True)
     changed_fields = models.JSONField(default=list)
+    # Chain version 2 adds what a read showed and why it was allowed. Nullable so that adding them never
+    # rewrites the append-only table; an entry without a version is of version 1.
+    chain_version = models.PositiveSmallIntegerField(null=True)
+    # The categories and fields of information a read showed (names from the access engine, never values).
+    categories = models.JSONField(null=True)
+    # The grounds the access rested on: seat, consent, agreement, grant, duty, role or own organisation.
+    grounds = models.JSONField(null=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 

@@ -17,8 +17,10 @@ from utvei.core.middleware import current_request_id
 
 GENESIS_HASH = "0" * 64
 
+CHAIN_VERSION = 2
+
 # The fields that enter the hash, in a fixed order. Adding one is a new chain version, never an edit.
-HASHED_FIELDS = (
+HASHED_FIELDS_V1 = (
     "seq",
     "created_at",
     "actor_id",
@@ -35,6 +37,7 @@ HASHED_FIELDS = (
     "changed_fields",
     "prev_hash",
 )
+HASHED_FIELDS = (*HASHED_FIELDS_V1, "chain_version", "categories", "grounds")
 
 
 def _canonical_value(value: object) -> object:
@@ -45,7 +48,8 @@ def _canonical_value(value: object) -> object:
 
 def entry_hash(entry: AuditEntry) -> str:
     """Compute an entry's SHA-256 over its canonical JSON (sorted keys, UTC times)."""
-    content = {name: _canonical_value(getattr(entry, name)) for name in HASHED_FIELDS}
+    names = HASHED_FIELDS_V1 if entry.chain_version is None else HASHED_FIELDS
+    content = {name: _canonical_value(getattr(entry, name)) for name in names}
     canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     # The 0x00 prefix separates leaf hashes from any later tree-node hashes (RFC 6962 style).
     return hashlib.sha256(b"\x00" + canonical.encode("ascii")).hexdigest()
@@ -85,11 +89,14 @@ def record(
     organisation_id: int | None = None,
     outcome: Outcome = Outcome.SUCCESS,
     changed_fields: Iterable[str] = (),
+    categories: Iterable[str] = (),
+    grounds: Iterable[str] = (),
     actor_username: str | None = None,
 ) -> AuditEntry:
     """Append one event to the chain, inside the caller's transaction.
 
-    ``case`` is a shorthand for ``case_id`` and ``person_id`` of an object about one case.
+    ``case`` is a shorthand for ``case_id`` and ``person_id`` of an object about one case. ``categories``
+    names what a read showed and ``grounds`` why it was allowed (both names, never values).
 
     It takes the chain head's row lock, so concurrent writers append one after another and the chain
     stays linear; the lock is held until the caller commits, and a rollback removes the entry with the
@@ -130,6 +137,9 @@ def record(
             person_id=person_id,
             request_id=current_request_id(),
             changed_fields=sorted(set(changed_fields)),
+            chain_version=CHAIN_VERSION,
+            categories=sorted(set(categories)),
+            grounds=sorted(set(grounds)),
             prev_hash=head.last_hash,
         )
         entry.hash = entry_hash(entry)
