@@ -23,3 +23,17 @@ def login_password_only(client: Client, user: User) -> Client:
     """Log the client in after the password step only (second factor not passed)."""
     client.force_login(user)
     return client
+
+
+def sees(user: User, obj: object, category: str) -> bool:
+    """Tell whether the access engine shows the object's category to the user (a fresh context)."""
+    from utvei.access import policy
+
+    return policy.category_ground(policy.context(user), obj, category) is not None  # type: ignore[arg-type]
+
+
+def seen(user: User, qs: object, category: str) -> set[int]:
+    """Give the pks of the queryset the engine shows the user in the category (the list form)."""
+    from utvei.access import policy
+
+    return set(policy.scope_category(user, qs, category).values_list("pk", flat=True))  # type: ignore[arg-type]

@@ -121,6 +121,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "utvei.core.middleware.RequestIdMiddleware",
+    # One access context per actor and request: every visibility decision reuses the same facts.
+    "utvei.access.middleware.AccessScopeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "utvei.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -127,6 +127,16 @@ BASE_ROWS: list[Row] = [
     Row("cases:detail", "GET", case_view(CASE2_TEAM), kwargs={"case_id": "case:2"}),
     Row("cases:detail", "GET", case_view(CASE3_TEAM), kwargs={"case_id": "case:3"}),
     Row("cases:detail", "GET", case_view(set()), kwargs={"case_id": "case:missing"}),
+    # The workspace's tabs. A narrow (mentor) seat has the plan tab only: no conversations, network or
+    # sharing tab (R26); a tab that does not exist is not found.
+    Row("cases:tab", "GET", case_view(CASE1_TEAM), kwargs={"case_id": "case:1", "tab": "plan"}),
+    Row("cases:tab", "GET", case_view(CASE1_TEAM - {"mentor"}), kwargs={"case_id": "case:1", "tab": "conversations"}),
+    Row("cases:tab", "GET", case_view(CASE1_TEAM - {"mentor"}), kwargs={"case_id": "case:1", "tab": "sharing"}),
+    Row("cases:tab", "GET", case_view(CASE2_TEAM), kwargs={"case_id": "case:2", "tab": "sharing"}),
+    # The network tab: the case's editors, and NAV through the demo consent for category "network".
+    Row("cases:tab", "GET", case_view(CASE1_EDITORS | {"nav"}), kwargs={"case_id": "case:1", "tab": "network"}),
+    Row("cases:tab", "GET", case_view(set()), kwargs={"case_id": "case:1", "tab": "nonsense"}),
+    Row("cases:tab", "GET", case_view(set()), kwargs={"case_id": "case:1", "tab": "overview"}),
     Row("audit:entry_list", "GET", only({"personvern": 200})),
 ]
 

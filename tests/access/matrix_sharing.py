@@ -1,7 +1,8 @@
 """Authorization rows for the sharing pages, merged into the oracle in matrix.py.
 
 Written by hand from DOMAIN.md's roles and docs/sharing.md:
-- the consent list, the sharing page and the disclosure list belong to the case's team (every seat);
+- the consent list, the sharing page and the disclosure list belong to the case's team, except a seat that
+  is only a mentor seat: the mentor sees what the agreement names and nothing else (R26), so 404;
 - recording a consent needs a seat that is not only a mentor seat (the mentor's view is narrow, R26);
 - changing or withdrawing a consent needs such a seat for the consent's discloser. Consent 1 is the demo
   consent of Demo kommune to NAV Demo on case 1: on case 1, Demo kommune's non-mentor seats are
@@ -32,7 +33,7 @@ def _form(name: str, kwargs: dict[str, str], allowed: set[str]) -> list[Row]:
 CONSENT1 = {"case_id": "case:1", "consent_id": "consent:1"}
 
 ROWS: list[Row] = [
-    Row("sharing:consents", "GET", case_view(CASE1_TEAM), kwargs=CASE1),
+    Row("sharing:consents", "GET", case_view(CASE1_CONSENT_SEATS), kwargs=CASE1),
     Row("sharing:consents", "GET", case_view(CASE3_TEAM), kwargs={"case_id": "case:3"}),
     Row("sharing:consents", "GET", case_view(set()), kwargs={"case_id": "case:missing"}),
     Row("sharing:consents", "POST", only(dict.fromkeys(CASE_ROLES, 405)), kwargs=CASE1),
@@ -48,9 +49,9 @@ ROWS: list[Row] = [
     # Consent 1 is Jonas's: asked through Emma's case it is not found.
     Row("sharing:consent_change", "GET", case_view(set()), kwargs={"case_id": "case:2", "consent_id": "consent:1"}),
     *_form("sharing:consent_withdraw", CONSENT1, CONSENT1_KEEPERS),
-    *_form("sharing:share", CASE1, CASE1_TEAM),
+    *_form("sharing:share", CASE1, CASE1_CONSENT_SEATS),
     Row("sharing:share", "GET", case_view(set()), kwargs={"case_id": "case:missing"}),
-    Row("sharing:disclosures", "GET", case_view(CASE1_TEAM), kwargs=CASE1),
+    Row("sharing:disclosures", "GET", case_view(CASE1_CONSENT_SEATS), kwargs=CASE1),
     Row("sharing:disclosures", "POST", only(dict.fromkeys(CASE_ROLES, 405)), kwargs=CASE1),
     Row("sharing:person_overview", "GET", case_view(CASE1_EDITORS), kwargs=CASE1),
     Row("sharing:person_overview", "GET", case_view(set()), kwargs={"case_id": "case:missing"}),

@@ -24,7 +24,9 @@ from utvei.sharing.models import Consent, Disclosure
 
 
 def resolve(value: str) -> str:
-    kind, _, key = value.partition(":")
+    kind, sep, key = value.partition(":")
+    if not sep:
+        return value  # a literal path part, such as a tab's slug
     if kind == "case":
         if key == "missing":
             return str((Case.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1000)

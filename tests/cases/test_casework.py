@@ -214,20 +214,22 @@ def test_a_team_reader_cannot_change_the_phase(demo: dict[str, User]) -> None:
 
 
 def test_r02_warns_about_members_without_a_task_and_r03_about_a_missing_police_contact(demo: dict[str, User]) -> None:
-    jonas = selectors.case_detail(actor=demo["saksbehandler"], case_id=Case.objects.get(person__given_name="Jonas").pk)
+    jonas = selectors.case_overview(
+        actor=demo["saksbehandler"], case_id=Case.objects.get(person__given_name="Jonas").pk
+    )
     rules = {w.rule for w in jonas.warnings}
     assert "R02" in rules and "R03" not in rules
     sander = Case.objects.get(person__given_name="Sander")
-    assert "R03" in {w.rule for w in selectors.case_detail(actor=demo["slt"], case_id=sander.pk).warnings}
+    assert "R03" in {w.rule for w in selectors.case_overview(actor=demo["slt"], case_id=sander.pk).warnings}
     services.case_record_police_not_involved(
         actor=demo["slt"], case_id=sander.pk, reason="Personen ønsker ikke det nå."
     )
-    assert "R03" not in {w.rule for w in selectors.case_detail(actor=demo["slt"], case_id=sander.pk).warnings}
+    assert "R03" not in {w.rule for w in selectors.case_overview(actor=demo["slt"], case_id=sander.pk).warnings}
 
 
 def test_r19_minor_shows_child_welfare_duty_and_the_escalation_page_explains_it(demo: dict[str, User]) -> None:
     emma = Case.objects.get(person__given_name="Emma")
-    assert "R19" in {w.rule for w in selectors.case_detail(actor=demo["koordinator"], case_id=emma.pk).warnings}
+    assert "R19" in {w.rule for w in selectors.case_overview(actor=demo["koordinator"], case_id=emma.pk).warnings}
     page = login_verified(Client(), demo["barnevern"]).get(reverse("cases:escalate", kwargs={"case_id": emma.pk}))
     assert page.status_code == 200 and "13-2" in page.content.decode()
 
@@ -285,7 +287,7 @@ def test_r29_relapse_never_closes_the_case(demo: dict[str, User]) -> None:
     )
     case.refresh_from_db()
     assert case.is_open and case.phase == Phase.P6
-    assert "R29" in {w.rule for w in selectors.case_detail(actor=demo["koordinator"], case_id=case.pk).warnings}
+    assert "R29" in {w.rule for w in selectors.case_overview(actor=demo["koordinator"], case_id=case.pk).warnings}
 
 
 # --- escalation --------------------------------------------------------------------------------------
@@ -335,8 +337,8 @@ def test_escalation_records_the_disclosure_and_a_reassess_task(demo: dict[str, U
     assert "planlegging" not in str(entry.__dict__)
     assert case.tasks.filter(assignee=actor, due_on=TODAY + timedelta(days=7)).exists()
     # Per-agency visibility: the municipality's case worker does not see the police's report content.
-    assert escalation not in selectors.case_detail(actor=demo["saksbehandler"], case_id=case.pk).escalations
-    assert escalation in selectors.case_detail(actor=actor, case_id=case.pk).escalations
+    assert escalation not in selectors.case_overview(actor=demo["saksbehandler"], case_id=case.pk).escalations
+    assert escalation in selectors.case_overview(actor=actor, case_id=case.pk).escalations
 
 
 def test_escalation_with_only_the_required_fields_through_the_page(demo: dict[str, User]) -> None:
@@ -467,9 +469,9 @@ def test_r27_a_task_title_that_reveals_the_work_gets_a_warning_but_is_saved(demo
 def test_r36_prison_case_prompts_for_the_correctional_service(demo: dict[str, User]) -> None:
     actor = demo["saksbehandler"]
     case = _open(actor, _person(actor), referral_source=ReferralSource.CORRECTIONAL)
-    assert "R36" in {w.rule for w in selectors.case_detail(actor=actor, case_id=case.pk).warnings}
+    assert "R36" in {w.rule for w in selectors.case_overview(actor=actor, case_id=case.pk).warnings}
     other = _open(actor, _person(actor, given_name="Ikke", national_id=""))
-    assert "R36" not in {w.rule for w in selectors.case_detail(actor=actor, case_id=other.pk).warnings}
+    assert "R36" not in {w.rule for w in selectors.case_overview(actor=actor, case_id=other.pk).warnings}
 
 
 @pytest.fixture

@@ -257,7 +257,10 @@ def test_another_organisation_on_the_team_cannot_see_the_conversation(world: Wor
             selectors.conversation_get(actor=reader, conversation_id=conversation.pk)
     nav_view = selectors.contacts_for_case(actor=world.nav, case=world.case)
     assert nav_view.conversations == []
-    assert nav_view.conversation_count == 1  # rule counts cover every record of the case
+    # Counts follow the policy too: a warning must not tell NAV that the municipality has talked to the person.
+    assert nav_view.conversation_count == 0
+    assert selectors.contact_facts(actor=world.nav, case=world.case)["conversations"] == 0
+    assert selectors.contact_facts(actor=world.caseworker, case=world.case)["conversations"] == 1
     # Members of the recording organisation see it; a mentor of the same organisation does not (R26).
     for reader in (world.caseworker, world.coordinator):
         assert selectors.conversation_get(actor=reader, conversation_id=conversation.pk) == conversation
@@ -339,8 +342,8 @@ def _consult(world: World, **overrides: object) -> Consultation:
 
 def test_r05_anonymised_consultation_after_the_first_conversation(world: World) -> None:
     conversation = record_conversation(world)
-    before = selectors.contacts_for_case(actor=world.caseworker, case=world.case)
-    assert before.conversation_count == 1 and not before.consulted_after_first
+    before = selectors.contact_facts(actor=world.caseworker, case=world.case)
+    assert before["conversations"] == 1 and not before["consulted_after_first"]
     person = world.person
     summary = (
         f"{person.given_name} {person.family_name} ({person.national_id}), født "
@@ -358,7 +361,8 @@ def test_r05_anonymised_consultation_after_the_first_conversation(world: World) 
     assert consultation.conversation == conversation
     assert consultation.owner_organisation == world.municipality
     after = selectors.contacts_for_case(actor=world.caseworker, case=world.case)
-    assert after.consulted_after_first and after.consultations == [consultation]
+    assert selectors.contact_facts(actor=world.caseworker, case=world.case)["consulted_after_first"]
+    assert after.consultations == [consultation]
     [row] = _audit_rows_since(seq)
     assert (row.event, row.target_type, row.case_id) == (AuditEvent.CREATE, "contacts.Consultation", world.case.pk)
     assert set(row.changed_fields) == set(services.CONSULTATION_FIELDS)

@@ -72,7 +72,7 @@ def test_contact_plan_page_creates_and_edits_the_plan(world: World) -> None:
         },
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("cases:detail", kwargs={"case_id": world.case.pk})
+    assert response["Location"] == reverse("cases:tab", kwargs={"case_id": world.case.pk, "tab": "conversations"})
     plan = ContactPlan.objects.get(case=world.case)
     assert (plan.initiator, plan.checklist, plan.owner_organisation) == (
         world.caseworker,
@@ -145,7 +145,7 @@ def test_later_conversations_lead_back_to_the_case(world: World) -> None:
     url = reverse("contacts:conversation_new", kwargs={"case_id": world.case.pk})
     response = _client(world.caseworker).post(url, _conversation_post(told_mandate="on"))
     assert response.status_code == 302
-    assert response["Location"] == reverse("cases:detail", kwargs={"case_id": world.case.pk})
+    assert response["Location"] == reverse("cases:tab", kwargs={"case_id": world.case.pk, "tab": "conversations"})
     assert Conversation.objects.count() == 2
 
 
@@ -191,7 +191,7 @@ def test_other_organisations_get_404_for_the_conversation(world: World, who: str
 def test_the_case_page_lists_the_conversation_for_its_organisation_only(world: World) -> None:
     conversation = record_conversation(world)
     link = reverse("contacts:conversation_detail", kwargs={"conversation_id": conversation.pk})
-    case_url = reverse("cases:detail", kwargs={"case_id": world.case.pk})
+    case_url = reverse("cases:tab", kwargs={"case_id": world.case.pk, "tab": "conversations"})
     assert link in _client(world.caseworker).get(case_url).content.decode()
     nav_page = _client(world.nav).get(case_url)
     assert nav_page.status_code == 200

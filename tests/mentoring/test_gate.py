@@ -1,4 +1,4 @@
-"""R26: the mentor's narrow view, enforced by the category gate for users whose only seat is a mentor seat."""
+"""R26: the mentor's narrow view, enforced by the access engine for users whose only seat is a mentor seat."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from tests.contacts.factories import record_conversation
+from tests.helpers import seen, sees
 from tests.mentoring.factories import MentoringWorld, PlanRows, assign, make_mentoring_world, make_plan_rows, register
 from utvei.access import policy
 from utvei.access.categories import Category
@@ -19,7 +20,6 @@ from utvei.cases.models import Person
 from utvei.contacts import selectors as contact_selectors
 from utvei.contacts.models import Conversation
 from utvei.mentoring import selectors, services
-from utvei.mentoring.gate import MentorRestriction
 from utvei.mentoring.models import AssignmentEnd
 from utvei.plans.models import Goal, Measure
 
@@ -48,11 +48,11 @@ def _measures(world: MentoringWorld) -> set[int]:
     return set(policy.scope(world.mentor, Action.VIEW, Measure.objects.all()).values_list("pk", flat=True))
 
 
-def test_the_mentor_restriction_wraps_the_consent_gate_at_startup() -> None:
-    from utvei.sharing.gate import ConsentGate
+def test_the_mentor_seat_is_declared_narrow_to_the_engine_at_startup() -> None:
+    from utvei.access import engine
 
-    gate = policy.category_gate()
-    assert isinstance(gate, MentorRestriction) and isinstance(gate.inner, ConsentGate)
+    assert engine.narrow_roles() == {Role.MENTOR}
+    assert engine.missing_providers() == []
 
 
 def test_R26_a_mentor_seat_without_an_agreement_opens_nothing(world: MentoringWorld, plan: PlanRows) -> None:
@@ -70,8 +70,8 @@ def test_R26_a_mentor_seat_without_an_agreement_opens_nothing(world: MentoringWo
 def test_R26_contact_details_open_only_when_agreed(world: MentoringWorld) -> None:
     assign(world, register(world), share_contact=True)
     assert _sees_contact(world)
-    detail = case_selectors.case_detail(actor=world.mentor, case_id=world.case.pk)
-    assert detail.person.show_contact
+    detail = case_selectors.case_overview(actor=world.mentor, case_id=world.case.pk)
+    assert detail.person.show_contact and detail.person.national_id is None
     persons = policy.scope_category(world.mentor, Person.objects.all(), Category.IDENTITY)
     assert list(persons) == [world.person]
 
@@ -97,10 +97,12 @@ def test_R26_even_a_full_agreement_never_opens_conversations_police_or_concern(w
     conversation = record_conversation(world.base)
     assign(world, register(world), share_contact=True, share_goals=True, share_measures=True)
     for category in (Category.CONVERSATIONS, Category.HEALTH, Category.POLICE, Category.CHILD_WELFARE):
-        assert not policy.category_gate().allows(world.mentor, conversation, category)
+        assert not sees(world.mentor, conversation, category)
     assert list(policy.scope(world.mentor, Action.VIEW, Conversation.objects.all())) == []
-    detail = case_selectors.case_detail(actor=world.mentor, case_id=world.case.pk)
-    assert detail.contacts.conversations == [] and detail.escalations == [] and detail.relapses == []
+    detail = case_selectors.case_overview(actor=world.mentor, case_id=world.case.pk)
+    assert detail.escalations == [] and detail.relapses == []
+    with pytest.raises(NotFound):
+        case_selectors.case_tab(actor=world.mentor, case_id=world.case.pk, slug="conversations")
 
 
 def test_R26_an_agreement_not_yet_started_or_past_its_end_opens_nothing(world: MentoringWorld) -> None:
@@ -137,10 +139,9 @@ def test_R26_a_user_with_another_seat_on_the_case_is_not_narrowed(world: Mentori
     assert policy.can(both, Action.VIEW, conversation)
 
 
-def test_R26_the_gates_scope_agrees_with_its_per_item_check(world: MentoringWorld, plan: PlanRows) -> None:
+def test_R26_the_engines_list_agrees_with_its_per_item_check(world: MentoringWorld, plan: PlanRows) -> None:
     record_conversation(world.base)
     assign(world, register(world), share_contact=True, share_measures=True)
-    gate = policy.category_gate()
     for user in (world.mentor, world.caseworker, world.nav):
         for model, category in (
             (Measure, Category.PLAN),
@@ -150,8 +151,8 @@ def test_R26_the_gates_scope_agrees_with_its_per_item_check(world: MentoringWorl
             (Conversation, Category.CONVERSATIONS),
             (Person, Category.IDENTITY),
         ):
-            scoped = set(gate.scope(user, model.objects.all(), category).values_list("pk", flat=True))
-            allowed = {obj.pk for obj in model.objects.all() if gate.allows(user, obj, category)}
+            scoped = seen(user, model.objects.all(), category)
+            allowed = {obj.pk for obj in model.objects.all() if sees(user, obj, category)}
             assert scoped == allowed, (user.username, model.__name__, category)
 
 

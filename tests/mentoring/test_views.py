@@ -72,7 +72,7 @@ def test_the_assignment_page_matches_a_mentor_with_the_agreement(world: Mentorin
     assert good.status_code == 302
     assert good["Location"] == reverse("mentoring:assignment_detail", kwargs={"assignment_id": assignment.pk})
     assert assignment.share_contact and not assignment.share_goals
-    case_page = client.get(reverse("cases:detail", kwargs={"case_id": world.case.pk})).content.decode()
+    case_page = client.get(reverse("cases:tab", kwargs={"case_id": world.case.pk, "tab": "plan"})).content.decode()
     assert reverse("mentoring:assignment_detail", kwargs={"assignment_id": assignment.pk}) in case_page
 
 
@@ -130,5 +130,5 @@ def test_the_konfliktraad_pages_refer_with_consent_and_record_the_status(world: 
     assert client.post(status_url, {"status": "held", "status_on": _day()}).status_code == 302
     referral.refresh_from_db()
     assert referral.status == "held"
-    case_page = client.get(reverse("cases:detail", kwargs={"case_id": world.case.pk})).content.decode()
+    case_page = client.get(reverse("cases:tab", kwargs={"case_id": world.case.pk, "tab": "plan"})).content.decode()
     assert "Meeting held" in case_page

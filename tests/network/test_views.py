@@ -83,10 +83,13 @@ def test_a_consent_recipient_sees_the_map_and_a_mentor_does_not(demo: dict[str, 
 
 
 def test_the_case_page_links_to_the_network_for_those_who_see_it(demo: dict[str, User]) -> None:
-    url = reverse("cases:detail", kwargs={"case_id": _case1().pk})
+    url = reverse("cases:tab", kwargs={"case_id": _case1().pk, "tab": "network"})
     link = reverse("network:map", kwargs={"case_id": _case1().pk})
     assert link in _client(demo["koordinator"]).get(url).content.decode()
-    assert link not in _client(demo["mentor"]).get(url).content.decode()
+    assert _client(demo["mentor"]).get(url).status_code == 404
+    overview = reverse("cases:detail", kwargs={"case_id": _case1().pk})
+    assert url in _client(demo["koordinator"]).get(overview).content.decode()
+    assert url not in _client(demo["mentor"]).get(overview).content.decode()
 
 
 def test_adding_a_tie_over_http(demo: dict[str, User]) -> None:

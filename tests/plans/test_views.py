@@ -93,9 +93,12 @@ def test_a_second_plan_is_refused_with_an_offer_to_open_the_existing_one(demo: U
 
 
 def test_the_case_page_shows_the_plan_section(demo: Users) -> None:
-    html = _client(demo["koordinator"]).get(reverse("cases:detail", kwargs={"case_id": _case(1).pk})).content.decode()
+    tab = {"tab": "plan"}
+    html = (
+        _client(demo["koordinator"]).get(reverse("cases:tab", kwargs={"case_id": _case(1).pk} | tab)).content.decode()
+    )
     assert 'id="plans-heading"' in html and reverse("plans:detail", kwargs={"plan_id": _plan().pk}) in html
-    other = _client(demo["koordinator"]).get(reverse("cases:detail", kwargs={"case_id": _case(2).pk}))
+    other = _client(demo["koordinator"]).get(reverse("cases:tab", kwargs={"case_id": _case(2).pk} | tab))
     assert reverse("plans:wish", kwargs={"case_id": _case(2).pk}) in other.content.decode()
 
 
@@ -267,7 +270,7 @@ def test_r09_an_overdue_review_shows_on_the_case_page_and_the_plan(demo: Users) 
     plan.reviews.filter(held_on__isnull=True).update(due_on=past)
     Plan.objects.filter(pk=plan.pk).update(next_review_on=past)
     client = _client(demo["koordinator"])
-    case_page = client.get(reverse("cases:detail", kwargs={"case_id": plan.case_id})).content.decode()
+    case_page = client.get(reverse("cases:tab", kwargs={"case_id": plan.case_id, "tab": "plan"})).content.decode()
     assert "R09: the review date has passed" in case_page
     plan_page = client.get(reverse("plans:detail", kwargs={"plan_id": plan.pk})).content.decode()
     assert "R09: a review date has passed" in plan_page and "Overdue" in plan_page

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
+from tests.helpers import seen, sees
 from utvei.access import policy
 from utvei.access.categories import Category
 from utvei.access.policy import Action, NotFound
@@ -26,7 +27,6 @@ from utvei.contacts import services as contact_services
 from utvei.contacts.models import Conversation, ConversationForm
 from utvei.sharing import services
 from utvei.sharing.decision import Purpose
-from utvei.sharing.gate import ConsentGate
 from utvei.sharing.models import Consent, ConsentForm, ConsentGiver, ConsentNotice, ConsentNoticeKind, ConsentPurpose
 
 TODAY = timezone.localdate()
@@ -85,14 +85,16 @@ def _canary_conversation(actor: User, case: Case) -> Conversation:
 
 
 def _nav_sees(nav: User, case: Case, conversation: Conversation) -> bool:
-    detail = case_selectors.case_detail(actor=nav, case_id=case.pk)
-    return conversation.pk in {c.pk for c in detail.contacts.conversations}
+    tab = case_selectors.case_tab(actor=nav, case_id=case.pk, slug="conversations")
+    contacts = next(s.data for s in tab.sections if s.template == "contacts/_case_section.html")
+    return conversation.pk in {c.pk for c in contacts.conversations}  # type: ignore[attr-defined]
 
 
-def test_the_consent_gate_is_installed_at_startup() -> None:
-    # Mentoring wraps the gate in force to narrow mentor-only seats (R26); the consent gate is inside.
-    gate = policy.category_gate()
-    assert isinstance(getattr(gate, "inner", gate), ConsentGate)
+def test_the_sharing_app_declares_the_consents_in_force_to_the_engine_at_startup() -> None:
+    from utvei.access import engine
+    from utvei.sharing.policy import consents_in_force
+
+    assert engine._providers.consents is consents_in_force  # noqa: SLF001  (start-up wiring under test)
 
 
 def test_consent_purposes_are_the_purposes_of_the_decision() -> None:
@@ -306,12 +308,12 @@ def test_G05_a_consent_from_another_discloser_does_not_open_the_municipalitys_it
 
 def test_G05_identity_of_the_person_opens_with_a_consent_for_the_identity_category(demo: dict[str, User]) -> None:
     case, nav = _jonas(), demo["nav"]
-    assert not case_selectors.case_detail(actor=nav, case_id=case.pk).person.show_contact
+    assert not case_selectors.case_overview(actor=nav, case_id=case.pk).person.show_contact
     _record(demo["saksbehandler"], case.person, categories=[Category.IDENTITY])
-    assert case_selectors.case_detail(actor=nav, case_id=case.pk).person.show_contact
+    assert case_selectors.case_overview(actor=nav, case_id=case.pk).person.show_contact
 
 
-def test_G05_the_gates_scope_agrees_with_its_per_item_check(demo: dict[str, User]) -> None:
+def test_G05_the_engines_list_agrees_with_its_per_item_check(demo: dict[str, User]) -> None:
     case = _jonas()
     _canary_conversation(demo["saksbehandler"], case)
     emma = Person.objects.get(given_name="Emma")
@@ -339,7 +341,6 @@ def test_G05_the_gates_scope_agrees_with_its_per_item_check(demo: dict[str, User
         given_by=ConsentGiver.GUARDIANS,
         child_view="Greit.",
     )
-    gate = ConsentGate()
     worlds = [
         ("conversations", Conversation.objects.all()),
         ("police", Escalation.objects.all()),
@@ -349,9 +350,9 @@ def test_G05_the_gates_scope_agrees_with_its_per_item_check(demo: dict[str, User
         with time_machine.travel(timezone.make_aware(datetime.combine(moment, datetime.min.time())), tick=False):
             for user in demo.values():
                 for category, qs in worlds:
-                    scoped = set(gate.scope(user, qs, category).values_list("pk", flat=True))
-                    checked = {item.pk for item in qs if gate.allows(user, item, category)}
+                    scoped = seen(user, qs, category)
+                    checked = {item.pk for item in qs if sees(user, item, category)}
                     assert scoped == checked, (user.username, category, moment)
-    assert set(gate.scope(demo["nav"], Conversation.objects.all(), "conversations")) >= set(
-        Conversation.objects.filter(case=case)
+    assert seen(demo["nav"], Conversation.objects.all(), "conversations") >= set(
+        Conversation.objects.filter(case=case).values_list("pk", flat=True)
     )

@@ -1,4 +1,4 @@
-"""The cross-organisation authorization matrix (issue 5 item 8, G05): for every demo role, which categories of
+"""The cross-organisation authorization matrix (G05): for every demo role, which categories of
 a case-1 item owned by another organisation are visible, without consent and with consent.
 
 The expected tables are written by hand from DOMAIN.md and D17: the owner's members on the team see
@@ -14,11 +14,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from utvei.access import policy
+from tests.helpers import sees
 from utvei.access.categories import Category
-from utvei.access.policy import Action
 from utvei.accounts.models import Organisation, User
-from utvei.cases.models import Case
+from utvei.cases.models import Case, CaseAdvice
 from utvei.sharing import services
 from utvei.sharing.demo import NAV_CATEGORIES, SCHOOL_CATEGORIES
 from utvei.sharing.models import Consent
@@ -33,15 +32,13 @@ def _org(name: str) -> Organisation:
     return Organisation.objects.get(name=name)
 
 
-def _item(owner: str) -> Case:
-    """Give case 1 as an item owned by ``owner`` (the gate reads owner and person)."""
-    case = Case.objects.get(person__given_name="Jonas")
-    case.owner_organisation_id = _org(owner).pk  # type: ignore[attr-defined]
-    return case
+def _item(owner: str) -> CaseAdvice:
+    """Give an item of case 1 owned by ``owner`` (the engine reads its case and its owner, not its kind)."""
+    return CaseAdvice(case=Case.objects.get(person__given_name="Jonas"), owner_organisation=_org(owner))
 
 
-def _visible(user: User, item: Case) -> frozenset[str]:
-    return frozenset(c for c in Category.values if policy.can(user, Action.VIEW, item, category=c))
+def _visible(user: User, item: CaseAdvice) -> frozenset[str]:
+    return frozenset(c for c in Category.values if sees(user, item, c))
 
 
 def _start_from_nothing() -> None:

@@ -72,7 +72,7 @@ def _consent_post(**overrides: object) -> dict[str, object]:
 
 
 def _nav_sees_conversations(nav: User, case: Case) -> bool:
-    html = _client(nav).get(reverse("cases:detail", kwargs={"case_id": case.pk})).content.decode()
+    html = _client(nav).get(reverse("cases:tab", kwargs={"case_id": case.pk, "tab": "conversations"})).content.decode()
     return any(
         reverse("contacts:conversation_detail", kwargs={"conversation_id": c.pk}) in html
         for c in Conversation.objects.filter(case=case)
@@ -125,7 +125,7 @@ def test_G05_R13_a_consent_given_on_the_page_opens_the_category_and_withdrawing_
     notice = ConsentNotice.objects.get(consent=consent)
     assert (notice.organisation, notice.kind) == (_org("NAV Demo"), ConsentNoticeKind.WITHDRAWN)
     # The recipient sees the notice on the case page.
-    html = _client(nav).get(reverse("cases:detail", kwargs={"case_id": case.pk})).content.decode()
+    html = _client(nav).get(reverse("cases:tab", kwargs={"case_id": case.pk, "tab": "sharing"})).content.decode()
     assert 'data-notice="withdrawn"' in html
 
 
@@ -391,7 +391,9 @@ def test_G05_the_case_section_shows_consents_and_what_is_withheld_without_conten
     case = _jonas()
     canary = Conversation.objects.filter(case=case).first()
     assert canary is not None
-    html = _client(demo["nav"]).get(reverse("cases:detail", kwargs={"case_id": case.pk})).content.decode()
+    html = (
+        _client(demo["nav"]).get(reverse("cases:tab", kwargs={"case_id": case.pk, "tab": "sharing"})).content.decode()
+    )
     section = html[html.index('id="sharing-heading"') :]
     assert "Consents in force" in section and "NAV Demo" in section
     withheld = section[section.index('id="sharing-withheld"') :]

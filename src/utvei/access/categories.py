@@ -21,3 +21,23 @@ class Category(models.TextChoices):
     SCHOOL = "school", _("School")
     WORK = "work", _("Work and income")
     COORDINATION = "coordination", _("Case coordination")
+
+
+class Field(models.TextChoices):
+    """Name the field categories of a case and its person, each decided by the engine per actor.
+
+    A selector builds its view model from these, so a template only ever receives what the actor may see.
+    """
+
+    COORDINATOR = "coordinator", _("Who coordinates the case")
+    TEAM = "team", _("The follow-up team")
+    NATIONAL_ID = "national_id", _("National identity number")
+    CONTACT = "contact", _("Contact details")
+    ADDRESS = "address", _("Address")
+    # The address of a person with a protected address: granted to no seat (only the fact is shown).
+    PROTECTED_ADDRESS = "protected_address", _("Protected address")
+    REFERRAL_REASON = "referral_reason", _("Reason for the referral")
+    SECURITY_ASSESSMENT = "security_assessment", _("Security assessment")
+    CONSENTS = "consents", _("Consents")
+    DISCLOSURES = "disclosures", _("Disclosures")
+    WARNINGS = "warnings", _("Warnings")

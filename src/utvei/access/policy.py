@@ -1,12 +1,12 @@
-"""The access policy registry: may this user do this action on this object?
+"""The access policy registry: may this actor do this action on this object?
 
 Each app registers one :class:`Rule` per (model, action) in its ``policy.py``. The answer is **deny**
-when no rule is registered, and a system check refuses to start if a model that declares
-``policy_actions`` lacks a rule for one of them.
+when no rule is registered, and a system check refuses to start if a model that holds case data lacks a
+rule for an action it declares. Rules answer from the actor's :class:`~utvei.access.engine.AccessContext`,
+worked out once per request, so asking again costs no query.
 
-Per-category visibility inside a case plugs in through
-:func:`set_category_gate`: :func:`can` passes ``category`` to the gate after the object rule allowed the
-action, so a rule never has to know the sharing law.
+Per-category visibility inside a case is decided by the engine (:mod:`utvei.access.engine`): a rule that
+guards items of a case asks :func:`item_visible` or :func:`item_condition`, never a gate of its own.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from typing import Protocol, TypeVar
 
 from django.db import models
 
-from utvei.accounts.models import Membership, User
+from utvei.access import engine
+from utvei.access.engine import AccessContext, Actor, Ground
 
 M = TypeVar("M", bound=models.Model)
 
@@ -28,8 +29,10 @@ class Action(StrEnum):
     CREATE = "create"
     UPDATE = "update"
     DELETE = "delete"
-    EXPORT = "export"
-    SHARE = "share"
+    EXPORT = "export"  # produce a document about the person (their plan, overview or access log)
+    REVIEW = "review"  # read a case as one of its workers, open or closed (history, the network map)
+    SHARE = "share"  # report a serious concern (any team seat, R17)
+    DISCLOSE = "disclose"  # decide and record a disclosure (seats whose role may share)
     MANAGE = "manage"
 
 
@@ -45,49 +48,16 @@ class NotFound(Exception):
 class Rule(Protocol):
     """Describe one rule: a per-object check and the matching queryset filter.
 
-    ``allows`` and ``scope`` must agree: an object is in ``scope(user, qs)`` exactly when
-    ``allows(user, obj)`` is true (tested per rule).
+    ``allows`` and ``scope`` must agree: an object is in ``scope(ctx, qs)`` exactly when
+    ``allows(ctx, obj)`` is true (a property test holds every registered rule to it).
     """
 
-    def allows(self, user: User, obj: models.Model) -> bool: ...
+    def allows(self, ctx: AccessContext, obj: models.Model) -> bool: ...
 
-    def scope(self, user: User, qs: models.QuerySet[M]) -> models.QuerySet[M]: ...
-
-
-class CategoryGate(Protocol):
-    """Decide which categories of case information a user sees (per-agency visibility).
-
-    An item carries ``owner_organisation_id`` (the organisation that recorded it, the discloser) and
-    belongs to a case. The sharing engine replaces the default gate with one that reads consents and
-    legal bases; ``allows`` and ``scope`` must agree as for rules.
-    """
-
-    def allows(self, user: User, obj: models.Model, category: str) -> bool: ...
-
-    def scope(self, user: User, qs: models.QuerySet[M], category: str) -> models.QuerySet[M]: ...
-
-
-class SameOrganisationGate:
-    """Be the default until the sharing engine exists: only the owning organisation sees.
-
-    An item without an owner is seen by nobody.
-    """
-
-    def allows(self, user: User, obj: models.Model, category: str) -> bool:
-        """Tell whether the user is an active member of the item's owning organisation."""
-        owner_id = getattr(obj, "owner_organisation_id", None)
-        if owner_id is None:
-            return False
-        return Membership.objects.active().filter(user=user, organisation_id=owner_id).exists()
-
-    def scope(self, user: User, qs: models.QuerySet[M], category: str) -> models.QuerySet[M]:
-        """Keep the items owned by one of the user's organisations."""
-        orgs = Membership.objects.active().filter(user=user).values_list("organisation_id", flat=True)
-        return qs.filter(owner_organisation_id__in=orgs)
+    def scope(self, ctx: AccessContext, qs: models.QuerySet[M]) -> models.QuerySet[M]: ...
 
 
 _rules: dict[tuple[type[models.Model], Action], Rule] = {}
-_category_gate: CategoryGate = SameOrganisationGate()
 
 
 def register(model: type[models.Model], action: Action, rule: Rule) -> None:
@@ -103,63 +73,154 @@ def registered(model: type[models.Model], action: Action) -> bool:
     return (model, action) in _rules
 
 
-def category_gate() -> CategoryGate:
-    """Give the category gate in force."""
-    return _category_gate
+def registered_rules() -> list[tuple[type[models.Model], Action, Rule]]:
+    """List every registered (model, action, rule), for start-up checks and the list-equals-check test."""
+    return [(model, action, rule) for (model, action), rule in _rules.items()]
 
 
-def set_category_gate(gate: CategoryGate) -> CategoryGate:
-    """Install the category gate and return the one it replaced."""
-    global _category_gate
-    previous = _category_gate
-    _category_gate = gate
-    return previous
+def context(actor: Actor | None) -> AccessContext:
+    """Give the actor's access context for this request."""
+    return engine.context_for(actor)
 
 
-def _authenticated(user: User | None) -> bool:
-    return user is not None and user.is_authenticated and user.is_active
+def can(actor: Actor | None, action: Action, obj: models.Model | None, *, category: str | None = None) -> bool:
+    """Answer whether the actor may do the action on the object (deny by default).
 
-
-def can(user: User | None, action: Action, obj: models.Model, *, category: str | None = None) -> bool:
-    """Answer whether the user may do the action on the object (deny by default).
-
-    With ``category``, the object rule must allow the action *and* the category gate must let this user
-    see that category of information on the object.
+    With ``category``, the object rule must allow the action *and* the engine must let the actor see that
+    category of information on the object.
     """
-    if not _authenticated(user) or obj is None:
+    ctx = engine.context_for(actor)
+    if not ctx.authenticated or obj is None:
         return False
-    assert user is not None
     rule = _rules.get((type(obj), action))
-    if rule is None or not rule.allows(user, obj):
+    if rule is None or not rule.allows(ctx, obj):
         return False
-    if category is not None:
-        return _category_gate.allows(user, obj, category)
-    return True
+    return category is None or category_ground(ctx, obj, category) is not None
 
 
-def require(user: User | None, action: Action, obj: models.Model, *, category: str | None = None) -> None:
+def require(actor: Actor | None, action: Action, obj: models.Model, *, category: str | None = None) -> None:
     """Raise :class:`NotFound` unless :func:`can` allows the action.
 
-    :raises NotFound: the user may not do this; callers answer as if the object did not exist.
+    :raises NotFound: the actor may not do this; callers answer as if the object did not exist.
     """
-    if not can(user, action, obj, category=category):
+    if not can(actor, action, obj, category=category):
         raise NotFound(obj._meta.label, obj.pk)
 
 
-def scope_category(user: User | None, qs: models.QuerySet[M], category: str) -> models.QuerySet[M]:
-    """Narrow items of a case to those whose category the gate lets the user see."""
-    if not _authenticated(user):
+def scope(actor: Actor | None, action: Action, qs: models.QuerySet[M]) -> models.QuerySet[M]:
+    """Narrow a queryset to the objects the actor may do the action on (none by default)."""
+    ctx = engine.context_for(actor)
+    if not ctx.authenticated:
         return qs.none()
-    assert user is not None
-    return _category_gate.scope(user, qs, category)
-
-
-def scope(user: User | None, action: Action, qs: models.QuerySet[M]) -> models.QuerySet[M]:
-    """Narrow a queryset to the objects the user may do the action on (none by default)."""
-    if not _authenticated(user):
-        return qs.none()
-    assert user is not None
     rule = _rules.get((qs.model, action))
     if rule is None:
         return qs.none()
-    return rule.scope(user, qs)
+    return rule.scope(ctx, qs)
+
+
+def scope_category(actor: Actor | None, qs: models.QuerySet[M], category: str) -> models.QuerySet[M]:
+    """Narrow items of cases (or persons) to those the engine lets the actor see in ``category``."""
+    ctx = engine.context_for(actor)
+    if not ctx.authenticated:
+        return qs.none()
+    return qs.filter(category_condition(ctx, qs.model, category))
+
+
+def fields(actor: Actor | None, kind: str, record: object) -> frozenset[str]:
+    """Give the field categories of a record the actor sees (e.g. a case's contact details, team)."""
+    return engine.context_for(actor).fields(kind, record)
+
+
+# --- how items of a case are located --------------------------------------------------------------------
+
+
+def _person_model(model: type[models.Model]) -> bool:
+    return model._meta.label == "cases.Person"
+
+
+def _case_model(model: type[models.Model]) -> bool:
+    return model._meta.label == "cases.Case"
+
+
+def category_ground(ctx: AccessContext, obj: models.Model, category: str) -> Ground | None:
+    """Answer on which ground the actor sees ``category`` of the object (None: not at all).
+
+    A person is owned by the organisation that registered it; a case's own facts by its responsible
+    organisation; an item of a case by the organisation that recorded it (``owner_organisation_id``).
+    """
+    label = obj._meta.label
+    if _person_model(type(obj)):
+        owner = getattr(obj, "registered_by_id", None)
+        if owner is None:
+            return None
+        return ctx.person_ground(person_id=int(obj.pk), owner_id=owner, category=category, label=label)
+    case_id: int | None
+    if _case_model(type(obj)):
+        case_id, owner_id = int(obj.pk), getattr(obj, "responsible_organisation_id", None)
+    else:
+        case_id = getattr(obj, "case_id", None)
+        owner_id = getattr(obj, "owner_organisation_id", None)
+    if case_id is None:
+        return None
+    return ctx.item_ground(case_id=case_id, owner_id=owner_id, category=category, label=label)
+
+
+def category_condition(
+    ctx: AccessContext, model: type[models.Model], category: str, *, case_ids: frozenset[int] | None = None
+) -> models.Q:
+    """Give the queryset condition matching :func:`category_ground` for rows of ``model``."""
+    label = model._meta.label
+    if _person_model(model):
+        return ctx.person_condition(label=label, category=category)
+    cases = ctx.case_ids() if case_ids is None else case_ids
+    if _case_model(model):
+        return ctx.item_condition(
+            label=label, category=category, case_ids=cases, case_field="pk", owner_field="responsible_organisation_id"
+        )
+    return ctx.item_condition(label=label, category=category, case_ids=cases)
+
+
+def item_models() -> list[tuple[type[models.Model], str | None]]:
+    """List the models whose rows are items of a case recorded by an organisation, with each model's fixed
+    category (``access_category``), or None when each row stores its own ``category``.
+
+    :raises ImproperlyConfigured: an item model declares neither.
+    """
+    from django.apps import apps
+    from django.core.exceptions import ImproperlyConfigured
+
+    found: list[tuple[type[models.Model], str | None]] = []
+    for model in apps.get_models():
+        names = {f.name for f in model._meta.get_fields() if f.concrete}
+        if not {"case", "owner_organisation"} <= names:
+            continue
+        fixed = getattr(model, "access_category", None)
+        if fixed is None and "category" not in names:
+            raise ImproperlyConfigured(f"{model._meta.label} is an item of a case but names no category")
+        found.append((model, fixed))
+    return found
+
+
+def case_item_counts(case_id: int) -> list[tuple[str, int, str, int]]:
+    """Count the items of one case per (model, owner, category), across every item model, in one query.
+
+    Counts only: no content is read. The engine then decides which groups an actor sees.
+    """
+    from django.db.models import CharField, Count, F, Value
+
+    parts = []
+    for model, fixed in item_models():
+        category = Value(fixed, output_field=CharField()) if fixed is not None else F("category")
+        part = (
+            model._default_manager.filter(case_id=case_id)
+            .order_by()
+            .annotate(item_label=Value(model._meta.label, output_field=CharField()), item_category=category)
+            .values("item_label", "owner_organisation_id", "item_category")
+            .annotate(n=Count("pk"))
+            .values_list("item_label", "owner_organisation_id", "item_category", "n")
+        )
+        parts.append(part)
+    if not parts:
+        return []
+    first, *rest = parts
+    return [(label, owner, category, n) for label, owner, category, n in first.union(*rest, all=True)]

@@ -8,4 +8,6 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self) -> None:
-        from utvei.accounts import policy  # noqa: F401  (registers the rules)
+        from utvei.accounts import policy
+
+        policy.declare()

@@ -200,6 +200,9 @@ def seed_demo() -> bool:
         orgs = {
             name: account_services.organisation_create(actor=None, name=name, kind=kind) for name, kind in ORGANISATIONS
         }
+        # Demo kommune works with every demo organisation but the neighbouring municipality.
+        for name in (POLICE, SCHOOL, NAV, HEALTH, CHILD_WELFARE):
+            account_services.partnership_add(actor=None, organisation=orgs[MUNICIPALITY], partner=orgs[name])
         users: dict[str, User] = {}
         for spec in DEMO_USERS:
             organisation = orgs[spec.organisation]

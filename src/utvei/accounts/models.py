@@ -109,3 +109,31 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.organisation} ({self.role})"
+
+
+class Partnership(models.Model):
+    """Record that an organisation works with a partner on exit cases, so the partner's staff may be seated.
+
+    Directional: the organisation that owns cases names its partners (the police district, the school,
+    NAV, health, child welfare). Staff of an organisation that is neither the case's own nor its partner
+    are never offered as team members.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="partnerships")
+    partner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("partner"))
+    since = models.DateField(_("since"), default=timezone.localdate)
+    ended_on = models.DateField(_("ended"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["partner__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "partner"], condition=Q(ended_on__isnull=True), name="partnership_once"
+            ),
+            models.CheckConstraint(condition=~Q(organisation=models.F("partner")), name="partnership_not_self"),
+        ]
+        verbose_name = _("partnership")
+        verbose_name_plural = _("partnerships")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} – {self.partner}"

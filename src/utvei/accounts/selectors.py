@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 
 from utvei.access import policy
 from utvei.access.policy import Action, NotFound
-from utvei.accounts.models import Membership, Organisation, Role, User
+from utvei.accounts.models import Membership, Organisation, Partnership, Role, User
 
 
 def managed_user_list(*, actor: User) -> QuerySet[User]:
@@ -39,3 +39,21 @@ def administered_organisations(*, actor: User) -> QuerySet[Organisation]:
 def own_memberships(*, actor: User) -> QuerySet[Membership]:
     """List the actor's own memberships in force."""
     return Membership.objects.active().filter(user=actor).select_related("organisation")
+
+
+def partner_organisation_ids(*, organisation_id: int) -> frozenset[int]:
+    """Give an organisation and the partners it works with today (whose staff may sit on its cases)."""
+    partners = Partnership.objects.filter(organisation_id=organisation_id, ended_on__isnull=True).values_list(
+        "partner_id", flat=True
+    )
+    return frozenset({organisation_id, *partners})
+
+
+def partnerships_for(*, actor: User) -> list[Partnership]:
+    """List the partnerships in force of the organisations the actor administers."""
+    administered = administered_organisations(actor=actor)
+    return list(
+        Partnership.objects.filter(organisation__in=administered, ended_on__isnull=True).select_related(
+            "organisation", "partner"
+        )
+    )

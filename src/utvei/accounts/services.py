@@ -9,9 +9,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from utvei.access import policy
+from utvei.access import engine, policy
 from utvei.access.policy import Action, NotFound
-from utvei.accounts.models import Membership, Organisation, Role, User
+from utvei.accounts.models import Membership, Organisation, Partnership, Role, User
 from utvei.audit.models import AuditEvent, Outcome
 from utvei.audit.services import record
 
@@ -54,6 +54,7 @@ def user_create(
             user.set_unusable_password()
         user.save()
         Membership.objects.create(user=user, organisation=organisation, role=role)
+        engine.invalidate()
         record(
             actor=actor,
             event=AuditEvent.CREATE,
@@ -79,6 +80,7 @@ def user_deactivate(*, actor: User, user_id: int) -> User:
             raise ValidationError(_("You cannot deactivate your own account."))
         user.is_active = False
         user.save(update_fields=["is_active"])
+        engine.invalidate()
         record(actor=actor, event=AuditEvent.UPDATE, target=user, changed_fields=["is_active"])
     return user
 
@@ -235,6 +237,7 @@ def membership_add(*, actor: User | None, user: User, organisation: Organisation
         if Membership.objects.filter(user=user, organisation=organisation, role=role).exists():
             raise ValidationError({"role": _("The user already has that role.")})
         membership = Membership.objects.create(user=user, organisation=organisation, role=role)
+        engine.invalidate()
         record(
             actor=actor,
             event=AuditEvent.CREATE,
@@ -243,3 +246,32 @@ def membership_add(*, actor: User | None, user: User, organisation: Organisation
             changed_fields=["user", "organisation", "role"],
         )
     return membership
+
+
+def partnership_add(*, actor: User | None, organisation: Organisation, partner: Organisation) -> Partnership:
+    """Name a partner whose staff may sit on the organisation's cases (the system, or its administrator).
+
+    :raises NotFound: a user who does not administer the organisation.
+    :raises ValidationError: the partner is the organisation itself, or already a partner.
+    """
+    with transaction.atomic():
+        if (
+            actor is not None
+            and not Membership.objects.active()
+            .filter(user=actor, organisation=organisation, role=Role.ORG_ADMIN)
+            .exists()
+        ):
+            raise NotFound(Organisation._meta.label, organisation.pk)
+        if partner.pk == organisation.pk:
+            raise ValidationError({"partner": _("An organisation cannot be its own partner.")})
+        if Partnership.objects.filter(organisation=organisation, partner=partner, ended_on__isnull=True).exists():
+            raise ValidationError({"partner": _("This organisation is already a partner.")})
+        partnership = Partnership.objects.create(organisation=organisation, partner=partner)
+        record(
+            actor=actor,
+            event=AuditEvent.CREATE,
+            target=partnership,
+            organisation_id=organisation.pk,
+            changed_fields=["partner"],
+        )
+    return partnership

@@ -8,4 +8,6 @@ class AuditConfig(AppConfig):
     label = "audit"
 
     def ready(self) -> None:
-        from utvei.audit import policy  # noqa: F401  (registers the rules)
+        from utvei.audit import policy
+
+        policy.declare()

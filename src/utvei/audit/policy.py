@@ -1,4 +1,7 @@
-"""Access rules for the audit log: a data protection officer reads the entries of their organisation."""
+"""Access rules for the audit log, and the recorder that audits every refused request.
+
+A data protection officer reads the entries of their organisation; entries carry ids and codes only.
+"""
 
 from __future__ import annotations
 
@@ -6,31 +9,32 @@ from django.db import models
 from django.db.models import QuerySet
 
 from utvei.access import policy
+from utvei.access.decorators import provide_refusal_recorder
+from utvei.access.engine import AccessContext, Actor
 from utvei.access.policy import Action
-from utvei.accounts.models import Membership, Role, User
+from utvei.accounts.models import Role
 from utvei.audit.models import AuditEntry
-
-
-def _officer_organisations(user: User) -> QuerySet[Membership, int]:
-    return (
-        Membership.objects.active()
-        .filter(user=user, role=Role.PRIVACY_OFFICER)
-        .values_list("organisation_id", flat=True)
-    )
 
 
 class ReadAuditRule:
     """Let a data protection officer read entries recorded for their organisation."""
 
-    def allows(self, user: User, obj: models.Model) -> bool:
+    def allows(self, ctx: AccessContext, obj: models.Model) -> bool:
         """Tell whether the entry belongs to one of the officer's organisations."""
-        if not isinstance(obj, AuditEntry) or obj.organisation_id is None:
-            return False
-        return _officer_organisations(user).filter(organisation_id=obj.organisation_id).exists()
+        return isinstance(obj, AuditEntry) and obj.organisation_id in ctx.organisations_with_role(Role.PRIVACY_OFFICER)
 
-    def scope(self, user: User, qs: QuerySet[policy.M]) -> QuerySet[policy.M]:
+    def scope(self, ctx: AccessContext, qs: QuerySet[policy.M]) -> QuerySet[policy.M]:
         """Keep the entries of the officer's organisations."""
-        return qs.filter(organisation_id__in=_officer_organisations(user))
+        return qs.filter(organisation_id__in=sorted(ctx.organisations_with_role(Role.PRIVACY_OFFICER)))
 
 
-policy.register(AuditEntry, Action.VIEW, ReadAuditRule())
+def _record_refusal(actor: Actor, target_type: str, target_id: str, status: int) -> None:
+    from utvei.audit.services import record_denied
+
+    record_denied(actor=actor, target_type=target_type, target_id=target_id, status=status)  # type: ignore[arg-type]
+
+
+def declare() -> None:
+    """Declare the audit rule and the refusal recorder."""
+    provide_refusal_recorder(_record_refusal)
+    policy.register(AuditEntry, Action.VIEW, ReadAuditRule())

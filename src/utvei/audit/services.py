@@ -11,7 +11,8 @@ from datetime import UTC, datetime
 from django.db import models, transaction
 from django.utils import timezone
 
-from utvei.accounts.models import Membership, User
+from utvei.access import engine
+from utvei.accounts.models import User
 from utvei.audit.models import AuditChainHead, AuditEntry, AuditEvent, Outcome
 from utvei.core.middleware import current_request_id
 
@@ -58,22 +59,17 @@ def entry_hash(entry: AuditEntry) -> str:
 def _actor_role(actor: User | None, organisation_id: int | None) -> str:
     if actor is None:
         return "system"
-    roles = Membership.objects.active().filter(user=actor)
-    if organisation_id is not None:
-        roles = roles.filter(organisation_id=organisation_id)
-    return ",".join(sorted(set(roles.values_list("role", flat=True))))[:64]
+    # The memberships come from the actor's access context: no extra query inside a request.
+    memberships = engine.context_for(actor).memberships
+    roles = {m.role for m in memberships if organisation_id is None or m.organisation_id == organisation_id}
+    return ",".join(sorted(roles))[:64]
 
 
 def _primary_organisation_id(actor: User | None) -> int | None:
     if actor is None:
         return None
-    return (
-        Membership.objects.active()
-        .filter(user=actor)
-        .order_by("organisation_id")
-        .values_list("organisation_id", flat=True)
-        .first()
-    )
+    organisations = engine.context_for(actor).organisation_ids
+    return min(organisations) if organisations else None
 
 
 def record(
@@ -118,7 +114,8 @@ def record(
     if organisation_id is None:
         organisation_id = _primary_organisation_id(actor)
     authenticated = actor is not None and actor.is_authenticated
-    with transaction.atomic():
+    # No savepoint: a failed audit write must fail the caller's whole transaction anyway.
+    with transaction.atomic(savepoint=False):
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(
             pk=1, defaults={"last_seq": 0, "last_hash": GENESIS_HASH}
         )
@@ -150,8 +147,12 @@ def record(
     return entry
 
 
-def record_denied(*, actor: User, target_type: str, target_id: str) -> AuditEntry:
-    """Record a refused access in its own transaction (the refused work rolled back)."""
+def record_denied(*, actor: User, target_type: str, target_id: str, status: int = 404) -> AuditEntry:
+    """Record a refused request in its own transaction (the refused work rolled back).
+
+    ``status`` says how it was refused: 404 for an object missing or forbidden, 403 for a function the
+    actor's roles do not have; it is kept as the entry's field name ("http_403"), never as free text.
+    """
     with transaction.atomic():
         return record(
             actor=actor,
@@ -159,6 +160,7 @@ def record_denied(*, actor: User, target_type: str, target_id: str) -> AuditEntr
             target_type=target_type,
             target_id=target_id,
             outcome=Outcome.DENIED,
+            changed_fields=[f"http_{status}"],
         )
 
 

@@ -8,4 +8,6 @@ class CasesConfig(AppConfig):
     label = "cases"
 
     def ready(self) -> None:
-        from utvei.cases import policy  # noqa: F401  (registers the rules)
+        from utvei.cases import policy
+
+        policy.declare()

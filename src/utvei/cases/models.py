@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from utvei.access.categories import Category
 from utvei.access.policy import Action
 from utvei.accounts.models import Organisation, Role
 from utvei.core.crypto import EncryptedTextField
@@ -62,8 +63,12 @@ class Person(models.Model):
     class Meta:
         ordering = ["family_name", "given_name"]
         constraints = [
+            # Each organisation keeps its own record of a person (D24): a number is unique per organisation,
+            # so registering it says nothing about whether another organisation knows the person.
             models.UniqueConstraint(
-                fields=["national_id"], condition=~Q(national_id=""), name="person_national_id_unique"
+                fields=["registered_by", "national_id"],
+                condition=~Q(national_id=""),
+                name="person_national_id_unique_per_organisation",
             )
         ]
         indexes = [models.Index(fields=["family_name", "given_name"]), models.Index(fields=["birth_date"])]
@@ -99,6 +104,8 @@ class Person(models.Model):
 
 class Guardian(models.Model):
     """Hold a guardian (parent with parental responsibility) of a minor."""
+
+    policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW,)
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="guardians")
     name = models.CharField(_("name"), max_length=200)
@@ -145,7 +152,14 @@ class ClosureReason(models.TextChoices):
 class Case(models.Model):
     """Hold one exit case about one person, owned by a responsible organisation."""
 
-    policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW, Action.UPDATE)
+    policy_actions: ClassVar[tuple[Action, ...]] = (
+        Action.VIEW,
+        Action.UPDATE,
+        Action.SHARE,
+        Action.DISCLOSE,
+        Action.EXPORT,
+        Action.REVIEW,
+    )
 
     reference = models.CharField(_("reference"), max_length=32, unique=True)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases", verbose_name=_("person"))
@@ -194,6 +208,8 @@ class Case(models.Model):
 class TeamMember(models.Model):
     """Put a user on a case's follow-up team, acting for one organisation in one role."""
 
+    policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW,)
+
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="team")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_teams")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
@@ -221,6 +237,8 @@ class TeamMember(models.Model):
 class PhaseChange(models.Model):
     """Record one move of a case from one phase to another."""
 
+    policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW,)
+
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="phase_changes")
     from_phase = models.CharField(max_length=2, choices=Phase.choices)
     to_phase = models.CharField(max_length=2, choices=Phase.choices)
@@ -236,6 +254,10 @@ class PhaseChange(models.Model):
 
 class CaseAdvice(models.Model):
     """Record the SLT coordinator's advice on who should coordinate the case (R03)."""
+
+    access_category: ClassVar[str] = Category.COORDINATION
+
+    policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW,)
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="advice")
     given_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -253,6 +275,8 @@ class CaseAdvice(models.Model):
 class Handover(models.Model):
     """Record one recipient of a hand-over at closure and what was shared (R28)."""
 
+    policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW,)
+
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="handovers")
     recipient = models.CharField(_("recipient (service)"), max_length=200)
     what_was_shared = EncryptedTextField(_("what was shared, and on which basis"))
@@ -263,6 +287,10 @@ class Handover(models.Model):
 
 class Relapse(models.Model):
     """Record a relapse event; it never closes the case (R29)."""
+
+    access_category: ClassVar[str] = Category.CONCERN
+
+    policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW,)
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="relapses")
     occurred_on = models.DateField(_("date"))
@@ -279,6 +307,8 @@ class Relapse(models.Model):
 
 class Task(models.Model):
     """Hold a task on a case with a due date and a responsible user."""
+
+    policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW,)
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="tasks")
     title = models.CharField(_("task"), max_length=200)
@@ -342,6 +372,10 @@ class Escalation(models.Model):
     It is a disclosure: it records basis, recipient, content summary, channel, time, reference, whether the
     person was told, and when to reassess. It can be saved with fields missing: nothing may block a report.
     """
+
+    access_category: ClassVar[str] = Category.POLICE
+
+    policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW,)
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="escalations")
     level = models.CharField(_("level"), max_length=16, choices=EscalationLevel.choices)

@@ -1,149 +1,291 @@
-"""Access rules for persons, cases and the items recorded on a case.
+"""Access facts and rules for persons, cases, their teams and the items recorded on a case.
 
-Only active members of the follow-up team see a case. A team seat counts only while the user still holds
-an active membership in the organisation and role the seat is for, so removing someone from their
-organisation removes their case access on the next request. Items recorded on a case (conversations,
-escalations, advice …) are further filtered by the category gate (per-agency visibility).
+Only members of the follow-up team see a case. A team seat counts only while the user still holds an
+active membership in the organisation and role the seat is for, so removing someone from their
+organisation removes their case access on the next request. The engine learns the seats from here in one
+query per request. Items recorded on a case (escalations, advice, relapses) are further decided per
+category by the engine (owner organisation, consent, or a narrow seat's agreement).
+
+The case's field policy says which parts of a case and its person an actor sees: the contact details
+and the identity number follow the identity category; a narrow seat (the mentor) never sees the identity
+number, the security assessment, the consents, the disclosures, the warnings, or any team member but
+the coordinators (R26); a protected address is never shown to anyone.
 """
 
 from __future__ import annotations
 
-from django.db import models
-from django.db.models import Exists, OuterRef, QuerySet
+from collections.abc import Iterable
 
-from utvei.access import policy
-from utvei.access.categories import Category
-from utvei.access.permissions import Perm, has_perm
+from django.db import models
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from utvei.access import engine, policy
+from utvei.access.categories import Category, Field
+from utvei.access.engine import AccessContext, Actor, SeatFact
+from utvei.access.permissions import Perm
 from utvei.access.policy import Action
 from utvei.accounts.models import Membership, Role, User
-from utvei.cases.models import Case, CaseAdvice, Concern, Escalation, Person, Relapse, Task, TeamMember
+from utvei.cases.models import (
+    Case,
+    CaseAdvice,
+    Concern,
+    Escalation,
+    Guardian,
+    Handover,
+    Person,
+    PhaseChange,
+    Relapse,
+    Task,
+    TeamMember,
+)
 
 # Roles whose team seat lets them change the case itself (phase, team, tasks). Others only read it.
 CASE_EDITOR_ROLES = frozenset({Role.CASEWORKER, Role.EXIT_COORDINATOR, Role.PLAN_COORDINATOR, Role.SLT_COORDINATOR})
+# Roles a narrow seat still sees on the team: those who coordinate the case.
+COORDINATOR_ROLES = frozenset({Role.EXIT_COORDINATOR, Role.PLAN_COORDINATOR})
+# Seats that decide and record disclosures for their organisation. A mentor's seat is narrow (R26).
+DISCLOSER_ROLES = frozenset(Role.values) - {Role.MENTOR, Role.ORG_ADMIN, Role.PRIVACY_OFFICER}
 
 
 def active_seats(user: User) -> QuerySet[TeamMember]:
-    """Give the user's team seats that are in force (seat open, membership active)."""
+    """Give a user's team seats that are in force (seat open, membership active), as a queryset.
+
+    Services use it to check someone else's seat (a coordinator to appoint, an owner of a decision);
+    the actor's own seats come from the access context.
+    """
     memberships = Membership.objects.active().filter(
         user=user, organisation=OuterRef("organisation"), role=OuterRef("role")
     )
     return TeamMember.objects.filter(user=user, left_at__isnull=True).filter(Exists(memberships))
 
 
+def seats_in_force(actor: Actor) -> Iterable[SeatFact]:
+    """Give the engine the actor's seats in force with their case's person and state (one query)."""
+    memberships = Membership.objects.active().filter(
+        user_id=actor.pk, organisation=OuterRef("organisation"), role=OuterRef("role")
+    )
+    rows = (
+        TeamMember.objects.filter(user_id=actor.pk, left_at__isnull=True)
+        .filter(Exists(memberships))
+        .values_list("pk", "case_id", "case__person_id", "organisation_id", "role", "case__closed_at")
+    )
+    return [
+        SeatFact(pk, case_id, person_id, org_id, role, closed is None)
+        for pk, case_id, person_id, org_id, role, closed in rows
+    ]
+
+
 class CaseRule:
-    """Allow an action on a case to active team members whose seat role is in ``roles``."""
+    """Allow an action on a case to actors seated on it in one of ``roles`` (any role when None)."""
 
     def __init__(self, roles: frozenset[str] | None = None, *, open_only: bool = False) -> None:
         self.roles = roles
         self.open_only = open_only
 
-    def seats(self, user: User) -> QuerySet[TeamMember]:
-        """Give the seats that qualify for this rule."""
-        seats = active_seats(user)
-        if self.open_only:
-            seats = seats.filter(case__closed_at__isnull=True)
-        return seats if self.roles is None else seats.filter(role__in=self.roles)
+    def case_ids(self, ctx: AccessContext) -> frozenset[int]:
+        """Give the cases on which the actor holds a qualifying seat."""
+        return ctx.case_ids(self.roles, open_only=self.open_only)
 
-    def allows(self, user: User, obj: models.Model) -> bool:
-        """Tell whether the user holds a qualifying seat on this case."""
-        return isinstance(obj, Case) and self.seats(user).filter(case_id=obj.pk).exists()
+    def allows_case(self, ctx: AccessContext, case_id: int | None) -> bool:
+        """Tell whether the actor holds a qualifying seat on the case with this id."""
+        return case_id is not None and case_id in self.case_ids(ctx)
 
-    def scope(self, user: User, qs: QuerySet[policy.M]) -> QuerySet[policy.M]:
-        """Keep the cases on which the user holds a qualifying seat."""
-        return qs.filter(Exists(self.seats(user).filter(case_id=OuterRef("pk"))))
+    def allows(self, ctx: AccessContext, obj: models.Model) -> bool:
+        """Tell whether the actor holds a qualifying seat on this case."""
+        return isinstance(obj, Case) and self.allows_case(ctx, obj.pk)
+
+    def scope(self, ctx: AccessContext, qs: QuerySet[policy.M]) -> QuerySet[policy.M]:
+        """Keep the cases on which the actor holds a qualifying seat."""
+        return qs.filter(pk__in=sorted(self.case_ids(ctx)))
 
 
 class CaseItemRule:
-    """Allow an action on an item of a case when the case rule allows it and the category gate
-    lets the user see the item's category."""
+    """Allow an action on an item of a case when the case rule allows it and the engine shows its category."""
 
     def __init__(self, category: str, case_rule: CaseRule) -> None:
         self.category = category
         self.case_rule = case_rule
 
-    def allows(self, user: User, obj: models.Model) -> bool:
-        """Tell whether the user may act on the item's case and see its category."""
-        case = getattr(obj, "case", None)
-        if case is None or not self.case_rule.allows(user, case):
+    def allows(self, ctx: AccessContext, obj: models.Model) -> bool:
+        """Tell whether the actor may act on the item's case and see its category."""
+        if not self.case_rule.allows_case(ctx, getattr(obj, "case_id", None)):
             return False
-        return policy.category_gate().allows(user, obj, self.category)
+        return policy.category_ground(ctx, obj, self.category) is not None
 
-    def scope(self, user: User, qs: QuerySet[policy.M]) -> QuerySet[policy.M]:
-        """Keep items on cases the user may act on, in categories the gate shows."""
-        qs = qs.filter(Exists(self.case_rule.seats(user).filter(case_id=OuterRef("case_id"))))
-        return policy.category_gate().scope(user, qs, self.category)
+    def scope(self, ctx: AccessContext, qs: QuerySet[policy.M]) -> QuerySet[policy.M]:
+        """Keep items on cases the actor may act on, in categories the engine shows."""
+        cases = self.case_rule.case_ids(ctx)
+        return qs.filter(policy.category_condition(ctx, qs.model, self.category, case_ids=cases))
 
 
-class PersonRule:
-    """Allow an action on a person to users with a qualifying seat on one of their cases."""
+class CaseFactRule:
+    """Allow reading a case-level record (no owner of its own) to seats that are not narrow."""
 
     def __init__(self, case_rule: CaseRule) -> None:
         self.case_rule = case_rule
 
-    def allows(self, user: User, obj: models.Model) -> bool:
-        """Tell whether the user sits on a team of one of the person's cases."""
-        return isinstance(obj, Person) and self.case_rule.seats(user).filter(case__person_id=obj.pk).exists()
+    def _case_ids(self, ctx: AccessContext) -> frozenset[int]:
+        return self.case_rule.case_ids(ctx) - ctx.narrow_case_ids
 
-    def scope(self, user: User, qs: QuerySet[policy.M]) -> QuerySet[policy.M]:
-        """Keep persons with a case on which the user holds a qualifying seat."""
-        return qs.filter(Exists(self.case_rule.seats(user).filter(case__person_id=OuterRef("pk"))))
+    def allows(self, ctx: AccessContext, obj: models.Model) -> bool:
+        """Tell whether the actor holds a qualifying, not narrow, seat on the record's case."""
+        return getattr(obj, "case_id", None) in self._case_ids(ctx)
+
+    def scope(self, ctx: AccessContext, qs: QuerySet[policy.M]) -> QuerySet[policy.M]:
+        """Keep records of cases where the actor holds a qualifying, not narrow, seat."""
+        return qs.filter(case_id__in=sorted(self._case_ids(ctx)))
+
+
+class PersonRule:
+    """Allow an action on a person to actors with a qualifying seat on one of the person's cases."""
+
+    def __init__(self, case_rule: CaseRule) -> None:
+        self.case_rule = case_rule
+
+    def _person_ids(self, ctx: AccessContext) -> frozenset[int]:
+        return ctx.person_ids(self.case_rule.roles, open_only=self.case_rule.open_only)
+
+    def allows(self, ctx: AccessContext, obj: models.Model) -> bool:
+        """Tell whether the actor sits on a team of one of the person's cases."""
+        return isinstance(obj, Person) and obj.pk in self._person_ids(ctx)
+
+    def scope(self, ctx: AccessContext, qs: QuerySet[policy.M]) -> QuerySet[policy.M]:
+        """Keep persons with a case on which the actor holds a qualifying seat."""
+        return qs.filter(pk__in=sorted(self._person_ids(ctx)))
+
+
+class GuardianRule:
+    """Show a guardian to actors who see the person's identity and contact details."""
+
+    def allows(self, ctx: AccessContext, obj: models.Model) -> bool:
+        """Tell whether the actor sees the identity category of the guardian's person."""
+        if not isinstance(obj, Guardian):
+            return False
+        return policy.category_ground(ctx, obj.person, Category.IDENTITY) is not None
+
+    def scope(self, ctx: AccessContext, qs: QuerySet[policy.M]) -> QuerySet[policy.M]:
+        """Keep guardians of persons whose identity category the actor sees."""
+        seen = Person.objects.filter(ctx.person_condition(label=Person._meta.label, category=Category.IDENTITY))
+        return qs.filter(person__in=seen.values("pk"))
+
+
+class TeamSeatRule:
+    """Show a team seat to the case's team; a narrow seat sees the coordinators and itself only (R26)."""
+
+    def allows(self, ctx: AccessContext, obj: models.Model) -> bool:
+        """Tell whether the actor sits on the seat's case and may see this seat."""
+        if not isinstance(obj, TeamMember) or not VIEW_CASE.allows_case(ctx, obj.case_id):
+            return False
+        if not ctx.is_narrow(obj.case_id):
+            return True
+        return obj.role in COORDINATOR_ROLES or obj.user_id == ctx.actor_pk
+
+    def scope(self, ctx: AccessContext, qs: QuerySet[policy.M]) -> QuerySet[policy.M]:
+        """Keep the seats of the actor's cases, narrowed on narrow cases."""
+        narrow = ctx.narrow_case_ids
+        full = sorted(VIEW_CASE.case_ids(ctx) - narrow)
+        narrowed = Q(case_id__in=sorted(narrow)) & (Q(role__in=sorted(COORDINATOR_ROLES)) | Q(user_id=ctx.actor_pk))
+        return qs.filter(Q(case_id__in=full) | narrowed)
 
 
 class ConcernRule:
     """Let case-working members of the recording organisation see a concern-only record."""
 
-    def _organisations(self, user: User) -> QuerySet[Membership, int]:
-        return (
-            Membership.objects.active()
-            .filter(user=user, role__in=CASE_EDITOR_ROLES)
-            .values_list("organisation_id", flat=True)
-        )
+    def _organisations(self, ctx: AccessContext) -> frozenset[int]:
+        if Perm.CASE_CREATE not in ctx.perms:
+            return frozenset()
+        return ctx.organisations_with_role(*CASE_EDITOR_ROLES)
 
-    def allows(self, user: User, obj: models.Model) -> bool:
-        """Tell whether the user works cases in the concern's organisation."""
-        return (
-            isinstance(obj, Concern)
-            and has_perm(user, Perm.CASE_CREATE)
-            and self._organisations(user).filter(organisation_id=obj.organisation_id).exists()
-        )
+    def allows(self, ctx: AccessContext, obj: models.Model) -> bool:
+        """Tell whether the actor works cases in the concern's organisation."""
+        return isinstance(obj, Concern) and obj.organisation_id in self._organisations(ctx)
 
-    def scope(self, user: User, qs: QuerySet[policy.M]) -> QuerySet[policy.M]:
-        """Keep concerns of the organisations where the user works cases."""
-        if not has_perm(user, Perm.CASE_CREATE):
-            return qs.none()
-        return qs.filter(organisation_id__in=self._organisations(user))
+    def scope(self, ctx: AccessContext, qs: QuerySet[policy.M]) -> QuerySet[policy.M]:
+        """Keep concerns of the organisations where the actor works cases."""
+        return qs.filter(organisation_id__in=sorted(self._organisations(ctx)))
+
+
+class TaskRule:
+    """Show a task to its assignee (while seated) and to editors of the case."""
+
+    def allows(self, ctx: AccessContext, obj: models.Model) -> bool:
+        """Tell whether the actor is the assignee (with a seat) or an editor of the case."""
+        if not isinstance(obj, Task) or not VIEW_CASE.allows_case(ctx, obj.case_id):
+            return False
+        return obj.assignee_id == ctx.actor_pk or EDIT_CASE.allows_case(ctx, obj.case_id)
+
+    def scope(self, ctx: AccessContext, qs: QuerySet[policy.M]) -> QuerySet[policy.M]:
+        """Keep tasks assigned to the actor or on cases the actor edits."""
+        seen = qs.filter(case_id__in=sorted(VIEW_CASE.case_ids(ctx)))
+        return seen.filter(Q(assignee_id=ctx.actor_pk) | Q(case_id__in=sorted(EDIT_CASE.case_ids(ctx))))
+
+
+def case_fields(ctx: AccessContext, record: object) -> frozenset[str]:
+    """Decide which field categories of a case (and its person) the actor sees.
+
+    The record is a :class:`Case` with its person loaded. Contact details follow the person's identity
+    category; a narrow seat sees them only when its agreement opens them, and never the identity number.
+    The security assessment is the responsible organisation's concern information, also seen by the police
+    contact on the team, who takes part in the security check.
+    """
+    assert isinstance(record, Case)
+    seats = ctx.seats_on(record.pk)
+    if not seats:
+        return frozenset()
+    narrow = ctx.is_narrow(record.pk)
+    person = record.person
+    shown = {Field.COORDINATOR}
+    if policy.category_ground(ctx, person, Category.IDENTITY) is not None:
+        shown.add(Field.CONTACT)
+        if not person.address_is_protected:
+            shown.add(Field.ADDRESS)
+        if not narrow:
+            shown.add(Field.NATIONAL_ID)
+    if narrow:
+        return frozenset(shown)
+    shown |= {Field.TEAM, Field.CONSENTS, Field.DISCLOSURES, Field.WARNINGS}
+    if policy.category_ground(ctx, person, Category.CONCERN) is not None:
+        shown.add(Field.REFERRAL_REASON)
+    police = any(s.role == Role.POLICE_CONTACT for s in seats)
+    concern = ctx.item_ground(
+        case_id=record.pk,
+        owner_id=record.responsible_organisation_id,
+        category=Category.CONCERN,
+        label=Case._meta.label,
+    )
+    if police or concern is not None:
+        shown.add(Field.SECURITY_ASSESSMENT)
+    return frozenset(shown)
 
 
 VIEW_CASE = CaseRule()
 EDIT_CASE = CaseRule(CASE_EDITOR_ROLES, open_only=True)
+# Editors of a case, open or closed: they read its history and produce the person's overview.
+READ_AS_EDITOR = CaseRule(CASE_EDITOR_ROLES)
 # Anyone on the team may raise a serious concern, in every phase, open or closed (R17).
 ESCALATE_CASE = CaseRule()
-
-policy.register(Case, Action.VIEW, VIEW_CASE)
-policy.register(Case, Action.UPDATE, EDIT_CASE)
-policy.register(Case, Action.SHARE, ESCALATE_CASE)
-policy.register(Person, Action.VIEW, PersonRule(VIEW_CASE))
-policy.register(Person, Action.UPDATE, PersonRule(EDIT_CASE))
-policy.register(Concern, Action.VIEW, ConcernRule())
-policy.register(Escalation, Action.VIEW, CaseItemRule(Category.POLICE, VIEW_CASE))
-policy.register(CaseAdvice, Action.VIEW, CaseItemRule(Category.COORDINATION, VIEW_CASE))
-policy.register(Relapse, Action.VIEW, CaseItemRule(Category.CONCERN, VIEW_CASE))
+# Deciding and recording a disclosure needs a seat whose role may share for its organisation.
+DISCLOSE_CASE = CaseRule(DISCLOSER_ROLES)
 
 
-class TaskRule:
-    """Show a task to its assignee and to editors of the case."""
-
-    def allows(self, user: User, obj: models.Model) -> bool:
-        """Tell whether the user is the assignee (with a seat) or an editor of the case."""
-        if not isinstance(obj, Task) or not VIEW_CASE.allows(user, obj.case):
-            return False
-        return obj.assignee_id == user.pk or EDIT_CASE.allows(user, obj.case)
-
-    def scope(self, user: User, qs: QuerySet[policy.M]) -> QuerySet[policy.M]:
-        """Keep tasks assigned to the user or on cases the user edits."""
-        seen = qs.filter(Exists(VIEW_CASE.seats(user).filter(case_id=OuterRef("case_id"))))
-        edits = Exists(EDIT_CASE.seats(user).filter(case_id=OuterRef("case_id")))
-        return seen.filter(models.Q(assignee=user) | models.Q(edits))
-
-
-policy.register(Task, Action.VIEW, TaskRule())
+def declare() -> None:
+    """Declare the seats, the case field policy and the rules of this app to the access engine."""
+    engine.provide_seats(seats_in_force)
+    engine.provide_fields("case", case_fields)
+    policy.register(Case, Action.VIEW, VIEW_CASE)
+    policy.register(Case, Action.UPDATE, EDIT_CASE)
+    policy.register(Case, Action.SHARE, ESCALATE_CASE)
+    policy.register(Case, Action.DISCLOSE, DISCLOSE_CASE)
+    policy.register(Case, Action.EXPORT, READ_AS_EDITOR)
+    policy.register(Case, Action.REVIEW, READ_AS_EDITOR)
+    policy.register(Person, Action.VIEW, PersonRule(VIEW_CASE))
+    policy.register(Person, Action.UPDATE, PersonRule(EDIT_CASE))
+    policy.register(Guardian, Action.VIEW, GuardianRule())
+    policy.register(TeamMember, Action.VIEW, TeamSeatRule())
+    policy.register(PhaseChange, Action.VIEW, CaseFactRule(VIEW_CASE))
+    policy.register(Handover, Action.VIEW, CaseFactRule(READ_AS_EDITOR))
+    policy.register(Concern, Action.VIEW, ConcernRule())
+    policy.register(Escalation, Action.VIEW, CaseItemRule(Category.POLICE, VIEW_CASE))
+    policy.register(CaseAdvice, Action.VIEW, CaseItemRule(Category.COORDINATION, VIEW_CASE))
+    policy.register(Relapse, Action.VIEW, CaseItemRule(Category.CONCERN, VIEW_CASE))
+    policy.register(Task, Action.VIEW, TaskRule())

@@ -1,4 +1,5 @@
-"""Reads of persons and cases. Each returns data already scoped by the access policy and audits the read."""
+"""Reads of persons and cases. Each returns view models already filtered by the access engine and audits
+the read, naming the categories shown and the grounds they rested on."""
 
 from __future__ import annotations
 
@@ -9,18 +10,21 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from utvei.access import policy
-from utvei.access.categories import Category
+from utvei.access import engine, policy
+from utvei.access.categories import Category, Field
+from utvei.access.engine import Ground
 from utvei.access.policy import Action, NotFound
 from utvei.accounts.models import Membership, OrganisationKind, Role, User
 from utvei.audit.models import AuditEvent
 from utvei.audit.services import record
-from utvei.cases import rules
+from utvei.cases import rules, sections
+from utvei.cases.cards import CaseCard, CaseFacts, PersonCard, case_card, case_facts_card, person_card
 from utvei.cases.models import (
     Case,
     CaseAdvice,
     Concern,
     Escalation,
+    Guardian,
     Person,
     Phase,
     ReferralSource,
@@ -28,225 +32,383 @@ from utvei.cases.models import (
     Task,
     TeamMember,
 )
-from utvei.cases.sections import Section, case_sections
+from utvei.cases.policy import COORDINATOR_ROLES
+
+# The columns a list of cases shows; encrypted free text is never loaded for a list.
+CASE_LIST_FIELDS = (
+    "pk",
+    "reference",
+    "phase",
+    "opened_at",
+    "closed_at",
+    "person__given_name",
+    "person__family_name",
+    "person__birth_date",
+    "responsible_organisation__name",
+)
 
 
-def case_list(*, actor: User) -> list[Case]:
+def _cases_for_list(qs: object) -> list[Case]:
+    return list(
+        qs.select_related("responsible_organisation", "person").only(*CASE_LIST_FIELDS)  # type: ignore[attr-defined]
+    )
+
+
+def case_list(*, actor: User) -> list[CaseCard]:
     """List the cases the actor may see, newest first, and audit the listing."""
-    with transaction.atomic():
-        cases = list(
-            policy.scope(actor, Action.VIEW, Case.objects.all())
-            .select_related("responsible_organisation", "person")
-            .order_by("-opened_at")
-        )
+    with transaction.atomic(), engine.request_scope():
+        cases = _cases_for_list(policy.scope(actor, Action.VIEW, Case.objects.all()).order_by("-opened_at"))
         record(actor=actor, event=AuditEvent.LIST, target_type=Case._meta.label, target_id=len(cases))
-    return cases
+    return [case_card(case) for case in cases]
 
 
 @dataclass
 class NextContact:
-    """Hold one planned contact shown on the dashboard."""
+    """Hold one planned contact shown on the work list (a date and a case, never content)."""
 
-    case: Case
+    case: CaseCard
     on: date
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    """Hold one open task as a list shows it."""
+
+    pk: int
+    title: str
+    due_on: date
+    case_id: int
+    case_reference: str
+    assignee: str
+
+    @property
+    def is_overdue(self) -> bool:
+        """Tell whether the task is past its due date."""
+        return self.due_on < timezone.localdate()
+
+
+def _task_row(task: Task) -> TaskRow:
+    return TaskRow(task.pk, task.title, task.due_on, task.case_id, task.case.reference, task.assignee.display_name())
 
 
 @dataclass
 class Dashboard:
     """Hold the actor's work list: cases by phase, next contacts and tasks."""
 
-    phases: list[tuple[str, list[Case]]]
+    phases: list[tuple[str, list[CaseCard]]]
     next_contacts: list[NextContact]
-    tasks: list[Task]
+    tasks: list[TaskRow]
     overdue_count: int
     today: date
 
 
 def dashboard(*, actor: User) -> Dashboard:
-    """Build the actor's work list from the cases and tasks the policy lets them see."""
-    from utvei.contacts.models import ContactPlan, Conversation
-
+    """Build the actor's work list from the cases, dates and tasks the policy lets them see."""
     today = timezone.localdate()
-    cases = case_list(actor=actor)
-    by_phase: dict[str, list[Case]] = {}
-    for case in cases:
-        by_phase.setdefault(case.phase if case.is_open else "closed", []).append(case)
-    phases: list[tuple[str, list[Case]]] = [(str(p.label), by_phase[p.value]) for p in Phase if p.value in by_phase]
-    if "closed" in by_phase:
-        phases.append(("closed", by_phase["closed"]))
-    open_ids = [c.pk for c in cases if c.is_open]
-    by_id = {c.pk: c for c in cases}
-    upcoming: dict[int, date] = {}
-    # Dates only (no content): the next agreed contact of each open case, for every team member.
-    for case_id, on in (
-        Conversation.objects.filter(case_id__in=open_ids, next_contact_on__isnull=False)
-        .values_list("case_id", "next_contact_on")
-        .order_by("case_id", "-held_on")
-    ):
-        if on is not None:
-            upcoming.setdefault(case_id, on)
-    for case_id, on in ContactPlan.objects.filter(case_id__in=open_ids, planned_on__isnull=False).values_list(
-        "case_id", "planned_on"
-    ):
-        if on is not None:
-            upcoming.setdefault(case_id, on)
-    next_contacts = sorted((NextContact(by_id[i], d) for i, d in upcoming.items()), key=lambda n: n.on)
-    tasks = list(
-        policy.scope(actor, Action.VIEW, Task.objects.filter(assignee=actor, done_at__isnull=True))
-        .select_related("case")
-        .order_by("due_on")
-    )
+    with transaction.atomic(), engine.request_scope():
+        cases = case_list(actor=actor)
+        by_phase: dict[str, list[CaseCard]] = {}
+        for case in cases:
+            by_phase.setdefault(case.phase if case.is_open else "closed", []).append(case)
+        phases = [(str(p.label), by_phase[p.value]) for p in Phase if p.value in by_phase]
+        if "closed" in by_phase:
+            phases.append(("closed", by_phase["closed"]))
+        by_id = {c.pk: c for c in cases}
+        dates = sections.upcoming(actor=actor, case_ids=[c.pk for c in cases if c.is_open])
+        next_contacts = sorted(
+            (NextContact(by_id[i], d) for i, d in dates.items() if isinstance(d, date)), key=lambda n: n.on
+        )
+        tasks = [
+            _task_row(task)
+            for task in policy.scope(actor, Action.VIEW, Task.objects.filter(assignee=actor, done_at__isnull=True))
+            .select_related("case", "assignee")
+            .only(
+                "pk",
+                "title",
+                "due_on",
+                "case__reference",
+                "assignee__first_name",
+                "assignee__last_name",
+                "assignee__username",
+            )
+            .order_by("due_on")
+        ]
     return Dashboard(phases, next_contacts, tasks, sum(1 for t in tasks if t.due_on < today), today)
 
 
-@dataclass
-class PersonView:
-    """Hold what a team member sees of the person; contact details only through the gate."""
+@dataclass(frozen=True)
+class TeamRow:
+    """Hold one seat of the follow-up team as the case page shows it."""
 
-    person: Person
-    show_contact: bool
-    show_address: bool
-    guardians: list[object] = field(default_factory=list)
-    # The referral reason is concern-type text: it follows the concern category, not contact details (R26).
-    show_reason: bool = False
-    # A mentor needs contact details, never the national identity number (R26).
-    show_national_id: bool = False
+    pk: int
+    name: str
+    organisation: str
+    role: str
+    role_label: str
+    task: str
 
 
 @dataclass
-class CaseDetail:
-    """Hold everything the case page shows, already filtered for the actor."""
+class CaseOverview:
+    """Hold the case's overview tab: only the parts the engine lets the actor see."""
 
-    case: Case
-    person: PersonView
-    team: list[TeamMember]
+    case: CaseCard
+    facts: CaseFacts
+    person: PersonCard
+    team: list[TeamRow]
     warnings: list[rules.Warning]
-    tasks: list[Task]
+    tasks: list[TaskRow]
     escalations: list[Escalation]
     advice: list[CaseAdvice]
     relapses: list[Relapse]
-    contacts: object
-    sections: list[Section]
+    tabs: list[sections.Tab]
     can_edit: bool
+    can_disclose: bool
     is_slt_on_team: bool
     phase_targets: list[tuple[str, str]]
+    fields: frozenset[str] = field(default_factory=frozenset)
 
 
-def case_get(*, actor: User, case_id: int) -> Case:
+def _case_seen(actor: User, case_id: int, action: Action = Action.VIEW) -> Case:
+    case = (
+        Case.objects.select_related("responsible_organisation", "person", "person__registered_by")
+        .filter(pk=case_id)
+        .first()
+    )
+    if case is None:
+        raise NotFound(Case._meta.label, case_id)
+    policy.require(actor, action, case)
+    return case
+
+
+def _record_read(actor: User, case: Case, *, event: AuditEvent = AuditEvent.VIEW, target: object = None) -> None:
+    categories, grounds = policy.context(actor).shown(case.pk)
+    record(
+        actor=actor,
+        event=event,
+        target=target or case,  # type: ignore[arg-type]
+        case=case,
+        categories=categories,
+        grounds=grounds or [Ground.SEAT],
+    )
+
+
+def _shown(actor: User, case: Case, items: list[object], category: str) -> list[object]:
+    """Note the items a page shows (their category and the ground each rested on) for the audit row."""
+    ctx = policy.context(actor)
+    grounds = {policy.category_ground(ctx, item, category) for item in items}  # type: ignore[arg-type]
+    ctx.note(case.pk, [category] if items else [], {g for g in grounds if g is not None})
+    return items
+
+
+def case_get(*, actor: User, case_id: int) -> CaseCard:
     """Fetch one case the actor may see and audit the read.
 
     :raises NotFound: the case does not exist or the actor may not see it (the same answer for both).
     """
-    with transaction.atomic():
-        case = Case.objects.select_related("responsible_organisation", "person").filter(pk=case_id).first()
-        if case is None:
-            raise NotFound(Case._meta.label, case_id)
-        policy.require(actor, Action.VIEW, case)
-        record(actor=actor, event=AuditEvent.VIEW, target=case, case=case)
-    return case
+    with transaction.atomic(), engine.request_scope():
+        case = _case_seen(actor, case_id)
+        _record_read(actor, case)
+    return case_card(case)
 
 
-def case_detail(*, actor: User, case_id: int) -> CaseDetail:
-    """Gather the case page for the actor: the case, the person as far as the gate allows,
-    the team, rule warnings and the items the actor may see. One audited read.
+def case_overview(*, actor: User, case_id: int) -> CaseOverview:
+    """Gather the case's overview for the actor: the case, the person and the team as far as the engine
+    allows, rule warnings and the items the actor may see. One audited read naming what it showed.
 
     :raises NotFound: the case does not exist or the actor may not see it (the same answer for both).
     """
-    from utvei.contacts.selectors import contacts_for_case
-
-    with transaction.atomic():
-        case = case_get(actor=actor, case_id=case_id)
-        person = case.person
-        show_contact = policy.can(actor, Action.VIEW, person, category=Category.IDENTITY)
-        team = list(case.team.filter(left_at__isnull=True).select_related("user", "organisation"))
+    with transaction.atomic(), engine.request_scope():
+        case = _case_seen(actor, case_id)
+        ctx = policy.context(actor)
+        fields = policy.fields(actor, "case", case)
+        guardians = list(policy.scope(actor, Action.VIEW, Guardian.objects.filter(person=case.person)))
+        team = list(
+            policy.scope(actor, Action.VIEW, TeamMember.objects.filter(case=case, left_at__isnull=True))
+            .select_related("user", "organisation")
+            .order_by("added_at")
+        )
         own_roles = {m.role for m in team if m.user_id == actor.pk}
-        person_view = PersonView(
-            person=person,
-            show_contact=show_contact,
-            show_address=show_contact and not person.address_is_protected,
-            guardians=list(person.guardians.all()) if show_contact else [],
-            show_reason=show_contact and policy.can(actor, Action.VIEW, person, category=Category.CONCERN),
-            show_national_id=show_contact and own_roles != {Role.MENTOR},
-        )
-        contacts = contacts_for_case(actor=actor, case=case)
-        relapses = list(policy.scope(actor, Action.VIEW, Relapse.objects.filter(case=case)))
-        warnings = rules.case_warnings(
-            case,
-            has_exit_coordinator=any(m.role == Role.EXIT_COORDINATOR for m in team),
-            has_police_contact=any(m.role == Role.POLICE_CONTACT for m in team),
-            members_without_task=[m.user.display_name() for m in team if not m.task],
-            conversations=contacts.conversation_count,
-            has_contact_plan=contacts.has_contact_plan,
-            consulted_after_first=contacts.consulted_after_first,
-            relapses=Relapse.objects.filter(case=case).count(),
-            is_prison_case=case.referral_source == ReferralSource.CORRECTIONAL or contacts.prison_visits > 0,
-            has_correctional_member=any(m.organisation.kind == OrganisationKind.CORRECTIONAL_SERVICE for m in team),
-        )
         can_edit = policy.can(actor, Action.UPDATE, case)
-        return CaseDetail(
-            case=case,
-            person=person_view,
-            team=team,
-            warnings=warnings,
-            tasks=list(
-                policy.scope(actor, Action.VIEW, Task.objects.filter(case=case, done_at__isnull=True)).select_related(
-                    "assignee"
-                )
-            ),
-            escalations=list(policy.scope(actor, Action.VIEW, Escalation.objects.filter(case=case))),
-            advice=list(policy.scope(actor, Action.VIEW, CaseAdvice.objects.filter(case=case))),
-            relapses=relapses,
-            contacts=contacts,
-            sections=case_sections(actor=actor, case=case),
-            can_edit=can_edit,
-            is_slt_on_team=any(m.role == Role.SLT_COORDINATOR and m.user_id == actor.pk for m in team),
-            phase_targets=[(p, str(Phase(p).label)) for p in rules.allowed_targets(case)] if can_edit else [],
+        relapses = _shown(
+            actor, case, list(policy.scope(actor, Action.VIEW, Relapse.objects.filter(case=case))), Category.CONCERN
         )
+        warnings: list[rules.Warning] = []
+        if Field.WARNINGS in fields and can_edit:
+            facts = sections.case_facts(actor=actor, case=case)
+            warnings = rules.case_warnings(
+                case,
+                has_exit_coordinator=any(m.role == Role.EXIT_COORDINATOR for m in team),
+                has_police_contact=any(m.role == Role.POLICE_CONTACT for m in team),
+                members_without_task=[m.user.display_name() for m in team if not m.task],
+                conversations=int(facts.get("conversations", 0)),  # type: ignore[call-overload]
+                has_contact_plan=bool(facts.get("has_contact_plan", False)),
+                consulted_after_first=bool(facts.get("consulted_after_first", False)),
+                relapses=len(relapses),
+                is_prison_case=case.referral_source == ReferralSource.CORRECTIONAL or bool(facts.get("prison_visits")),
+                has_correctional_member=any(m.organisation.kind == OrganisationKind.CORRECTIONAL_SERVICE for m in team),
+            )
+        tasks = [
+            _task_row(t)
+            for t in policy.scope(actor, Action.VIEW, Task.objects.filter(case=case, done_at__isnull=True))
+            .select_related("assignee", "case")
+            .order_by("due_on")
+        ]
+        overview = CaseOverview(
+            case=case_card(case),
+            facts=case_facts_card(case, fields),
+            person=person_card(case.person, fields, guardians),
+            team=[
+                TeamRow(m.pk, m.user.display_name(), m.organisation.name, m.role, str(m.get_role_display()), m.task)
+                for m in team
+                if Field.TEAM in fields or m.role in COORDINATOR_ROLES
+            ],
+            warnings=warnings,
+            tasks=tasks,
+            escalations=_shown(
+                actor,
+                case,
+                list(policy.scope(actor, Action.VIEW, Escalation.objects.filter(case=case))),
+                Category.POLICE,
+            ),  # type: ignore[arg-type]
+            advice=_shown(
+                actor,
+                case,
+                list(policy.scope(actor, Action.VIEW, CaseAdvice.objects.filter(case=case))),
+                Category.COORDINATION,
+            ),  # type: ignore[arg-type]
+            relapses=relapses,  # type: ignore[arg-type]
+            tabs=sections.tabs_for(actor=actor, case=case),
+            can_edit=can_edit,
+            can_disclose=policy.can(actor, Action.DISCLOSE, case),
+            is_slt_on_team=Role.SLT_COORDINATOR in own_roles,
+            phase_targets=[(p, str(Phase(p).label)) for p in rules.allowed_targets(case)] if can_edit else [],
+            fields=fields,
+        )
+        ctx.note(case.pk, sorted(fields), [Ground.AGREEMENT if ctx.is_narrow(case.pk) else Ground.SEAT])
+        _record_read(actor, case)
+    return overview
 
 
-def case_for_update(*, actor: User, case_id: int) -> Case:
+@dataclass
+class CaseTab:
+    """Hold one tab of the case workspace other than the overview: the sections the actor may see."""
+
+    case: CaseCard
+    tab: sections.Tab
+    tabs: list[sections.Tab]
+    sections: list[sections.Section]
+    can_edit: bool
+
+
+def case_tab(*, actor: User, case_id: int, slug: str) -> CaseTab:
+    """Gather one tab of the case workspace (conversations, plan, network, sharing) in one audited read.
+
+    :raises NotFound: the case or tab does not exist, the actor may not see the case, or sees nothing on
+        that tab (a mentor has no sharing tab, R26).
+    """
+    found = sections.tab(slug)
+    with transaction.atomic(), engine.request_scope():
+        case = _case_seen(actor, case_id)
+        gathered = [] if found is None else sections.sections_for(actor=actor, case=case, tab=slug)
+        if found is None or found is sections.OVERVIEW or not gathered:
+            raise NotFound(Case._meta.label, case_id)
+        page = CaseTab(
+            case=case_card(case),
+            tab=found,
+            tabs=sections.tabs_for(actor=actor, case=case),
+            sections=gathered,
+            can_edit=policy.can(actor, Action.UPDATE, case),
+        )
+        policy.context(actor).note(case.pk, [f"tab:{slug}"], [])
+        _record_read(actor, case)
+    return page
+
+
+@dataclass
+class CaseForm:
+    """Hold what a form page about a case needs: its card, and the team to choose from where asked."""
+
+    case: CaseCard
+    team: list[TeamMember] = field(default_factory=list)
+    police_not_involved_reason: str = ""
+
+
+def case_for_update(*, actor: User, case_id: int, with_team: bool = False) -> CaseForm:
     """Fetch a case the actor may change (for a form page) and audit the read.
 
     :raises NotFound: the case does not exist or the actor may not change it.
     """
-    with transaction.atomic():
-        case = Case.objects.select_related("person").filter(pk=case_id).first()
-        if case is None:
-            raise NotFound(Case._meta.label, case_id)
-        policy.require(actor, Action.UPDATE, case)
-        record(actor=actor, event=AuditEvent.VIEW, target=case, case=case)
-    return case
+    with transaction.atomic(), engine.request_scope():
+        case = _case_seen(actor, case_id, Action.UPDATE)
+        team = []
+        if with_team:
+            team = list(
+                policy.scope(actor, Action.VIEW, TeamMember.objects.filter(case=case, left_at__isnull=True))
+                .select_related("user", "organisation")
+                .order_by("added_at")
+            )
+            policy.context(actor).note(case.pk, [Field.TEAM], [Ground.SEAT])
+        _record_read(actor, case)
+    return CaseForm(case_card(case), team, case.police_not_involved_reason)
 
 
-def case_for_escalation(*, actor: User, case_id: int) -> Case:
+def case_for_escalation(*, actor: User, case_id: int) -> CaseCard:
     """Fetch a case the actor may report a concern on (any team member, any phase).
+
+    The report page must always render (R17): it reads only the case's card, never its free text.
 
     :raises NotFound: the case does not exist or the actor is not on its team.
     """
-    with transaction.atomic():
-        case = Case.objects.select_related("person").filter(pk=case_id).first()
+    with transaction.atomic(), engine.request_scope():
+        case = (
+            Case.objects.select_related("person", "responsible_organisation")
+            .only(*CASE_LIST_FIELDS, "person__birth_date")
+            .filter(pk=case_id)
+            .first()
+        )
         if case is None:
             raise NotFound(Case._meta.label, case_id)
         policy.require(actor, Action.SHARE, case)
-        record(actor=actor, event=AuditEvent.VIEW, target=case, case=case)
-    return case
+        _record_read(actor, case)
+    return case_card(case)
 
 
-def team_candidates(*, actor: User, case: Case) -> list[Membership]:
-    """List memberships that may be seated on the team (case roles, active, not seated)."""
+@dataclass
+class TeamCandidates:
+    """Hold the team page's choices: the case (for the service), its card (for the page) and the candidates."""
+
+    case: Case
+    card: CaseCard
+    candidates: list[Membership]
+
+
+def team_candidates(*, actor: User, case_id: int) -> TeamCandidates:
+    """List who may be seated on the team: the staff of the case's responsible organisation and of the
+    organisations it works with (its partners), in case roles, not already seated.
+
+    Another municipality's staff are never offered: they are not partners of the case's organisation.
+
+    :raises NotFound: the case does not exist or the actor may not change it.
+    """
+    from utvei.accounts.selectors import partner_organisation_ids
     from utvei.cases.services import TEAM_ROLES
 
-    policy.require(actor, Action.UPDATE, case)
-    seated = case.team.filter(left_at__isnull=True).values_list("user_id", "organisation_id")
-    taken = set(seated)
-    return [
-        m
-        for m in Membership.objects.active()
-        .filter(role__in=TEAM_ROLES)
-        .select_related("user", "organisation")
-        .order_by("organisation__name", "user__last_name")
-        if (m.user_id, m.organisation_id) not in taken
-    ]
+    with transaction.atomic(), engine.request_scope():
+        case = _case_seen(actor, case_id, Action.UPDATE)
+        organisations = partner_organisation_ids(organisation_id=case.responsible_organisation_id)
+        taken = set(case.team.filter(left_at__isnull=True).values_list("user_id", "organisation_id"))
+        candidates = [
+            m
+            for m in Membership.objects.active()
+            .filter(role__in=TEAM_ROLES, organisation_id__in=sorted(organisations))
+            .select_related("user", "organisation")
+            .order_by("organisation__name", "user__last_name", "user__first_name")
+            if (m.user_id, m.organisation_id) not in taken
+        ]
+        policy.context(actor).note(case.pk, [Field.TEAM], [Ground.SEAT])
+        _record_read(actor, case)
+    return TeamCandidates(case, case_card(case), candidates)
 
 
 @dataclass
@@ -256,6 +418,13 @@ class PersonMatch:
     person: Person
     open_case: Case | None
     on_my_team: bool
+
+
+def _search_scope(actor: User) -> Q:
+    """Give the persons a search may find: those registered by the actor's organisations, and those on the
+    actor's cases. Nothing registered by another organisation is ever found (each keeps its own record)."""
+    ctx = policy.context(actor)
+    return Q(registered_by_id__in=sorted(ctx.organisation_ids)) | Q(pk__in=sorted(ctx.person_ids()))
 
 
 def person_search(
@@ -270,29 +439,49 @@ def person_search(
     """Find possible duplicates before a person is created (search before create).
 
     It searches persons registered by the actor's organisations and persons on the actor's cases, by
-    name, birth date, number and phone; every hit shown is audited as a read of that person.
+    name, birth date, number and phone. The search itself is audited with the kinds of criteria used
+    (never their values) and the number of hits; every hit shown is audited as a read of that person.
     """
-    orgs = Membership.objects.active().filter(user=actor).values_list("organisation_id", flat=True)
-    visible = policy.scope(actor, Action.VIEW, Person.objects.all()).values_list("pk", flat=True)
-    scope = Person.objects.filter(Q(registered_by_id__in=orgs) | Q(pk__in=visible))
     match = Q(pk__in=[])
+    used = []
     if national_id.strip():
         match |= Q(national_id=national_id.strip())
+        used.append("national_id")
     if phone.strip():
         match |= Q(phone=phone.strip())
+        used.append("phone")
     if family_name.strip() and given_name.strip():
         match |= Q(family_name__iexact=family_name.strip(), given_name__iexact=given_name.strip())
+        used += ["family_name", "given_name"]
     if family_name.strip() and birth_date:
         match |= Q(family_name__iexact=family_name.strip(), birth_date=birth_date)
+        used += ["family_name", "birth_date"]
     if given_name.strip() and birth_date:
         match |= Q(given_name__iexact=given_name.strip(), birth_date=birth_date)
-    with transaction.atomic():
-        hits = list(scope.filter(match).order_by("family_name", "given_name")[:20])
-        mine = set(visible)
+        used += ["given_name", "birth_date"]
+    with transaction.atomic(), engine.request_scope():
+        mine = policy.context(actor).person_ids()
+        hits = list(
+            Person.objects.filter(_search_scope(actor))
+            .filter(match)
+            .only("pk", "given_name", "family_name", "birth_date", "registered_by_id")
+            .order_by("family_name", "given_name")[:20]
+        )
+        open_cases = {
+            c.person_id: c
+            for c in Case.objects.filter(person__in=hits, closed_at__isnull=True).only("pk", "person_id", "reference")
+        }
+        record(
+            actor=actor,
+            event=AuditEvent.LIST,
+            target_type=Person._meta.label,
+            target_id=len(hits),
+            changed_fields=used,
+        )
         result = []
         for person in hits:
-            record(actor=actor, event=AuditEvent.VIEW, target=person, person_id=person.pk)
-            result.append(PersonMatch(person, person.cases.filter(closed_at__isnull=True).first(), person.pk in mine))
+            record(actor=actor, event=AuditEvent.VIEW, target=person, person_id=person.pk, categories=["name"])
+            result.append(PersonMatch(person, open_cases.get(person.pk), person.pk in mine))
     return result
 
 
@@ -301,19 +490,22 @@ def person_for_new_case(*, actor: User, person_id: int) -> Person:
 
     :raises NotFound: the person is outside the actor's search scope.
     """
-    orgs = Membership.objects.active().filter(user=actor).values_list("organisation_id", flat=True)
-    visible = policy.scope(actor, Action.VIEW, Person.objects.all()).values_list("pk", flat=True)
-    with transaction.atomic():
-        person = Person.objects.filter(Q(registered_by_id__in=orgs) | Q(pk__in=visible)).filter(pk=person_id).first()
+    with transaction.atomic(), engine.request_scope():
+        person = (
+            Person.objects.filter(_search_scope(actor))
+            .filter(pk=person_id)
+            .only("pk", "given_name", "family_name", "birth_date", "registered_by_id")
+            .first()
+        )
         if person is None:
             raise NotFound(Person._meta.label, person_id)
-        record(actor=actor, event=AuditEvent.VIEW, target=person, person_id=person.pk)
+        record(actor=actor, event=AuditEvent.VIEW, target=person, person_id=person.pk, categories=["name"])
     return person
 
 
 def concern_list(*, actor: User) -> list[Concern]:
     """List the concern-only records the actor may see and audit the listing."""
-    with transaction.atomic():
+    with transaction.atomic(), engine.request_scope():
         concerns = list(policy.scope(actor, Action.VIEW, Concern.objects.all()))
         record(actor=actor, event=AuditEvent.LIST, target_type=Concern._meta.label, target_id=len(concerns))
     return concerns

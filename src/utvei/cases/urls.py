@@ -7,6 +7,7 @@ app_name = "cases"
 urlpatterns = [
     path("", views.dashboard_view, name="dashboard"),
     path("<int:case_id>/", views.case_detail_view, name="detail"),
+    path("<int:case_id>/tab/<slug:tab>/", views.case_tab_view, name="tab"),
     path("referrals/new/", views.referral_new_view, name="referral_new"),
     path("persons/<int:person_id>/new-case/", views.case_new_for_person_view, name="case_new_for_person"),
     path("<int:case_id>/phase/", views.phase_view, name="phase"),

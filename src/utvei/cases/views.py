@@ -11,10 +11,12 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from utvei.access.decorators import requires
-from utvei.access.permissions import ROLE_PERMS, Perm
+from utvei.access.permissions import Perm
 from utvei.accounts.models import Membership
+from utvei.accounts.policy import ROLE_PERMS
 from utvei.accounts.selectors import own_memberships
 from utvei.cases import rules, selectors, services
 from utvei.cases.forms import (
@@ -88,10 +90,32 @@ def dashboard_view(request: AuthedRequest) -> HttpResponse:
 
 @requires(Perm.CASE_VIEW)
 @require_GET
+@vary_on_headers("HX-Request")
 def case_detail_view(request: AuthedRequest, case_id: int) -> HttpResponse:
-    """Show one case the user is on the team of."""
-    detail = selectors.case_detail(actor=request.user, case_id=case_id)
-    return render(request, "cases/case_detail.html", {"d": detail, "case": detail.case})
+    """Show the overview tab of one case the user is on the team of."""
+    overview = selectors.case_overview(actor=request.user, case_id=case_id)
+    context = {"d": overview, "case": overview.case, "tabs": overview.tabs, "current": "overview"}
+    return render(request, _tab_template(request), context)
+
+
+@requires(Perm.CASE_VIEW)
+@require_GET
+@vary_on_headers("HX-Request")
+def case_tab_view(request: AuthedRequest, case_id: int, tab: str) -> HttpResponse:
+    """Show one tab of a case's workspace: conversations, plan, network or sharing."""
+    page = selectors.case_tab(actor=request.user, case_id=case_id, slug=tab)
+    context = {"page": page, "case": page.case, "tabs": page.tabs, "current": page.tab.slug, "can_edit": page.can_edit}
+    return render(request, "cases/case_tab.html#tab" if _partial(request) else "cases/case_tab.html", context)
+
+
+def _partial(request: AuthedRequest) -> bool:
+    # A tab switched by htmx gets its panel only; a boosted or plain request gets the whole page.
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not getattr(htmx, "boosted", False)
+
+
+def _tab_template(request: AuthedRequest) -> str:
+    return "cases/case_detail.html#tab" if _partial(request) else "cases/case_detail.html"
 
 
 @requires(Perm.CASE_CREATE)
@@ -203,7 +227,7 @@ def phase_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 @autosaved
 def close_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     """Close a case with reason, outcome and hand-over (R28)."""
-    case = selectors.case_for_update(actor=request.user, case_id=case_id)
+    case = selectors.case_for_update(actor=request.user, case_id=case_id).case
     form = CloseForm(_post(request))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -223,8 +247,8 @@ def close_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def team_add_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     """Seat a member on the follow-up team."""
-    case = selectors.case_for_update(actor=request.user, case_id=case_id)
-    candidates = {m.pk: m for m in selectors.team_candidates(actor=request.user, case=case)}
+    choices = selectors.team_candidates(actor=request.user, case_id=case_id)
+    case, candidates = choices.card, {m.pk: m for m in choices.candidates}
     form = TeamAddForm(_post(request))
     _choices(
         form,
@@ -239,7 +263,7 @@ def team_add_view(request: AuthedRequest, case_id: int) -> HttpResponse:
         try:
             services.team_member_add(
                 actor=request.user,
-                case=case,
+                case=choices.case,
                 user=m.user,
                 organisation=m.organisation,
                 role=m.role,
@@ -263,8 +287,9 @@ def team_add_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 @autosaved
 def police_reason_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     """Record why the police radicalisation contact is not involved (R03)."""
-    case = selectors.case_for_update(actor=request.user, case_id=case_id)
-    form = ReasonForm(_post(request), initial={"reason": case.police_not_involved_reason})
+    data = selectors.case_for_update(actor=request.user, case_id=case_id)
+    case = data.case
+    form = ReasonForm(_post(request), initial={"reason": data.police_not_involved_reason})
     if request.method == "POST" and form.is_valid():
         services.case_record_police_not_involved(
             actor=request.user, case_id=case.pk, reason=form.cleaned_data["reason"]
@@ -307,7 +332,7 @@ def advice_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 @autosaved
 def relapse_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     """Record a relapse; the case stays open (R29)."""
-    case = selectors.case_for_update(actor=request.user, case_id=case_id)
+    case = selectors.case_for_update(actor=request.user, case_id=case_id).case
     form = RelapseForm(_post(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -330,8 +355,9 @@ def relapse_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def task_new_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     """Add a task with a due date for a team member."""
-    detail = selectors.case_for_update(actor=request.user, case_id=case_id)
-    team = {m.user_id: m.user for m in detail.team.filter(left_at__isnull=True).select_related("user")}
+    data = selectors.case_for_update(actor=request.user, case_id=case_id, with_team=True)
+    detail = data.case
+    team = {m.user_id: m.user for m in data.team}
     form = TaskForm(_post(request))
     _choices(form, "assignee", [(pk, u.display_name()) for pk, u in team.items()])
     if request.method == "POST" and form.is_valid():

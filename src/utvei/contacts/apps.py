@@ -8,4 +8,17 @@ class ContactsConfig(AppConfig):
     label = "contacts"
 
     def ready(self) -> None:
-        from utvei.contacts import policy  # noqa: F401  (registers the rules)
+        """Declare the rules, and add the conversations tab, the warning facts and the work list's dates."""
+        from utvei.cases import sections
+        from utvei.contacts import policy, selectors
+
+        policy.declare()
+        sections.register_section(
+            tab="conversations",
+            order=10,
+            template="contacts/_case_section.html",
+            provider=selectors.contacts_for_case,
+            visible=selectors.sees_contacts,
+        )
+        sections.register_facts(selectors.contact_facts)
+        sections.register_upcoming(selectors.next_contacts)

@@ -6,12 +6,15 @@ Every free-text field is encrypted at rest. Every record names the organisation 
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from utvei.access.categories import Category
+from utvei.access.policy import Action
 from utvei.accounts.models import Organisation
 from utvei.cases.models import Case
 from utvei.core.crypto import EncryptedTextField
@@ -63,6 +66,10 @@ class InitiationMethod(models.TextChoices):
 class ContactPlan(models.Model):
     """Record how first contact will be made when there is no contact yet (R35)."""
 
+    access_category: ClassVar[str] = CATEGORY
+
+    policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW, Action.UPDATE)
+
     case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="contact_plan")
     initiator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("who initiates")
@@ -93,6 +100,10 @@ class ConversationForm(models.TextChoices):
 
 class Conversation(models.Model):
     """Record one conversation with the person."""
+
+    access_category: ClassVar[str] = CATEGORY
+
+    policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW, Action.UPDATE)
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="conversations")
     held_on = models.DateField(_("date"))
@@ -138,6 +149,10 @@ class Consultation(models.Model):
     When ``anonymised``, the summary is built by the system without name, number, address or birth date
     and no identifying data leaves the case (fvl. § 13 a nr. 2).
     """
+
+    access_category: ClassVar[str] = CATEGORY
+
+    policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW, Action.UPDATE)
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="consultations")
     conversation = models.ForeignKey(Conversation, on_delete=models.PROTECT, null=True, blank=True, related_name="+")

@@ -1,4 +1,4 @@
-"""Access rules for contact plans, conversations and consultations: the case's team, through the category gate."""
+"""Access rules for contact plans, conversations and consultations: the case's team, by category."""
 
 from __future__ import annotations
 
@@ -7,6 +7,9 @@ from utvei.access.policy import Action
 from utvei.cases.policy import EDIT_CASE, VIEW_CASE, CaseItemRule
 from utvei.contacts.models import CATEGORY, Consultation, ContactPlan, Conversation
 
-for model in (ContactPlan, Conversation, Consultation):
-    policy.register(model, Action.VIEW, CaseItemRule(CATEGORY, VIEW_CASE))
-    policy.register(model, Action.UPDATE, CaseItemRule(CATEGORY, EDIT_CASE))
+
+def declare() -> None:
+    """Declare the contacts rules to the access engine."""
+    for model in (ContactPlan, Conversation, Consultation):
+        policy.register(model, Action.VIEW, CaseItemRule(CATEGORY, VIEW_CASE))
+        policy.register(model, Action.UPDATE, CaseItemRule(CATEGORY, EDIT_CASE))

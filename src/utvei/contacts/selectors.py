@@ -3,57 +3,108 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import NamedTuple
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Min, Q
 
 from utvei.access import policy
 from utvei.access.policy import Action, NotFound
 from utvei.accounts.models import User
 from utvei.audit.models import AuditEvent
 from utvei.audit.services import record
+from utvei.cases.cards import CaseCard, case_card
 from utvei.cases.models import Case, TeamMember
-from utvei.contacts.models import Consultation, ContactPlan, Conversation, ConversationForm, ConversationMethod
+from utvei.contacts.models import (
+    CATEGORY,
+    Consultation,
+    ContactPlan,
+    Conversation,
+    ConversationForm,
+    ConversationMethod,
+)
 
 
 @dataclass
 class CaseContacts:
-    """Hold what the case page shows of contacts, and the counts its rules need.
+    """Hold what the case's conversations tab shows of contacts: only what the engine lets the actor see."""
 
-    The counts cover every record of the case (a rule warning must not depend on what one member sees);
-    the lists hold only what the category gate lets the actor see.
-    """
-
+    case: CaseCard
     contact_plan: ContactPlan | None
     conversations: list[Conversation] = field(default_factory=list)
     consultations: list[Consultation] = field(default_factory=list)
     conversation_count: int = 0
     has_contact_plan: bool = False
-    consulted_after_first: bool = False
-    prison_visits: int = 0
 
 
 def contacts_for_case(*, actor: User, case: Case) -> CaseContacts:
-    """Gather the contact section of a case the actor may see (reads audited by the caller)."""
-    plans = policy.scope(actor, Action.VIEW, ContactPlan.objects.filter(case=case).select_related("initiator"))
-    conversations = policy.scope(actor, Action.VIEW, Conversation.objects.filter(case=case).select_related("method"))
-    consultations = policy.scope(actor, Action.VIEW, Consultation.objects.filter(case=case))
-    first = (
-        Conversation.objects.filter(case=case)
-        .order_by("held_on", "created_at")
-        .values_list("held_on", flat=True)
-        .first()
+    """Gather the contacts section of a case the actor may see (the tab's read is audited by its caller)."""
+    plans = list(policy.scope(actor, Action.VIEW, ContactPlan.objects.filter(case=case).select_related("initiator")))
+    conversations = list(
+        policy.scope(actor, Action.VIEW, Conversation.objects.filter(case=case))
+        .select_related("method")
+        .only("pk", "case_id", "owner_organisation_id", "held_on", "form", "method__name_nb", "method__name_en")
     )
+    consultations = list(policy.scope(actor, Action.VIEW, Consultation.objects.filter(case=case)))
+    ctx = policy.context(actor)
+    for items in (plans, conversations, consultations):
+        grounds = {policy.category_ground(ctx, item, CATEGORY) for item in items}
+        ctx.note(case.pk, [CATEGORY] if items else [], {g for g in grounds if g is not None})
     return CaseContacts(
-        contact_plan=plans.first(),
-        conversations=list(conversations),
-        consultations=list(consultations),
-        conversation_count=Conversation.objects.filter(case=case).count(),
-        has_contact_plan=ContactPlan.objects.filter(case=case).exists(),
-        consulted_after_first=first is not None and Consultation.objects.filter(case=case, held_on__gte=first).exists(),
-        prison_visits=Conversation.objects.filter(case=case, form=ConversationForm.PRISON_VISIT).count(),
+        case=case_card(case),
+        contact_plan=plans[0] if plans else None,
+        conversations=conversations,
+        consultations=consultations,
+        conversation_count=len(conversations),
+        has_contact_plan=bool(plans),
     )
+
+
+def contact_facts(*, actor: User, case: Case) -> dict[str, object]:
+    """Give the overview's warnings the contact facts of a case, counted over what the actor may see.
+
+    A warning must not reveal records of another organisation, so it counts only what the policy shows.
+    """
+    visible = policy.scope(actor, Action.VIEW, Conversation.objects.filter(case=case))
+    summary = visible.aggregate(
+        conversations=Count("pk"),
+        first=Min("held_on"),
+        prison_visits=Count("pk", filter=Q(form=ConversationForm.PRISON_VISIT)),
+    )
+    first = summary["first"]
+    consulted = first is not None and (
+        policy.scope(actor, Action.VIEW, Consultation.objects.filter(case=case, held_on__gte=first)).exists()
+    )
+    return {
+        "conversations": summary["conversations"],
+        "prison_visits": summary["prison_visits"],
+        "consulted_after_first": consulted,
+        "has_contact_plan": policy.scope(actor, Action.VIEW, ContactPlan.objects.filter(case=case)).exists(),
+    }
+
+
+def next_contacts(*, actor: User, case_ids: list[int]) -> dict[int, date]:
+    """Give the next agreed contact date per open case, from the conversations and contact plans the actor
+    may see (dates only, never content)."""
+    found: dict[int, date] = {}
+    conversations = (
+        policy.scope(
+            actor, Action.VIEW, Conversation.objects.filter(case_id__in=case_ids, next_contact_on__isnull=False)
+        )
+        .values_list("case_id", "next_contact_on")
+        .order_by("case_id", "-held_on")
+    )
+    for case_id, on in conversations:
+        if on is not None:
+            found.setdefault(case_id, on)
+    plans = policy.scope(
+        actor, Action.VIEW, ContactPlan.objects.filter(case_id__in=case_ids, planned_on__isnull=False)
+    ).values_list("case_id", "planned_on")
+    for case_id, on in plans:
+        if on is not None:
+            found.setdefault(case_id, on)
+    return found
 
 
 def _is_first(conversation: Conversation) -> bool:
@@ -180,3 +231,9 @@ def consultation_form_data(*, actor: User, case_id: int) -> ConsultationFormData
                 case=case,
             )
     return ConsultationFormData(case, conversations, guardian_names)
+
+
+def sees_contacts(*, actor: User, case: Case) -> bool:
+    """Tell, from the access context alone, whether the conversations tab is offered: not to a narrow seat,
+    whose agreement never opens conversations (R26)."""
+    return not policy.context(actor).is_narrow(case.pk)

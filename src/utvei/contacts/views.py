@@ -66,7 +66,7 @@ def contact_plan_view(request: AuthedRequest, case_id: int) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The contact plan is saved."))
-            return redirect("cases:detail", case_id=case.pk)
+            return redirect("cases:tab", case_id=case.pk, tab="conversations")
     context = {"case": case, "plan": plan, "form": form, "is_minor": case.person.is_minor}
     return render(request, "contacts/contact_plan_form.html", context, status=422 if form.errors else 200)
 
@@ -127,7 +127,7 @@ def conversation_new_view(request: AuthedRequest, case_id: int) -> HttpResponse:
                 )
                 url = reverse("contacts:consultation_new", kwargs={"case_id": case.pk})
                 return redirect(f"{url}?{urlencode({'conversation': conversation.pk})}")
-            return redirect("cases:detail", case_id=case.pk)
+            return redirect("cases:tab", case_id=case.pk, tab="conversations")
     context = {
         "case": case,
         "form": form,
@@ -196,7 +196,7 @@ def consultation_new_view(request: AuthedRequest, case_id: int) -> HttpResponse:
                 add_service_errors(form, exc)
             else:
                 messages.success(request, _("The consultation is recorded."))
-                return redirect("cases:detail", case_id=case.pk)
+                return redirect("cases:tab", case_id=case.pk, tab="conversations")
     context = {
         "case": case,
         "form": form,

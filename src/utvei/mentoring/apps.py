@@ -8,13 +8,12 @@ class MentoringConfig(AppConfig):
     label = "mentoring"
 
     def ready(self) -> None:
-        """Register the rules and narrow the category gate for mentor-only seats (R26).
+        """Declare the narrow mentor seat, its agreements and the mentoring rules to the access engine (R26),
+        and add the mentoring section to the case's plan tab."""
+        from utvei.cases import sections
+        from utvei.mentoring import policy, selectors
 
-        Mentoring comes after sharing in INSTALLED_APPS, so the gate it wraps is the consent gate.
-        """
-        from utvei.access import policy
-        from utvei.mentoring import policy as mentoring_policy  # noqa: F401  (registers the rules)
-        from utvei.mentoring.gate import MentorRestriction
-
-        if not isinstance(policy.category_gate(), MentorRestriction):
-            policy.set_category_gate(MentorRestriction(policy.category_gate()))
+        policy.declare()
+        sections.register_section(
+            tab="plan", order=20, template="mentoring/_case_section.html", provider=selectors.mentoring_section
+        )

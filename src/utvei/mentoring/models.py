@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from utvei.access.categories import Category
 from utvei.access.policy import Action
 from utvei.accounts.models import Organisation
 from utvei.cases.models import Case, TeamMember
@@ -119,6 +120,8 @@ class MentorAssignment(models.Model):
     layer (``mentoring.gate.MentorRestriction``) opens exactly those parts to a mentor-only seat.
     """
 
+    access_category: ClassVar[str] = Category.COORDINATION
+
     policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW, Action.UPDATE, Action.CREATE)
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="mentor_assignments")
@@ -191,6 +194,8 @@ class ActivityKind(models.TextChoices):
 class MentorLogEntry(models.Model):
     """Record one mentor meeting at a coarse level: date, duration band, kind, a short note."""
 
+    access_category: ClassVar[str] = Category.COORDINATION
+
     policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW,)
 
     assignment = models.ForeignKey(MentorAssignment, on_delete=models.PROTECT, related_name="log")
@@ -237,6 +242,8 @@ class RestorativeReferral(models.Model):
     The referral needs the recorded consent of every party, and for a minor also of the guardians.
     Only the status and a coarse reason are kept, never what was said in the meeting.
     """
+
+    access_category: ClassVar[str] = Category.PLAN
 
     policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW, Action.UPDATE)
 

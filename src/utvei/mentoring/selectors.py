@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from utvei.access import policy
-from utvei.access.categories import Category
+from utvei.access.categories import Category, Field
 from utvei.access.policy import Action, NotFound
 from utvei.accounts.models import Membership, Organisation, Role, User
 from utvei.audit.models import AuditEvent
 from utvei.audit.services import record
-from utvei.cases.models import Case, Person
+from utvei.cases.cards import CaseCard, PersonCard, case_card, person_card
+from utvei.cases.models import Case
 from utvei.cases.selectors import case_for_update
 from utvei.mentoring.models import Mentor, MentorAssignment, MentorLogEntry, RestorativeReferral
 from utvei.mentoring.services import register_organisation
@@ -68,20 +69,22 @@ def mentor_for_update(*, actor: User, mentor_id: int) -> Mentor:
     return mentor
 
 
-def assignment_form_data(*, actor: User, case_id: int) -> tuple[Case, list[Mentor], list[Measure]]:
+def assignment_form_data(*, actor: User, case_id: int) -> tuple[CaseCard, list[Mentor], list[Measure]]:
     """Give what the assignment form needs: the case (which the actor must be able to
     change), the active mentors the actor may assign, and the case's mentor measures the actor sees.
 
     :raises NotFound: the case does not exist or the actor may not change it.
     """
     with transaction.atomic():
-        case = case_for_update(actor=actor, case_id=case_id)
+        case = case_for_update(actor=actor, case_id=case_id).case
         mentors = list(
             policy.scope(actor, Action.VIEW, Mentor.objects.filter(is_active=True))
             .select_related("user")
             .order_by("name", "user__last_name")
         )
-        measures = list(policy.scope(actor, Action.VIEW, Measure.objects.filter(case=case, kind=MeasureKind.MENTOR)))
+        measures = list(
+            policy.scope(actor, Action.VIEW, Measure.objects.filter(case_id=case.pk, kind=MeasureKind.MENTOR))
+        )
     return case, mentors, measures
 
 
@@ -169,7 +172,7 @@ class MenteeView:
     """Hold the mentor's view of one person: only what the agreement and the gate open."""
 
     assignment: MentorAssignment
-    person: Person
+    person: PersonCard
     show_contact: bool
     plan: Plan | None
     goals: list[Goal] = field(default_factory=list)
@@ -186,7 +189,9 @@ def mentee_get(*, actor: User, assignment_id: int) -> MenteeView:
     """
     with transaction.atomic():
         assignment = (
-            MentorAssignment.objects.select_related("case", "case__person", "mentor")
+            MentorAssignment.objects.select_related(
+                "case", "case__person", "case__person__registered_by", "case__responsible_organisation", "mentor"
+            )
             .filter(pk=assignment_id, mentor__user=actor)
             .first()
         )
@@ -194,7 +199,7 @@ def mentee_get(*, actor: User, assignment_id: int) -> MenteeView:
             raise NotFound(MentorAssignment._meta.label, assignment_id)
         policy.require(actor, Action.VIEW, assignment)
         case = assignment.case
-        person = case.person
+        fields = policy.fields(actor, "case", case)
         plan = (
             policy.scope(actor, Action.VIEW, Plan.objects.filter(case=case, ended_at__isnull=True))
             .order_by("-created_at")
@@ -202,8 +207,8 @@ def mentee_get(*, actor: User, assignment_id: int) -> MenteeView:
         )
         view = MenteeView(
             assignment=assignment,
-            person=person,
-            show_contact=policy.can(actor, Action.VIEW, person, category=Category.IDENTITY),
+            person=person_card(case.person, fields, []),
+            show_contact=Field.CONTACT in fields,
             plan=plan,
             can_log=policy.can(actor, Action.CREATE, assignment),
         )
@@ -215,20 +220,23 @@ def mentee_get(*, actor: User, assignment_id: int) -> MenteeView:
                 )
             )
         view.log = list(policy.scope(actor, Action.VIEW, MentorLogEntry.objects.filter(assignment=assignment)))
-        record(actor=actor, event=AuditEvent.VIEW, target=assignment, case=case)
+        shown = ["goals"] * bool(view.goals) + ["measures"] * bool(view.measures) + ["contact"] * view.show_contact
+        record(
+            actor=actor, event=AuditEvent.VIEW, target=assignment, case=case, categories=shown, grounds=["agreement"]
+        )
     return view
 
 
-def restorative_form_data(*, actor: User, case_id: int) -> tuple[Case, list[Measure]]:
+def restorative_form_data(*, actor: User, case_id: int) -> tuple[CaseCard, list[Measure]]:
     """Give the case for a referral (the actor must be able to change it) and the case's
     restorative measures the actor sees.
 
     :raises NotFound: the case does not exist or the actor may not change it.
     """
     with transaction.atomic():
-        case = case_for_update(actor=actor, case_id=case_id)
+        case = case_for_update(actor=actor, case_id=case_id).case
         measures = list(
-            policy.scope(actor, Action.VIEW, Measure.objects.filter(case=case, kind=MeasureKind.RESTORATIVE))
+            policy.scope(actor, Action.VIEW, Measure.objects.filter(case_id=case.pk, kind=MeasureKind.RESTORATIVE))
         )
     return case, measures
 
@@ -251,6 +259,7 @@ def restorative_for_update(*, actor: User, referral_id: int) -> RestorativeRefer
 class MentoringSection:
     """Hold what the case page shows of mentoring, already filtered for the actor."""
 
+    case: CaseCard
     assignments: list[MentorAssignment]
     referrals: list[RestorativeReferral]
     can_refer: bool
@@ -260,13 +269,28 @@ class MentoringSection:
 def mentoring_for_case(*, actor: User, case: Case) -> MentoringSection:
     """Gather the mentoring section of a case the actor may see (audited by the caller)."""
     can_edit = policy.can(actor, Action.UPDATE, case)
+    assignments = list(
+        policy.scope(actor, Action.VIEW, MentorAssignment.objects.filter(case=case)).select_related(
+            "mentor", "mentor__user"
+        )
+    )
+    referrals = list(policy.scope(actor, Action.VIEW, RestorativeReferral.objects.filter(case=case)))
+    ctx = policy.context(actor)
+    for items, category in ((assignments, Category.COORDINATION), (referrals, Category.PLAN)):
+        grounds = {policy.category_ground(ctx, item, category) for item in items}
+        ctx.note(case.pk, [category] if items else [], {g for g in grounds if g is not None})
     return MentoringSection(
-        assignments=list(
-            policy.scope(actor, Action.VIEW, MentorAssignment.objects.filter(case=case)).select_related(
-                "mentor", "mentor__user"
-            )
-        ),
-        referrals=list(policy.scope(actor, Action.VIEW, RestorativeReferral.objects.filter(case=case))),
+        case=case_card(case),
+        assignments=assignments,
+        referrals=referrals,
         can_refer=can_edit,
         can_assign=can_edit,
     )
+
+
+def mentoring_section(*, actor: User, case: Case) -> MentoringSection | None:
+    """Give the mentoring section of the plan tab (None: nothing to show and nothing the actor could start)."""
+    section = mentoring_for_case(actor=actor, case=case)
+    if not (section.assignments or section.referrals or section.can_assign):
+        return None
+    return section

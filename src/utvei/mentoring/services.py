@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from utvei.access import policy
+from utvei.access import engine, policy
 from utvei.access.permissions import Perm, has_perm
 from utvei.access.policy import Action, NotFound
 from utvei.accounts.models import Membership, Organisation, Role, User
@@ -48,7 +48,7 @@ def register_organisation(actor: User) -> Organisation:
 
     :raises NotFound: the actor keeps no register.
     """
-    from utvei.access.permissions import ROLE_PERMS
+    from utvei.accounts.policy import ROLE_PERMS
 
     roles = [role for role, perms in ROLE_PERMS.items() if Perm.MENTOR_REGISTER in perms]
     membership = (
@@ -286,6 +286,7 @@ def assignment_create(
         assert mentor is not None and starts_on is not None
         measure = _measure(actor, case, measure_id, "mentor")
         seat = _mentor_seat(actor, case, mentor)
+        engine.invalidate()  # the agreement opens its parts from the next decision on
         assignment = MentorAssignment.objects.create(
             case=case,
             mentor=mentor,
@@ -331,6 +332,7 @@ def assignment_end(*, actor: User, assignment_id: int, reason: str) -> MentorAss
         if reason not in AssignmentEnd.values:
             raise ValidationError({"reason": _("Choose why the assignment ends.")})
         assignment.ended_at = timezone.now()
+        engine.invalidate()
         assignment.end_reason = reason
         assignment.save(update_fields=["ended_at", "end_reason"])
         seat = assignment.seat

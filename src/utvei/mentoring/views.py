@@ -155,7 +155,7 @@ def assignment_end_view(request: AuthedRequest, assignment_id: int) -> HttpRespo
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The mentor assignment has ended."))
-            return redirect("cases:detail", case_id=assignment.case_id)
+            return redirect("cases:tab", case_id=assignment.case_id, tab="plan")
     context = {"assignment": assignment, "case": assignment.case, "form": form}
     return render(request, "mentoring/assignment_end.html", context, status=form_status(form))
 
@@ -233,7 +233,7 @@ def restorative_new_view(request: AuthedRequest, case_id: int) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The referral to the konfliktråd is recorded."))
-            return redirect("cases:detail", case_id=case.pk)
+            return redirect("cases:tab", case_id=case.pk, tab="plan")
     context = {"case": case, "form": form, "is_minor": case.person.is_minor}
     return render(request, "mentoring/restorative_form.html", context, status=form_status(form))
 
@@ -260,6 +260,6 @@ def restorative_status_view(request: AuthedRequest, referral_id: int) -> HttpRes
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The status of the restorative process is saved."))
-            return redirect("cases:detail", case_id=referral.case_id)
+            return redirect("cases:tab", case_id=referral.case_id, tab="plan")
     context = {"referral": referral, "case": referral.case, "form": form}
     return render(request, "mentoring/restorative_status.html", context, status=form_status(form))

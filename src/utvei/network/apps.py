@@ -8,4 +8,15 @@ class NetworkConfig(AppConfig):
     label = "network"
 
     def ready(self) -> None:
-        from utvei.network import policy  # noqa: F401  (registers the rules)
+        """Declare the rules and add the network section to the case's network tab."""
+        from utvei.cases import sections
+        from utvei.network import policy, selectors
+
+        policy.declare()
+        sections.register_section(
+            tab="network",
+            order=10,
+            template="network/_case_section.html",
+            provider=selectors.section_for_case,
+            visible=selectors.sees_network,
+        )

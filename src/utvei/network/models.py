@@ -115,6 +115,8 @@ class NetworkNode(models.Model):
     longer part of the network; it stays for the history and leaves the current map.
     """
 
+    access_category: ClassVar[str] = CATEGORY
+
     policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW, Action.UPDATE)
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="network_nodes")
@@ -195,6 +197,8 @@ class NetworkNode(models.Model):
 class NodeContact(models.Model):
     """Record that a professional contacted a node (allowed only with permission, R22)."""
 
+    access_category: ClassVar[str] = CATEGORY
+
     policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW, Action.UPDATE)
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
@@ -227,6 +231,8 @@ class NetworkSnapshot(models.Model):
     ``nodes`` holds one dict per node (id, label, kind, formality, relation, closeness, valence,
     risk_nature), copied from the nodes the taker could see; later edits of a node leave it unchanged.
     """
+
+    access_category: ClassVar[str] = CATEGORY
 
     policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW, Action.UPDATE)
 

@@ -10,64 +10,53 @@ recording organisation with an editing seat on an open case change a tie.
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from utvei.access import policy
+from utvei.access.engine import AccessContext
 from utvei.access.policy import Action
-from utvei.accounts.models import Membership, User
-from utvei.cases.policy import CASE_EDITOR_ROLES, EDIT_CASE, VIEW_CASE, CaseRule
+from utvei.cases.policy import EDIT_CASE, READ_AS_EDITOR, VIEW_CASE
 from utvei.network.models import CATEGORY, NetworkNode, NetworkSnapshot, NodeContact
-
-# Coordinators and case workers on the team, open case or closed (they read the history too).
-EDITOR_SEAT = CaseRule(CASE_EDITOR_ROLES)
-
-
-def _organisations(user: User) -> QuerySet[Membership, int]:
-    return Membership.objects.active().filter(user=user).values_list("organisation_id", flat=True)
 
 
 class NetworkViewRule:
-    """Show a network record to editors of the case in the recording organisation, and to
-    team members whose organisation a current consent for category "network" names as recipient."""
+    """Show a network record to editors of the case in the recording organisation, and to team members
+    whose organisation a current consent for category "network" names as recipient."""
 
-    def allows(self, user: User, obj: models.Model) -> bool:
-        """Tell whether the user sits on the case and may see this record of the network."""
-        case = getattr(obj, "case", None)
-        if case is None or not VIEW_CASE.allows(user, case):
-            return False
-        if not policy.category_gate().allows(user, obj, CATEGORY):
+    def allows(self, ctx: AccessContext, obj: models.Model) -> bool:
+        """Tell whether the actor sits on the case and may see this record of the network."""
+        case_id = getattr(obj, "case_id", None)
+        if not VIEW_CASE.allows_case(ctx, case_id) or policy.category_ground(ctx, obj, CATEGORY) is None:
             return False
         owner_id = getattr(obj, "owner_organisation_id", None)
-        if owner_id is None:
-            return False
-        return EDITOR_SEAT.allows(user, case) or not _organisations(user).filter(organisation_id=owner_id).exists()
+        return READ_AS_EDITOR.allows_case(ctx, case_id) or owner_id not in ctx.organisation_ids
 
-    def scope(self, user: User, qs: QuerySet[policy.M]) -> QuerySet[policy.M]:
-        """Keep the network records this rule shows the user."""
-        qs = qs.filter(Exists(VIEW_CASE.seats(user).filter(case_id=OuterRef("case_id"))))
-        qs = policy.category_gate().scope(user, qs, CATEGORY)
-        editor = Exists(EDITOR_SEAT.seats(user).filter(case_id=OuterRef("case_id")))
-        return qs.filter(Q(editor) | ~Q(owner_organisation_id__in=_organisations(user)))
+    def scope(self, ctx: AccessContext, qs: QuerySet[policy.M]) -> QuerySet[policy.M]:
+        """Keep the network records this rule shows the actor."""
+        qs = qs.filter(policy.category_condition(ctx, qs.model, CATEGORY, case_ids=VIEW_CASE.case_ids(ctx)))
+        editor = Q(case_id__in=sorted(READ_AS_EDITOR.case_ids(ctx)))
+        return qs.filter(editor | ~Q(owner_organisation_id__in=sorted(ctx.organisation_ids)))
 
 
 class NetworkEditRule:
-    """Let members of the recording organisation with an editing seat on an open case change
-    a network record (a consent shows a record to another organisation, never lets it change it)."""
+    """Let members of the recording organisation with an editing seat on an open case change a network
+    record (a consent shows a record to another organisation, never lets it change it)."""
 
-    def allows(self, user: User, obj: models.Model) -> bool:
-        """Tell whether the user edits the case and belongs to the recording organisation."""
-        case = getattr(obj, "case", None)
-        if case is None or not EDIT_CASE.allows(user, case):
+    def allows(self, ctx: AccessContext, obj: models.Model) -> bool:
+        """Tell whether the actor edits the case and belongs to the recording organisation."""
+        if not EDIT_CASE.allows_case(ctx, getattr(obj, "case_id", None)):
             return False
-        owner_id = getattr(obj, "owner_organisation_id", None)
-        return owner_id is not None and _organisations(user).filter(organisation_id=owner_id).exists()
+        return getattr(obj, "owner_organisation_id", None) in ctx.organisation_ids
 
-    def scope(self, user: User, qs: QuerySet[policy.M]) -> QuerySet[policy.M]:
-        """Keep the network records the user may change."""
-        qs = qs.filter(Exists(EDIT_CASE.seats(user).filter(case_id=OuterRef("case_id"))))
-        return qs.filter(owner_organisation_id__in=_organisations(user))
+    def scope(self, ctx: AccessContext, qs: QuerySet[policy.M]) -> QuerySet[policy.M]:
+        """Keep the network records the actor may change."""
+        return qs.filter(
+            case_id__in=sorted(EDIT_CASE.case_ids(ctx)), owner_organisation_id__in=sorted(ctx.organisation_ids)
+        )
 
 
-for model in (NetworkNode, NodeContact, NetworkSnapshot):
-    policy.register(model, Action.VIEW, NetworkViewRule())
-    policy.register(model, Action.UPDATE, NetworkEditRule())
+def declare() -> None:
+    """Declare the network rules to the access engine."""
+    for model in (NetworkNode, NodeContact, NetworkSnapshot):
+        policy.register(model, Action.VIEW, NetworkViewRule())
+        policy.register(model, Action.UPDATE, NetworkEditRule())

@@ -17,11 +17,11 @@ from utvei.access.policy import Action, NotFound
 from utvei.accounts.models import User
 from utvei.audit.models import AuditEvent
 from utvei.audit.services import record
+from utvei.cases.cards import CaseCard, case_card
 from utvei.cases.models import Case
 from utvei.network import drawing
 from utvei.network.drawing import NodeState
-from utvei.network.models import NetworkNode, NetworkSnapshot, NodeContact
-from utvei.network.policy import EDITOR_SEAT
+from utvei.network.models import CATEGORY, NetworkNode, NetworkSnapshot, NodeContact
 from utvei.network.services import node_states
 from utvei.plans.models import Measure
 from utvei.sharing.models import Consent
@@ -45,7 +45,7 @@ def _case_for_network(actor: User, case_id: int) -> Case:
     if case is None:
         raise NotFound(Case._meta.label, case_id)
     policy.require(actor, Action.VIEW, case)
-    if not EDITOR_SEAT.allows(actor, case) and not (
+    if not policy.can(actor, Action.REVIEW, case) and not (
         _visible_nodes(actor, case).exists() or _visible_snapshots(actor, case).exists()
     ):
         raise NotFound(Case._meta.label, case_id)
@@ -292,6 +292,7 @@ def network_export(*, actor: User, case_id: int) -> NetworkExport:
 class NetworkSection:
     """Hold what the case page shows of the network: counts, the latest snapshot and links."""
 
+    case: CaseCard
     total: int
     supportive: int
     risk: int
@@ -307,12 +308,16 @@ def section_for_case(*, actor: User, case: Case) -> NetworkSection | None:
     """
     nodes = [n for n in _visible_nodes(actor, case) if n.ended_on is None]
     snapshots = list(_visible_snapshots(actor, case))
-    can_open = EDITOR_SEAT.allows(actor, case) or bool(nodes) or bool(snapshots)
+    can_open = policy.can(actor, Action.REVIEW, case) or bool(nodes) or bool(snapshots)
     if not can_open:
         return None
+    ctx = policy.context(actor)
+    grounds = {policy.category_ground(ctx, item, CATEGORY) for item in [*nodes, *snapshots]}
+    ctx.note(case.pk, [CATEGORY] if nodes or snapshots else [], {g for g in grounds if g is not None})
     states = node_states(nodes)
     counts = drawing.indicator("", states)
     return NetworkSection(
+        case=case_card(case),
         total=counts.total,
         supportive=counts.supportive,
         risk=counts.risk,
@@ -320,3 +325,9 @@ def section_for_case(*, actor: User, case: Case) -> NetworkSection | None:
         snapshot_count=len(snapshots),
         can_open=True,
     )
+
+
+def sees_network(*, actor: User, case: Case) -> bool:
+    """Tell, from the access context alone, whether the network tab is offered: never to a narrow seat,
+    since the map names third parties and risk ties (R23, R26)."""
+    return not policy.context(actor).is_narrow(case.pk)

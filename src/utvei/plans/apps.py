@@ -2,10 +2,21 @@ from django.apps import AppConfig
 
 
 class PlansConfig(AppConfig):
-    """Register the individual plan, measures, mentors, restorative processes and team meetings."""
+    """Register the individual plan, measures, reviews and team meetings."""
 
     name = "utvei.plans"
     label = "plans"
 
     def ready(self) -> None:
-        from utvei.plans import policy  # noqa: F401  (registers the rules)
+        """Declare the rules and add the plan section to the case's plan tab."""
+        from utvei.cases import sections
+        from utvei.plans import policy, selectors
+
+        policy.declare()
+        sections.register_section(
+            tab="plan",
+            order=10,
+            template="plans/_case_section.html",
+            provider=selectors.plan_section,
+            visible=selectors.sees_plan,
+        )

@@ -86,6 +86,8 @@ class WishGiver(models.TextChoices):
 class PlanWish(models.Model):
     """Record the person's wish for an individual plan (R06); without it no plan is made."""
 
+    access_category: ClassVar[str] = CATEGORY
+
     policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW, Action.UPDATE)
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="plan_wishes")
@@ -127,6 +129,8 @@ class PlanStatus(models.TextChoices):
 
 class Plan(models.Model):
     """Hold the one individual plan of a person (R07), across all sectors."""
+
+    access_category: ClassVar[str] = CATEGORY
 
     policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW, Action.UPDATE, Action.EXPORT)
 
@@ -202,6 +206,10 @@ class LifeDomain(models.TextChoices):
 class DomainNote(models.Model):
     """Hold the person's resources and needs in one life domain of the plan."""
 
+    access_category: ClassVar[str] = CATEGORY
+
+    policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW,)
+
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="domains")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
     domain = models.CharField(_("life domain"), max_length=16, choices=LifeDomain.choices)
@@ -233,6 +241,10 @@ class GoalStatus(models.TextChoices):
 class Goal(models.Model):
     """Hold one of the person's own goals, in their words."""
 
+    access_category: ClassVar[str] = CATEGORY
+
+    policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW,)
+
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="goals")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
     text = EncryptedTextField(_("the goal, in the person's own words"))
@@ -255,6 +267,10 @@ class Goal(models.Model):
 
 class Participant(models.Model):
     """Hold one participating service of the plan, its legal basis and its responsibility."""
+
+    access_category: ClassVar[str] = CATEGORY
+
+    policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW,)
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="participants")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
@@ -383,6 +399,10 @@ class Measure(models.Model):
 class Review(models.Model):
     """Hold one review date of the plan (R09) and the task it made for the coordinator."""
 
+    access_category: ClassVar[str] = CATEGORY
+
+    policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW,)
+
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="reviews")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
     due_on = models.DateField(_("review date"))
@@ -408,6 +428,8 @@ class Review(models.Model):
 
 class Meeting(models.Model):
     """Record one team meeting (ansvarsgruppemøte) of the plan."""
+
+    access_category: ClassVar[str] = CATEGORY
 
     policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW, Action.UPDATE)
 
@@ -437,6 +459,10 @@ class Meeting(models.Model):
 class Decision(models.Model):
     """Record one decision of a team meeting and the measure it created or changed."""
 
+    access_category: ClassVar[str] = CATEGORY
+
+    policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW,)
+
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="decisions")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
     text = EncryptedTextField(_("decision"))
@@ -465,6 +491,8 @@ class PlanVersion(models.Model):
     ``changes`` is JSON ``{field: [old, new]}`` of display values, encrypted at rest: the values are case
     data. The audit log holds field names only.
     """
+
+    policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW,)
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="versions")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")

@@ -1,21 +1,20 @@
-"""Access rules for the individual plan and its parts: the case's team, through the category gate.
+"""Access rules for the individual plan and its parts: the case's team, by category.
 
-Reading follows the case (any active team seat) and the category gate (the item's owner organisation, or
-a current consent for the item's category). Changing the plan is for the case's editors and for the plan's
-IP coordinator (who must also sit on the team). Measures carry their own category (health, work, school
-or plan, from their kind), so the gate is asked per row.
+Reading follows the case (any active team seat) and the engine's category decision (the item's owner
+organisation, a current consent for the item's category, or a narrow seat's agreement). Changing the
+plan is for the case's editors and for the plan's IP coordinator (who must also sit on the team). Measures carry their own category (health, work, school
+or plan, from their kind), so the category is decided per row.
 """
 
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from utvei.access import policy
 from utvei.access.categories import Category
+from utvei.access.engine import AccessContext
 from utvei.access.policy import Action
-from utvei.accounts.models import User
-from utvei.cases.models import Case
 from utvei.cases.policy import EDIT_CASE, VIEW_CASE, CaseRule
 from utvei.plans.models import (
     Decision,
@@ -31,88 +30,92 @@ from utvei.plans.models import (
 )
 
 
-def _plan_of(obj: models.Model) -> Plan | None:
+def coordinated_plan_ids(ctx: AccessContext) -> frozenset[int]:
+    """Give the plans the actor is the IP coordinator of (one query per request)."""
+    if ctx.actor_pk is None:
+        return frozenset()
+    return frozenset(Plan.objects.filter(coordinator_id=ctx.actor_pk).values_list("pk", flat=True))
+
+
+def _coordinated(ctx: AccessContext) -> frozenset[int]:
+    found = ctx.fact("plans.coordinated")
+    assert isinstance(found, frozenset)
+    return found
+
+
+def _plan_id(obj: models.Model) -> int | None:
     if isinstance(obj, Plan):
-        return obj
-    if isinstance(obj, Decision):
-        return obj.meeting.plan
-    return getattr(obj, "plan", None)
+        return obj.pk
+    return getattr(obj, "plan_id", None)
 
 
-def _plan_path(model: type[models.Model]) -> str | None:
-    """Give the lookup from a model to its plan ("" for the plan itself)."""
+def _plan_field(model: type[models.Model]) -> str | None:
+    """Give the field holding a model's plan id ("pk" for the plan itself; None when it has none)."""
     if model is Plan:
-        return ""
-    if model is Decision:
-        return "meeting__plan__"
-    if model is PlanWish:
+        return "pk"
+    if model in (Decision, PlanWish):
         return None
-    return "plan__"
-
-
-def _gate_scope(user: User, qs: QuerySet[policy.M]) -> QuerySet[policy.M]:
-    """Narrow items with a stored ``category`` column, asking the gate per category."""
-    gate = policy.category_gate()
-    condition = Q(pk__in=[])
-    # Ask the gate only for the categories the rows hold (usually one or two), not all twelve.
-    present = qs.order_by().values_list("category", flat=True).distinct()
-    for category in present:
-        condition |= Q(pk__in=gate.scope(user, qs.filter(category=category), category).values("pk"))
-    return qs.filter(condition)
+    return "plan_id"
 
 
 class PlanItemRule:
-    """Allow an action on a plan item to holders of a qualifying case seat or, with
-    ``coordinator``, to the plan's IP coordinator while on the team; then the category gate decides."""
+    """Allow an action on a plan item to holders of a qualifying case seat or, with ``coordinator``, to the
+    plan's IP coordinator while on the team; then the engine decides the item's category."""
 
     def __init__(self, case_rule: CaseRule, *, coordinator: bool = False, per_row_category: bool = False) -> None:
         self.case_rule = case_rule
         self.coordinator = coordinator
         self.per_row_category = per_row_category
 
-    def _case_allows(self, user: User, obj: models.Model) -> bool:
-        case: Case | None = getattr(obj, "case", None)
-        if case is None:
-            return False
-        if self.case_rule.allows(user, case):
+    def _case_allows(self, ctx: AccessContext, obj: models.Model) -> bool:
+        case_id = getattr(obj, "case_id", None)
+        if self.case_rule.allows_case(ctx, case_id):
             return True
-        plan = _plan_of(obj)
-        return bool(
-            self.coordinator and plan is not None and plan.coordinator_id == user.pk and VIEW_CASE.allows(user, case)
-        )
+        plan_id = _plan_id(obj) if _plan_field(type(obj)) else None
+        return self.coordinator and plan_id in _coordinated(ctx) and VIEW_CASE.allows_case(ctx, case_id)
 
-    def allows(self, user: User, obj: models.Model) -> bool:
-        """Tell whether the user may act on the item's case (or coordinates its plan)
-        and the gate shows the item's category."""
-        if not self._case_allows(user, obj):
+    def allows(self, ctx: AccessContext, obj: models.Model) -> bool:
+        """Tell whether the actor may act on the item's case (or coordinates its plan) and the engine shows
+        the item's category."""
+        if not self._case_allows(ctx, obj):
             return False
-        return policy.category_gate().allows(user, obj, obj.category)  # type: ignore[attr-defined]
+        return policy.category_ground(ctx, obj, obj.category) is not None  # type: ignore[attr-defined]
 
-    def scope(self, user: User, qs: QuerySet[policy.M]) -> QuerySet[policy.M]:
-        """Keep the items the user may act on, in categories the gate shows."""
-        condition = Q(Exists(self.case_rule.seats(user).filter(case_id=OuterRef("case_id"))))
-        path = _plan_path(qs.model)
-        if self.coordinator and path is not None:
-            condition |= Q(**{f"{path}coordinator": user}) & Q(
-                Exists(VIEW_CASE.seats(user).filter(case_id=OuterRef("case_id")))
-            )
-        qs = qs.filter(condition)
-        if self.per_row_category:
-            return _gate_scope(user, qs)
-        return policy.category_gate().scope(user, qs, Category.PLAN)
+    def scope(self, ctx: AccessContext, qs: QuerySet[policy.M]) -> QuerySet[policy.M]:
+        """Keep the items the actor may act on, in categories the engine shows."""
+        cases = self.case_rule.case_ids(ctx)
+        field = _plan_field(qs.model)
+        extra = frozenset[int]()
+        coordinated = Q(pk__in=[])
+        if self.coordinator and field is not None:
+            extra = VIEW_CASE.case_ids(ctx) - cases
+            coordinated = Q(**{f"{field}__in": sorted(_coordinated(ctx))}, case_id__in=sorted(extra))
+        reach = Q(case_id__in=sorted(cases)) | coordinated
+        categories = Category.values if self.per_row_category else [Category.PLAN]
+        shown = Q(pk__in=[])
+        for category in categories:
+            condition = policy.category_condition(ctx, qs.model, category, case_ids=cases | extra)
+            shown |= Q(category=category) & condition if self.per_row_category else condition
+        return qs.filter(reach & shown)
 
 
 VIEW_ITEM = PlanItemRule(VIEW_CASE)
 EDIT_ITEM = PlanItemRule(EDIT_CASE, coordinator=True)
 
-policy.register(PlanWish, Action.VIEW, VIEW_ITEM)
-policy.register(PlanWish, Action.UPDATE, PlanItemRule(EDIT_CASE))
-policy.register(Plan, Action.VIEW, VIEW_ITEM)
-policy.register(Plan, Action.UPDATE, EDIT_ITEM)
-policy.register(Plan, Action.EXPORT, EDIT_ITEM)
-for model in (Goal, Participant, DomainNote, Review, Meeting, Decision):
-    policy.register(model, Action.VIEW, VIEW_ITEM)
-policy.register(Meeting, Action.UPDATE, EDIT_ITEM)
-policy.register(Measure, Action.VIEW, PlanItemRule(VIEW_CASE, per_row_category=True))
-policy.register(Measure, Action.UPDATE, PlanItemRule(EDIT_CASE, coordinator=True, per_row_category=True))
-policy.register(PlanVersion, Action.VIEW, PlanItemRule(VIEW_CASE, per_row_category=True))
+
+def declare() -> None:
+    """Declare the plans facts and rules to the access engine."""
+    from utvei.access import engine
+
+    engine.provide_fact("plans.coordinated", coordinated_plan_ids)
+    policy.register(PlanWish, Action.VIEW, VIEW_ITEM)
+    policy.register(PlanWish, Action.UPDATE, PlanItemRule(EDIT_CASE))
+    policy.register(Plan, Action.VIEW, VIEW_ITEM)
+    policy.register(Plan, Action.UPDATE, EDIT_ITEM)
+    policy.register(Plan, Action.EXPORT, EDIT_ITEM)
+    for model in (Goal, Participant, DomainNote, Review, Meeting, Decision):
+        policy.register(model, Action.VIEW, VIEW_ITEM)
+    policy.register(Meeting, Action.UPDATE, EDIT_ITEM)
+    policy.register(Measure, Action.VIEW, PlanItemRule(VIEW_CASE, per_row_category=True))
+    policy.register(Measure, Action.UPDATE, PlanItemRule(EDIT_CASE, coordinator=True, per_row_category=True))
+    policy.register(PlanVersion, Action.VIEW, PlanItemRule(VIEW_CASE, per_row_category=True))

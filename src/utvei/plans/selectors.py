@@ -14,6 +14,7 @@ from utvei.access.policy import Action, NotFound
 from utvei.accounts.models import Organisation, OrganisationKind, User
 from utvei.audit.models import AuditEvent
 from utvei.audit.services import record
+from utvei.cases.cards import CaseCard, case_card
 from utvei.cases.models import Case
 from utvei.cases.services import lock_case_for_update
 from utvei.core.pdf import render_pdf
@@ -123,32 +124,58 @@ def plan_get(*, actor: User, plan_id: int) -> PlanPage:
 
 @dataclass
 class PlanSection:
-    """Hold what the case page shows of the plan."""
+    """Hold what the case's plan tab shows of the plan."""
 
+    case: CaseCard
     plan: Plan | None
     wish: PlanWish | None
+    can_edit: bool = False
     missing: list[str] = field(default_factory=list)
     other_plan: bool = False
     review_overdue: bool = False
 
 
 def plan_section(*, actor: User, case: Case) -> PlanSection | None:
-    """Gather the plan section of the case page (the page's read is audited by its caller)."""
+    """Gather the plan section of the case's plan tab (the tab's read is audited by its caller).
+
+    "Another plan" is told only from the plans the actor may see: on another case of the same person
+    record, where the actor also sits. A plan the actor may not see is never hinted at here; starting a
+    second plan is refused by the plan service, which offers the one in force (R07).
+    """
     if not policy.can(actor, Action.VIEW, case):
         return None
-    wishes = policy.scope(actor, Action.VIEW, PlanWish.objects.filter(case=case))
-    plans = policy.scope(actor, Action.VIEW, Plan.objects.filter(case=case)).select_related("coordinator")
-    plan = plans.filter(ended_at__isnull=True).first() or plans.first()
-    current = existing_plan(person_id=case.person_id)
+    wishes = list(
+        policy.scope(actor, Action.VIEW, PlanWish.objects.filter(case=case)).order_by("-expressed_on", "-pk")[:1]
+    )
+    plans = list(
+        policy.scope(actor, Action.VIEW, Plan.objects.filter(person_id=case.person_id)).select_related("coordinator")
+    )
+    here = [p for p in plans if p.case_id == case.pk]
+    plan = next((p for p in here if p.ended_at is None), here[0] if here else None)
+    current = next((p for p in plans if p.ended_at is None), None)
+    can_edit = plan is not None and policy.can(actor, Action.UPDATE, plan) and not plan.is_ended
     section = PlanSection(
+        case=case_card(case),
         plan=plan,
-        wish=wishes.order_by("-expressed_on", "-pk").first(),
+        wish=wishes[0] if wishes else None,
+        can_edit=can_edit,
         other_plan=current is not None and (plan is None or current.pk != plan.pk),
     )
     if plan is not None and not plan.is_ended:
-        section.missing = rules.missing_elements(plan_counts(plan)) if plan.status != "active" else []
+        section.missing = rules.missing_elements(plan_counts(plan)) if can_edit and plan.status != "active" else []
         section.review_overdue = plan.review_overdue()
+    shown = [item for item in (plan, section.wish) if item is not None]
+    ctx = policy.context(actor)
+    ctx.note(
+        case.pk, ["plan"] if shown else [], {g for g in (policy.category_ground(ctx, i, "plan") for i in shown) if g}
+    )
     return section
+
+
+def sees_plan(*, actor: User, case: Case) -> bool:
+    """Tell, from the access context alone, whether the plan tab is offered (to every seat: a narrow one
+    sees the parts its agreement opens)."""
+    return policy.context(actor).person_of_case(case.pk) is not None
 
 
 @dataclass(frozen=True)
@@ -223,7 +250,10 @@ def wish_form_data(*, actor: User, case_id: int) -> tuple[Case, Plan | None, boo
     with transaction.atomic():
         case = lock_case_for_update(actor, case_id)
         has_wish = PlanWish.objects.filter(case=case, withdrawn_on__isnull=True).exists()
-        return case, existing_plan(person_id=case.person_id), has_wish
+        # R07: the plan in force is named even if the actor cannot open it, so no second plan is started.
+        current = existing_plan(person_id=case.person_id)
+        record(actor=actor, event=AuditEvent.VIEW, target=case, case=case, categories=["plan"])
+        return case, current, has_wish
 
 
 @dataclass
@@ -240,10 +270,16 @@ class PlanFormData:
 
 
 def plan_form_data(*, actor: User, plan_id: int) -> PlanFormData:
-    """Load a plan the actor may change, with the choices its forms offer.
+    """Load a plan the actor may change, with the choices its forms offer, and audit the read.
 
     :raises NotFound: the plan does not exist or the actor may not change it.
     """
+    data = _plan_form_data(actor, plan_id)
+    record(actor=actor, event=AuditEvent.VIEW, target=data.plan, case=data.plan.case, categories=["plan"])
+    return data
+
+
+def _plan_form_data(actor: User, plan_id: int) -> PlanFormData:
     plan = Plan.objects.select_related("case", "case__person").filter(pk=plan_id).first()
     if plan is None or not policy.can(actor, Action.UPDATE, plan) or plan.is_ended:
         raise NotFound(Plan._meta.label, plan_id)
@@ -264,10 +300,12 @@ def measure_form_data(*, actor: User, measure_id: int) -> tuple[Measure, PlanFor
 
     :raises NotFound: the measure does not exist or the actor may not change it.
     """
-    measure = Measure.objects.select_related("plan").filter(pk=measure_id).first()
+    measure = Measure.objects.select_related("plan", "case").filter(pk=measure_id).first()
     if measure is None or measure.plan_id is None or not policy.can(actor, Action.UPDATE, measure):
         raise NotFound(Measure._meta.label, measure_id)
-    return measure, plan_form_data(actor=actor, plan_id=measure.plan_id)
+    data = _plan_form_data(actor, measure.plan_id)
+    record(actor=actor, event=AuditEvent.VIEW, target=measure, case=measure.case, categories=[measure.category])
+    return measure, data
 
 
 def goal_form_data(*, actor: User, goal_id: int) -> Goal:
@@ -275,9 +313,10 @@ def goal_form_data(*, actor: User, goal_id: int) -> Goal:
 
     :raises NotFound: the goal does not exist or the actor may not change it.
     """
-    goal = Goal.objects.select_related("plan").filter(pk=goal_id).first()
+    goal = Goal.objects.select_related("plan", "case").filter(pk=goal_id).first()
     if goal is None or not policy.can(actor, Action.VIEW, goal) or not policy.can(actor, Action.UPDATE, goal.plan):
         raise NotFound(Goal._meta.label, goal_id)
+    record(actor=actor, event=AuditEvent.VIEW, target=goal, case=goal.case, categories=["plan"])
     return goal
 
 

@@ -13,6 +13,7 @@ current references will then get their ``valid_to``.
 from __future__ import annotations
 
 from datetime import date
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -20,6 +21,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from utvei.access.policy import Action
 from utvei.accounts.models import Organisation
 from utvei.core.crypto import EncryptedTextField
 from utvei.sharing.decision import LegalReference
@@ -159,6 +161,7 @@ class Consent(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = ConsentQuerySet.as_manager()
+    policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW, Action.UPDATE)
 
     class Meta:
         ordering = ["-created_at"]
@@ -172,6 +175,32 @@ class Consent(models.Model):
         return f"consent {self.pk} v{self.version} for person {self.person_id}"
 
 
+class ConsentGrant(models.Model):
+    """Index one (recipient, category) that a consent version opens, so the access engine finds the consents
+    naming an organisation by recipient and person through an index, never by reading every consent.
+
+    Written with the consent version and never changed: whether it is in force is read from its consent
+    (latest version, not withdrawn, within its period).
+    """
+
+    policy_exempt = "an index row of a consent, read only by the access engine together with its consent"
+
+    consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="grants")
+    person = models.ForeignKey("cases.Person", on_delete=models.PROTECT, related_name="+")
+    discloser = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    recipient = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    category = models.CharField(max_length=32)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["consent", "recipient", "category"], name="consent_grant_once"),
+        ]
+        indexes = [models.Index(fields=["recipient", "person"], name="consent_grant_recipient")]
+
+    def __str__(self) -> str:
+        return f"consent {self.consent_id}: {self.category} to organisation {self.recipient_id}"
+
+
 class ConsentNoticeKind(models.TextChoices):
     """Name why a recipient organisation is told about a consent."""
 
@@ -181,6 +210,8 @@ class ConsentNoticeKind(models.TextChoices):
 
 class ConsentNotice(models.Model):
     """Tell one recipient organisation that a consent was withdrawn or is about to expire."""
+
+    policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW,)
 
     consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="notices")
     organisation = models.ForeignKey(
@@ -210,6 +241,8 @@ class Disclosure(models.Model):
     version used for a consent-based disclosure (S1). A report of serious concern links its
     ``escalation``. A disclosure is never edited.
     """
+
+    policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW,)
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="disclosures")
     person = models.ForeignKey(

@@ -13,20 +13,19 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from django.apps import apps
-from django.db import models, transaction
-from django.db.models import Q, QuerySet
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from utvei.access import policy
-from utvei.access.categories import Category
+from utvei.access import engine, policy
+from utvei.access.categories import Category, Field
+from utvei.access.engine import Ground
 from utvei.access.policy import Action, NotFound
-from utvei.accounts.models import Membership, Organisation, OrganisationKind, Role, User
+from utvei.accounts.models import Organisation, OrganisationKind, User
 from utvei.audit.models import AuditEvent
 from utvei.audit.services import record
-from utvei.cases.models import Case, TeamMember
-from utvei.cases.policy import CASE_EDITOR_ROLES, CaseRule, active_seats
+from utvei.cases.cards import CaseCard, case_card
+from utvei.cases.models import Case
 from utvei.cases.services import acting_organisation
 from utvei.sharing.decision import ConsentScope, LegalReference, Purpose, SharingDecision, SharingRequest, decide
 from utvei.sharing.models import (
@@ -53,14 +52,15 @@ def legal_basis_reference(code: str, on: date) -> LegalReference | None:
 
 
 def disclosure_list_for_person(*, actor: User, person_id: int) -> list[Disclosure]:
-    """List the disclosures about a person on the cases the actor may see, newest first.
+    """List the disclosures about a person that the actor's organisations made or received, on the cases the
+    actor sits on, newest first. That a disclosure exists is itself information of its categories, so other
+    team members do not see it.
 
     The listing is audited (LIST) with the person's id and the number of rows, never their content.
     """
-    with transaction.atomic():
-        cases = policy.scope(actor, Action.VIEW, Case.objects.filter(person_id=person_id))
+    with transaction.atomic(), engine.request_scope():
         disclosures = list(
-            Disclosure.objects.filter(case__in=cases)
+            policy.scope(actor, Action.VIEW, Disclosure.objects.filter(person_id=person_id))
             .select_related("discloser", "recipient_organisation", "legal_basis", "consent", "decided_by")
             .order_by("-decided_at", "-pk")
         )
@@ -163,36 +163,34 @@ def _chains(consents: list[Consent], *, seat_orgs: set[int], case_open: bool, to
     return sorted(chains, key=lambda chain: order.index(chain.status))
 
 
-def _case_seen(actor: User, case_id: int, action: Action = Action.VIEW) -> Case:
-    case = Case.objects.select_related("person").filter(pk=case_id).first()
+def _case_seen(actor: User, case_id: int, action: Action = Action.VIEW, *, needs: str | None = None) -> Case:
+    """Load a case the actor may act on; with ``needs``, only when the engine shows that field category.
+
+    :raises NotFound: the case does not exist, or the actor may not act on it or see that part of it.
+    """
+    case = (
+        Case.objects.select_related("person", "person__registered_by", "responsible_organisation")
+        .filter(pk=case_id)
+        .first()
+    )
     if case is None:
         raise NotFound(Case._meta.label, case_id)
     policy.require(actor, action, case)
+    if needs is not None and needs not in policy.fields(actor, "case", case):
+        raise NotFound(Case._meta.label, case_id)
     return case
 
 
-def consent_seats(user: User) -> QuerySet[TeamMember]:
-    """Give the seats in force from which a user may record, change or withdraw consents.
-
-    A mentor's seat does not count: the mentor's view is narrow (R26), and consents are handled by the
-    case's workers and the other team members, each for their own organisation.
-    """
-    return active_seats(user).exclude(role=Role.MENTOR)
-
-
 def _seat_orgs(actor: User, case: Case) -> set[int]:
-    return set(consent_seats(actor).filter(case=case).values_list("organisation_id", flat=True))
-
-
-# Who may put together the person's overview: the case's workers and coordinators, open or closed case.
-OVERVIEW_RULE = CaseRule(CASE_EDITOR_ROLES)
+    """Give the organisations the actor sits for on the case, narrow seats left out (R26)."""
+    return set(policy.context(actor).acting_organisations(case.pk))
 
 
 @dataclass
 class ConsentPage:
     """Hold the consent page of a case: the consents of its person and what the actor may do."""
 
-    case: Case
+    case: CaseCard
     chains: list[ConsentChain]
     can_record: bool
     notices: list[ConsentNotice]
@@ -205,30 +203,40 @@ def consent_list_for_case(*, actor: User, case_id: int) -> ConsentPage:
 
     :raises NotFound: the case does not exist or the actor is not on its team.
     """
-    with transaction.atomic():
-        case = _case_seen(actor, case_id)
-        consents = list(Consent.objects.filter(person_id=case.person_id).order_by("-created_at", "-pk"))
+    with transaction.atomic(), engine.request_scope():
+        case = _case_seen(actor, case_id, needs=Field.CONSENTS)
+        consents = list(
+            policy.scope(actor, Action.VIEW, Consent.objects.filter(person_id=case.person_id)).order_by(
+                "-created_at", "-pk"
+            )
+        )
         seat_orgs = _seat_orgs(actor, case)
         today = timezone.localdate()
         chains = _chains(consents, seat_orgs=seat_orgs, case_open=case.is_open, today=today)
         notices = list(
-            ConsentNotice.objects.filter(consent__person_id=case.person_id, organisation_id__in=_member_orgs(actor))
+            policy.scope(actor, Action.VIEW, ConsentNotice.objects.filter(consent__person_id=case.person_id))
             .select_related("consent", "organisation")
             .order_by("-created_at")[:20]
         )
-        record(actor=actor, event=AuditEvent.LIST, target_type=Consent._meta.label, target_id=len(consents), case=case)
-    return ConsentPage(case=case, chains=chains, can_record=case.is_open and bool(seat_orgs), notices=notices)
-
-
-def _member_orgs(actor: User) -> set[int]:
-    return set(Membership.objects.active().filter(user=actor).values_list("organisation_id", flat=True))
+        record(
+            actor=actor,
+            event=AuditEvent.LIST,
+            target_type=Consent._meta.label,
+            target_id=len(consents),
+            case=case,
+            categories=[Field.CONSENTS],
+            grounds=[Ground.SEAT],
+        )
+    return ConsentPage(
+        case=case_card(case), chains=chains, can_record=case.is_open and bool(seat_orgs), notices=notices
+    )
 
 
 @dataclass
 class ConsentFormData:
     """Hold what the consent form needs: the case, the discloser and the organisations to name."""
 
-    case: Case
+    case: CaseCard
     discloser: Organisation
     organisations: list[Organisation]
     consent: Consent | None = None
@@ -243,14 +251,11 @@ def consent_form_data(*, actor: User, case_id: int, consent_id: int | None = Non
 
     :raises NotFound: the case or consent does not exist, or the actor may not act on it.
     """
-    with transaction.atomic():
-        case = _case_seen(actor, case_id, Action.SHARE)
+    with transaction.atomic(), engine.request_scope():
+        case = _case_seen(actor, case_id, Action.DISCLOSE)
         consent: Consent | None = None
         if consent_id is None:
-            seat = consent_seats(actor).filter(case=case).select_related("organisation").order_by("added_at").first()
-            if seat is None:
-                raise NotFound(Case._meta.label, case.pk)
-            discloser = seat.organisation
+            discloser = acting_organisation(actor=actor, case=case)
         else:
             consent = Consent.objects.select_related("recorded_for_organisation").filter(pk=consent_id).first()
             if (
@@ -266,7 +271,7 @@ def consent_form_data(*, actor: User, case_id: int, consent_id: int | None = Non
             record(actor=actor, event=AuditEvent.VIEW, target=case, case=case)
         else:
             record(actor=actor, event=AuditEvent.VIEW, target=consent, case=case)
-    return ConsentFormData(case=case, discloser=discloser, organisations=organisations, consent=consent)
+    return ConsentFormData(case=case_card(case), discloser=discloser, organisations=organisations, consent=consent)
 
 
 # --- the sharing decision page --------------------------------------------------------------------------
@@ -276,7 +281,7 @@ def consent_form_data(*, actor: User, case_id: int, consent_id: int | None = Non
 class SharingFormData:
     """Hold what the sharing page needs: the case, the discloser and the possible recipients."""
 
-    case: Case
+    case: CaseCard
     discloser: Organisation
     organisations: list[Organisation]
 
@@ -286,12 +291,12 @@ def sharing_form_data(*, actor: User, case_id: int) -> SharingFormData:
 
     :raises NotFound: the case does not exist or the actor is not on its team.
     """
-    with transaction.atomic():
-        case = _case_seen(actor, case_id, Action.SHARE)
+    with transaction.atomic(), engine.request_scope():
+        case = _case_seen(actor, case_id, Action.DISCLOSE)
         discloser = acting_organisation(actor=actor, case=case)
         organisations = [org for org in Organisation.objects.order_by("name") if org.pk != discloser.pk]
-        record(actor=actor, event=AuditEvent.VIEW, target=case, case=case)
-    return SharingFormData(case=case, discloser=discloser, organisations=organisations)
+        record(actor=actor, event=AuditEvent.VIEW, target=case, case=case, grounds=[Ground.SEAT])
+    return SharingFormData(case=case_card(case), discloser=discloser, organisations=organisations)
 
 
 @dataclass(frozen=True)
@@ -360,8 +365,8 @@ def sharing_decision(
     :raises NotFound: the case does not exist or the actor is not on its team.
     :raises ValueError: an unknown category, purpose, recipient kind, condition or fact.
     """
-    with transaction.atomic():
-        case = _case_seen(actor, case_id, Action.SHARE)
+    with transaction.atomic(), engine.request_scope():
+        case = _case_seen(actor, case_id, Action.DISCLOSE)
         discloser = acting_organisation(actor=actor, case=case)
         consent = None
         if recipient_organisation is not None:
@@ -445,7 +450,7 @@ RECORD_LABELS: dict[str, StrOrPromise] = {
 class DisclosurePage:
     """Hold the disclosures about a case's person that the actor may see."""
 
-    case: Case
+    case: CaseCard
     disclosures: list[Disclosure]
 
 
@@ -456,15 +461,10 @@ def disclosure_list_for_case(*, actor: User, case_id: int) -> DisclosurePage:
 
     :raises NotFound: the case does not exist or the actor is not on its team.
     """
-    with transaction.atomic():
-        case = _case_seen(actor, case_id)
-        orgs = _member_orgs(actor)
-        disclosures = [
-            d
-            for d in disclosure_list_for_person(actor=actor, person_id=case.person_id)
-            if d.discloser_id in orgs or d.recipient_organisation_id in orgs
-        ]
-    return DisclosurePage(case=case, disclosures=disclosures)
+    with transaction.atomic(), engine.request_scope():
+        case = _case_seen(actor, case_id, needs=Field.DISCLOSURES)
+        disclosures = disclosure_list_for_person(actor=actor, person_id=case.person_id)
+    return DisclosurePage(case=case_card(case), disclosures=disclosures)
 
 
 @dataclass(frozen=True)
@@ -496,7 +496,7 @@ class PersonDisclosureLine:
 class PersonView:
     """Hold the person's own overview: consents in force and disclosures made about them."""
 
-    case: Case
+    case: CaseCard
     name: str
     consents: list[PersonConsentLine]
     disclosures: list[PersonDisclosureLine]
@@ -514,10 +514,8 @@ def person_view(*, actor: User, case_id: int, language: str, export: bool = Fals
 
     :raises NotFound: the case does not exist or the actor is not on its team.
     """
-    with transaction.atomic():
-        case = _case_seen(actor, case_id)
-        if not OVERVIEW_RULE.allows(actor, case):
-            raise NotFound(Case._meta.label, case.pk)
+    with transaction.atomic(), engine.request_scope():
+        case = _case_seen(actor, case_id, Action.EXPORT)
         person = case.person
         today = timezone.localdate()
         organisations = _organisations_by_id()
@@ -535,7 +533,13 @@ def person_view(*, actor: User, case_id: int, language: str, export: bool = Fals
                 for c in Consent.objects.current(today).filter(person_id=person.pk).order_by("valid_to", "pk")
             ]
             lines, withheld = [], 0
-            for d in disclosure_list_for_person(actor=actor, person_id=person.pk):
+            # The person may know of every disclosure about them, by any organisation (art. 15), so this
+            # read is not narrowed to the actor's organisations; summaries are never part of it.
+            for d in (
+                Disclosure.objects.filter(person_id=person.pk)
+                .select_related("discloser", "recipient_organisation", "legal_basis")
+                .order_by("-decided_at", "-pk")
+            ):
                 if not d.person_informed and (d.not_informed_until is None or d.not_informed_until >= today):
                     withheld += 1
                     continue
@@ -562,7 +566,7 @@ def person_view(*, actor: User, case_id: int, language: str, export: bool = Fals
             changed_fields=["consents", "disclosures"],
         )
     return PersonView(
-        case=case,
+        case=case_card(case),
         name=f"{person.given_name} {person.family_name}",
         consents=consents,
         disclosures=lines,
@@ -593,6 +597,7 @@ class Withheld:
 class SharingSection:
     """Hold the sharing section of the case page."""
 
+    case: CaseCard
     in_force: list[ConsentChain]
     withheld: list[Withheld]
     notices: list[ConsentNotice]
@@ -601,66 +606,62 @@ class SharingSection:
     can_overview: bool
 
 
-def _case_item_models() -> list[tuple[type[models.Model], str]]:
-    """List the models of case items with the category their view rule names."""
-    found = []
-    for model in apps.get_models():
-        names = {f.name for f in model._meta.get_fields()}
-        if not {"case", "owner_organisation"} <= names:
-            continue
-        # Read only to learn the category a registered rule filters by; the rule itself is used through scope.
-        rule = policy._rules.get((model, Action.VIEW))  # noqa: SLF001
-        category = getattr(rule, "category", None)
-        if isinstance(category, str):
-            found.append((model, category))
-    return found
-
-
 def withheld_items(*, actor: User, case: Case) -> list[Withheld]:
-    """Count, per category and owner, the items of the case the gate does not show the actor.
+    """Count, per category and owner, the items of the case the engine does not show the actor.
 
-    Only counts, categories and owners: never an item's content ("ask the owner").
+    Only counts, categories and owners, never an item's content ("ask the owner"). One query over every
+    model whose rows are items of a case, grouped by owner and category; whether a group is shown is the
+    engine's category decision, so it cannot disagree with what the pages show.
     """
+    ctx = policy.context(actor)
     counts: dict[tuple[str, int], int] = defaultdict(int)
-    for model, category in _case_item_models():
-        qs = model._default_manager.filter(case=case)
-        visible = set(policy.scope(actor, Action.VIEW, qs).values_list("pk", flat=True))
-        for pk, owner_id in qs.values_list("pk", "owner_organisation_id"):
-            if pk not in visible:
-                counts[(category, owner_id)] += 1
+    for label, owner_id, category, count in policy.case_item_counts(case.pk):
+        if ctx.item_ground(case_id=case.pk, owner_id=owner_id, category=category, label=label) is None:
+            counts[(category, owner_id)] += count
     organisations = _organisations_by_id()
     labels = dict(Category.choices)
     return [
         Withheld(category=str(labels.get(category, category)), owner=organisations[owner].name, count=count)
-        for (category, owner), count in sorted(counts.items(), key=lambda item: (item[0][0], item[0][1]))
+        for (category, owner), count in sorted(counts.items())
         if owner in organisations
     ]
 
 
-def sharing_section(*, actor: User, case: Case) -> SharingSection:
-    """Gather the case page's sharing section (called inside the page's audited read)."""
+def sharing_section(*, actor: User, case: Case) -> SharingSection | None:
+    """Gather the case's sharing tab (inside the tab's audited read); None for a narrow seat (R26)."""
+    if Field.CONSENTS not in policy.fields(actor, "case", case):
+        return None
     today = timezone.localdate()
-    current = list(Consent.objects.current(today).filter(person_id=case.person_id).order_by("valid_to", "pk"))
+    current = list(
+        policy.scope(actor, Action.VIEW, Consent.objects.current(today).filter(person_id=case.person_id)).order_by(
+            "valid_to", "pk"
+        )
+    )
     chains = _chains(current, seat_orgs=_seat_orgs(actor, case), case_open=case.is_open, today=today)
     notices = list(
-        ConsentNotice.objects.filter(
-            consent__person_id=case.person_id,
-            organisation_id__in=_member_orgs(actor),
-            created_at__gte=timezone.now() - timedelta(days=60),
+        policy.scope(
+            actor,
+            Action.VIEW,
+            ConsentNotice.objects.filter(
+                consent__person_id=case.person_id, created_at__gte=timezone.now() - timedelta(days=60)
+            ),
         )
         .select_related("consent", "organisation")
         .order_by("-created_at")[:10]
     )
-    cases = policy.scope(actor, Action.VIEW, Case.objects.filter(person_id=case.person_id))
-    orgs = _member_orgs(actor)
-    disclosures = Disclosure.objects.filter(case__in=cases).filter(
-        Q(discloser_id__in=orgs) | Q(recipient_organisation_id__in=orgs)
-    )
+    disclosures = policy.scope(actor, Action.VIEW, Disclosure.objects.filter(person_id=case.person_id))
+    policy.context(actor).note(case.pk, [Field.CONSENTS, Field.DISCLOSURES], [Ground.SEAT])
     return SharingSection(
+        case=case_card(case),
         in_force=chains,
         withheld=withheld_items(actor=actor, case=case),
         notices=notices,
         disclosure_count=disclosures.count(),
-        can_overview=OVERVIEW_RULE.allows(actor, case),
-        can_share=policy.can(actor, Action.SHARE, case),
+        can_overview=policy.can(actor, Action.EXPORT, case),
+        can_share=policy.can(actor, Action.DISCLOSE, case),
     )
+
+
+def sees_sharing(*, actor: User, case: Case) -> bool:
+    """Tell, from the access context alone, whether the sharing tab is offered: not to a narrow seat (R26)."""
+    return not policy.context(actor).is_narrow(case.pk)

@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from utvei.access import policy
+from utvei.access import engine, policy
 from utvei.access.categories import Category
 from utvei.access.policy import Action, NotFound
 from utvei.accounts.models import Organisation, OrganisationKind, User
@@ -34,13 +34,14 @@ from utvei.sharing.models import (
     Consent,
     ConsentForm,
     ConsentGiver,
+    ConsentGrant,
     ConsentNotice,
     ConsentNoticeKind,
     ConsentPurpose,
     Disclosure,
     LegalBasis,
 )
-from utvei.sharing.selectors import consent_for_recipient, consent_seats, legal_basis_reference
+from utvei.sharing.selectors import consent_for_recipient, legal_basis_reference
 
 if TYPE_CHECKING:
     from utvei.cases.models import Escalation
@@ -93,10 +94,14 @@ def _require_seat(actor: User, person: Person, organisation_id: int, *, open_onl
     :raises NotFound: the actor may not see the person, or sits on none of their cases for the organisation.
     """
     policy.require(actor, Action.VIEW, person)
-    seats = consent_seats(actor).filter(case__person_id=person.pk, organisation_id=organisation_id)
-    if open_only:
-        seats = seats.filter(case__closed_at__isnull=True)
-    if not seats.exists():
+    ctx = policy.context(actor)
+    # A narrow seat (the mentor) never records consents (R26): only seats the engine counts as acting.
+    seated = any(
+        organisation_id in ctx.acting_organisations(seat.case_id) and (seat.case_open or not open_only)
+        for seat in ctx.seats
+        if seat.person_id == person.pk and seat.organisation_id == organisation_id
+    )
+    if not seated:
         raise NotFound(Person._meta.label, person.pk)
 
 
@@ -185,6 +190,13 @@ def _create_version(
         version=1 if previous is None else previous.version + 1,
         previous=previous,
     )
+    ConsentGrant.objects.bulk_create(
+        ConsentGrant(consent=consent, person=person, discloser_id=organisation_id, recipient_id=r, category=c)
+        for r in content.recipients
+        for c in content.categories
+    )
+    # The new version changes what its recipients see from the next decision on.
+    engine.invalidate()
     record(
         actor=actor,
         event=AuditEvent.CREATE,
@@ -215,7 +227,7 @@ def consent_record(
     """Record a consent that waives ``organisation``'s confidentiality towards the recipients.
 
     The actor must hold a seat in force for ``organisation`` on an open case of the person, other than a mentor
-    seat (``selectors.consent_seats``: the mentor's view is narrow, R26). The period ends
+    seat that is not narrow (the mentor's view is narrow, R26). The period ends
     after it starts and at most twelve months later (R12, Utvei's default maximum). For a minor the
     guardians give the consent and the child's view is recorded (R19).
 
@@ -330,6 +342,8 @@ def consent_withdraw(*, actor: User, consent_id: int) -> Consent:
         consent.withdrawn_at = timezone.now()
         consent.withdrawn_by = actor
         consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
+        # The withdrawal takes effect on the very next decision, in this request too.
+        engine.invalidate()
         organisations = Organisation.objects.filter(pk__in=consent.recipients)
         ConsentNotice.objects.bulk_create(
             ConsentNotice(consent=consent, organisation=org, kind=ConsentNoticeKind.WITHDRAWN) for org in organisations
@@ -464,7 +478,7 @@ def disclosure_record(
         case = Case.objects.select_related("person").filter(pk=case_id).first()
         if case is None:
             raise NotFound(Case._meta.label, case_id)
-        policy.require(actor, Action.SHARE, case)
+        policy.require(actor, Action.DISCLOSE, case)
         discloser = acting_organisation(actor=actor, case=case)
         person = case.person
         summary = content_summary.strip()

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from utvei.access import engine
 from utvei.access.permissions import Perm, has_perm
 from utvei.accounts.models import Organisation, User
 from utvei.audit.models import AuditEvent
@@ -89,6 +90,7 @@ def case_open(
             security_assessed_on=security_assessed_on if security_assessment == SecurityAssessment.ASSESSED else None,
         )
         seat = TeamMember.objects.create(case=case, user=actor, organisation=organisation, role=role)
+        engine.invalidate()  # the opener sees the new case at once
         record(
             actor=actor,
             event=AuditEvent.CREATE,

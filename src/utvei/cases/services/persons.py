@@ -68,7 +68,10 @@ def person_create(
     protected_address: str = "",
     guardians: Sequence[GuardianInput] = (),
 ) -> Person:
-    """Register a person, refusing a national identity number that is already registered.
+    """Register a person, refusing a national identity number the organisation has already registered.
+
+    Each organisation keeps its own record of a person: a number registered by another organisation is
+    neither refused nor revealed, so the answer never tells that the person is in exit work elsewhere.
 
     The actor must act for ``organisation`` in a role that may open cases. A minor must have at least one
     guardian recorded.
@@ -87,7 +90,7 @@ def person_create(
             raise ValidationError({"birth_date": _("The birth date cannot be in the future.")})
         if number and fodselsnummer.get_birth_date(number) != birth_date:
             raise ValidationError({"national_id": _("The number does not match the birth date.")})
-        if number and Person.objects.filter(national_id=number).exists():
+        if number and Person.objects.filter(registered_by=organisation, national_id=number).exists():
             raise ValidationError(
                 {"national_id": _("A person with this number is already registered. Search for them instead.")}
             )

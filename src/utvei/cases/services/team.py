@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from utvei.access import engine
 from utvei.access.policy import NotFound
 from utvei.accounts.models import Membership, Organisation, User
 from utvei.audit.models import AuditEvent
@@ -37,6 +38,7 @@ def team_member_add(
         if case.team.filter(user=user, organisation=organisation, left_at__isnull=True).exists():
             raise ValidationError(_("The person already has a seat on the team for that organisation."))
         seat = TeamMember.objects.create(case=case, user=user, organisation=organisation, role=role, task=task.strip())
+        engine.invalidate()  # the new seat counts from the next decision, in this request too
         record(
             actor=actor,
             event=AuditEvent.CREATE,
@@ -83,6 +85,7 @@ def team_member_remove(*, actor: User, seat_id: int) -> TeamMember:
         if seat.user_id == actor.pk:
             raise ValidationError(_("You cannot remove yourself from the team; ask another editor."))
         seat.left_at = timezone.now()
+        engine.invalidate()
         seat.save(update_fields=["left_at"])
         record(
             actor=actor,

@@ -6,7 +6,9 @@ import json
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
+from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -286,25 +288,55 @@ def plan_activate(*, actor: User, plan_id: int) -> Plan:
     return plan
 
 
+def _count(model: type[models.Model], **conditions: object) -> Coalesce:
+    rows = model.objects.filter(plan=OuterRef("pk"), **conditions).order_by().values("plan")  # type: ignore[attr-defined]
+    return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")[:1]), 0)
+
+
 def plan_counts(plan: Plan) -> rules.PlanCounts:
-    """Count the plan's parts over every organisation, for R08 (never shown as content)."""
-    measures = Measure.objects.filter(plan=plan).exclude(status=MeasureStatus.CANCELLED)
-    participants = Participant.objects.filter(plan=plan, left_on__isnull=True)
+    """Count the plan's parts over every organisation, for R08 (two queries, never shown as content).
+
+    The counts cover parts the actor may not see: whether a plan is complete is a fact about the whole
+    plan, shown only to those who may change it, as the names of what is missing.
+    """
+    counts = (
+        Plan.objects.filter(pk=plan.pk)
+        .annotate(
+            n_goals=_count(Goal, status__in=[s for s in GoalStatus.values if s != GoalStatus.DROPPED]),
+            n_measures=_count(Measure, status__in=[s for s in MeasureStatus.values if s != MeasureStatus.CANCELLED]),
+            n_unassigned=_count(
+                Measure,
+                responsible_user__isnull=True,
+                responsible_name="",
+                status__in=[s for s in MeasureStatus.values if s != MeasureStatus.CANCELLED],
+            ),
+            n_reviews=_count(Review),
+            n_has_wish=Exists(PlanWish.objects.filter(pk=OuterRef("wish_id"), withdrawn_on__isnull=True)),
+            n_police=Exists(
+                TeamMember.objects.filter(
+                    case_id=OuterRef("case_id"),
+                    left_at__isnull=True,
+                    role=Role.EXIT_COORDINATOR,
+                    organisation__kind=OrganisationKind.POLICE_DISTRICT,
+                )
+            ),
+        )
+        .values("n_goals", "n_measures", "n_unassigned", "n_reviews", "n_has_wish", "n_police")
+        .get()
+    )
+    participants = list(
+        Participant.objects.filter(plan=plan, left_on__isnull=True).only("pk", "plan_id", "responsibility")
+    )
     return rules.PlanCounts(
-        has_wish=PlanWish.objects.filter(pk=plan.wish_id, withdrawn_on__isnull=True).exists(),
+        has_wish=bool(counts["n_has_wish"]),
         has_coordinator=plan.coordinator_id is not None,
-        participants=participants.count(),
-        goals=Goal.objects.filter(plan=plan).exclude(status=GoalStatus.DROPPED).count(),
-        measures=measures.count(),
-        measures_without_responsible=measures.filter(responsible_user__isnull=True, responsible_name="").count(),
+        participants=len(participants),
+        goals=counts["n_goals"],
+        measures=counts["n_measures"],
+        measures_without_responsible=counts["n_unassigned"],
         has_period=bool(plan.period_start and plan.period_end),
-        reviews=Review.objects.filter(plan=plan).count(),
+        reviews=counts["n_reviews"],
         has_cooperation=bool(plan.cooperation),
         participants_without_responsibility=sum(1 for p in participants if not p.responsibility.strip()),
-        exit_coordinator_is_police=TeamMember.objects.filter(
-            case_id=plan.case_id,
-            left_at__isnull=True,
-            role=Role.EXIT_COORDINATOR,
-            organisation__kind=OrganisationKind.POLICE_DISTRICT,
-        ).exists(),
+        exit_coordinator_is_police=bool(counts["n_police"]),
     )

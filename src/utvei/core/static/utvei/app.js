@@ -104,3 +104,15 @@
   var summary = document.querySelector(".ds-error-summary");
   if (summary) { summary.focus(); }
 })();
+
+// When htmx swaps in another tab of the case workspace, move focus to the new panel so keyboard and
+// screen-reader users land on what they asked for (the tab links also work as plain links without it).
+(function () {
+  "use strict";
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail && event.detail.target;
+    if (!target || target.id !== "case-workspace") { return; }
+    var panel = document.getElementById("case-panel");
+    if (panel) { panel.focus(); }
+  });
+})();
