@@ -151,3 +151,23 @@ def record_conversation(world: World, actor: User | None = None, **overrides: ob
     }
     fields.update(overrides)
     return services.conversation_record(actor=actor or world.caseworker, case_id=world.case.pk, **fields)  # type: ignore[arg-type]
+
+
+def make_conversation_on(case: Case, actor: User, **overrides: object) -> Conversation:
+    """Record a valid conversation on any case through the service (fields overridable)."""
+    fields: dict[str, object] = {
+        "held_on": timezone.localdate() - timedelta(days=1),
+        "form": ConversationForm.MEETING,
+        "participants": "Saksbehandler og personen",
+        "method": None,
+        "notes": "Rolig samtale.",
+        "persons_own_words": "",
+        "told_mandate": True,
+        "told_confidentiality": True,
+        "told_reporting_duty": True,
+        "next_steps": "",
+        "next_contact_on": None,
+        "draft_key": "",
+    }
+    fields.update(overrides)
+    return services.conversation_record(actor=actor, case_id=case.pk, **fields)  # type: ignore[arg-type]
