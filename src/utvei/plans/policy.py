@@ -2,8 +2,9 @@
 
 Reading follows the case (any active team seat) and the engine's category decision (the item's owner
 organisation, a current consent for the item's category, or a narrow seat's agreement). Changing the
-plan is for the case's editors and for the plan's IP coordinator (who must also sit on the team). Measures carry their own category (health, work, school
-or plan, from their kind), so the category is decided per row.
+plan is for the case's editors and for the plan's IP coordinator (who must also sit on the team).
+Measures carry their own category (health, work, school or plan, from their kind), so the category is
+decided per row.
 """
 
 from __future__ import annotations
