@@ -154,7 +154,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "utvei.core.context_processors.shell",
+                "utvei.context_processors.shell",
             ],
         },
     }

@@ -2,8 +2,8 @@
 
 from django.urls import include, path
 
+from utvei import views as core_views
 from utvei.accounts import views as account_views
-from utvei.core import views as core_views
 
 urlpatterns = [
     path("", account_views.home_view, name="home"),

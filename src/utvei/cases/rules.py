@@ -14,6 +14,9 @@ from django.utils.translation import gettext as _
 
 from utvei.accounts.models import Role
 from utvei.cases.models import Case, Phase, SecurityAssessment
+from utvei.core.wording import REVEALING_WORDS as REVEALING_WORDS  # re-exported: the rule R27 lives here
+from utvei.core.wording import matches
+from utvei.core.wording import revealing_words as revealing_words
 
 ORDER = [p.value for p in Phase]
 
@@ -195,20 +198,10 @@ DUTY_TRIGGER_WORDS = (
     "abuse",
 )
 
-# R27: words that reveal the nature of the work to anyone who sees a letter, a message or a calendar entry.
-REVEALING_WORDS = ("exit", "radikali", "ekstrem", "extrem", "terror", "nazis", "jihad", "islamis")
-
-
-def _matches(text: str, words: tuple[str, ...]) -> list[str]:
-    import re
-
-    lowered = text.lower()
-    return [w for w in words if re.search(r"(?<!\w)" + re.escape(w), lowered)]
-
 
 def duty_trigger_matches(text: str) -> list[str]:
     """List the duty-trigger words found in a note (R18 W)."""
-    return _matches(text, DUTY_TRIGGER_WORDS)
+    return matches(text, DUTY_TRIGGER_WORDS)
 
 
 def duty_trigger_guidance(matches: list[str]) -> str:
@@ -219,11 +212,6 @@ def duty_trigger_guidance(matches: list[str]) -> str:
         "(straffeloven § 196) overrides confidentiality; for a child, consider the duty to inform child welfare "
         "(barnevernsloven § 13-2)."
     ) % {"words": ", ".join(matches)}
-
-
-def revealing_words(text: str) -> list[str]:
-    """List words that would reveal exit work to third parties (R27 W)."""
-    return _matches(text, REVEALING_WORDS)
 
 
 def revealing_guidance(matches: list[str]) -> str:

@@ -17,6 +17,8 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from utvei.core.wording import revealing_words
+
 STYLESHEET = Path(__file__).resolve().parent.parent / "templates" / "pdf" / "print.css"
 
 
@@ -40,8 +42,6 @@ def render_pdf(template: str, context: dict[str, Any], *, language: str, title: 
     :raises RevealingContent: the rendered text holds a word that would reveal exit work (R27).
     """
     from weasyprint import CSS, HTML
-
-    from utvei.cases.rules import revealing_words
 
     html = render_html(template, {**context, "title": title}, language=language)
     words = revealing_words(_text_of(html))

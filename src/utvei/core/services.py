@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils import timezone
 
-from utvei.accounts.models import User
 from utvei.core.models import Draft
+
+if TYPE_CHECKING:
+    from utvei.accounts.models import User
 
 MAX_DRAFT_LENGTH = 100_000
 

@@ -1,4 +1,4 @@
-"""Plumbing views: health check and the language switch."""
+"""Project-wide views outside the apps: the health check, the language switch and form drafts."""
 
 from __future__ import annotations
 
