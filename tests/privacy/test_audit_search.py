@@ -68,10 +68,9 @@ def test_events_read_as_plain_sentences_in_english_and_bokmal(demo: dict[str, Us
         english = selectors.audit_search(actor=demo["personvern"], query=query).lines
     with translation.override("nb"):
         norwegian = selectors.audit_search(actor=demo["personvern"], query=query).lines
-    assert (
-        "Kari Koordinator (Demo kommune, exit coordinator, individual plan coordinator) opened the case"
-        in {line.sentence for line in english}
-    )
+    assert "Kari Koordinator (Demo kommune, exit coordinator, individual plan coordinator) opened the case" in {
+        line.sentence for line in english
+    }
     assert any(line.sentence.endswith("åpnet saken") for line in norwegian)
     assert all("cases.Case" not in line.sentence for line in english + norwegian)
 
