@@ -24,7 +24,7 @@ from utvei.cases.models import Case, ReferralSource, SecurityAssessment
 from utvei.cases.selectors import case_detail
 from utvei.core.fnr import synthetic_fodselsnummer
 from utvei.privacy import selectors
-from utvei.privacy.selectors import AuditQuery
+from utvei.privacy.selectors import AuditQuery, audit_log
 
 TEAM_ORGANISATIONS = {
     "Demo kommune",
@@ -109,7 +109,7 @@ def test_keyset_paging_visits_every_entry_once(demo: dict[str, User]) -> None:
 
 
 def test_the_count_stops_at_its_cap(demo: dict[str, User], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(selectors, "COUNT_CAP", 5)
+    monkeypatch.setattr(audit_log, "COUNT_CAP", 5)
     page = selectors.audit_search(actor=demo["personvern"], query=AuditQuery())
     assert page.count == 5 and page.count_capped
 

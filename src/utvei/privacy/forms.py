@@ -27,8 +27,10 @@ class AuditSearchForm(DesignForm):
 
     def __init__(self, *args: Any, organisations: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [("", _("All organisations")), *organisations]
-        self.fields["event"].choices = [("", _("All events")), *AuditEvent.choices]
+        organisation, event = self.fields["organisation"], self.fields["event"]
+        assert isinstance(organisation, forms.ChoiceField) and isinstance(event, forms.ChoiceField)
+        organisation.choices = [("", _("All organisations")), *organisations]
+        event.choices = [("", _("All events")), *AuditEvent.choices]
 
     def clean(self) -> dict[str, Any]:
         """Check that the period runs forwards."""
@@ -72,4 +74,6 @@ class ExceptionForm(DesignForm):
 
     def __init__(self, *args: Any, organisations: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [("", _("Choose")), *organisations]
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("Choose")), *organisations]
