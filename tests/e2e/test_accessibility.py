@@ -198,7 +198,7 @@ def test_access_log_pages(axe_context, totp_book) -> None:
     page = axe_context.new_page()
     login(page, "koordinator", totp_book)
     page.goto("/cases/")
-    case_link = page.locator("main a[href^='/cases/']", has_text="Jonas").first
+    case_link = page.locator("main li", has_text="Jonas Berg").locator("a[href^='/cases/']").first
     href = case_link.get_attribute("href")
     assert href is not None
     page.goto(href + "overview-for-the-person/")
