@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "utvei.plans",
     "utvei.network",
     "utvei.mentoring",
+    "utvei.privacy",
 ]
 
 MIDDLEWARE = [
@@ -275,6 +276,9 @@ WHITENOISE_USE_FINDERS = not IS_PRODUCTION
 
 # Concern-only records (never opened as cases) are kept briefly (R30).
 CONCERN_RETENTION_DAYS = env_int("UTVEI_CONCERN_RETENTION_DAYS", 90)
+# Closed cases are anonymised this long after closure unless the retention schedule names a period; the
+# municipality sets it from its archive plan (docs/retention.md). Ten years until then.
+CLOSED_CASE_RETENTION_DAYS = env_int("UTVEI_CLOSED_CASE_RETENTION_DAYS", 3653)
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 

@@ -12,12 +12,12 @@ urlpatterns = [
     path("drafts/", core_views.draft_view, name="drafts"),
     path("", include("utvei.accounts.urls")),
     path("cases/", include("utvei.cases.urls")),
-    path("audit/", include("utvei.audit.urls")),
     path("", include("utvei.contacts.urls")),
     path("", include("utvei.sharing.urls")),
     path("", include("utvei.plans.urls")),
     path("", include("utvei.network.urls")),
     path("", include("utvei.mentoring.urls")),
+    path("", include("utvei.privacy.urls")),
 ]
 
 handler403 = "utvei.core.errors.forbidden"

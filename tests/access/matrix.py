@@ -137,7 +137,6 @@ BASE_ROWS: list[Row] = [
     Row("cases:tab", "GET", case_view(CASE1_EDITORS | {"nav"}), kwargs={"case_id": "case:1", "tab": "network"}),
     Row("cases:tab", "GET", case_view(set()), kwargs={"case_id": "case:1", "tab": "nonsense"}),
     Row("cases:tab", "GET", case_view(set()), kwargs={"case_id": "case:1", "tab": "overview"}),
-    Row("audit:entry_list", "GET", only({"personvern": 200})),
 ]
 
 CASE_ROWS: list[Row] = [
@@ -179,9 +178,23 @@ CASE_ROWS: list[Row] = [
 
 def _extra_rows() -> list[Row]:
     # Imported here: those modules import helpers from this one.
-    from tests.access import matrix_contacts, matrix_mentoring, matrix_network, matrix_plans, matrix_sharing
+    from tests.access import (
+        matrix_contacts,
+        matrix_mentoring,
+        matrix_network,
+        matrix_plans,
+        matrix_privacy,
+        matrix_sharing,
+    )
 
-    return matrix_contacts.ROWS + matrix_sharing.ROWS + matrix_plans.ROWS + matrix_mentoring.ROWS + matrix_network.ROWS
+    return (
+        matrix_contacts.ROWS
+        + matrix_sharing.ROWS
+        + matrix_plans.ROWS
+        + matrix_mentoring.ROWS
+        + matrix_network.ROWS
+        + matrix_privacy.ROWS
+    )
 
 
 MATRIX: list[Row] = BASE_ROWS + CASE_ROWS + _extra_rows()

@@ -87,7 +87,7 @@ def test_admin_sees_no_case_content(demo: dict[str, User]) -> None:
     assert client.get(reverse("cases:dashboard")).status_code == 403
     for case in Case.objects.all():
         assert client.get(reverse("cases:detail", kwargs={"case_id": case.pk})).status_code == 403
-    assert client.get(reverse("audit:entry_list")).status_code == 403
+    assert client.get(reverse("privacy:audit_log")).status_code == 403
 
 
 @pytest.fixture

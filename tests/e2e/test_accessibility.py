@@ -157,9 +157,63 @@ def test_administrator_pages(axe_context, totp_book) -> None:
     assert_accessible(page, "the 403 page")
 
 
+def _no_sideways_scroll(page, what: str) -> None:
+    page.set_viewport_size({"width": 375, "height": 800})
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, f"{what} scrolls sideways at 375 px ({width} px wide)"
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+
 def test_audit_log_page(axe_context, totp_book) -> None:
     page = axe_context.new_page()
     login(page, "personvern", totp_book)
     assert path_of(page) == "/audit/"
-    assert page.locator("main table tbody tr").count() >= 5
+    assert page.locator("main ol.utvei-log > li").count() >= 5
     assert_accessible(page, "the audit log")
+
+    # The search by keyboard only: type the person's name, Enter submits the form.
+    page.locator("#id_person").focus()
+    page.keyboard.type("Jonas Berg")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    sentences = page.locator("main ol.utvei-log > li strong").all_inner_texts()
+    for organisation in ("NAV Demo", "Demo politidistrikt", "Demo videregående skole", "Demo helsetjeneste"):
+        assert any(organisation in s and s.endswith("åpnet saken") for s in sentences), organisation
+    assert_accessible(page, "the audit log searched by person")
+    _no_sideways_scroll(page, "the audit log")
+
+    page.goto("/audit/?date_from=2026-02-01&date_to=2026-01-01")
+    assert page.locator(".ds-error-summary").is_visible()
+    assert_accessible(page, "the audit search with an error")
+
+    with page.expect_navigation():
+        page.locator("header button[name=language][value=en]").click()
+    page.goto("/audit/?person=Jonas+Berg")
+    assert _lang(page) == "en"
+    assert page.locator("main ol.utvei-log > li strong", has_text="opened the case").count() >= 5
+    assert_accessible(page, "the audit log in English")
+
+
+def test_access_log_pages(axe_context, totp_book) -> None:
+    page = axe_context.new_page()
+    login(page, "koordinator", totp_book)
+    page.goto("/cases/")
+    case_link = page.locator("main li", has_text="Jonas Berg").locator("a[href^='/cases/']").first
+    href = case_link.get_attribute("href")
+    assert href is not None
+    page.goto(href + "overview-for-the-person/")
+    with page.expect_navigation():
+        page.locator("main a", has_text="Tilgangslogg for personen").click()
+    assert re.fullmatch(r"/cases/\d+/access-log/", path_of(page))
+    assert page.locator("main ol.utvei-log > li", has_text="NAV Demo").count() >= 1
+    assert_accessible(page, "the access log for the person")
+    _no_sideways_scroll(page, "the access log for the person")
+
+    with page.expect_navigation():
+        page.locator("main a", has_text="Registrer et unntak").click()
+    assert_accessible(page, "the exception form")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    assert page.locator(".ds-error-summary li").count() >= 3
+    assert_accessible(page, "the exception form with errors")
+    _no_sideways_scroll(page, "the exception form")

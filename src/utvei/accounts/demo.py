@@ -184,6 +184,7 @@ DEMO_EXTENSIONS = [
     "utvei.plans.demo.seed",
     "utvei.mentoring.demo.seed",
     "utvei.network.demo.seed",
+    "utvei.privacy.demo.seed",
 ]
 
 

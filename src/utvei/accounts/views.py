@@ -190,7 +190,7 @@ def home_view(request: AuthedRequest) -> HttpResponse:
     if has_perm(user, Perm.ACCOUNTS_MANAGE):
         return redirect("accounts:user_list")
     if has_perm(user, Perm.AUDIT_READ):
-        return redirect("audit:entry_list")
+        return redirect("privacy:audit_log")
     return redirect("accounts:account")
 
 

@@ -59,6 +59,8 @@ class Person(models.Model):
     )
     registered_by = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # Set when the retention schedule anonymised the person after their cases were closed long enough.
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
 
     class Meta:
         ordering = ["family_name", "given_name"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -41,3 +42,13 @@ def draft_discard(*, actor: User, form_key: str) -> None:
     """Remove the actor's drafts of one form (called when the form is saved)."""
     if form_key:
         Draft.objects.filter(user=actor, form_key=form_key).delete()
+
+
+def draft_purge(*, updated_before: datetime) -> int:
+    """Delete every draft last typed into before ``updated_before`` (abandoned text; the retention job).
+
+    Returns how many were deleted. Drafts are never audited (see :func:`draft_save`), so neither is this.
+    """
+    with transaction.atomic():
+        deleted, _by_model = Draft.objects.filter(updated_at__lt=updated_before).delete()
+    return deleted

@@ -12,6 +12,7 @@ from utvei.cases.services.cases import (
 from utvei.cases.services.concerns import concern_create, escalation_record
 from utvei.cases.services.items import case_advice_add, relapse_record, task_complete, task_create
 from utvei.cases.services.persons import GuardianInput, normalise_national_id, person_create
+from utvei.cases.services.retention import concern_purge, person_anonymise, persons_due_for_anonymisation
 from utvei.cases.services.team import team_member_add, team_member_remove, team_member_set_task
 
 __all__ = [
@@ -25,10 +26,13 @@ __all__ = [
     "case_open",
     "case_record_police_not_involved",
     "concern_create",
+    "concern_purge",
     "escalation_record",
     "lock_case_for_update",
     "normalise_national_id",
+    "person_anonymise",
     "person_create",
+    "persons_due_for_anonymisation",
     "referral_register",
     "relapse_record",
     "task_complete",

@@ -1,0 +1,130 @@
+"""Privacy operations: lawful exceptions to the person's access log, the retention schedule and its receipts."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from utvei.access.policy import Action
+from utvei.accounts.models import Organisation
+from utvei.core.crypto import EncryptedTextField
+
+
+class ExceptionReason(models.TextChoices):
+    """Name the lawful reasons for keeping accesses and disclosures out of the person's log for a time."""
+
+    DUTY_TO_AVERT = "duty_to_avert", _("Police or PST matter under the duty to avert (straffeloven § 196)")
+    INVESTIGATION = "investigation", _("Ongoing police investigation that telling would harm")
+    PROTECT_OTHERS = "protect_others", _("Telling would harm the rights of others")
+
+
+class AccessLogException(models.Model):
+    """Keep one organisation's accesses and disclosures out of the person's access log until an end date.
+
+    It rests on a lawful exception to the right of access (GDPR art. 23, personopplysningsloven § 16): the
+    reason code and the end date are required, the free-text reason is for staff only. The person's log
+    shows the hidden entries again once ``valid_until`` has passed. A recorded exception is never edited;
+    a longer one is a new record.
+    """
+
+    policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW,)
+
+    person = models.ForeignKey("cases.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("person"))
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+", verbose_name=_("case"))
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organisation whose access is held back"),
+    )
+    reason_code = models.CharField(_("reason"), max_length=32, choices=ExceptionReason.choices)
+    reason = EncryptedTextField(_("why telling the person now would harm the purpose"))
+    valid_until = models.DateField(_("held back until"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-recorded_at"]
+        verbose_name = _("access log exception")
+        verbose_name_plural = _("access log exceptions")
+
+    def __str__(self) -> str:
+        return f"exception {self.pk} for person {self.person_id} until {self.valid_until}"
+
+    def in_force(self, today: object = None) -> bool:
+        """Tell whether the exception still holds entries back (its end date is today or later)."""
+        return self.valid_until >= (today or timezone.localdate())  # type: ignore[operator]
+
+
+class RecordType(models.TextChoices):
+    """Name the kinds of record the retention schedule covers."""
+
+    CONCERN = "concern", _("Concern-only records")
+    CLOSED_CASE = "closed_case", _("Closed cases")
+    DRAFT = "draft", _("Drafts of text fields")
+    SESSION = "session", _("Login sessions")
+    AUDIT_ENTRY = "audit_entry", _("Audit entries")
+
+
+class RetentionAction(models.TextChoices):
+    """Name what happens to a record when its retention period ends."""
+
+    DELETE = "delete", _("Delete")
+    ANONYMISE = "anonymise", _("Anonymise")
+    KEEP = "keep", _("Keep (no deletion in this version)")
+
+
+class RetentionRule(models.Model):
+    """Hold the retention of one record type: how long, what happens then, and the legal source.
+
+    ``period_days`` empty means the default from the settings (``UTVEI_CONCERN_RETENTION_DAYS`` for
+    concerns, ``UTVEI_CLOSED_CASE_RETENTION_DAYS`` for closed cases), so the municipality sets its archive
+    schedule without a migration. ``legal_source`` is the anchor of the rule's section in
+    ``docs/retention.md``, where the law it rests on is explained.
+    """
+
+    record_type = models.CharField(_("record type"), max_length=32, choices=RecordType.choices, unique=True)
+    action = models.CharField(_("action"), max_length=16, choices=RetentionAction.choices)
+    period_days = models.PositiveIntegerField(_("retention in days"), null=True, blank=True)
+    legal_source = models.CharField(_("legal source"), max_length=100)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["record_type"]
+        verbose_name = _("retention rule")
+        verbose_name_plural = _("retention rules")
+
+    def __str__(self) -> str:
+        return f"{self.record_type}: {self.action} after {self.period_days} days"
+
+
+class RetentionReceipt(models.Model):
+    """Prove what one run of the retention job did under one rule: record type, count, time, rule.
+
+    It holds no personal data: no ids of the records removed, only how many. Receipts are written in the
+    same transaction as the deletions they describe and are never edited or deleted.
+    """
+
+    run_id = models.UUIDField(_("run"))
+    rule = models.ForeignKey(RetentionRule, on_delete=models.PROTECT, related_name="receipts")
+    record_type = models.CharField(_("record type"), max_length=32, choices=RecordType.choices)
+    action = models.CharField(_("action"), max_length=16, choices=RetentionAction.choices)
+    count = models.PositiveIntegerField(_("number of records"))
+    # The rule as it stood: the period in days and the cut-off day (records due before it were handled).
+    period_days = models.PositiveIntegerField(_("retention in days"))
+    cutoff = models.DateField(_("records due before"))
+    legal_source = models.CharField(_("legal source"), max_length=100)
+    ran_at = models.DateTimeField(_("ran at"), default=timezone.now)
+    run_by = models.CharField(_("run by"), max_length=150)
+
+    class Meta:
+        ordering = ["-ran_at", "record_type"]
+        verbose_name = _("retention receipt")
+        verbose_name_plural = _("retention receipts")
+
+    def __str__(self) -> str:
+        return f"receipt {self.run_id}: {self.action} {self.count} {self.record_type}"

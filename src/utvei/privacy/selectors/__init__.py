@@ -1,0 +1,65 @@
+"""Reads of the privacy app: the officer's audit search, the person's access log and the copy of their data.
+
+All of them read the audit log, which holds ids and codes only; names of users, organisations, persons and
+case references are looked up once per page, so a page costs the same few queries at any size of the log.
+"""
+
+from utvei.privacy.selectors.access_log import (
+    AccessLine,
+    AccessLogPage,
+    DisclosureLine,
+    ExceptionLine,
+    PersonAccessLog,
+    access_log_page,
+    exception_form_data,
+    exception_lines,
+    person_access_log,
+    request_case,
+)
+from utvei.privacy.selectors.audit_log import (
+    AuditExport,
+    AuditLine,
+    AuditQuery,
+    AuditSearchPage,
+    PersonHit,
+    audit_export,
+    audit_lines,
+    audit_search,
+    organisation_choices,
+)
+from utvei.privacy.selectors.data_copy import (
+    CopySection,
+    HeldElsewhere,
+    PersonDataCopy,
+    RetentionLine,
+    data_copy_json,
+    person_data_copy,
+)
+
+__all__ = [
+    "AccessLine",
+    "AccessLogPage",
+    "AuditExport",
+    "AuditLine",
+    "AuditQuery",
+    "AuditSearchPage",
+    "CopySection",
+    "DisclosureLine",
+    "ExceptionLine",
+    "HeldElsewhere",
+    "PersonAccessLog",
+    "PersonDataCopy",
+    "PersonHit",
+    "RetentionLine",
+    "access_log_page",
+    "audit_export",
+    "audit_lines",
+    "audit_search",
+    "data_copy_json",
+    "exception_form_data",
+    "exception_lines",
+    "organisation_choices",
+    "person_access_log",
+    "person_data_copy",
+    "request_case",
+]

@@ -1,0 +1,203 @@
+"""Writes of the privacy app: exceptions to the person's access log and the retention job."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from utvei.accounts.models import Organisation, User
+from utvei.audit.models import AuditEvent
+from utvei.audit.services import record
+from utvei.cases import services as case_services
+from utvei.core.services import draft_purge
+from utvei.privacy.models import (
+    AccessLogException,
+    ExceptionReason,
+    RecordType,
+    RetentionAction,
+    RetentionReceipt,
+    RetentionRule,
+)
+from utvei.privacy.selectors import request_case
+
+# An exception is reviewed at least yearly: a longer one is recorded again with a fresh reason.
+MAX_EXCEPTION_DAYS = 365
+# Drafts are the author's unsaved words; a draft untouched this long was abandoned.
+DEFAULT_DRAFT_DAYS = 30
+
+SYSTEM_ACTOR = "system:retention"
+
+
+def access_log_exception_record(
+    *,
+    actor: User,
+    case_id: int,
+    organisation_id: int | None,
+    reason_code: str,
+    reason: str,
+    valid_until: date | None,
+) -> AccessLogException:
+    """Record a lawful exception that holds one organisation's accesses and disclosures back from the
+    person's access log until an end date (e.g. a police or PST matter where telling would harm it).
+
+    The reason code, a written reason and an end date within a year are required. Audited as CREATE
+    with the person and the case; the person's log holds that record back too while it is in force.
+
+    :raises NotFound: the case does not exist or the actor is not one of its editors.
+    :raises ValidationError: a missing or unknown field, an end date in the past or over a year away.
+    """
+    with transaction.atomic():
+        case = request_case(actor, case_id)
+        today = timezone.localdate()
+        errors: dict[str, str] = {}
+        organisation = (
+            Organisation.objects.filter(pk=organisation_id, is_active=True).first() if organisation_id else None
+        )
+        if organisation is None:
+            errors["organisation"] = _("Choose the organisation whose access is to be held back.")
+        if reason_code not in ExceptionReason.values:
+            errors["reason_code"] = _("Choose the lawful reason.")
+        if not reason.strip():
+            errors["reason"] = _("Write why telling the person now would harm the purpose.")
+        if valid_until is None:
+            errors["valid_until"] = _("Give the date the exception ends.")
+        elif valid_until <= today:
+            errors["valid_until"] = _("The end date must be after today.")
+        elif valid_until > today + timedelta(days=MAX_EXCEPTION_DAYS):
+            errors["valid_until"] = _("An exception lasts at most a year; record a new one when it ends.")
+        if errors:
+            raise ValidationError(errors)
+        assert organisation is not None and valid_until is not None
+        exception = AccessLogException.objects.create(
+            person=case.person,
+            case=case,
+            organisation=organisation,
+            reason_code=reason_code,
+            reason=reason.strip(),
+            valid_until=valid_until,
+            recorded_by=actor,
+        )
+        record(
+            actor=actor,
+            event=AuditEvent.CREATE,
+            target=exception,
+            case=case,
+            changed_fields=["organisation", "reason_code", "reason", "valid_until"],
+        )
+    return exception
+
+
+# --- retention ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RuleOutcome:
+    """Say what one rule did in one run."""
+
+    record_type: str
+    action: str
+    count: int
+    cutoff: date | None
+
+
+@dataclass(frozen=True)
+class RetentionRunResult:
+    """Hold what one run of the retention job did, rule by rule."""
+
+    run_id: uuid.UUID
+    outcomes: list[RuleOutcome]
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+
+
+def _purge_concerns(rule: RetentionRule, today: date, run_by: str) -> tuple[int, int, date]:
+    period = rule.period_days if rule.period_days is not None else settings.CONCERN_RETENTION_DAYS
+    cutoff = today - timedelta(days=period)
+    return case_services.concern_purge(run_by=run_by, today=today, recorded_before=cutoff), period, cutoff
+
+
+def _anonymise_closed_cases(rule: RetentionRule, today: date, run_by: str) -> tuple[int, int, date]:
+    period = rule.period_days if rule.period_days is not None else settings.CLOSED_CASE_RETENTION_DAYS
+    cutoff = today - timedelta(days=period)
+    due = case_services.persons_due_for_anonymisation(closed_before=_start_of(cutoff))
+    for person_id in due:
+        case_services.person_anonymise(run_by=run_by, person_id=person_id)
+    return len(due), period, cutoff
+
+
+def _purge_drafts(rule: RetentionRule, today: date, run_by: str) -> tuple[int, int, date]:
+    period = rule.period_days if rule.period_days is not None else DEFAULT_DRAFT_DAYS
+    cutoff = today - timedelta(days=period)
+    return draft_purge(updated_before=_start_of(cutoff)), period, cutoff
+
+
+def _purge_sessions(rule: RetentionRule, today: date, run_by: str) -> tuple[int, int, date]:
+    # A session past its expiry can no longer be used; the period counts from that expiry.
+    period = rule.period_days or 0
+    cutoff = today - timedelta(days=period)
+    deleted, _by_model = Session.objects.filter(expire_date__lt=_start_of(cutoff)).delete()
+    return deleted, period, cutoff
+
+
+RuleStep = Callable[[RetentionRule, date, str], tuple[int, int, date]]
+
+# The order is fixed so that a run stopped halfway is easy to read from its receipts.
+STEPS: dict[str, RuleStep] = {
+    RecordType.CONCERN: _purge_concerns,
+    RecordType.CLOSED_CASE: _anonymise_closed_cases,
+    RecordType.DRAFT: _purge_drafts,
+    RecordType.SESSION: _purge_sessions,
+}
+
+
+def retention_run(*, actor: User | None, today: date) -> RetentionRunResult:
+    """Delete or anonymise every record that the retention schedule says is due on ``today``.
+
+    Each rule runs in its own transaction together with its receipt (record type, count, rule, cut-off,
+    no personal data) and an audit row, so a run stopped halfway leaves every rule either done with its
+    receipt or untouched, and the next run finishes the rest. A rule with nothing due writes nothing:
+    running twice does nothing new. Rules that keep their records (the audit log) are skipped.
+    ``actor`` is None for the scheduled job; the function is never reachable from a page.
+    """
+    run_id = uuid.uuid4()
+    run_by = actor.get_username() if actor is not None else SYSTEM_ACTOR
+    outcomes: list[RuleOutcome] = []
+    for rule in RetentionRule.objects.filter(is_active=True).order_by("pk"):
+        step = STEPS.get(rule.record_type)
+        if rule.action == RetentionAction.KEEP or step is None:
+            outcomes.append(RuleOutcome(rule.record_type, rule.action, 0, None))
+            continue
+        with transaction.atomic():
+            count, period, cutoff = step(rule, today, run_by)
+            if count:
+                receipt = RetentionReceipt.objects.create(
+                    run_id=run_id,
+                    rule=rule,
+                    record_type=rule.record_type,
+                    action=rule.action,
+                    count=count,
+                    period_days=period,
+                    cutoff=cutoff,
+                    legal_source=rule.legal_source,
+                    run_by=run_by,
+                )
+                record(
+                    actor=actor,
+                    actor_username=run_by,
+                    event=AuditEvent.UPDATE if rule.action == RetentionAction.ANONYMISE else AuditEvent.DELETE,
+                    target=receipt,
+                    changed_fields=[rule.record_type],
+                )
+        outcomes.append(RuleOutcome(rule.record_type, rule.action, count, cutoff))
+    return RetentionRunResult(run_id=run_id, outcomes=outcomes)
