@@ -105,6 +105,8 @@ INSTALLED_APPS = [
     "csp",
     "template_partials",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "utvei.core",
     "utvei.access",
     "utvei.accounts",
@@ -270,6 +272,11 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [PROJECT_DIR / "build" / "static"]
 WHITENOISE_USE_FINDERS = not IS_PRODUCTION
+
+# Background work: django-tasks with its database backend, run by one worker process
+# (`manage.py run_worker`, docs/operations.md). The queue lives in the main database, so a job and the
+# task that runs it are enqueued in one transaction.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Concern-only records (never opened as cases) are kept briefly (R30).
 CONCERN_RETENTION_DAYS = env_int("UTVEI_CONCERN_RETENTION_DAYS", 90)
