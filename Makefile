@@ -14,7 +14,7 @@ DEMO_ENV := UTVEI_ENV=demo UTVEI_HTTPS=false UTVEI_SECRET_KEY_FILE=var/secret_ke
 .PHONY: help install vendor messages demo serve test test-sqlite test-postgres test-e2e lint chromium bench clean
 
 help:
-	@echo "make demo   - install, migrate SQLite under var/, load synthetic demo data, serve on 127.0.0.1:8000"
+	@echo "make demo   - install, migrate SQLite under var/, load synthetic demo data, serve on 127.0.0.1:8000 with the worker"
 	@echo "make test   - install, lint, run the suite on SQLite, then PostgreSQL, then the browser tests"
 	@echo "make bench  - run the benchmarks"
 
@@ -61,11 +61,15 @@ var/audit_signing_key:
 	$(PY) -c "import base64, os; print(base64.b64encode(os.urandom(32)).decode())" > $@
 	chmod 600 $@
 
-demo: install var/secret_key var/encryption_keys
+# The background worker (scheduled jobs: audit checkpoints, consent reminders) runs next to gunicorn and
+# is stopped with it: Ctrl+C (or INT or TERM to the process group) ends both.
+demo: install var/secret_key var/encryption_keys var/audit_signing_key
 	$(DEMO_ENV) $(PY) manage.py migrate --verbosity 0
 	$(DEMO_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	$(DEMO_ENV) $(PY) manage.py seed_demo
-	$(DEMO_ENV) $(VENV)/bin/gunicorn utvei.wsgi --pythonpath src --bind 127.0.0.1:8000 --workers 2 --access-logfile -
+	$(DEMO_ENV) $(PY) manage.py run_worker & worker=$$!; \
+	  trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 0' INT TERM; \
+	  $(DEMO_ENV) $(VENV)/bin/gunicorn utvei.wsgi --pythonpath src --bind 127.0.0.1:8000 --workers 2 --access-logfile -
 
 lint: install
 	$(VENV)/bin/ruff check .
