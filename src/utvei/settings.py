@@ -225,7 +225,10 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "cases:dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Sessions: sliding idle timeout (every request renews it) plus an absolute lifetime in middleware.
+# Sessions: sliding idle timeout (every request renews it) plus an absolute lifetime in middleware. The
+# engine is Django's database backend, in a table that names each session's user, so that a user's
+# sessions can be deleted when their access ends (accounts.sessions).
+SESSION_ENGINE = "utvei.accounts.sessions"
 SESSION_IDLE_SECONDS = env_int("UTVEI_SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_ABSOLUTE_SECONDS = env_int("UTVEI_SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
 SESSION_WARNING_SECONDS = env_int("UTVEI_SESSION_WARNING_SECONDS", 2 * 60)
