@@ -1,4 +1,4 @@
-"""``manage.py consent_reminders``: remind about consents that end soon (the worker runs it daily as a job; this runs it by hand)."""
+"""``manage.py consent_reminders``: remind about consents that end soon, by hand (the worker runs it daily)."""
 
 from __future__ import annotations
 
