@@ -9,12 +9,12 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/utvei
 VENDOR := build/static/vendor
 DEMO_ENV := UTVEI_ENV=demo UTVEI_HTTPS=false UTVEI_SECRET_KEY_FILE=var/secret_key \
-  UTVEI_ENCRYPTION_KEYS_FILE=var/encryption_keys
+  UTVEI_ENCRYPTION_KEYS_FILE=var/encryption_keys UTVEI_AUDIT_SIGNING_KEY_FILE=var/audit_signing_key
 
 .PHONY: help install vendor messages demo serve test test-sqlite test-postgres test-e2e lint chromium bench clean
 
 help:
-	@echo "make demo   - install, migrate SQLite under var/, load synthetic demo data, serve on 127.0.0.1:8000"
+	@echo "make demo   - install, migrate SQLite under var/, load synthetic demo data, serve on 127.0.0.1:8000 with the worker"
 	@echo "make test   - install, lint, run the suite on SQLite, then PostgreSQL, then the browser tests"
 	@echo "make bench  - run the benchmarks"
 
@@ -55,11 +55,21 @@ var/encryption_keys:
 	$(PY) -c "import base64, os; print('demo:' + base64.b64encode(os.urandom(32)).decode())" > $@
 	chmod 600 $@
 
-demo: install var/secret_key var/encryption_keys
+# The demo's audit checkpoint signing key (Ed25519 seed); production keeps its key apart from the backups.
+var/audit_signing_key:
+	mkdir -p var
+	$(PY) -c "import base64, os; print(base64.b64encode(os.urandom(32)).decode())" > $@
+	chmod 600 $@
+
+# The background worker (scheduled jobs: audit checkpoints, consent reminders) runs next to gunicorn and
+# is stopped with it: Ctrl+C (or INT or TERM to the process group) ends both.
+demo: install var/secret_key var/encryption_keys var/audit_signing_key
 	$(DEMO_ENV) $(PY) manage.py migrate --verbosity 0
 	$(DEMO_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	$(DEMO_ENV) $(PY) manage.py seed_demo
-	$(DEMO_ENV) $(VENV)/bin/gunicorn utvei.wsgi --pythonpath src --bind 127.0.0.1:8000 --workers 2 --access-logfile -
+	$(DEMO_ENV) $(PY) manage.py run_worker & worker=$$!; \
+	  trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 0' INT TERM; \
+	  $(DEMO_ENV) $(VENV)/bin/gunicorn utvei.wsgi --pythonpath src --bind 127.0.0.1:8000 --workers 2 --access-logfile -
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -67,6 +77,7 @@ lint: install
 	UTVEI_ENV=test $(PY) manage.py makemigrations --check --dry-run --verbosity 0
 	UTVEI_ENV=production UTVEI_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
 	  UTVEI_ENCRYPTION_KEYS="prod:$$($(PY) -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')" \
+	  UTVEI_AUDIT_SIGNING_KEY="$$($(PY) -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')" \
 	  UTVEI_ALLOWED_HOSTS=utvei.example.no $(PY) manage.py check --deploy --fail-level WARNING
 
 test-sqlite: install

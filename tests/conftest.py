@@ -4,6 +4,9 @@ from __future__ import annotations
 
 # The test environment (UTVEI_ENV=test, 2FA required as in production, plain HTTP for the test client)
 # is set in pyproject.toml through pytest-env, before Django reads its settings.
+import base64
+import os
+import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -14,6 +17,16 @@ from django.conf import LazySettings
 def _fast_hasher(settings: LazySettings) -> None:
     # argon2 costs ~90 ms and ~100 MiB a hash; tests need speed, production keeps argon2.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _audit_checkpoints(settings: LazySettings, tmp_path_factory: pytest.TempPathFactory) -> None:
+    # Each test gets its own signing key and an empty checkpoint store (created only when written to),
+    # never the worktree's var/. The age rule for uncovered entries is off: many tests build chains in
+    # travelled time without checkpoints; tests/audit/test_checkpoints.py turns it on.
+    settings.AUDIT_SIGNING_KEY = base64.b64encode(os.urandom(32)).decode("ascii")
+    settings.AUDIT_CHECKPOINT_DIR = tmp_path_factory.getbasetemp() / "checkpoints" / uuid.uuid4().hex
+    settings.AUDIT_CHECKPOINT_MAX_AGE_HOURS = 0
 
 
 @pytest.fixture

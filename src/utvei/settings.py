@@ -7,6 +7,8 @@ secret key, plain HTTP or optional 2FA.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 from pathlib import Path
 
@@ -91,6 +93,32 @@ if not ENCRYPTION_KEYS:
 if IS_PRODUCTION and _DEV_ENCRYPTION_KEYS.split(":", 1)[1] in ENCRYPTION_KEYS:
     raise ImproperlyConfigured("The development encryption key cannot be used in production.")
 
+# Audit checkpoints (utvei.audit.checkpoints): an Ed25519 key signs the chain head, and the signed
+# checkpoints go to a store outside the database. Tests and development get a fixed, public key; every
+# other environment must set its own, kept apart from the database and its backups.
+_DEV_AUDIT_SIGNING_KEY = "dXR2ZWktZGV2ZWxvcG1lbnQtYXVkaXQtc2lnbmluZyE="
+AUDIT_SIGNING_KEY = env_secret(
+    "UTVEI_AUDIT_SIGNING_KEY", _DEV_AUDIT_SIGNING_KEY if ENVIRONMENT in {"test", "development"} else ""
+)
+if not AUDIT_SIGNING_KEY:
+    raise ImproperlyConfigured(
+        "Set UTVEI_AUDIT_SIGNING_KEY (or UTVEI_AUDIT_SIGNING_KEY_FILE), a base64 Ed25519 key (docs/operations.md)."
+    )
+try:
+    _signing_seed = base64.b64decode(AUDIT_SIGNING_KEY, validate=True)
+except (binascii.Error, ValueError) as exc:
+    raise ImproperlyConfigured("UTVEI_AUDIT_SIGNING_KEY must be base64 of 32 random bytes.") from exc
+if len(_signing_seed) != 32:
+    raise ImproperlyConfigured("UTVEI_AUDIT_SIGNING_KEY must be base64 of 32 random bytes.")
+if IS_PRODUCTION and AUDIT_SIGNING_KEY == _DEV_AUDIT_SIGNING_KEY:
+    raise ImproperlyConfigured("The development audit signing key cannot be used in production.")
+# Public keys (base64, comma-separated) of retired signing keys, so their checkpoints still verify.
+AUDIT_VERIFY_KEYS = [k.strip() for k in os.environ.get("UTVEI_AUDIT_VERIFY_KEYS", "").split(",") if k.strip()]
+AUDIT_CHECKPOINT_DIR = Path(os.environ.get("UTVEI_AUDIT_CHECKPOINT_DIR", VAR_DIR / "audit-checkpoints"))
+# Entries older than this with no checkpoint covering them mean the checkpoint job stopped or its
+# store was emptied; audit_verify reports them as missing checkpoints.
+AUDIT_CHECKPOINT_MAX_AGE_HOURS = env_int("UTVEI_AUDIT_CHECKPOINT_MAX_AGE_HOURS", 26)
+
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("UTVEI_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
 INSTALLED_APPS = [
@@ -105,6 +133,8 @@ INSTALLED_APPS = [
     "csp",
     "template_partials",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "utvei.core",
     "utvei.access",
     "utvei.accounts",
@@ -198,7 +228,10 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "cases:dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Sessions: sliding idle timeout (every request renews it) plus an absolute lifetime in middleware.
+# Sessions: sliding idle timeout (every request renews it) plus an absolute lifetime in middleware. The
+# engine is Django's database backend, in a table that names each session's user, so that a user's
+# sessions can be deleted when their access ends (accounts.sessions).
+SESSION_ENGINE = "utvei.accounts.sessions"
 SESSION_IDLE_SECONDS = env_int("UTVEI_SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_ABSOLUTE_SECONDS = env_int("UTVEI_SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
 SESSION_WARNING_SECONDS = env_int("UTVEI_SESSION_WARNING_SECONDS", 2 * 60)
@@ -273,6 +306,11 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [PROJECT_DIR / "build" / "static"]
 WHITENOISE_USE_FINDERS = not IS_PRODUCTION
+
+# Background work: django-tasks with its database backend, run by one worker process
+# (`manage.py run_worker`, docs/operations.md). The queue lives in the main database, so a job and the
+# task that runs it are enqueued in one transaction.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Concern-only records (never opened as cases) are kept briefly (R30).
 CONCERN_RETENTION_DAYS = env_int("UTVEI_CONCERN_RETENTION_DAYS", 90)

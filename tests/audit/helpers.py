@@ -11,7 +11,7 @@ from contextlib import contextmanager
 
 from django.db import connection
 
-from utvei.audit.models import AuditEntry, AuditEvent, Outcome
+from utvei.audit.models import AuditChainHead, AuditEntry, AuditEvent, Outcome
 from utvei.audit.services import entry_hash, record
 
 TABLE = AuditEntry._meta.db_table
@@ -134,3 +134,34 @@ def flip_one_bit(hex_digest: str, *, position: int = 10) -> str:
     """Flip the lowest bit of one hex digit, the smallest possible change to a hash."""
     flipped = format(int(hex_digest[position], 16) ^ 1, "x")
     return hex_digest[:position] + flipped + hex_digest[position + 1 :]
+
+
+def raw_rewind_head(to_seq: int) -> None:
+    """Delete every entry after ``to_seq`` and point the chain head at ``to_seq``: a rewound tail.
+
+    This is the superuser's attack the hash chain alone cannot see: what is left verifies.
+    """
+    later = list(AuditEntry.objects.filter(seq__gt=to_seq).values_list("seq", flat=True))
+    if later:
+        raw_delete(later)
+    last_hash = AuditEntry.objects.filter(seq=to_seq).values_list("hash", flat=True).first() or "0" * 64
+    AuditChainHead.objects.filter(pk=1).update(last_seq=to_seq, last_hash=last_hash)
+
+
+def raw_rewrite_chain_from(seq: int, /, **columns: object) -> None:
+    """Change entry ``seq`` and re-hash it and every later entry and the head, so the chain verifies again.
+
+    This is a rewrite by someone who knows the hash scheme: only a checkpoint signed before can show it.
+    """
+    raw_update(seq, **columns)
+    previous = AuditEntry.objects.filter(seq=seq - 1).values_list("hash", flat=True).first() or "0" * 64
+    entries = list(AuditEntry.objects.filter(seq__gte=seq).order_by("seq"))
+    with append_only_bypassed(), connection.cursor() as cursor:
+        for entry in entries:
+            entry.prev_hash = previous
+            entry.hash = entry_hash(entry)
+            cursor.execute(
+                f"UPDATE {TABLE} SET prev_hash = %s, hash = %s WHERE seq = %s", [entry.prev_hash, entry.hash, entry.seq]
+            )
+            previous = entry.hash
+    AuditChainHead.objects.filter(pk=1).update(last_hash=previous)

@@ -11,12 +11,17 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 STRONG_KEY = "k" * 20 + "Zx9!qRt7@pLm#Vb2$Nc8%Hd4^Jf6&Gs1*Ww3(Ee5)" + "y" * 10
+SIGNING_KEY = "c2lnbmluZy1rZXktZm9yLXRoZS1zZXR0aW5ncy10ZXM="
+DEV_SIGNING_KEY = "dXR2ZWktZGV2ZWxvcG1lbnQtYXVkaXQtc2lnbmluZyE="
 
 
 def _load_settings(**env: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("UTVEI_")}
     clean["UTVEI_ENCRYPTION_KEYS"] = "t:" + "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE="
+    clean["UTVEI_AUDIT_SIGNING_KEY"] = SIGNING_KEY
     clean.update(env)
+    for name in [k for k, v in clean.items() if v == ""]:
+        del clean[name]
     code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
     return subprocess.run(
         [sys.executable, "-c", code],
@@ -38,6 +43,14 @@ def _load_settings(**env: str) -> subprocess.CompletedProcess[str]:
         ({"UTVEI_SECRET_KEY": STRONG_KEY, "UTVEI_REQUIRE_2FA": "false"}, "two-factor"),
         ({"UTVEI_SECRET_KEY": STRONG_KEY, "UTVEI_DEBUG": "perhaps"}, "true or false"),
         ({"UTVEI_ENV": "staging"}, "UTVEI_ENV must be"),
+        ({"UTVEI_SECRET_KEY": STRONG_KEY, "UTVEI_AUDIT_SIGNING_KEY": ""}, "Set UTVEI_AUDIT_SIGNING_KEY"),
+        ({"UTVEI_SECRET_KEY": STRONG_KEY, "UTVEI_AUDIT_SIGNING_KEY": "not base64!"}, "base64 of 32 random bytes"),
+        ({"UTVEI_SECRET_KEY": STRONG_KEY, "UTVEI_AUDIT_SIGNING_KEY": "c2hvcnQ="}, "base64 of 32 random bytes"),
+        ({"UTVEI_SECRET_KEY": STRONG_KEY, "UTVEI_AUDIT_SIGNING_KEY": DEV_SIGNING_KEY}, "development audit signing key"),
+        (
+            {"UTVEI_ENV": "demo", "UTVEI_SECRET_KEY": STRONG_KEY, "UTVEI_AUDIT_SIGNING_KEY": ""},
+            "Set UTVEI_AUDIT_SIGNING_KEY",
+        ),
     ],
 )
 def test_production_refuses_to_start_unsafely(env: dict[str, str], message: str) -> None:
@@ -60,6 +73,7 @@ def test_deployment_check_is_clean_under_production_settings() -> None:
         "UTVEI_SECRET_KEY": STRONG_KEY,
         "UTVEI_ALLOWED_HOSTS": "utvei.example.no",
         "UTVEI_ENCRYPTION_KEYS": "t:QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE=",
+        "UTVEI_AUDIT_SIGNING_KEY": SIGNING_KEY,
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -56,6 +56,7 @@ def _server_env(var_dir: Path) -> dict[str, str]:
             "UTVEI_VAR_DIR": str(var_dir),
             "UTVEI_SECRET_KEY": secrets.token_urlsafe(48)[:64],
             "UTVEI_ENCRYPTION_KEYS": "e2e:" + base64.b64encode(secrets.token_bytes(32)).decode(),
+            "UTVEI_AUDIT_SIGNING_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
             "UTVEI_HTTPS": "false",
             "UTVEI_REQUIRE_2FA": "true",
             "UTVEI_ALLOWED_HOSTS": "127.0.0.1,localhost",

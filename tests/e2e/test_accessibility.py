@@ -113,6 +113,12 @@ def test_case_worker_pages(axe_context, totp_book) -> None:
     page.goto("/account/")
     assert page.locator("#id_language").is_visible()
     assert_accessible(page, "my account")
+    page.locator("#id_current_password").fill("not the password")
+    page.locator("#id_new_password").fill("kort")
+    with page.expect_navigation():
+        page.locator("main button[name=action][value=password]").click()
+    assert page.locator(".ds-error-summary li").count() == 2
+    assert_accessible(page, "my account with a refused password change")
 
     response = page.goto("/cases/999999/")
     assert response is not None and response.status == 404
@@ -151,6 +157,15 @@ def test_administrator_pages(axe_context, totp_book) -> None:
         page.locator("main table a", has_text="mentor").click()
     assert re.fullmatch(r"/admin/users/\d+/", path_of(page))
     assert_accessible(page, "a user's page")
+
+    page.locator("#id_new_password").fill("kort")
+    with page.expect_navigation():
+        page.locator("main button[name=action][value=set_password]").click()
+    assert page.locator(".ds-error-summary li").count() == 1
+    assert_accessible(page, "a user's page with a refused password")
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375, "the user's page scrolls sideways"
+    page.set_viewport_size({"width": 1280, "height": 800})
 
     response = page.goto("/cases/")
     assert response is not None and response.status == 403

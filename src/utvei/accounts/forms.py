@@ -63,3 +63,28 @@ class LanguageForm(DesignForm):
     """Take a preferred interface language."""
 
     language = forms.ChoiceField(label=_("Language"), choices=[("nb", "Norsk bokmål"), ("en", "English")])
+
+
+class PasswordSetForm(DesignForm):
+    """Take a new password that an administrator gives a user."""
+
+    new_password = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 12 characters. The user's sessions end and they log in again with it."),
+    )
+
+
+class PasswordChangeForm(DesignForm):
+    """Take the user's current password and the new one."""
+
+    current_password = forms.CharField(
+        label=_("Current password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+    new_password = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 12 characters. You stay logged in here; your other sessions end."),
+    )

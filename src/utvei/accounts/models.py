@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.sessions.backends.base import SessionBase
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -137,3 +139,25 @@ class Partnership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} – {self.partner}"
+
+
+class UserSession(AbstractBaseSession):
+    """Hold one login session in the database, with the user it belongs to.
+
+    Django's own session table cannot be searched by user (the user id sits inside the encoded data), so
+    ending a user's sessions would mean decoding every session. This row names its user, so deactivation,
+    an ended membership or a new password deletes exactly that user's sessions (``accounts.services``).
+    """
+
+    user = models.ForeignKey(User, null=True, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    @classmethod
+    def get_session_store_class(cls) -> type[SessionBase]:
+        """Name the session engine that reads and writes these rows."""
+        from utvei.accounts.sessions import SessionStore
+
+        return SessionStore

@@ -11,7 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from utvei.access import engine, policy
 from utvei.access.policy import Action, NotFound
-from utvei.accounts.models import Membership, Organisation, Partnership, Role, User
+from utvei.accounts.models import Membership, Organisation, Partnership, Role, User, UserSession
 from utvei.audit.models import AuditEvent, Outcome
 from utvei.audit.services import record
 
@@ -65,23 +65,118 @@ def user_create(
     return user
 
 
+def sessions_end(*, user: User, keep: str | None = None) -> int:
+    """Delete every stored session of ``user`` except the one keyed ``keep``; return how many ended.
+
+    Called inside the transaction that reduces the user's access, so the sessions go with it. A deleted
+    session is gone for good: its cookie finds no row and starts an anonymous session, also after the
+    account is reactivated.
+    """
+    sessions = UserSession.objects.filter(user=user)
+    if keep:
+        sessions = sessions.exclude(session_key=keep)
+    deleted, _counts = sessions.delete()
+    return deleted
+
+
+def sessions_clear_expired() -> int:
+    """Delete the sessions past their expiry time (what ``manage.py clearsessions`` does); return how many."""
+    from django.utils import timezone
+
+    with transaction.atomic():
+        deleted, _counts = UserSession.objects.filter(expire_date__lt=timezone.now()).delete()
+    return deleted
+
+
+def _managed_user_for_update(*, actor: User, user_id: int) -> User:
+    user = User.objects.select_for_update().filter(pk=user_id).first()
+    if user is None:
+        raise NotFound(User._meta.label, user_id)
+    policy.require(actor, Action.MANAGE, user)
+    return user
+
+
 def user_deactivate(*, actor: User, user_id: int) -> User:
-    """Deactivate a user; every live session of theirs ends at its next request.
+    """Deactivate a user and delete all of their sessions at once.
 
     :raises NotFound: the user does not exist or is outside the actor's organisations.
     :raises ValidationError: the actor tried to deactivate themselves.
     """
     with transaction.atomic():
-        user = User.objects.select_for_update().filter(pk=user_id).first()
-        if user is None:
-            raise NotFound(User._meta.label, user_id)
-        policy.require(actor, Action.MANAGE, user)
+        user = _managed_user_for_update(actor=actor, user_id=user_id)
         if user.pk == actor.pk:
             raise ValidationError(_("You cannot deactivate your own account."))
         user.is_active = False
         user.save(update_fields=["is_active"])
         engine.invalidate()
+        sessions_end(user=user)
+        record(actor=actor, event=AuditEvent.UPDATE, target=user, changed_fields=["is_active", "sessions"])
+    return user
+
+
+def user_reactivate(*, actor: User, user_id: int) -> User:
+    """Let a deactivated user log in again; sessions from before stay ended, so a new login is needed.
+
+    :raises NotFound: the user does not exist or is outside the actor's organisations.
+    :raises ValidationError: the user is active already.
+    """
+    with transaction.atomic():
+        user = _managed_user_for_update(actor=actor, user_id=user_id)
+        if user.is_active:
+            raise ValidationError(_("The user is already active."))
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+        engine.invalidate()
         record(actor=actor, event=AuditEvent.UPDATE, target=user, changed_fields=["is_active"])
+    return user
+
+
+def user_password_set(*, actor: User, user_id: int, password: str) -> User:
+    """Give a user a new password chosen by their administrator and delete all of the user's sessions.
+
+    :raises NotFound: the user does not exist or is outside the actor's organisations.
+    :raises ValidationError: the password is too weak, or the actor tried it on their own account (which
+        needs the current password: :func:`password_change`).
+    """
+    with transaction.atomic():
+        user = _managed_user_for_update(actor=actor, user_id=user_id)
+        if user.pk == actor.pk:
+            raise ValidationError({"password": _("Change your own password under My account.")})
+        validate_password(password, user)
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        sessions_end(user=user)
+        record(actor=actor, event=AuditEvent.UPDATE, target=user, changed_fields=["password", "sessions"])
+    return user
+
+
+def password_change(*, actor: User, request: HttpRequest, current: str, new: str) -> User:
+    """Change the actor's own password; every other session of theirs is deleted, this one gets a new key.
+
+    Both checks run before anything changes, and all their errors are given together.
+
+    :raises ValidationError: the current password is wrong, or the new one is too weak.
+    """
+    from django.contrib.auth import update_session_auth_hash
+
+    errors: dict[str, list[str]] = {}
+    if not actor.check_password(current):
+        errors["current_password"] = [_("The current password is not right.")]
+    try:
+        validate_password(new, actor)
+    except ValidationError as exc:
+        errors["new_password"] = list(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=actor.pk)
+        user.set_password(new)
+        user.save(update_fields=["password"])
+        sessions_end(user=user, keep=request.session.session_key)
+        # A new key for this session too, with the new password's hash, so it stays logged in.
+        update_session_auth_hash(request, user)
+        record(actor=user, event=AuditEvent.UPDATE, target=user, changed_fields=["password", "sessions"])
+    actor.password = user.password
     return user
 
 
@@ -216,6 +311,55 @@ def organisation_create(*, actor: User | None, name: str, kind: str) -> Organisa
             changed_fields=["name", "kind"],
         )
     return organisation
+
+
+def membership_end(*, actor: User | None, membership_id: int, user_id: int | None = None) -> Membership:
+    """End a membership now (its last day in force is yesterday) and delete all of the user's sessions.
+
+    Every ended membership ends every session of the user, not only the last one: a session may hold
+    state worked out under the role that ended, and logging in again is cheap next to keeping it. A
+    membership that began today is recorded as a one-day membership ending yesterday, so that it is out
+    of force at once; the audit log keeps the real times.
+
+    :raises NotFound: the membership does not exist, is not ``user_id``'s (when given), or the actor does not
+        administer its organisation.
+    :raises ValidationError: the membership has ended already, or the actor tried to end their own.
+    """
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().filter(pk=membership_id).first()
+        if (
+            membership is None
+            or (user_id is not None and membership.user_id != user_id)
+            or (
+                actor is not None
+                and not Membership.objects.active()
+                .filter(user=actor, organisation_id=membership.organisation_id, role=Role.ORG_ADMIN)
+                .exists()
+            )
+        ):
+            raise NotFound(Membership._meta.label, membership_id)
+        if actor is not None and membership.user_id == actor.pk:
+            raise ValidationError(_("You cannot end your own membership."))
+        yesterday = timezone.localdate() - timedelta(days=1)
+        if membership.valid_to is not None and membership.valid_to <= yesterday:
+            raise ValidationError(_("The membership has already ended."))
+        membership.valid_to = yesterday
+        membership.valid_from = min(membership.valid_from, yesterday)
+        membership.save(update_fields=["valid_from", "valid_to"])
+        engine.invalidate()
+        sessions_end(user=membership.user)
+        record(
+            actor=actor,
+            event=AuditEvent.UPDATE,
+            target=membership,
+            organisation_id=membership.organisation_id,
+            changed_fields=["valid_to", "sessions"],
+        )
+    return membership
 
 
 def membership_add(*, actor: User | None, user: User, organisation: Organisation, role: str) -> Membership:

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,9 +21,16 @@ from django_otp import user_has_device
 from utvei.access.decorators import is_verified, login_step, public, requires
 from utvei.access.permissions import Perm, has_perm
 from utvei.accounts import selectors, services
-from utvei.accounts.forms import LanguageForm, LoginForm, TokenForm, UserCreateForm
+from utvei.accounts.forms import (
+    LanguageForm,
+    LoginForm,
+    PasswordChangeForm,
+    PasswordSetForm,
+    TokenForm,
+    UserCreateForm,
+)
 from utvei.accounts.models import Organisation
-from utvei.core.forms import add_service_errors
+from utvei.core.forms import add_service_errors, form_status
 from utvei.core.http import AuthedRequest
 
 
@@ -162,22 +170,39 @@ def keepalive_view(request: AuthedRequest) -> HttpResponse:
 @requires(Perm.OWN_ACCOUNT)
 @require_http_methods(["GET", "POST"])
 def account_view(request: AuthedRequest) -> HttpResponse:
-    """Show the user's own account: memberships, second factor and language."""
+    """Show the user's own account: memberships, second factor, language and password change."""
     user = request.user
+    changing_password = request.method == "POST" and request.POST.get("action") == "password"
     form = LanguageForm(
-        request.POST if request.method == "POST" else None, initial={"language": user.preferred_language or "nb"}
+        request.POST if request.method == "POST" and not changing_password else None,
+        initial={"language": user.preferred_language or "nb"},
     )
-    if request.method == "POST" and form.is_valid():
+    password_form = PasswordChangeForm(request.POST if changing_password else None)
+    if changing_password and password_form.is_valid():
+        try:
+            services.password_change(
+                actor=user,
+                request=request,
+                current=password_form.cleaned_data["current_password"],
+                new=password_form.cleaned_data["new_password"],
+            )
+        except ValidationError as exc:
+            add_service_errors(password_form, exc)
+        else:
+            return redirect(f"{reverse('accounts:account')}?password=changed")
+    elif request.method == "POST" and not changing_password and form.is_valid():
         services.user_set_language(actor=user, language=form.cleaned_data["language"])
         response = redirect("accounts:account")
         _remember_language(response, form.cleaned_data["language"])
         return response
     context = {
         "form": form,
+        "password_form": password_form,
+        "password_changed": request.GET.get("password") == "changed",
         "memberships": selectors.own_memberships(actor=user),
         "has_device": user_has_device(user),
     }
-    return render(request, "accounts/account.html", context, status=422 if form.errors else 200)
+    return render(request, "accounts/account.html", context, status=form_status(form, password_form))
 
 
 @requires(Perm.OWN_ACCOUNT)
@@ -242,25 +267,44 @@ def _pick(organisations: list[Organisation], pk: int) -> Organisation:
 @requires(Perm.ACCOUNTS_MANAGE)
 @require_http_methods(["GET", "POST"])
 def user_detail_view(request: AuthedRequest, user_id: int) -> HttpResponse:
-    """Show one administered user, with deactivation and second-factor reset."""
+    """Show one administered user, with deactivation, reactivation, memberships, password and 2FA reset."""
     actor = request.user
     error = ""
+    action = request.POST.get("action") if request.method == "POST" else None
+    password_form = PasswordSetForm(request.POST if action == "set_password" else None)
     if request.method == "POST":
         try:
-            if request.POST.get("action") == "deactivate":
+            if action == "deactivate":
                 services.user_deactivate(actor=actor, user_id=user_id)
-            elif request.POST.get("action") == "reset_otp":
+            elif action == "reactivate":
+                services.user_reactivate(actor=actor, user_id=user_id)
+            elif action == "reset_otp":
                 services.user_reset_second_factor(actor=actor, user_id=user_id)
-            else:
+            elif action == "end_membership" and request.POST.get("membership", "").isdigit():
+                services.membership_end(actor=actor, membership_id=int(request.POST["membership"]), user_id=user_id)
+            elif action == "set_password" and password_form.is_valid():
+                services.user_password_set(
+                    actor=actor, user_id=user_id, password=password_form.cleaned_data["new_password"]
+                )
+            elif action != "set_password":
                 error = _("Unknown action.")
         except ValidationError as exc:
-            error = " ".join(exc.messages)
-        if not error:
+            if action == "set_password":
+                add_service_errors(password_form, exc)
+            else:
+                error = " ".join(exc.messages)
+        if not error and not password_form.errors:
             return redirect("accounts:user_detail", user_id=user_id)
     managed = selectors.managed_user_get(actor=actor, user_id=user_id)
     return render(
         request,
         "accounts/user_detail.html",
-        {"managed": managed, "error": error, "has_device": user_has_device(managed)},
-        status=422 if error else 200,
+        {
+            "managed": managed,
+            "error": error,
+            "has_device": user_has_device(managed),
+            "password_form": password_form,
+            "today": timezone.localdate(),
+        },
+        status=422 if error or password_form.errors else 200,
     )

@@ -97,6 +97,9 @@ class AuditChainHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64)
+    # The number of the last signed checkpoint written to the external store, so that a store emptied or
+    # cut short is noticed (utvei.audit.checkpoints).
+    checkpoint_number = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [models.CheckConstraint(condition=models.Q(id=1), name="audit_chain_head_single_row")]

@@ -1,4 +1,4 @@
-"""Writing and verifying the audit log. Only this module creates :class:`AuditEntry` rows."""
+"""Writing and verifying the audit log and its signed checkpoints. Only this module creates :class:`AuditEntry` rows."""
 
 from __future__ import annotations
 
@@ -6,13 +6,24 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from django.db import models, transaction
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, models, transaction
 from django.utils import timezone
 
 from utvei.access import engine
 from utvei.accounts.models import User
+from utvei.audit.checkpoints import (
+    GENESIS_DIGEST,
+    Checkpoint,
+    CheckpointError,
+    CheckpointStore,
+    Kind,
+    now_text,
+    sign,
+    signing_key,
+)
 from utvei.audit.models import AuditChainHead, AuditEntry, AuditEvent, Outcome
 from utvei.core.middleware import current_request_id
 
@@ -166,59 +177,199 @@ def record_denied(*, actor: User, target_type: str, target_id: str, status: int 
 
 @dataclass(frozen=True)
 class ChainBreak:
-    """Describe the first place the chain does not verify."""
+    """Describe the first place the chain does not verify, or the checkpoint fault found."""
 
     seq: int | None
     entry_id: int | None
     reason: str
+    # The checkpoint the fault concerns, when it is a checkpoint that disagrees, is forged or is missing.
+    checkpoint: int | None = None
 
 
 @dataclass(frozen=True)
 class VerifyResult:
-    """Hold the outcome of a chain verification."""
+    """Hold the outcome of a chain verification against the signed checkpoints."""
 
     checked: int
     first_break: ChainBreak | None
+    # The latest checkpoint in the store, if any, and how many events the log lacks to reach it.
+    checkpoint: Checkpoint | None = None
+    behind: int = 0
+    restores: tuple[Checkpoint, ...] = ()
 
     @property
     def ok(self) -> bool:
-        """Tell whether the whole chain verified."""
-        return self.first_break is None
+        """Tell whether the whole chain verified and reaches the latest checkpoint."""
+        return self.first_break is None and self.behind == 0
 
 
-def verify_chain(*, batch_size: int = 2000) -> VerifyResult:
-    """Recompute every entry's hash in order and name the first broken event.
+def verify_chain(
+    *, batch_size: int = 2000, using: str = DEFAULT_DB_ALIAS, store: CheckpointStore | None = None
+) -> VerifyResult:
+    """Recompute every entry's hash in order, compare the chain with the signed checkpoints, name the fault.
 
-    It detects an edited entry (its hash no longer matches), a deleted or inserted entry (a gap in the
-    sequence or a broken back-link), a reordered pair (broken back-links) and a removed tail (the chain
-    head names a later entry than the last one found). The head is read *before* the entries: an entry
-    a reader can see always has a head at least that far (both move in one transaction), so writers
-    appending during verification cause no false alarm. A missing head with entries present is a break.
+    Inside the database it detects an edited entry (its hash no longer matches), a deleted or inserted
+    entry (a gap in the sequence or a broken back-link), a reordered pair (broken back-links) and a
+    removed tail (the chain head names a later entry than the last one found). The head is read *before*
+    the entries: an entry a reader can see always has a head at least that far (both move in one
+    transaction), so writers appending during verification cause no false alarm. A missing head with
+    entries present is a break.
+
+    Against the checkpoint store (outside the database) it detects a rewritten chain (a checkpointed
+    seq now has another hash), a forged checkpoint (bad signature or broken checkpoint chain), a missing
+    checkpoint (a gap, a store holding fewer checkpoints than the database recorded, or entries older
+    than ``AUDIT_CHECKPOINT_MAX_AGE_HOURS`` that no checkpoint covers), and a log *behind* the latest
+    checkpoint. Behind is its own result, not a break: the tail was removed, or this database is a
+    restore of a backup older than the checkpoint, and only the operator knows which.
     """
-    head = AuditChainHead.objects.filter(pk=1).first()
+    head = AuditChainHead.objects.using(using).filter(pk=1).first()
     head_seq, head_hash = (head.last_seq, head.last_hash) if head else (0, GENESIS_HASH)
+    contents = (store or CheckpointStore()).read()
+    expected = contents.expected_hashes()
+    latest = contents.latest
+    restores = tuple(c for c in contents.checkpoints if c.kind == Kind.RESTORE)
+
+    def broken(seq: int | None, entry_id: int | None, reason: str, checkpoint: int | None = None) -> VerifyResult:
+        return VerifyResult(checked, ChainBreak(seq, entry_id, reason, checkpoint), latest, 0, restores)
+
     expected_prev = GENESIS_HASH
     expected_seq = 1
     checked = 0
+    first_uncovered_seq = (latest.seq if latest else 0) + 1
+    first_uncovered_at: datetime | None = None
     fields: Sequence[str] = ("id", "hash", *[f for f in HASHED_FIELDS if f != "actor_id"], "actor")
-    entries = AuditEntry.objects.order_by("seq").only(*fields).iterator(chunk_size=batch_size)
+    entries = AuditEntry.objects.using(using).order_by("seq").only(*fields).iterator(chunk_size=batch_size)
     for entry in entries:
         if entry.seq != expected_seq:
             reason = "missing entry before this one" if entry.seq > expected_seq else "sequence out of order"
-            return VerifyResult(checked, ChainBreak(entry.seq, entry.pk, reason))
+            return broken(entry.seq, entry.pk, reason)
         if entry.prev_hash != expected_prev:
-            return VerifyResult(checked, ChainBreak(entry.seq, entry.pk, "link to previous entry broken"))
+            return broken(entry.seq, entry.pk, "link to previous entry broken")
         if entry_hash(entry) != entry.hash:
-            return VerifyResult(checked, ChainBreak(entry.seq, entry.pk, "content does not match its hash"))
+            return broken(entry.seq, entry.pk, "content does not match its hash")
         if entry.seq == head_seq and entry.hash != head_hash:
-            return VerifyResult(checked, ChainBreak(entry.seq, entry.pk, "chain head names another entry"))
+            return broken(entry.seq, entry.pk, "chain head names another entry")
+        signed = expected.get(entry.seq)
+        if signed is not None and signed[0] != entry.hash:
+            reason = f"chain rewritten: checkpoint #{signed[1]} signed another hash for this entry"
+            return broken(entry.seq, entry.pk, reason, signed[1])
+        if entry.seq == first_uncovered_seq:
+            first_uncovered_at = entry.created_at
         expected_prev = entry.hash
         expected_seq += 1
         checked += 1
     if checked < head_seq:
-        return VerifyResult(checked, ChainBreak(head_seq, None, "entries missing at the end of the chain"))
+        return broken(head_seq, None, "entries missing at the end of the chain")
     if checked > head_seq:
-        later = AuditChainHead.objects.filter(pk=1).values_list("last_seq", flat=True).first()
+        later = AuditChainHead.objects.using(using).filter(pk=1).values_list("last_seq", flat=True).first()
         if later is None or later < checked:
-            return VerifyResult(checked, ChainBreak(head_seq + 1, None, "entries not covered by the chain head"))
-    return VerifyResult(checked, None)
+            return broken(head_seq + 1, None, "entries not covered by the chain head")
+    if contents.fault is not None:
+        return broken(None, None, contents.fault.reason, contents.fault.checkpoint)
+    recorded = head.checkpoint_number if head else 0
+    stored = latest.number if latest else 0
+    if recorded > stored:
+        reason = f"checkpoint missing: the database records checkpoint #{recorded}, the store ends at #{stored}"
+        return broken(None, None, reason, recorded)
+    if latest is not None and latest.seq > checked:
+        return VerifyResult(checked, None, latest, latest.seq - checked, restores)
+    max_age = timedelta(hours=settings.AUDIT_CHECKPOINT_MAX_AGE_HOURS)
+    if first_uncovered_at is not None and max_age and timezone.now() - first_uncovered_at > max_age:
+        uncovered = checked - first_uncovered_seq + 1
+        reason = (
+            f"checkpoint missing: {uncovered} entries from this one on are older than "
+            f"{settings.AUDIT_CHECKPOINT_MAX_AGE_HOURS} hours and no checkpoint covers them"
+        )
+        return broken(first_uncovered_seq, None, reason, (latest.number + 1) if latest else 1)
+    return VerifyResult(checked, None, latest, 0, restores)
+
+
+def _check_extends(latest: Checkpoint | None, head: AuditChainHead) -> None:
+    """Check that the entries from the latest checkpoint up to the head link on from it, unaltered.
+
+    :raises CheckpointError: the head is behind the checkpoint, or an entry on the way does not verify.
+    """
+    if latest is not None and head.last_seq < latest.seq:
+        raise CheckpointError(
+            f"the chain head (seq {head.last_seq}) is behind checkpoint #{latest.number} (seq {latest.seq}); "
+            "run audit_verify, and after restoring a backup run audit_checkpoint --acknowledge-restore"
+        )
+    start = latest.seq if latest is not None else 0
+    expected_prev = latest.head_hash if latest is not None else GENESIS_HASH
+    expected_seq = start + 1
+    if latest is not None and start > 0:
+        anchor = AuditEntry.objects.filter(seq=start).values_list("hash", flat=True).first()
+        if anchor != latest.head_hash:
+            raise CheckpointError(
+                f"chain rewritten: seq {start} no longer has the hash checkpoint #{latest.number} signed"
+            )
+    fields: Sequence[str] = ("id", "hash", *[f for f in HASHED_FIELDS if f != "actor_id"], "actor")
+    for entry in AuditEntry.objects.filter(seq__gt=start).order_by("seq").only(*fields).iterator(chunk_size=2000):
+        if entry.seq != expected_seq or entry.prev_hash != expected_prev or entry_hash(entry) != entry.hash:
+            raise CheckpointError(f"the chain does not verify at seq {entry.seq}; run audit_verify")
+        expected_prev = entry.hash
+        expected_seq += 1
+    if expected_seq - 1 != head.last_seq or expected_prev != head.last_hash:
+        raise CheckpointError("the chain head does not name the last entry; run audit_verify")
+
+
+def checkpoint_write(*, acknowledge_restore: bool = False, store: CheckpointStore | None = None) -> Checkpoint | None:
+    """Sign the chain head (seq, hash, time) and append it to the external store; return it.
+
+    A checkpoint is written only if the entries since the latest checkpoint link on from it unaltered,
+    so a signature never blesses a rewritten or rewound chain. Nothing is written when no entry came
+    since the latest checkpoint. With ``acknowledge_restore`` it writes a *restore* checkpoint instead:
+    the operator's signed statement that the database was restored to its present, earlier head; it is
+    accepted only when the chain verifies and is behind the latest checkpoint. The head row keeps the
+    number of the checkpoint written, so a store emptied later is noticed.
+
+    :raises CheckpointError: the store is damaged, forged or shorter than the database recorded, or the
+        chain does not extend the latest checkpoint (or, for a restore, is not behind it).
+    """
+    store = store or CheckpointStore()
+    with transaction.atomic(), store.locked():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+            pk=1, defaults={"last_seq": 0, "last_hash": GENESIS_HASH}
+        )
+        contents = store.read()
+        if contents.fault is not None:
+            raise CheckpointError(f"{contents.fault.reason}; no checkpoint written")
+        latest = contents.latest
+        stored = latest.number if latest else 0
+        if head.checkpoint_number > stored:
+            raise CheckpointError(
+                f"checkpoint missing: the database records checkpoint #{head.checkpoint_number}, the store "
+                f"ends at #{stored}; restore the store from its copy"
+            )
+        if acknowledge_restore:
+            result = verify_chain(store=store)
+            if result.first_break is not None:
+                raise CheckpointError(f"the chain does not verify ({result.first_break.reason}); nothing acknowledged")
+            if not result.behind:
+                raise CheckpointError(
+                    "the chain is not behind the latest checkpoint; there is no restore to acknowledge"
+                )
+            kind = Kind.RESTORE
+        else:
+            if head.last_seq == 0 or (
+                latest is not None and (latest.seq, latest.head_hash) == (head.last_seq, head.last_hash)
+            ):
+                return None
+            _check_extends(latest, head)
+            kind = Kind.CHECKPOINT
+        checkpoint = sign(
+            Checkpoint(
+                number=stored + 1,
+                kind=kind,
+                seq=head.last_seq,
+                head_hash=head.last_hash,
+                time=now_text(),
+                prev=latest.digest if latest is not None else GENESIS_DIGEST,
+                key_id="",
+            ),
+            signing_key(),
+        )
+        store.append(checkpoint)
+        head.checkpoint_number = checkpoint.number
+        head.save(update_fields=["checkpoint_number"])
+    return checkpoint

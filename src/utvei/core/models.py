@@ -27,3 +27,30 @@ class Draft(models.Model):
 
     def __str__(self) -> str:
         return f"draft {self.form_key}/{self.field}"
+
+
+class JobRun(models.Model):
+    """Hold one run of a periodic job for one period; the database refuses a second row for the period.
+
+    The row is created together with the task that runs it, in one transaction, and is marked finished in
+    the same transaction as the job's own writes, so a run counts once or not at all.
+    """
+
+    job = models.CharField(max_length=64)
+    # The period the run is for, in local time: "2026-06-01" for a daily job, "2026-06-01T09" for an hourly one.
+    period = models.CharField(max_length=32)
+    created_at = models.DateTimeField(default=timezone.now)
+    # The id of the task last enqueued for this run (django-tasks' database backend).
+    task_id = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # What the job reported (counts, never personal data) and the class of the last failure.
+    result = models.CharField(max_length=200, blank=True)
+    last_error = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["job", "period"], name="job_run_once_per_period")]
+        indexes = [models.Index(fields=["job", "-created_at"], name="job_run_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.period}"

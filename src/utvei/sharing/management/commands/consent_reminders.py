@@ -1,4 +1,4 @@
-"""``manage.py consent_reminders``: remind about consents that end soon (run daily, e.g. from cron)."""
+"""``manage.py consent_reminders``: remind about consents that end soon, by hand (the worker runs it daily)."""
 
 from __future__ import annotations
 
