@@ -218,6 +218,23 @@ def case_for_update(*, actor: User, case_id: int) -> Case:
     return case
 
 
+def team_seat_for_update(*, actor: User, seat_id: int) -> TeamMember:
+    """Fetch a team seat in force on a case the actor may change (for its task form) and audit the read.
+
+    :raises NotFound: the seat does not exist or has ended, or the actor may not change its case.
+    """
+    with transaction.atomic():
+        seat = (
+            TeamMember.objects.select_related("case", "case__person", "user", "organisation")
+            .filter(pk=seat_id, left_at__isnull=True)
+            .first()
+        )
+        if seat is None or not policy.can(actor, Action.UPDATE, seat.case):
+            raise NotFound(TeamMember._meta.label, seat_id)
+        record(actor=actor, event=AuditEvent.VIEW, target=seat, case=seat.case)
+    return seat
+
+
 def case_for_escalation(*, actor: User, case_id: int) -> Case:
     """Fetch a case the actor may report a concern on (any team member, any phase).
 
