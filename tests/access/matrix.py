@@ -158,6 +158,15 @@ CASE_ROWS: list[Row] = [
         kwargs={"case_id": "case:1"},
     ),
     Row("cases:team_add", "GET", case_edit(CASE1_EDITORS), kwargs={"case_id": "case:1"}),
+    Row("cases:team_task", "GET", case_edit(CASE1_EDITORS), kwargs={"seat_id": "seat:1"}),
+    # Without the version the form was loaded with, a save is a conflict (409), never an overwrite.
+    Row(
+        "cases:team_task",
+        "POST",
+        case_edit(CASE1_EDITORS) | dict.fromkeys(CASE1_EDITORS, 409),
+        kwargs={"seat_id": "seat:1"},
+        data={"task": "Ny oppgave"},
+    ),
     Row("cases:police_reason", "GET", case_edit(CASE3_EDITORS), kwargs={"case_id": "case:3"}),
     Row("cases:advice", "GET", case_view(CASE3_TEAM), kwargs={"case_id": "case:3"}),
     Row("cases:relapse", "GET", case_edit(CASE1_EDITORS), kwargs={"case_id": "case:1"}),

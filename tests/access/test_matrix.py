@@ -21,8 +21,9 @@ from tests.helpers import login_verified
 from tests.test_url_policy import all_url_names
 from utvei.accounts.models import User
 from utvei.audit.models import AuditEntry, AuditEvent
-from utvei.cases.models import Case, Person, Task
+from utvei.cases.models import Case, Person, Task, TeamMember
 from utvei.contacts.models import Consultation, Conversation
+from utvei.core.idempotency import TOKEN_FIELD, issue_token
 from utvei.mentoring.models import Mentor, MentorAssignment, RestorativeReferral
 from utvei.network.models import NetworkNode, NetworkSnapshot
 from utvei.plans.models import Goal, Measure, Meeting, Plan
@@ -40,6 +41,7 @@ def resolve(value: str) -> str:
     if kind == "user":
         return str(User.objects.get(username=key).pk)
     models = {"person": Person, "task": Task, "conversation": Conversation, "consultation": Consultation}
+    models |= {"seat": TeamMember}
     models |= {"mentor": Mentor, "assignment": MentorAssignment, "referral": RestorativeReferral}
     models |= {"plan": Plan, "goal": Goal, "measure": Measure, "meeting": Meeting}
     models |= {"node": NetworkNode, "snapshot": NetworkSnapshot}
@@ -55,8 +57,12 @@ def resolve(value: str) -> str:
 def _answer(client: Client, row: Row, htmx: bool) -> tuple[int | str, str]:
     url = reverse(row.name, kwargs={k: resolve(v) for k, v in row.kwargs.items()})
     headers = {"HX-Request": "true"} if htmx else {}
+    data = dict(row.data)
+    user_id = client.session.get("_auth_user_id")
+    if row.method == "POST" and user_id is not None:
+        data[TOKEN_FIELD] = issue_token(int(user_id))  # as every rendered form carries (core.idempotency)
     response = client.generic(
-        row.method, url, data=_encode(row.data), content_type="application/x-www-form-urlencoded", headers=headers
+        row.method, url, data=_encode(data), content_type="application/x-www-form-urlencoded", headers=headers
     )
     if (
         response.status_code == 302

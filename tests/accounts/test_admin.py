@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.helpers import login_verified
+from tests.helpers import FormClient, login_verified
 from utvei.access.policy import NotFound
 from utvei.accounts import services
 from utvei.accounts.models import Membership, Organisation, Role, User
@@ -25,7 +24,7 @@ NEW_USER = {
 
 
 def test_admin_creates_a_user_in_their_organisation(demo: dict[str, User]) -> None:
-    client = login_verified(Client(), demo["admin"])
+    client = login_verified(FormClient(), demo["admin"])
     org = Organisation.objects.get(name="Demo kommune")
     response = client.post(reverse("accounts:user_create"), NEW_USER | {"organisation": org.pk})
     assert response.status_code == 302
@@ -36,7 +35,7 @@ def test_admin_creates_a_user_in_their_organisation(demo: dict[str, User]) -> No
 
 
 def test_weak_password_or_taken_username_is_refused_and_nothing_is_created(demo: dict[str, User]) -> None:
-    client = login_verified(Client(), demo["admin"])
+    client = login_verified(FormClient(), demo["admin"])
     org = Organisation.objects.get(name="Demo kommune")
     before = User.objects.count()
     weak = client.post(reverse("accounts:user_create"), NEW_USER | {"organisation": org.pk, "password": "123"})
@@ -49,14 +48,14 @@ def test_admin_cannot_place_a_user_in_another_organisation(demo: dict[str, User]
     other = Organisation.objects.get(name="Nabo kommune")
     with pytest.raises(NotFound):
         services.user_create(actor=demo["admin"], organisation=other, **NEW_USER)
-    client = login_verified(Client(), demo["admin"])
+    client = login_verified(FormClient(), demo["admin"])
     response = client.post(reverse("accounts:user_create"), NEW_USER | {"organisation": other.pk})
     assert response.status_code == 422  # not a choice offered to this administrator
     assert not User.objects.filter(username="ny.bruker").exists()
 
 
 def test_admin_lists_only_users_of_their_organisation(demo: dict[str, User]) -> None:
-    client = login_verified(Client(), demo["admin"])
+    client = login_verified(FormClient(), demo["admin"])
     html = client.get(reverse("accounts:user_list")).content.decode()
     assert "mentor" in html and "saksbehandler" in html
     assert "nabo" not in html and "politikontakt" not in html
@@ -65,7 +64,7 @@ def test_admin_lists_only_users_of_their_organisation(demo: dict[str, User]) -> 
 def test_admin_resets_second_factor_and_deactivates(demo: dict[str, User]) -> None:
     mentor = demo["mentor"]
     TOTPDevice.objects.create(user=mentor, name="app", confirmed=True)
-    client = login_verified(Client(), demo["admin"])
+    client = login_verified(FormClient(), demo["admin"])
     url = reverse("accounts:user_detail", kwargs={"user_id": mentor.pk})
     assert client.post(url, {"action": "reset_otp"}).status_code == 302
     assert not TOTPDevice.objects.filter(user=mentor).exists()
@@ -83,7 +82,7 @@ def test_admin_cannot_deactivate_themselves(demo: dict[str, User]) -> None:
 def test_admin_sees_no_case_content(demo: dict[str, User]) -> None:
     from utvei.cases.models import Case
 
-    client = login_verified(Client(), demo["admin"])
+    client = login_verified(FormClient(), demo["admin"])
     assert client.get(reverse("cases:dashboard")).status_code == 403
     for case in Case.objects.all():
         assert client.get(reverse("cases:detail", kwargs={"case_id": case.pk})).status_code == 403

@@ -7,11 +7,10 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.helpers import login_verified
+from tests.helpers import FormClient, login_verified
 from utvei.access.policy import NotFound
 from utvei.accounts.models import Organisation, Role, User
 from utvei.audit.models import AuditEntry, AuditEvent
@@ -147,7 +146,7 @@ def test_referral_registers_person_and_case_together_or_not_at_all(demo: dict[st
 
 
 def test_referral_through_the_browser_flow(demo: dict[str, User]) -> None:
-    client = login_verified(Client(), demo["saksbehandler"])
+    client = login_verified(FormClient(), demo["saksbehandler"])
     url = reverse("cases:referral_new")
     searched = client.post(
         url, {"step": "search", "given_name": "Ola", "family_name": "Nymann", "birth_date": "1999-04-04"}
@@ -179,10 +178,10 @@ def test_referral_through_the_browser_flow(demo: dict[str, User]) -> None:
 def test_r01_no_contact_phase_without_an_exit_coordinator(demo: dict[str, User]) -> None:
     actor = demo["saksbehandler"]
     case = _open(actor, _person(actor))
-    for phase in (Phase.P1, Phase.P2):
-        services.case_change_phase(actor=actor, case_id=case.pk, to_phase=phase)
+    for previous, phase in ((Phase.P0, Phase.P1), (Phase.P1, Phase.P2)):
+        services.case_change_phase(actor=actor, case_id=case.pk, from_phase=previous, to_phase=phase)
     with pytest.raises(ValidationError, match="P3"):
-        services.case_change_phase(actor=actor, case_id=case.pk, to_phase=Phase.P3)
+        services.case_change_phase(actor=actor, case_id=case.pk, from_phase=Phase.P2, to_phase=Phase.P3)
     services.team_member_add(
         actor=actor,
         case=case,
@@ -191,26 +190,28 @@ def test_r01_no_contact_phase_without_an_exit_coordinator(demo: dict[str, User])
         role=Role.EXIT_COORDINATOR,
         task="Koordinerer",
     )
-    assert services.case_change_phase(actor=actor, case_id=case.pk, to_phase=Phase.P3).phase == Phase.P3
+    moved = services.case_change_phase(actor=actor, case_id=case.pk, from_phase=Phase.P2, to_phase=Phase.P3)
+    assert moved.phase == Phase.P3
 
 
 def test_phases_move_one_step_forward_and_may_go_back(demo: dict[str, User]) -> None:
     actor = demo["saksbehandler"]
     case = _open(actor, _person(actor))
     with pytest.raises(ValidationError):
-        services.case_change_phase(actor=actor, case_id=case.pk, to_phase=Phase.P2)  # skips P1
-    with pytest.raises(ValidationError):
-        services.case_change_phase(actor=actor, case_id=case.pk, to_phase=Phase.P8)  # closure has its own form
-    services.case_change_phase(actor=actor, case_id=case.pk, to_phase=Phase.P1)
-    services.case_change_phase(actor=actor, case_id=case.pk, to_phase=Phase.P2)
-    assert services.case_change_phase(actor=actor, case_id=case.pk, to_phase=Phase.P1).phase == Phase.P1
+        services.case_change_phase(actor=actor, case_id=case.pk, from_phase=Phase.P0, to_phase=Phase.P2)  # skips P1
+    with pytest.raises(ValidationError):  # closure has its own form
+        services.case_change_phase(actor=actor, case_id=case.pk, from_phase=Phase.P0, to_phase=Phase.P8)
+    services.case_change_phase(actor=actor, case_id=case.pk, from_phase=Phase.P0, to_phase=Phase.P1)
+    services.case_change_phase(actor=actor, case_id=case.pk, from_phase=Phase.P1, to_phase=Phase.P2)
+    back = services.case_change_phase(actor=actor, case_id=case.pk, from_phase=Phase.P2, to_phase=Phase.P1)
+    assert back.phase == Phase.P1
     assert case.phase_changes.count() == 3
 
 
 def test_a_team_reader_cannot_change_the_phase(demo: dict[str, User]) -> None:
     case = Case.objects.get(person__given_name="Jonas")
     with pytest.raises(NotFound):
-        services.case_change_phase(actor=demo["nav"], case_id=case.pk, to_phase=Phase.P7)
+        services.case_change_phase(actor=demo["nav"], case_id=case.pk, from_phase=case.phase, to_phase=Phase.P7)
 
 
 def test_r02_warns_about_members_without_a_task_and_r03_about_a_missing_police_contact(demo: dict[str, User]) -> None:
@@ -230,7 +231,7 @@ def test_r02_warns_about_members_without_a_task_and_r03_about_a_missing_police_c
 def test_r19_minor_shows_child_welfare_duty_and_the_escalation_page_explains_it(demo: dict[str, User]) -> None:
     emma = Case.objects.get(person__given_name="Emma")
     assert "R19" in {w.rule for w in selectors.case_overview(actor=demo["koordinator"], case_id=emma.pk).warnings}
-    page = login_verified(Client(), demo["barnevern"]).get(reverse("cases:escalate", kwargs={"case_id": emma.pk}))
+    page = login_verified(FormClient(), demo["barnevern"]).get(reverse("cases:escalate", kwargs={"case_id": emma.pk}))
     assert page.status_code == 200 and "13-2" in page.content.decode()
 
 
@@ -243,17 +244,17 @@ def test_slt_advice_is_recorded_by_the_slt_coordinator_only(demo: dict[str, User
 
 def test_protected_address_is_never_shown(demo: dict[str, User]) -> None:
     emma = Case.objects.get(person__given_name="Emma")
-    html = login_verified(Client(), demo["koordinator"]).get(reverse("cases:detail", kwargs={"case_id": emma.pk}))
+    html = login_verified(FormClient(), demo["koordinator"]).get(reverse("cases:detail", kwargs={"case_id": emma.pk}))
     text = html.content.decode()
     assert "Eksempelveien" not in text
     jonas = Case.objects.get(person__given_name="Jonas")
-    text = login_verified(Client(), demo["koordinator"]).get(reverse("cases:detail", kwargs={"case_id": jonas.pk}))
+    text = login_verified(FormClient(), demo["koordinator"]).get(reverse("cases:detail", kwargs={"case_id": jonas.pk}))
     assert "Eksempelveien" in text.content.decode()
 
 
 def test_other_organisations_on_the_team_do_not_see_contact_details(demo: dict[str, User]) -> None:
     jonas = Case.objects.get(person__given_name="Jonas")
-    text = login_verified(Client(), demo["nav"]).get(reverse("cases:detail", kwargs={"case_id": jonas.pk}))
+    text = login_verified(FormClient(), demo["nav"]).get(reverse("cases:detail", kwargs={"case_id": jonas.pk}))
     html = text.content.decode()
     assert text.status_code == 200
     assert jonas.person.national_id not in html and "Eksempelveien" not in html and jonas.person.phone not in html
@@ -277,7 +278,7 @@ def test_r28_closure_needs_reason_outcome_and_hand_over(demo: dict[str, User]) -
     )
     assert closed.phase == Phase.P8 and closed.closed_at is not None and closed.handovers.count() == 1
     with pytest.raises(NotFound):  # a closed case is read-only
-        services.case_change_phase(actor=actor, case_id=case.pk, to_phase=Phase.P6)
+        services.case_change_phase(actor=actor, case_id=case.pk, from_phase=closed.phase, to_phase=Phase.P6)
 
 
 def test_r29_relapse_never_closes_the_case(demo: dict[str, User]) -> None:
@@ -343,7 +344,7 @@ def test_escalation_records_the_disclosure_and_a_reassess_task(demo: dict[str, U
 
 def test_escalation_with_only_the_required_fields_through_the_page(demo: dict[str, User]) -> None:
     case = Case.objects.get(person__given_name="Sander")
-    client = login_verified(Client(), demo["slt"])
+    client = login_verified(FormClient(), demo["slt"])
     url = reverse("cases:escalate", kwargs={"case_id": case.pk})
     assert client.post(url, {}).status_code == 422
     assert client.post(url, {"level": "acute", "recipient": "emergency"}).status_code == 302
@@ -364,7 +365,7 @@ def test_dashboard_shows_overdue_tasks_and_cases_by_phase(demo: dict[str, User])
     assert board.overdue_count >= 1
     labels = [label for label, _cases in board.phases]
     assert Phase.P6.label in labels and Phase.P1.label in labels
-    html = login_verified(Client(), demo["saksbehandler"]).get(reverse("cases:dashboard")).content.decode()
+    html = login_verified(FormClient(), demo["saksbehandler"]).get(reverse("cases:dashboard")).content.decode()
     assert "Forfalt" in html
 
 
@@ -414,7 +415,7 @@ def test_saving_a_form_removes_its_drafts_but_a_failed_save_keeps_them(demo: dic
     actor = demo["koordinator"]
     url = reverse("cases:relapse", kwargs={"case_id": case.pk})
     draft_save(actor=actor, form_key=url, field="description", text="Halvskrevet notat")
-    client = login_verified(Client(), actor)
+    client = login_verified(FormClient(), actor)
     assert client.post(url, {"occurred_on": "", "description": "x"}).status_code == 422
     assert draft_load(actor=actor, form_key=url) == {"description": "Halvskrevet notat"}
     assert client.post(url, {"occurred_on": TODAY.isoformat(), "description": "Ferdig notat"}).status_code == 302
@@ -442,7 +443,7 @@ def test_r18_duty_trigger_words_are_found_in_notes(text: str, expected: list[str
 
 def test_r18_a_note_with_a_trigger_word_shows_the_escalation_route(demo: dict[str, User]) -> None:
     case = Case.objects.get(person__given_name="Jonas")
-    client = login_verified(Client(), demo["koordinator"])
+    client = login_verified(FormClient(), demo["koordinator"])
     url = reverse("cases:relapse", kwargs={"case_id": case.pk})
     response = client.post(url, {"occurred_on": TODAY.isoformat(), "description": "Viste frem et våpen."}, follow=True)
     html = response.content.decode()
@@ -455,7 +456,7 @@ def test_r27_a_task_title_that_reveals_the_work_gets_a_warning_but_is_saved(demo
     assert revealing_words("Exit-samtale med Jonas") == ["exit"]
     assert revealing_words("Oppfølgingsmøte") == []
     case = Case.objects.get(person__given_name="Jonas")
-    client = login_verified(Client(), demo["koordinator"])
+    client = login_verified(FormClient(), demo["koordinator"])
     url = reverse("cases:task_new", kwargs={"case_id": case.pk})
     response = client.post(
         url,

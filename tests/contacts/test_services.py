@@ -58,6 +58,9 @@ def _save_plan(world: World, actor: User | None = None, **overrides: object) -> 
         "planned_on": timezone.localdate() + timedelta(days=7),
     }
     fields.update(overrides)
+    # The version the form would have been loaded with: the plan's current one, 0 before the first.
+    current = ContactPlan.objects.filter(case=world.case).values_list("version", flat=True).first()
+    fields.setdefault("expected_version", current or 0)
     return services.contact_plan_save(actor=actor or world.caseworker, case_id=world.case.pk, **fields)  # type: ignore[arg-type]
 
 

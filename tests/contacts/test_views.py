@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.contacts.factories import World, make_world, record_conversation
-from tests.helpers import login_verified
+from tests.helpers import FormClient, loaded_with, login_verified
 from utvei.accounts.models import User
 from utvei.audit.models import AuditEntry, AuditEvent
 from utvei.contacts.models import Consultation, ContactPlan, Conversation, ConversationMethod
@@ -27,7 +27,7 @@ def world() -> World:
 
 
 def _client(user: User, language: str = "") -> Client:
-    client = login_verified(Client(), user)
+    client = login_verified(FormClient(), user)
     if language:
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     return client
@@ -69,6 +69,7 @@ def test_contact_plan_page_creates_and_edits_the_plan(world: World) -> None:
             "checklist": ["attendees", "interpreter"],
             "preparation_notes": "",
             "planned_on": (timezone.localdate() + timedelta(days=3)).isoformat(),
+            **loaded_with(page),
         },
     )
     assert response.status_code == 302
@@ -87,13 +88,14 @@ def test_contact_plan_page_creates_and_edits_the_plan(world: World) -> None:
 def test_invalid_contact_plan_is_422_with_errors_and_creates_nothing(world: World) -> None:
     client = _client(world.caseworker, language="en")
     url = reverse("contacts:plan", kwargs={"case_id": world.case.pk})
-    response = client.post(url, {"initiator": "", "method": "meeting", "interpreter_needed": "on"})
+    loaded = loaded_with(client.get(url))
+    response = client.post(url, {"initiator": "", "method": "meeting", "interpreter_needed": "on", **loaded})
     assert response.status_code == 422
     html = response.content.decode()
     assert "ds-error-summary" in html and "This field is required." in html
     # A service refusal comes back as a field error too.
     response = client.post(
-        url, {"initiator": str(world.caseworker.pk), "method": "meeting", "interpreter_needed": "on"}
+        url, {"initiator": str(world.caseworker.pk), "method": "meeting", "interpreter_needed": "on", **loaded}
     )
     assert response.status_code == 422
     assert "Give the language the interpreter is needed for." in response.content.decode()

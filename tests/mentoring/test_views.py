@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.contacts.factories import record_conversation
-from tests.helpers import login_verified
+from tests.helpers import FormClient, login_verified
 from tests.mentoring.factories import MentoringWorld, assign, make_mentoring_world, make_plan_rows, register
 from utvei.accounts.models import User
 from utvei.mentoring.models import Mentor, MentorAssignment, MentorLogEntry, RestorativeReferral
@@ -26,7 +26,7 @@ def world() -> MentoringWorld:
 
 
 def _client(user: User, language: str = "") -> Client:
-    client = login_verified(Client(), user)
+    client = login_verified(FormClient(), user)
     if language:
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     return client

@@ -196,6 +196,7 @@ def test_a_changed_valence_is_recorded_as_the_editors_assessment_on_the_given_da
         node_id=node.pk,
         data=_input(valence=Valence.RISK, risk_nature=RiskNature.THREATS),
         on=day,
+        expected_version=node.version,
     )
     assert changed.valence_assessed_by == world.coordinator
     assert changed.valence_assessed_on == day
@@ -206,7 +207,12 @@ def test_a_changed_valence_is_recorded_as_the_editors_assessment_on_the_given_da
 def test_an_invalid_change_leaves_the_tie_as_it_was(world: World) -> None:
     node = _add(world)
     with pytest.raises(ValidationError):
-        services.node_update(actor=world.caseworker, node_id=node.pk, data=_input(label="  ", valence="bad"))
+        services.node_update(
+            actor=world.caseworker,
+            node_id=node.pk,
+            data=_input(label="  ", valence="bad"),
+            expected_version=node.version,
+        )
     node.refresh_from_db()
     assert node.label == "Onkel (M)" and node.valence == Valence.SUPPORTIVE
 
@@ -227,7 +233,9 @@ def test_r23_a_consent_for_category_network_shows_the_map_to_the_recipient_read_
     assert page.nodes == [node]
     assert page.editable == set()
     with pytest.raises(NotFound):
-        services.node_update(actor=world.nav, node_id=node.pk, data=_input(label="Endret"))
+        services.node_update(
+            actor=world.nav, node_id=node.pk, data=_input(label="Endret"), expected_version=node.version
+        )
     with pytest.raises(NotFound):
         selectors.network_page(actor=world.police_contact, case_id=world.case.pk)
 
@@ -256,7 +264,12 @@ def test_a_snapshot_freezes_the_ties_present_on_its_day(world: World) -> None:
         actor=world.caseworker, case=world.case, reason=SnapshotReason.PLAN_REVIEW, on=today - timedelta(days=10)
     )
     assert [n["label"] for n in snapshot.nodes] == ["Tidlig"]
-    services.node_update(actor=world.caseworker, node_id=early.pk, data=_input(label="Tidlig", valence=Valence.NEUTRAL))
+    services.node_update(
+        actor=world.caseworker,
+        node_id=early.pk,
+        data=_input(label="Tidlig", valence=Valence.NEUTRAL),
+        expected_version=early.version,
+    )
     snapshot.refresh_from_db()
     assert snapshot.nodes[0]["valence"] == Valence.SUPPORTIVE
 
@@ -307,6 +320,7 @@ def test_the_comparison_says_what_changed_between_two_snapshots(world: World) ->
         actor=world.caseworker,
         node_id=risk.pk,
         data=_input(label="Kamerat", valence=Valence.NEUTRAL, closeness=Closeness.PERIPHERAL),
+        expected_version=risk.version,
     )
     services.node_create(actor=world.caseworker, case_id=world.case.pk, data=_input(label="Trener"))
     services.snapshot_take(actor=world.caseworker, case=world.case, reason=SnapshotReason.PLAN_REVIEW)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from tests.helpers import login_verified
+from tests.helpers import FormClient, login_verified
 from utvei.accounts.models import User
 from utvei.cases.models import Case
 from utvei.cases.rules import revealing_words
@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _client(user: User) -> Client:
-    client = login_verified(Client(), user)
+    client = login_verified(FormClient(), user)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
 

@@ -85,6 +85,7 @@ def _complete(demo: Users, plan: Plan) -> Goal:
         period_end=today + timedelta(days=365),
         cooperation="Samordnes med NAV.",
         consents_note="",
+        expected_version=plan.version,
     )
     goal = services.goal_add(actor=actor, plan_id=plan.pk, text="Få meg jobb", domain=LifeDomain.WORK)
     services.participant_add(
@@ -210,6 +211,7 @@ def test_r10_the_coordinator_must_be_a_municipal_provider_on_the_team(demo: User
             period_end=plan.period_end,
             cooperation=plan.cooperation,
             consents_note="",
+            expected_version=plan.version,
         )
     assert "coordinator" in caught.value.message_dict
     plan.refresh_from_db()
@@ -227,6 +229,7 @@ def test_r10_a_municipal_user_off_the_team_cannot_coordinate(demo: Users) -> Non
             period_end=None,
             cooperation="",
             consents_note="",
+            expected_version=plan.version,
         )
 
 
@@ -257,6 +260,7 @@ def test_the_plan_coordinator_may_change_the_plan_without_an_editing_seat(demo: 
         period_end=plan.period_end,
         cooperation=plan.cooperation,
         consents_note=plan.consents_note,
+        expected_version=plan.version,
     )
     plan.refresh_from_db()
     assert policy.can(worker, Action.UPDATE, plan)
@@ -351,6 +355,7 @@ def test_a_changed_kind_moves_the_measure_to_its_new_category(demo: Users) -> No
         end_on=measure.end_on,
         status=measure.status,
         goal_id=measure.goal_id,
+        expected_version=measure.version,
     )
     measure.refresh_from_db()
     assert measure.category == Category.HEALTH
@@ -480,7 +485,12 @@ def test_every_change_makes_a_version_with_a_field_diff_and_audit_holds_names_on
     assert goal is not None
     before = Plan.objects.get(pk=plan.pk).version
     services.goal_update(
-        actor=demo["koordinator"], goal_id=goal.pk, text="«Jeg vil ha fast jobb.»", domain=goal.domain, status="open"
+        actor=demo["koordinator"],
+        goal_id=goal.pk,
+        text="«Jeg vil ha fast jobb.»",
+        domain=goal.domain,
+        status="open",
+        expected_version=goal.version,
     )
     version = PlanVersion.objects.get(plan=plan, number=before + 1)
     assert version.changed_by == demo["koordinator"]

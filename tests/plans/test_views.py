@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from tests.helpers import login_verified
+from tests.helpers import FormClient, login_verified
 from utvei.accounts.models import Organisation, User
 from utvei.audit.models import AuditEntry, AuditEvent
 from utvei.cases.models import Case
@@ -25,7 +25,7 @@ Users = dict[str, User]
 
 
 def _client(user: User, language: str = "en") -> Client:
-    client = login_verified(Client(), user)
+    client = login_verified(FormClient(), user)
     if language:
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     return client

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from tests.helpers import login_verified
+from tests.helpers import FormClient, login_verified
 from utvei.access.categories import Category
 from utvei.accounts.models import Organisation, OrganisationKind, User
 from utvei.audit.models import AuditEntry, AuditEvent
@@ -189,7 +189,7 @@ def test_the_coordinator_prints_the_access_log_without_staff_names(demo: dict[st
 
 def test_the_page_shows_the_log_and_the_exceptions_to_staff(demo: dict[str, User]) -> None:
     _police_exception(demo["koordinator"])
-    client = login_verified(Client(), demo["saksbehandler"])
+    client = login_verified(FormClient(), demo["saksbehandler"])
     response = client.get(reverse("privacy:access_log", kwargs={"case_id": _jonas().pk}))
     text = response.content.decode()
     assert response.status_code == 200

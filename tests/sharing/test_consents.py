@@ -210,6 +210,7 @@ def test_R12_a_change_is_a_new_version_and_the_old_one_is_kept_unchanged(demo: d
         form=ConsentForm.ORAL,
         evidence_note="Muntlig samtykke notert i samtalen.",
         how_informed="Forklart i samtale.",
+        expected_version=first.version,
     )
     first.refresh_from_db()
     assert (second.version, second.previous_id) == (2, first.pk)
@@ -249,6 +250,7 @@ def test_R13_withdrawal_keeps_the_history_notifies_each_recipient_and_is_audited
             form=ConsentForm.WRITTEN,
             evidence_note="x",
             how_informed="y",
+            expected_version=consent.version,
         )
 
 

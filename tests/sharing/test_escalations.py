@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import Client
 from django.urls import reverse
 
-from tests.helpers import login_verified
+from tests.helpers import FormClient, login_verified
 from utvei.accounts.models import User
 from utvei.cases import services as case_services
 from utvei.cases.models import Case, Escalation
@@ -30,7 +29,7 @@ def test_S8_R17_an_avvergingsplikt_report_to_the_police_is_recorded_as_a_disclos
     demo: dict[str, User],
 ) -> None:
     case = _case("Jonas")
-    client = login_verified(Client(), demo["skole"])
+    client = login_verified(FormClient(), demo["skole"])
     response = client.post(
         reverse("cases:escalate", kwargs={"case_id": case.pk}),
         {"level": "serious", "recipient": "police", "basis": "duty_to_avert", "summary": "Planer om et angrep."},
@@ -58,7 +57,7 @@ def test_S10_R34_a_child_welfare_report_becomes_a_disclosure_only_with_the_condi
 
 
 def test_S10_the_escalation_page_asks_for_conditions_a_to_d_for_a_minor_only(demo: dict[str, User]) -> None:
-    client = login_verified(Client(), demo["koordinator"])
+    client = login_verified(FormClient(), demo["koordinator"])
     emma, jonas = _case("Emma"), _case("Jonas")
     page = client.get(reverse("cases:escalate", kwargs={"case_id": emma.pk})).content.decode()
     assert 'name="child_welfare_conditions"' in page

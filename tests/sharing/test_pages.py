@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from tests.helpers import login_verified
+from tests.helpers import FormClient, loaded_with, login_verified
 from utvei.access.categories import Category
 from utvei.accounts.models import Organisation, User
 from utvei.audit.models import AuditEntry, AuditEvent
@@ -46,7 +46,7 @@ def _emma() -> Case:
 
 
 def _client(user: User, language: str = "en") -> Client:
-    client = login_verified(Client(), user)
+    client = login_verified(FormClient(), user)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     return client
 
@@ -112,12 +112,14 @@ def test_G05_R13_a_consent_given_on_the_page_opens_the_category_and_withdrawing_
 
     page = _client(coordinator).get(_url("consent_withdraw", case, consent_id=consent.pk))
     assert page.status_code == 200 and "takes effect at once" in page.content.decode()
-    unconfirmed = _client(coordinator).post(_url("consent_withdraw", case, consent_id=consent.pk), {})
+    unconfirmed = _client(coordinator).post(_url("consent_withdraw", case, consent_id=consent.pk), loaded_with(page))
     assert unconfirmed.status_code == 422
     consent.refresh_from_db()
     assert consent.withdrawn_at is None and _nav_sees_conversations(nav, case)
 
-    done = _client(coordinator).post(_url("consent_withdraw", case, consent_id=consent.pk), {"confirm": "on"})
+    done = _client(coordinator).post(
+        _url("consent_withdraw", case, consent_id=consent.pk), {"confirm": "on", **loaded_with(unconfirmed)}
+    )
     assert done.status_code == 303
     consent.refresh_from_db()
     assert consent.withdrawn_at is not None and consent.withdrawn_by == coordinator
@@ -165,6 +167,7 @@ def test_R12_changing_a_consent_on_the_page_records_a_new_version_and_keeps_the_
     page = _client(demo["koordinator"]).get(_url("consent_change", case, consent_id=old.pk))
     assert page.status_code == 200 and "version 1 is kept" in page.content.decode()
     data = _consent_post(categories=[Category.WORK], valid_to=(TODAY + timedelta(days=30)).isoformat())
+    data.update(loaded_with(page))
     response = _client(demo["koordinator"]).post(_url("consent_change", case, consent_id=old.pk), data)
     assert response.status_code == 303
     new = Consent.objects.get(previous=old)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -266,8 +267,9 @@ def seed_demo() -> bool:
                 case_services.team_member_add(
                     actor=opener, case=case, user=member, organisation=organisation, role=role, task=task
                 )
-            for phase in phases[1 : phases.index(case_spec.phase) + 1]:
-                case_services.case_change_phase(actor=opener, case_id=case.pk, to_phase=phase)
+            reached = phases[: phases.index(case_spec.phase) + 1]
+            for previous, phase in pairwise(reached):
+                case_services.case_change_phase(actor=opener, case_id=case.pk, from_phase=previous, to_phase=phase)
             case_services.task_create(
                 actor=opener,
                 case_id=case.pk,

@@ -32,6 +32,7 @@ from utvei.accounts.forms import (
 from utvei.accounts.models import Organisation
 from utvei.core.forms import add_service_errors, form_status
 from utvei.core.http import AuthedRequest
+from utvei.core.idempotency import idempotent
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
@@ -229,6 +230,7 @@ def user_list_view(request: AuthedRequest) -> HttpResponse:
 
 @requires(Perm.ACCOUNTS_MANAGE)
 @require_http_methods(["GET", "POST"])
+@idempotent
 def user_create_view(request: AuthedRequest) -> HttpResponse:
     """Create a user in the administrator's organisation."""
     actor = request.user

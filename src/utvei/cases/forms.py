@@ -88,9 +88,11 @@ class CaseOpenForm(DesignForm):
 
 
 class PhaseForm(DesignForm):
-    """Take the phase to move a case to."""
+    """Take the phase to move a case to, and the phase the page showed it in."""
 
     to_phase = forms.CharField(max_length=2)
+    # Optional here so a page without it still reaches the service's policy check; the service refuses it.
+    from_phase = forms.CharField(max_length=2, required=False)
 
 
 class CloseForm(DesignForm):
@@ -108,6 +110,17 @@ class TeamAddForm(DesignForm):
     """Take a membership to seat on the team, with the agreed task (R02)."""
 
     membership = forms.TypedChoiceField(label=_("Person, organisation and role"), coerce=int)
+    task = forms.CharField(
+        label=_("Agreed task"),
+        max_length=300,
+        required=False,
+        help_text=_("What this member has agreed to do in the follow-up."),
+    )
+
+
+class TeamTaskForm(DesignForm):
+    """Take a team member's agreed task (R02)."""
+
     task = forms.CharField(
         label=_("Agreed task"),
         max_length=300,

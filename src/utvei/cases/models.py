@@ -219,6 +219,8 @@ class TeamMember(models.Model):
     task = models.CharField(_("agreed task"), max_length=300, blank=True)
     added_at = models.DateTimeField(default=timezone.now)
     left_at = models.DateTimeField(null=True, blank=True)
+    # Bumped by every service write; an edit form sends the version it was loaded with (core.editing).
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["added_at"]

@@ -353,6 +353,25 @@ def case_for_update(*, actor: User, case_id: int, with_team: bool = False) -> Ca
     return CaseForm(case_card(case), team, case.police_not_involved_reason)
 
 
+def team_seat_for_update(*, actor: User, seat_id: int) -> tuple[TeamMember, CaseCard]:
+    """Fetch a team seat in force on a case the actor may change (for its task form) and audit the read.
+
+    :raises NotFound: the seat does not exist or has ended, or the actor may not change its case.
+    """
+    with transaction.atomic(), engine.request_scope():
+        seat = (
+            TeamMember.objects.select_related(
+                "case", "case__person", "case__responsible_organisation", "user", "organisation"
+            )
+            .filter(pk=seat_id, left_at__isnull=True)
+            .first()
+        )
+        if seat is None or not policy.can(actor, Action.UPDATE, seat.case):
+            raise NotFound(TeamMember._meta.label, seat_id)
+        record(actor=actor, event=AuditEvent.VIEW, target=seat, case=seat.case, categories=[Field.TEAM])
+    return seat, case_card(seat.case)
+
+
 def case_for_escalation(*, actor: User, case_id: int) -> CaseCard:
     """Fetch a case the actor may report a concern on (any team member, any phase).
 

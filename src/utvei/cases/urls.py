@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:case_id>/phase/", views.phase_view, name="phase"),
     path("<int:case_id>/close/", views.close_view, name="close"),
     path("<int:case_id>/team/add/", views.team_add_view, name="team_add"),
+    path("team/<int:seat_id>/task/", views.team_task_view, name="team_task"),
     path("<int:case_id>/police-contact/", views.police_reason_view, name="police_reason"),
     path("<int:case_id>/advice/", views.advice_view, name="advice"),
     path("<int:case_id>/relapse/", views.relapse_view, name="relapse"),

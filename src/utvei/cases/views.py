@@ -32,10 +32,13 @@ from utvei.cases.forms import (
     RelapseForm,
     TaskForm,
     TeamAddForm,
+    TeamTaskForm,
 )
 from utvei.core.drafts import autosaved
+from utvei.core.editing import EditConflict, EditGuard
 from utvei.core.forms import add_service_errors, form_status
 from utvei.core.http import AuthedRequest
+from utvei.core.idempotency import idempotent
 from utvei.sharing import services as sharing_services
 
 
@@ -120,6 +123,7 @@ def _tab_template(request: AuthedRequest) -> str:
 
 @requires(Perm.CASE_CREATE)
 @require_http_methods(["GET", "POST"])
+@idempotent
 @autosaved
 def referral_new_view(request: AuthedRequest) -> HttpResponse:
     """Take a referral: search for the person first, then register them and open the case."""
@@ -188,6 +192,7 @@ def referral_new_view(request: AuthedRequest) -> HttpResponse:
 
 @requires(Perm.CASE_CREATE)
 @require_http_methods(["GET", "POST"])
+@idempotent
 def case_new_for_person_view(request: AuthedRequest, person_id: int) -> HttpResponse:
     """Open a new case for a person found by the search (whose earlier case is closed)."""
     person = selectors.person_for_new_case(actor=request.user, person_id=person_id)
@@ -210,12 +215,21 @@ def case_new_for_person_view(request: AuthedRequest, person_id: int) -> HttpResp
 @requires(Perm.CASE_VIEW)
 @require_POST
 def phase_view(request: AuthedRequest, case_id: int) -> HttpResponse:
-    """Move a case to another phase, or explain why it cannot move."""
+    """Move a case to another phase, or explain why it cannot move.
+
+    The form names the phase the page showed; if the case has moved since, the message names the phase
+    it is in now (an ``EditConflict``, shown like any refusal).
+    """
     form = PhaseForm(request.POST)
     try:
         if not form.is_valid():
             raise ValidationError(_("Choose a phase."))
-        services.case_change_phase(actor=request.user, case_id=case_id, to_phase=form.cleaned_data["to_phase"])
+        services.case_change_phase(
+            actor=request.user,
+            case_id=case_id,
+            from_phase=form.cleaned_data["from_phase"],
+            to_phase=form.cleaned_data["to_phase"],
+        )
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -224,6 +238,7 @@ def phase_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
+@idempotent
 @autosaved
 def close_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     """Close a case with reason, outcome and hand-over (R28)."""
@@ -245,6 +260,7 @@ def close_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
+@idempotent
 def team_add_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     """Seat a member on the follow-up team."""
     choices = selectors.team_candidates(actor=request.user, case_id=case_id)
@@ -284,6 +300,41 @@ def team_add_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
+@idempotent
+def team_task_view(request: AuthedRequest, seat_id: int) -> HttpResponse:
+    """Change a team member's agreed task (R02), refusing a save over a change made since the form was loaded."""
+    seat, card = selectors.team_seat_for_update(actor=request.user, seat_id=seat_id)
+    initial = {"task": seat.task}
+    form = TeamTaskForm(_post(request), initial=initial)
+    edit = EditGuard(request, version=seat.version, values=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.team_member_set_task(
+                actor=request.user,
+                seat_id=seat.pk,
+                task=form.cleaned_data["task"],
+                expected_version=edit.posted_version,
+            )
+        except EditConflict as exc:
+            edit.refuse(form, exc)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The agreed task is saved."))
+            return redirect("cases:detail", case_id=seat.case_id)
+    context = {
+        "form": form,
+        "case": card,
+        "edit": edit,
+        "title": _("Agreed task of %(name)s") % {"name": seat.user.display_name()},
+        "intro": _("%(organisation)s – %(role)s")
+        % {"organisation": seat.organisation.name, "role": seat.get_role_display()},
+    }
+    return render(request, "cases/case_form.html", context, status=edit.status(form))
+
+
+@requires(Perm.CASE_VIEW)
+@require_http_methods(["GET", "POST"])
 @autosaved
 def police_reason_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     """Record why the police radicalisation contact is not involved (R03)."""
@@ -306,6 +357,7 @@ def police_reason_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
+@idempotent
 @autosaved
 def advice_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     """Record the SLT coordinator's advice on who coordinates."""
@@ -329,6 +381,7 @@ def advice_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
+@idempotent
 @autosaved
 def relapse_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     """Record a relapse; the case stays open (R29)."""
@@ -353,6 +406,7 @@ def relapse_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
+@idempotent
 def task_new_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     """Add a task with a due date for a team member."""
     data = selectors.case_for_update(actor=request.user, case_id=case_id, with_team=True)
@@ -391,6 +445,7 @@ def task_done_view(request: AuthedRequest, task_id: int) -> HttpResponse:
 
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
+@idempotent
 @autosaved
 def escalate_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     """Guide and record a report of serious concern, from any phase (R17, R19)."""
@@ -411,6 +466,7 @@ def escalate_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 
 @requires(Perm.CASE_CREATE)
 @require_http_methods(["GET", "POST"])
+@idempotent
 @autosaved
 def concerns_view(request: AuthedRequest) -> HttpResponse:
     """List concern-only records and take a new one."""

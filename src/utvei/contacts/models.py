@@ -83,6 +83,8 @@ class ContactPlan(models.Model):
     planned_on = models.DateField(_("planned date"), null=True, blank=True)
     owner_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(default=timezone.now)
+    # Bumped by every service write; an edit form sends the version it was loaded with (core.editing).
+    version = models.PositiveIntegerField(default=1)
 
     def __str__(self) -> str:
         return f"contact plan for {self.case}"

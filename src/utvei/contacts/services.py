@@ -32,6 +32,7 @@ from utvei.contacts.models import (
     ConversationMethod,
     InitiationMethod,
 )
+from utvei.core.editing import refuse_stale
 from utvei.core.services import draft_discard
 
 
@@ -98,14 +99,19 @@ def contact_plan_save(
     checklist: Sequence[str],
     preparation_notes: str,
     planned_on: date | None,
+    expected_version: int,
 ) -> ContactPlan:
     """Create or update the case's single contact plan: how first contact is made (R35).
+
+    ``expected_version`` is the plan's version when the form was loaded, 0 when there was no plan yet; a
+    plan saved (or first made) by someone else since is not overwritten.
 
     The initiator must hold a seat on the follow-up team; the checklist holds codes of
     :class:`PreparationItem`; an interpreter need names the language. An existing plan keeps its owning
     organisation and may only be changed by those allowed to change it.
 
     :raises NotFound: the case does not exist, the actor may not change it, or may not change its plan.
+    :raises EditConflict: the plan was saved after the form was loaded; nothing changes.
     :raises ValidationError: an unknown method or checklist item, an initiator off the team, or an
         interpreter need without a language (field errors).
     """
@@ -115,6 +121,13 @@ def contact_plan_save(
         plan = ContactPlan.objects.select_for_update().filter(case=case).first()
         if plan is not None:
             policy.require(actor, Action.UPDATE, plan)
+        # The case row is locked above, so a first plan cannot be made twice in between either.
+        refuse_stale(
+            target=ContactPlan._meta.label,
+            target_id=plan.pk if plan is not None else 0,
+            current_version=plan.version if plan is not None else 0,
+            expected_version=expected_version,
+        )
         errors: dict[str, str] = {}
         if method not in InitiationMethod.values:
             errors["method"] = _("Choose how first contact will be made.")
@@ -150,6 +163,7 @@ def contact_plan_save(
                 setattr(plan, name, value)
             plan.initiator = initiator
             plan.updated_at = now
+            plan.version += 1 if changed else 0
             plan.save()
             event = AuditEvent.UPDATE
         record(

@@ -21,8 +21,10 @@ from utvei.access.permissions import Perm
 from utvei.cases import rules as case_rules
 from utvei.contacts import rules, selectors, services
 from utvei.contacts.forms import ConsultationRecordForm, ContactPlanForm, ConversationRecordForm
+from utvei.core.editing import EditConflict, EditGuard
 from utvei.core.forms import add_service_errors
 from utvei.core.http import AuthedRequest
+from utvei.core.idempotency import idempotent
 
 
 def _draft_key(case_id: int) -> str:
@@ -31,10 +33,21 @@ def _draft_key(case_id: int) -> str:
 
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
+@idempotent
 def contact_plan_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     """Create or edit the case's contact plan (R35) for an actor who may change the case."""
     case, plan, team = selectors.contact_plan_form_data(actor=request.user, case_id=case_id)
-    initial: dict[str, object] = {"initiator": request.user.pk}
+    # Every field, empty when there is no plan yet, so a conflict can say what a plan made meanwhile holds.
+    initial: dict[str, object] = {
+        "initiator": request.user.pk,
+        "method": "",
+        "attendees": "",
+        "interpreter_needed": False,
+        "interpreter_language": "",
+        "checklist": [],
+        "preparation_notes": "",
+        "planned_on": None,
+    }
     if plan is not None:
         initial = {
             "initiator": plan.initiator_id,
@@ -47,6 +60,8 @@ def contact_plan_view(request: AuthedRequest, case_id: int) -> HttpResponse:
             "planned_on": plan.planned_on,
         }
     form = ContactPlanForm(request.POST if request.method == "POST" else None, team=team, initial=initial)
+    # Version 0 stands for "no plan yet": a plan first made by someone else meanwhile is a conflict too.
+    edit = EditGuard(request, version=plan.version if plan is not None else 0, values=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -61,18 +76,22 @@ def contact_plan_view(request: AuthedRequest, case_id: int) -> HttpResponse:
                 checklist=data["checklist"],
                 preparation_notes=data["preparation_notes"],
                 planned_on=data["planned_on"],
+                expected_version=edit.posted_version,
             )
+        except EditConflict as exc:
+            edit.refuse(form, exc)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The contact plan is saved."))
             return redirect("cases:tab", case_id=case.pk, tab="conversations")
-    context = {"case": case, "plan": plan, "form": form, "is_minor": case.person.is_minor}
-    return render(request, "contacts/contact_plan_form.html", context, status=422 if form.errors else 200)
+    context = {"case": case, "plan": plan, "form": form, "is_minor": case.person.is_minor, "edit": edit}
+    return render(request, "contacts/contact_plan_form.html", context, status=edit.status(form))
 
 
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
+@idempotent
 def conversation_new_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     """Record a conversation; after the first one it asks for the consultation (R05)."""
     case, methods, has_conversations = selectors.conversation_form_data(actor=request.user, case_id=case_id)
@@ -159,6 +178,7 @@ def _conversation_param(raw: str | None) -> int | None:
 
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
+@idempotent
 def consultation_new_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     """Record a consultation after a conversation (R05), anonymised when there is no consent.
 

@@ -1,4 +1,4 @@
-"""Plumbing models: autosaved drafts of long text fields."""
+"""Plumbing models: autosaved drafts of long text fields, and the one-time tokens of submitted forms."""
 
 from __future__ import annotations
 
@@ -54,3 +54,27 @@ class JobRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} {self.period}"
+
+
+class SubmissionKey(models.Model):
+    """Remember one submitted form token, so a form sent twice is saved once (``core.idempotency``).
+
+    The token itself is never stored, only its SHA-256; the unique constraint on it is what lets exactly one
+    of several concurrent requests with the same token run. ``status_code`` and ``location`` hold the first
+    result (a redirect); both are empty while that request is still running. A key holds no case content
+    and may be deleted after ``expires_at``: its token is refused as too old from then on.
+    """
+
+    token_hash = models.CharField(max_length=64)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    body_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    location = models.CharField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["token_hash"], name="submission_token_once")]
+
+    def __str__(self) -> str:
+        return f"submission key {self.pk}"

@@ -18,6 +18,7 @@ from utvei.access.decorators import requires
 from utvei.access.permissions import Perm
 from utvei.core.forms import add_service_errors, form_status
 from utvei.core.http import AuthedRequest
+from utvei.core.idempotency import idempotent
 from utvei.mentoring import selectors, services
 from utvei.mentoring.forms import (
     AssignmentEndForm,
@@ -38,6 +39,7 @@ def mentor_list_view(request: AuthedRequest) -> HttpResponse:
 
 @requires(Perm.MENTOR_REGISTER)
 @require_http_methods(["GET", "POST"])
+@idempotent
 def mentor_new_view(request: AuthedRequest) -> HttpResponse:
     """Add a mentor to the register."""
     organisation, candidates = selectors.mentor_candidates(actor=request.user)
@@ -101,6 +103,7 @@ def mentor_edit_view(request: AuthedRequest, mentor_id: int) -> HttpResponse:
 
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
+@idempotent
 def assignment_new_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     """Match a mentor to the case's person with the agreement (editors of the case)."""
     case, mentors, measures = selectors.assignment_form_data(actor=request.user, case_id=case_id)
@@ -162,6 +165,7 @@ def assignment_end_view(request: AuthedRequest, assignment_id: int) -> HttpRespo
 
 @requires(Perm.MENTEES)
 @require_http_methods(["GET", "POST"])
+@idempotent
 def log_new_view(request: AuthedRequest, assignment_id: int) -> HttpResponse:
     """Let the mentor record a meeting at a coarse level."""
     assignment = selectors.assignment_for_log(actor=request.user, assignment_id=assignment_id)
@@ -206,6 +210,7 @@ def mentee_view(request: AuthedRequest, assignment_id: int) -> HttpResponse:
 
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
+@idempotent
 def restorative_new_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     """Refer the case to the konfliktråd with the consent of all parties (R25)."""
     case, measures = selectors.restorative_form_data(actor=request.user, case_id=case_id)

@@ -174,15 +174,21 @@ def seed(world: DemoWorld) -> None:
         node_id=crowd.pk,
         data=_change(crowd, closeness=Closeness.PERIPHERAL, risk_nature=RiskNature.THREATS),
         on=first_review,
+        expected_version=crowd.version,
     )
     services.node_update(
         actor=actor,
         node_id=nav.pk,
         data=_change(nav, closeness=Closeness.EFFECTIVE, valence=Valence.SUPPORTIVE),
         on=first_review,
+        expected_version=nav.version,
     )
     services.node_update(
-        actor=actor, node_id=brother.pk, data=_change(brother, valence=Valence.SUPPORTIVE), on=first_review
+        actor=actor,
+        node_id=brother.pk,
+        data=_change(brother, valence=Valence.SUPPORTIVE),
+        on=first_review,
+        expected_version=brother.version,
     )
     mentor_measure = (
         policy.scope(actor, Action.VIEW, Measure.objects.filter(case=case, kind="mentor")).order_by("pk").first()
@@ -216,7 +222,11 @@ def seed(world: DemoWorld) -> None:
     # Second plan review: the old friend is no longer around; work and a partner are new supportive ties.
     services.node_end(actor=actor, node_id=old_friend.pk, on=second_review - timedelta(days=10))
     services.node_update(
-        actor=actor, node_id=mother.pk, data=_change(mother, closeness=Closeness.INTIMATE), on=second_review
+        actor=actor,
+        node_id=mother.pk,
+        data=_change(mother, closeness=Closeness.INTIMATE),
+        on=second_review,
+        expected_version=mother.version,
     )
     employer = add(
         second_review,

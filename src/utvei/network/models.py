@@ -166,6 +166,8 @@ class NetworkNode(models.Model):
     owner_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     created_on = models.DateField(_("recorded on"), default=timezone.localdate)
     updated_at = models.DateTimeField(default=timezone.now)
+    # Bumped by every service write; an edit form sends the version it was loaded with (core.editing).
+    version = models.PositiveIntegerField(default=1)
 
     # Not stored: set by the selectors to the linked measure's title when the reader may see that measure
     # (a measure has its own category, so its title is not shown to everyone who sees the tie).

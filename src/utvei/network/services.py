@@ -24,6 +24,7 @@ from utvei.audit.models import AuditEvent
 from utvei.audit.services import record
 from utvei.cases.models import Case
 from utvei.cases.services import acting_organisation, lock_case_for_update
+from utvei.core.editing import refuse_stale
 from utvei.network.drawing import NodeState
 from utvei.network.models import (
     Closeness,
@@ -213,15 +214,27 @@ def _lock_node(actor: User, node_id: int) -> NetworkNode:
     return node
 
 
-def node_update(*, actor: User, node_id: int, data: NodeInput, on: date | None = None) -> NetworkNode:
+def node_update(
+    *, actor: User, node_id: int, data: NodeInput, expected_version: int, on: date | None = None
+) -> NetworkNode:
     """Change a tie. A changed valence or risk nature is recorded as assessed by the actor on ``on``.
 
+    ``expected_version`` is the tie's version when the form was loaded; a later save by someone else wins
+    over this one, which is refused.
+
     :raises NotFound: the tie does not exist or the actor may not change it.
+    :raises EditConflict: the tie was saved after the form was loaded; nothing changes.
     :raises ValidationError: field errors (see the module's rules); nothing changes.
     """
     day = on or _today()
     with transaction.atomic():
         node = _lock_node(actor, node_id)
+        refuse_stale(
+            target=NetworkNode._meta.label,
+            target_id=node.pk,
+            current_version=node.version,
+            expected_version=expected_version,
+        )
         values = _validated(actor, node.case, data, day)
         changed = [name for name, value in values.items() if getattr(node, name) != value]
         if "valence" in changed or "risk_nature" in changed:
@@ -231,6 +244,7 @@ def node_update(*, actor: User, node_id: int, data: NodeInput, on: date | None =
         for name, value in values.items():
             setattr(node, name, value)
         node.updated_at = timezone.now()
+        node.version += 1 if changed else 0
         node.save()
         record(
             actor=actor,
@@ -259,7 +273,10 @@ def node_end(*, actor: User, node_id: int, on: date | None) -> NetworkNode:
             raise ValidationError({"ended_on": _("Give a date between when the tie was recorded and today.")})
         node.ended_on = day
         node.updated_at = timezone.now()
-        node.save(update_fields=["ended_on", "updated_at"])
+        # Ending overwrites none of the tie's content, so it is not refused on an older version; an edit
+        # form loaded before it is (the version moves on).
+        node.version += 1
+        node.save(update_fields=["ended_on", "updated_at", "version"])
         record(
             actor=actor,
             event=AuditEvent.UPDATE,

@@ -19,8 +19,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from utvei.access.decorators import requires
 from utvei.access.permissions import Perm
+from utvei.core.editing import EditConflict, EditGuard
 from utvei.core.forms import add_service_errors
 from utvei.core.http import AuthedRequest
+from utvei.core.idempotency import idempotent
 from utvei.core.pdf import RevealingContent, render_pdf
 from utvei.network import selectors, services
 from utvei.network.forms import (
@@ -45,9 +47,13 @@ def map_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 
 
 def _node_form_page(
-    request: AuthedRequest, form: NodeForm, data: selectors.NodeFormData, status: int = 200
+    request: AuthedRequest,
+    form: NodeForm,
+    data: selectors.NodeFormData,
+    status: int = 200,
+    edit: EditGuard | None = None,
 ) -> HttpResponse:
-    context = {"form": form, "case": data.case, "node": data.node, "contacts": data.contacts}
+    context = {"form": form, "case": data.case, "node": data.node, "contacts": data.contacts, "edit": edit}
     if data.node is not None:
         context["contact_form"] = NodeContactForm(initial={"contacted_on": timezone.localdate()})
         context["end_form"] = NodeEndForm(initial={"ended_on": timezone.localdate()})
@@ -56,6 +62,7 @@ def _node_form_page(
 
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
+@idempotent
 def node_new_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     """Add a tie to the person's network."""
     data = selectors.node_form_data(actor=request.user, case_id=case_id)
@@ -80,30 +87,43 @@ def node_new_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
+@idempotent
 def node_edit_view(request: AuthedRequest, node_id: int) -> HttpResponse:
     """Change a tie; a changed assessment is recorded as the actor's, on the date given."""
     data = selectors.node_get_for_edit(actor=request.user, node_id=node_id)
+    assert data.node is not None
+    initial = NodeForm.initial_for(data.node)
     form = NodeForm(
         request.POST if request.method == "POST" else None,
         consents=data.consents,
         measures=data.measures,
-        initial=NodeForm.initial_for(data.node),
+        initial=initial,
     )
+    # The assessment date defaults to today and is no stored value: it is left out of "what changed".
+    stored = {name: value for name, value in initial.items() if name != "assessed_on"}
+    edit = EditGuard(request, version=data.node.version, values=stored)
     if request.method == "POST" and form.is_valid():
         try:
             services.node_update(
-                actor=request.user, node_id=node_id, data=form.node_input(), on=form.cleaned_data["assessed_on"]
+                actor=request.user,
+                node_id=node_id,
+                data=form.node_input(),
+                on=form.cleaned_data["assessed_on"],
+                expected_version=edit.posted_version,
             )
+        except EditConflict as exc:
+            edit.refuse(form, exc)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The tie is saved."))
             return redirect("network:map", case_id=data.case.pk)
-    return _node_form_page(request, form, data, status=422 if form.errors else 200)
+    return _node_form_page(request, form, data, status=edit.status(form), edit=edit)
 
 
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["POST"])
+@idempotent
 def node_contact_view(request: AuthedRequest, node_id: int) -> HttpResponse:
     """Record a contact with a tie; without permission (R22) it is refused and nothing is stored."""
     form = NodeContactForm(request.POST)
@@ -128,6 +148,7 @@ def node_contact_view(request: AuthedRequest, node_id: int) -> HttpResponse:
 
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["POST"])
+@idempotent
 def node_end_view(request: AuthedRequest, node_id: int) -> HttpResponse:
     """Mark a tie as no longer part of the network."""
     form = NodeEndForm(request.POST)
@@ -143,6 +164,7 @@ def node_end_view(request: AuthedRequest, node_id: int) -> HttpResponse:
 
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
+@idempotent
 def snapshot_new_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     """Take a snapshot of the network (at a plan review, say)."""
     case = selectors.snapshot_form_data(actor=request.user, case_id=case_id)

@@ -49,6 +49,7 @@ def seed(world: DemoWorld) -> None:
         period_end=today + timedelta(days=335),
         cooperation="Samordnes med NAVs aktivitetsplan og fastlegen.",
         consents_note="Jonas samtykker til at deltakerne deler det som trengs for planen.",
+        expected_version=plan.version,
     )
     work_goal = services.goal_add(actor=actor, plan_id=plan.pk, text="«Jeg vil ha en jobb.»", domain=LifeDomain.WORK)
     home_goal = services.goal_add(

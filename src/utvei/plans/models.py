@@ -252,6 +252,8 @@ class Goal(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=GoalStatus.choices, default=GoalStatus.OPEN)
     owner_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # Bumped by every service write; an edit form sends the version it was loaded with (core.editing).
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -373,6 +375,8 @@ class Measure(models.Model):
     category = models.CharField(max_length=32, choices=Category.choices, default=Category.PLAN)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # Bumped by every service write; an edit form sends the version it was loaded with (core.editing).
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["start_on", "pk"]

@@ -17,8 +17,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from utvei.access.decorators import requires
 from utvei.access.permissions import Perm
 from utvei.access.policy import NotFound
+from utvei.core.editing import EditConflict, EditGuard
 from utvei.core.forms import add_service_errors, form_status
 from utvei.core.http import AuthedRequest
+from utvei.core.idempotency import idempotent
 from utvei.core.pdf import RevealingContent
 from utvei.plans import selectors, services
 from utvei.plans.forms import (
@@ -40,6 +42,7 @@ from utvei.plans.models import Meeting, WishGiver
 
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
+@idempotent
 def wish_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     """Record the person's wish for an individual plan (R06)."""
     case, current, _has_wish = selectors.wish_form_data(actor=request.user, case_id=case_id)
@@ -69,6 +72,7 @@ def wish_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
+@idempotent
 def plan_start_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     """Start the person's plan, or offer the existing one instead (R06, R07)."""
     case, current, has_wish = selectors.wish_form_data(actor=request.user, case_id=case_id)
@@ -119,6 +123,7 @@ def plan_detail_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
 
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
+@idempotent
 def plan_edit_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
     """Set the plan's coordinator (R10), period, cooperation and consents."""
     data = selectors.plan_form_data(actor=request.user, plan_id=plan_id)
@@ -131,6 +136,7 @@ def plan_edit_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
         "consents_note": plan.consents_note,
     }
     form = PlanForm(request.POST if request.method == "POST" else None, coordinators=data.coordinators, initial=initial)
+    edit = EditGuard(request, version=plan.version, values=initial)
     if request.method == "POST" and form.is_valid():
         values = form.cleaned_data
         try:
@@ -142,17 +148,22 @@ def plan_edit_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
                 period_end=values["period_end"],
                 cooperation=values["cooperation"],
                 consents_note=values["consents_note"],
+                expected_version=edit.posted_version,
             )
+        except EditConflict as exc:
+            edit.refuse(form, exc)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The plan is saved."))
             return redirect("plans:detail", plan_id=plan.pk)
-    return render(request, "plans/plan_form.html", {"plan": plan, "form": form}, status=form_status(form))
+    context = {"plan": plan, "form": form, "edit": edit}
+    return render(request, "plans/plan_form.html", context, status=edit.status(form))
 
 
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
+@idempotent
 def goal_new_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
     """Add one of the person's goals, in their own words."""
     data = selectors.plan_form_data(actor=request.user, plan_id=plan_id)
@@ -173,11 +184,13 @@ def goal_new_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
 
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
+@idempotent
 def goal_edit_view(request: AuthedRequest, goal_id: int) -> HttpResponse:
     """Change a goal's words, domain or status."""
     goal = selectors.goal_form_data(actor=request.user, goal_id=goal_id)
     initial = {"text": goal.text, "domain": goal.domain, "status": goal.status}
     form = GoalEditForm(request.POST if request.method == "POST" else None, initial=initial)
+    edit = EditGuard(request, version=goal.version, values=initial)
     if request.method == "POST" and form.is_valid():
         values = form.cleaned_data
         try:
@@ -187,18 +200,22 @@ def goal_edit_view(request: AuthedRequest, goal_id: int) -> HttpResponse:
                 text=values["text"],
                 domain=values["domain"],
                 status=values["status"],
+                expected_version=edit.posted_version,
             )
+        except EditConflict as exc:
+            edit.refuse(form, exc)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The goal is saved."))
             return redirect("plans:detail", plan_id=goal.plan_id)
-    context = {"plan": goal.plan, "form": form, "heading": _("Change a goal")}
-    return render(request, "plans/item_form.html", context, status=form_status(form))
+    context = {"plan": goal.plan, "form": form, "heading": _("Change a goal"), "edit": edit}
+    return render(request, "plans/item_form.html", context, status=edit.status(form))
 
 
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
+@idempotent
 def domain_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
     """Write the person's resources and needs in one life domain."""
     data = selectors.plan_form_data(actor=request.user, plan_id=plan_id)
@@ -224,6 +241,7 @@ def domain_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
 
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
+@idempotent
 def participant_new_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
     """Add a participating service with its legal basis and responsibility."""
     data = selectors.plan_form_data(actor=request.user, plan_id=plan_id)
@@ -277,6 +295,7 @@ def _measure_values(form: MeasureForm) -> dict[str, object]:
 
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
+@idempotent
 def measure_new_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
     """Add a measure linked to a goal (R24)."""
     data = selectors.plan_form_data(actor=request.user, plan_id=plan_id)
@@ -301,30 +320,41 @@ def measure_new_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
 
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
+@idempotent
 def measure_edit_view(request: AuthedRequest, measure_id: int) -> HttpResponse:
     """Change a measure, its status and outcome."""
     measure, data = selectors.measure_form_data(actor=request.user, measure_id=measure_id)
+    initial = measure_initial(measure)
     form = MeasureForm(
         request.POST if request.method == "POST" else None,
         goals=data.goals,
         organisations=data.organisations,
         team=data.team,
-        initial=measure_initial(measure),
+        initial=initial,
     )
+    edit = EditGuard(request, version=measure.version, values=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.measure_update(actor=request.user, measure_id=measure.pk, **_measure_values(form))  # type: ignore[arg-type]
+            services.measure_update(
+                actor=request.user,
+                measure_id=measure.pk,
+                expected_version=edit.posted_version,
+                **_measure_values(form),  # type: ignore[arg-type]
+            )
+        except EditConflict as exc:
+            edit.refuse(form, exc)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The measure is saved."))
             return redirect("plans:detail", plan_id=data.plan.pk)
-    context = {"plan": data.plan, "form": form, "heading": _("Change a measure")}
-    return render(request, "plans/item_form.html", context, status=form_status(form))
+    context = {"plan": data.plan, "form": form, "heading": _("Change a measure"), "edit": edit}
+    return render(request, "plans/item_form.html", context, status=edit.status(form))
 
 
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
+@idempotent
 def review_new_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
     """Set a review date; the coordinator gets a task for it (R09)."""
     data = selectors.plan_form_data(actor=request.user, plan_id=plan_id)
@@ -357,6 +387,7 @@ def plan_activate_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
 
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
+@idempotent
 def meeting_new_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
     """Record a team meeting; a review meeting completes the review task (R09)."""
     data = selectors.plan_form_data(actor=request.user, plan_id=plan_id)
@@ -384,6 +415,7 @@ def meeting_new_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
 
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
+@idempotent
 def meeting_view(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     """Show a team meeting and take its decisions, which become new or changed measures."""
     meeting, decisions, can_edit = selectors.meeting_get(actor=request.user, meeting_id=meeting_id)

@@ -23,6 +23,7 @@ from utvei.access.decorators import requires
 from utvei.access.permissions import Perm
 from utvei.core.forms import add_service_errors, form_status
 from utvei.core.http import AuthedRequest
+from utvei.core.idempotency import idempotent
 from utvei.core.pdf import RevealingContent, render_pdf
 from utvei.privacy import selectors, services
 from utvei.privacy.forms import AuditSearchForm, ExceptionForm
@@ -134,6 +135,7 @@ def access_log_pdf_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
+@idempotent
 def exception_new_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     """Record a lawful exception that holds entries back from the person's log until an end date."""
     case, organisations = selectors.exception_form_data(actor=request.user, case_id=case_id)

@@ -242,12 +242,16 @@ class ConsentFormData:
     consent: Consent | None = None
 
 
-def consent_form_data(*, actor: User, case_id: int, consent_id: int | None = None) -> ConsentFormData:
+def consent_form_data(
+    *, actor: User, case_id: int, consent_id: int | None = None, follow_newer: bool = False
+) -> ConsentFormData:
     """Load the form to record a consent, or to change or withdraw one (then ``consent_id``).
 
     A new consent waives the confidentiality of the organisation the actor acts for on the case. A change
     or a withdrawal needs a seat for the consent's discloser on the case, and the consent must be this
-    person's latest version. The read is audited (VIEW of the case, or of the consent).
+    person's latest version; with ``follow_newer`` (a form sent from an older version's page) the latest
+    version replacing it is loaded instead, so the page can show what changed. The read is audited (VIEW
+    of the case, or of the consent).
 
     :raises NotFound: the case or consent does not exist, or the actor may not act on it.
     """
@@ -258,6 +262,9 @@ def consent_form_data(*, actor: User, case_id: int, consent_id: int | None = Non
             discloser = acting_organisation(actor=actor, case=case)
         else:
             consent = Consent.objects.select_related("recorded_for_organisation").filter(pk=consent_id).first()
+            # A chain of versions is short (one per change); each newer one has the same person and discloser.
+            while follow_newer and consent is not None and Consent.objects.filter(previous_id=consent.pk).exists():
+                consent = Consent.objects.select_related("recorded_for_organisation").get(previous_id=consent.pk)
             if (
                 consent is None
                 or consent.person_id != case.person_id

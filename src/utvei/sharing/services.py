@@ -28,6 +28,7 @@ from utvei.audit.services import record
 from utvei.cases.models import Case, EscalationRecipient, Person
 from utvei.cases.policy import active_seats
 from utvei.cases.services import acting_organisation
+from utvei.core.editing import EditConflict, refuse_stale
 from utvei.sharing.decision import BasisCode, ConsentScope, Purpose, SharingRequest, decide
 from utvei.sharing.models import (
     CONSENT_MAX_MONTHS,
@@ -258,18 +259,31 @@ def consent_record(
         )
 
 
-def _lock_latest(actor: User, consent_id: int, *, open_only: bool) -> Consent:
-    """Lock a consent for a change after checking the actor's seat.
+def _lock_latest(actor: User, consent_id: int, *, open_only: bool, expected_version: int | None) -> Consent:
+    """Lock a consent for a change after checking the actor's seat and that it is the version the actor saw.
 
     :raises NotFound: the consent does not exist or the actor has no seat for its discloser.
-    :raises ValidationError: a newer version has replaced it.
+    :raises EditConflict: a newer version has replaced it, or it is not at ``expected_version``.
     """
     consent = Consent.objects.select_for_update().select_related("person").filter(pk=consent_id).first()
     if consent is None:
         raise NotFound(Consent._meta.label, consent_id)
     _require_seat(actor, consent.person, consent.recorded_for_organisation_id, open_only=open_only)
-    if Consent.objects.filter(previous_id=consent.pk).exists():
-        raise ValidationError(_("A newer version of this consent exists; change that one."))
+    newer = Consent.objects.filter(previous_id=consent.pk).first()
+    if newer is not None:
+        raise EditConflict(
+            target=Consent._meta.label,
+            target_id=consent.pk,
+            current_version=newer.version,
+            message=_("A newer version of this consent exists; change that one."),
+        )
+    if expected_version is not None:
+        refuse_stale(
+            target=Consent._meta.label,
+            target_id=consent.pk,
+            current_version=consent.version,
+            expected_version=expected_version,
+        )
     return consent
 
 
@@ -287,16 +301,19 @@ def consent_amend(
     evidence_note: str,
     how_informed: str,
     child_view: str = "",
+    expected_version: int,
 ) -> Consent:
     """Record a changed consent as a new version that supersedes the latest one.
 
     The old version is kept unchanged. The same rules as :func:`consent_record` apply to the new content.
+    ``expected_version`` is the version the actor's form showed: a change made on an older one is refused.
 
     :raises NotFound: the consent does not exist, or the actor has no seat for its discloser on an open case.
-    :raises ValidationError: the consent was withdrawn or already replaced, or the new content is invalid.
+    :raises EditConflict: the consent was already replaced by a newer version, or is not at ``expected_version``.
+    :raises ValidationError: the consent was withdrawn, or the new content is invalid.
     """
     with transaction.atomic():
-        old = _lock_latest(actor, consent_id, open_only=True)
+        old = _lock_latest(actor, consent_id, open_only=True, expected_version=expected_version)
         if old.withdrawn_at is not None:
             raise ValidationError(_("A withdrawn consent cannot be changed; record a new one."))
         content = _validated(
@@ -326,17 +343,20 @@ def consent_amend(
             raise ValidationError(_("A newer version of this consent exists; change that one.")) from exc
 
 
-def consent_withdraw(*, actor: User, consent_id: int) -> Consent:
+def consent_withdraw(*, actor: User, consent_id: int, expected_version: int | None = None) -> Consent:
     """Withdraw a consent at once for the future and notify each recipient organisation.
 
     Earlier versions and everything shared before stay recorded; duty-based disclosures are untouched (R13).
-    Withdrawing twice changes nothing. A closed case does not stop a withdrawal.
+    Withdrawing twice changes nothing. A closed case does not stop a withdrawal. The confirmation page
+    passes the version it showed (``expected_version``), so a withdrawal confirmed on an older version is
+    refused and shown again; callers without a page may leave it out, since a withdrawal only ever
+    narrows what is shared.
 
     :raises NotFound: the consent does not exist, or the actor has no seat for its discloser.
-    :raises ValidationError: a newer version has replaced it (withdraw that one).
+    :raises EditConflict: a newer version has replaced it, or it is not at ``expected_version``.
     """
     with transaction.atomic():
-        consent = _lock_latest(actor, consent_id, open_only=False)
+        consent = _lock_latest(actor, consent_id, open_only=False, expected_version=expected_version)
         if consent.withdrawn_at is not None:
             return consent
         consent.withdrawn_at = timezone.now()

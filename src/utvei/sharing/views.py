@@ -17,13 +17,15 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from utvei.access.decorators import requires
 from utvei.access.permissions import Perm
+from utvei.core.editing import EditConflict, EditGuard
 from utvei.core.forms import add_service_errors, form_status
 from utvei.core.http import AuthedRequest
+from utvei.core.idempotency import idempotent
 from utvei.core.pdf import RevealingContent, render_pdf
 from utvei.sharing import selectors, services
 from utvei.sharing.decision import BasisCode
 from utvei.sharing.forms import ConsentRecordForm, DisclosureRecordForm, SharingCheckForm, WithdrawForm
-from utvei.sharing.models import ConsentGiver
+from utvei.sharing.models import Consent, ConsentGiver
 from utvei.sharing.services import add_months
 
 
@@ -43,6 +45,7 @@ def consent_list_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
+@idempotent
 def consent_new_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     """Record a consent that waives the confidentiality of the user's organisation on the case."""
     data = selectors.consent_form_data(actor=request.user, case_id=case_id)
@@ -83,14 +86,8 @@ def consent_new_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     return render(request, "sharing/consent_form.html", context, status=form_status(form))
 
 
-@requires(Perm.CASE_VIEW)
-@require_http_methods(["GET", "POST"])
-def consent_change_view(request: AuthedRequest, case_id: int, consent_id: int) -> HttpResponse:
-    """Record a change of a consent as a new version; the old version stays as it was."""
-    data = selectors.consent_form_data(actor=request.user, case_id=case_id, consent_id=consent_id)
-    consent = data.consent
-    assert consent is not None
-    initial: dict[str, object] = {
+def _consent_initial(consent: Consent) -> dict[str, object]:
+    return {
         "recipients": consent.recipients,
         "categories": consent.categories,
         "purpose": consent.purpose,
@@ -102,9 +99,27 @@ def consent_change_view(request: AuthedRequest, case_id: int, consent_id: int) -
         "evidence_note": consent.evidence_note,
         "how_informed": consent.how_informed,
     }
+
+
+@requires(Perm.CASE_VIEW)
+@require_http_methods(["GET", "POST"])
+@idempotent
+def consent_change_view(request: AuthedRequest, case_id: int, consent_id: int) -> HttpResponse:
+    """Record a change of a consent as a new version; the old version stays as it was.
+
+    A change sent from an older version's page is checked against the latest version, and refused with
+    what changed if the version it was loaded with is no longer the latest.
+    """
+    data = selectors.consent_form_data(
+        actor=request.user, case_id=case_id, consent_id=consent_id, follow_newer=request.method == "POST"
+    )
+    consent = data.consent
+    assert consent is not None
+    initial = _consent_initial(consent)
     form = ConsentRecordForm(
         request.POST if request.method == "POST" else None, organisations=data.organisations, initial=initial
     )
+    edit = EditGuard(request, version=consent.version, values=initial)
     if request.method == "POST" and form.is_valid():
         cleaned = form.cleaned_data
         try:
@@ -121,27 +136,41 @@ def consent_change_view(request: AuthedRequest, case_id: int, consent_id: int) -
                 evidence_note=cleaned["evidence_note"],
                 how_informed=cleaned["how_informed"],
                 child_view=cleaned["child_view"],
+                expected_version=edit.posted_version,
             )
+        except EditConflict as exc:
+            edit.refuse(form, exc)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The change is recorded as a new version of the consent."))
             return _see_other(reverse("sharing:consents", kwargs={"case_id": data.case.pk}))
-    context = {"case": data.case, "data": data, "form": form, "is_minor": data.case.person.is_minor}
-    return render(request, "sharing/consent_form.html", context, status=form_status(form))
+    context = {"case": data.case, "data": data, "form": form, "is_minor": data.case.person.is_minor, "edit": edit}
+    return render(request, "sharing/consent_form.html", context, status=edit.status(form))
 
 
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
+@idempotent
 def consent_withdraw_view(request: AuthedRequest, case_id: int, consent_id: int) -> HttpResponse:
-    """Confirm and record a withdrawal: at once, for the future, with notices to recipients (R13)."""
-    data = selectors.consent_form_data(actor=request.user, case_id=case_id, consent_id=consent_id)
+    """Confirm and record a withdrawal: at once, for the future, with notices to recipients (R13).
+
+    A withdrawal confirmed on a version that has since been replaced is refused and shown again, with
+    what changed, so the user confirms what is in force now.
+    """
+    data = selectors.consent_form_data(
+        actor=request.user, case_id=case_id, consent_id=consent_id, follow_newer=request.method == "POST"
+    )
     consent = data.consent
     assert consent is not None
     form = WithdrawForm(request.POST if request.method == "POST" else None)
+    edit = EditGuard(request, version=consent.version, values=_consent_initial(consent))
     if request.method == "POST" and form.is_valid():
         try:
-            services.consent_withdraw(actor=request.user, consent_id=consent.pk)
+            services.consent_withdraw(actor=request.user, consent_id=consent.pk, expected_version=edit.posted_version)
+        except EditConflict as exc:
+            # The consent's own form labels and shows the values that changed.
+            edit.refuse(form, exc, described_by=ConsentRecordForm(None, organisations=data.organisations))
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -151,8 +180,15 @@ def consent_withdraw_view(request: AuthedRequest, case_id: int, consent_id: int)
             return _see_other(reverse("sharing:consents", kwargs={"case_id": data.case.pk}))
     chain = selectors.category_labels(consent.categories)
     recipients = [org for org in data.organisations if org.pk in consent.recipients]
-    context = {"case": data.case, "consent": consent, "form": form, "categories": chain, "recipients": recipients}
-    return render(request, "sharing/consent_withdraw.html", context, status=form_status(form))
+    context = {
+        "case": data.case,
+        "consent": consent,
+        "form": form,
+        "categories": chain,
+        "recipients": recipients,
+        "edit": edit,
+    }
+    return render(request, "sharing/consent_withdraw.html", context, status=edit.status(form))
 
 
 def _decision_for(request: AuthedRequest, case_id: int, check: SharingCheckForm) -> selectors.DecisionView:
@@ -177,6 +213,7 @@ _RECORDABLE = [code.value for code in BasisCode if code not in {BasisCode.CLASSI
 
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
+@idempotent
 def share_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     """Answer "may I share this, with whom, on which basis?" and record the disclosure if allowed.
 

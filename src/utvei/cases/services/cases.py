@@ -29,6 +29,7 @@ from utvei.cases.models import (
 )
 from utvei.cases.services._common import TEAM_ROLES, _acting_membership, lock_case_for_update
 from utvei.cases.services.persons import GuardianInput, person_create
+from utvei.core.editing import EditConflict
 
 
 def _next_reference() -> str:
@@ -112,17 +113,31 @@ def case_open(
     return case
 
 
-def case_change_phase(*, actor: User, case_id: int, to_phase: str) -> Case:
-    """Move an open case to another phase, following the guarded transitions.
+def case_change_phase(*, actor: User, case_id: int, from_phase: str, to_phase: str) -> Case:
+    """Move an open case from ``from_phase`` to another phase, following the guarded transitions.
 
-    R01: no phase from P3 on without an exit coordinator on the team. Closure (P8) goes through
-    :func:`case_close`; P9 follows a closed case only.
+    ``from_phase`` is the phase the actor saw: a move from a page the case has since moved on from
+    is refused, so an older page never undoes someone else's move. R01: no phase from P3 on without an
+    exit coordinator on the team. Closure (P8) goes through :func:`case_close`; P9 follows a closed case
+    only.
 
     :raises NotFound: the actor may not change the case.
+    :raises EditConflict: the case is no longer in ``from_phase``; the message names the phase it is in.
     :raises ValidationError: the transition is not allowed; the message says why.
     """
     with transaction.atomic():
         case = lock_case_for_update(actor, case_id)
+        if case.phase != from_phase:
+            raise EditConflict(
+                target=Case._meta.label,
+                target_id=case.pk,
+                current_version=0,
+                message=_(
+                    "The case was not moved: it is now in phase %(current)s, not %(seen)s as on your page. "
+                    "Someone else has moved it since you opened the page. Check the phase and choose again."
+                )
+                % {"current": Phase(case.phase).label, "seen": _phase_label(from_phase)},
+            )
         problem = rules.phase_transition_problem(case, to_phase, has_exit_coordinator=rules.has_exit_coordinator(case))
         if problem:
             raise ValidationError(problem)
@@ -137,6 +152,10 @@ def case_change_phase(*, actor: User, case_id: int, to_phase: str) -> Case:
             changed_fields=["phase"],
         )
     return case
+
+
+def _phase_label(value: str) -> str:
+    return str(Phase(value).label) if value in Phase.values else value or "–"
 
 
 @dataclass(frozen=True)

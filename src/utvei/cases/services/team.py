@@ -17,6 +17,7 @@ from utvei.cases.models import (
     TeamMember,
 )
 from utvei.cases.services._common import TEAM_ROLES, lock_case_for_update
+from utvei.core.editing import refuse_stale
 
 
 def team_member_add(
@@ -49,18 +50,30 @@ def team_member_add(
     return seat
 
 
-def team_member_set_task(*, actor: User, seat_id: int, task: str) -> TeamMember:
-    """Record a team member's agreed task (R02).
+def team_member_set_task(*, actor: User, seat_id: int, task: str, expected_version: int) -> TeamMember:
+    """Record a team member's agreed task (R02), if the seat is still at the version the form was loaded with.
 
     :raises NotFound: the seat does not exist or the actor may not change its case.
+    :raises EditConflict: the seat was changed after the form was loaded; nothing changes.
     """
     with transaction.atomic():
         seat = TeamMember.objects.filter(pk=seat_id, left_at__isnull=True).first()
         if seat is None:
             raise NotFound(TeamMember._meta.label, seat_id)
         case = lock_case_for_update(actor, seat.case_id)
+        # Read again under the lock: every write of a seat locks its case first.
+        seat = TeamMember.objects.select_for_update().get(pk=seat.pk)
+        refuse_stale(
+            target=TeamMember._meta.label,
+            target_id=seat.pk,
+            current_version=seat.version,
+            expected_version=expected_version,
+        )
+        if seat.left_at is not None:
+            raise NotFound(TeamMember._meta.label, seat_id)
+        seat.version += 1 if seat.task != task.strip() else 0
         seat.task = task.strip()
-        seat.save(update_fields=["task"])
+        seat.save(update_fields=["task", "version"])
         record(
             actor=actor,
             event=AuditEvent.UPDATE,
@@ -85,8 +98,9 @@ def team_member_remove(*, actor: User, seat_id: int) -> TeamMember:
         if seat.user_id == actor.pk:
             raise ValidationError(_("You cannot remove yourself from the team; ask another editor."))
         seat.left_at = timezone.now()
+        seat.version += 1
+        seat.save(update_fields=["left_at", "version"])
         engine.invalidate()
-        seat.save(update_fields=["left_at"])
         record(
             actor=actor,
             event=AuditEvent.DELETE,

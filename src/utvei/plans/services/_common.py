@@ -18,6 +18,7 @@ from utvei.accounts.models import Organisation, User
 from utvei.audit.models import AuditEvent
 from utvei.audit.services import record
 from utvei.cases.policy import active_seats
+from utvei.core.editing import EditConflict
 from utvei.plans.models import (
     Plan,
     PlanVersion,
@@ -132,6 +133,22 @@ def _lock_plan(actor: User, plan_id: int) -> Plan:
     if plan.is_ended:
         raise ValidationError(_("The plan has ended and can no longer be changed."))
     return plan
+
+
+def _refuse_stale_plan(plan: Plan, expected_version: int) -> None:
+    """Refuse a change of the plan's own fields made on a form loaded before the plan itself changed.
+
+    The plan's version counts every change to the plan and its parts (it numbers the history), so a goal
+    added meanwhile must not block the coordinator's form: only a version about the plan itself counts.
+    Call it with the plan locked (:func:`_lock_plan`); every writer of plan versions holds that lock.
+
+    :raises EditConflict: the plan changed after version ``expected_version``.
+    """
+    changed = PlanVersion.objects.filter(
+        plan=plan, object_type=Plan._meta.model_name, object_id=plan.pk, number__gt=expected_version
+    ).exists()
+    if changed or expected_version > plan.version:
+        raise EditConflict(target=Plan._meta.label, target_id=plan.pk, current_version=plan.version)
 
 
 def _plan_organisation(actor: User, plan: Plan) -> Organisation:

@@ -12,6 +12,7 @@ from utvei.access.policy import Action, NotFound
 from utvei.accounts.models import Organisation, User
 from utvei.audit.models import AuditEvent
 from utvei.audit.services import record
+from utvei.core.editing import refuse_stale
 from utvei.plans.models import (
     DomainNote,
     Goal,
@@ -91,10 +92,11 @@ def goal_add(*, actor: User, plan_id: int, text: str, domain: str = "") -> Goal:
     return goal
 
 
-def goal_update(*, actor: User, goal_id: int, text: str, domain: str, status: str) -> Goal:
-    """Change a goal's words, domain or status.
+def goal_update(*, actor: User, goal_id: int, text: str, domain: str, status: str, expected_version: int) -> Goal:
+    """Change a goal's words, domain or status, if it is still at the version the actor's form was loaded with.
 
     :raises NotFound: the goal does not exist or the actor may not see it or change its plan.
+    :raises EditConflict: someone saved the goal after the form was loaded; nothing changes.
     :raises ValidationError: an empty goal, an unknown domain or status, or an ended plan.
     """
     with transaction.atomic():
@@ -102,6 +104,9 @@ def goal_update(*, actor: User, goal_id: int, text: str, domain: str, status: st
         if goal is None or not policy.can(actor, Action.VIEW, goal):
             raise NotFound(Goal._meta.label, goal_id)
         plan = _lock_plan(actor, goal.plan_id)
+        refuse_stale(
+            target=Goal._meta.label, target_id=goal.pk, current_version=goal.version, expected_version=expected_version
+        )
         errors: dict[str, str] = {}
         if not text.strip():
             errors["text"] = _("Write the goal as the person says it.")
@@ -113,8 +118,9 @@ def goal_update(*, actor: User, goal_id: int, text: str, domain: str, status: st
             raise ValidationError(errors)
         before = _snapshot(goal, GOAL_FIELDS)
         goal.text, goal.domain, goal.status = text.strip(), domain, status
-        goal.save()
         changes = _diff(before, _snapshot(goal, GOAL_FIELDS))
+        goal.version += 1 if changes else 0
+        goal.save()
         _version(actor=actor, plan=plan, obj=goal, action="update", changes=changes)
         record(actor=actor, event=AuditEvent.UPDATE, target=goal, case=plan.case, changed_fields=sorted(changes))
     return goal

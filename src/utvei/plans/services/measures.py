@@ -13,6 +13,7 @@ from utvei.access.policy import Action, NotFound
 from utvei.accounts.models import Organisation, User
 from utvei.audit.models import AuditEvent
 from utvei.audit.services import record
+from utvei.core.editing import refuse_stale
 from utvei.plans.models import (
     Goal,
     Measure,
@@ -145,10 +146,12 @@ def measure_update(
     outcome: str = "",
     decision_reference: str = "",
     decision_date: date | None = None,
+    expected_version: int,
 ) -> Measure:
-    """Change a measure of the plan; its category follows a changed kind.
+    """Change a measure of the plan, if it is still at ``expected_version``; its category follows a changed kind.
 
     :raises NotFound: the measure does not exist or the actor may not change it.
+    :raises EditConflict: someone saved the measure after the form was loaded; nothing changes.
     :raises ValidationError: as for :func:`measure_create`.
     """
     with transaction.atomic():
@@ -157,6 +160,12 @@ def measure_update(
             raise NotFound(Measure._meta.label, measure_id)
         policy.require(actor, Action.UPDATE, measure)
         plan = _lock_plan(actor, measure.plan_id)
+        refuse_stale(
+            target=Measure._meta.label,
+            target_id=measure.pk,
+            current_version=measure.version,
+            expected_version=expected_version,
+        )
         errors = _measure_errors(
             plan=plan,
             kind=kind,
@@ -181,8 +190,9 @@ def measure_update(
         measure.outcome = outcome.strip()
         measure.decision_reference, measure.decision_date = decision_reference.strip(), decision_date
         measure.category = measure_category(kind)
-        measure.save()
         changes = _diff(before, _snapshot(measure, MEASURE_FIELDS))
+        measure.version += 1 if changes else 0
+        measure.save()
         _version(actor=actor, plan=plan, obj=measure, action="update", changes=changes, category=measure.category)
         record(actor=actor, event=AuditEvent.UPDATE, target=measure, case=plan.case, changed_fields=sorted(changes))
     return measure

@@ -189,6 +189,8 @@ def decision_record(
                 outcome=measure.outcome,
                 decision_reference=measure.decision_reference,
                 decision_date=measure.decision_date,
+                # Read under the plan's lock, which every change of a plan's measure also takes.
+                expected_version=measure.version,
             )
         else:
             assert provider_organisation is not None

@@ -40,6 +40,7 @@ from utvei.plans.services._common import (
     _diff,
     _lock_plan,
     _not_in_future,
+    _refuse_stale_plan,
     _snapshot,
     _version,
 )
@@ -219,18 +220,22 @@ def plan_update(
     period_end: date | None,
     cooperation: str,
     consents_note: str,
+    expected_version: int,
 ) -> Plan:
     """Set the plan's coordinator, period, cooperation and consents.
 
     R10: the IP coordinator must serve in a municipality and sit on the case's team (a role apart from the
-    exit coordinator, though one person may hold both).
+    exit coordinator, though one person may hold both). ``expected_version`` is the plan's version when the
+    form was loaded; the save is refused if the plan itself changed since (see :func:`_refuse_stale_plan`).
 
     :raises NotFound: the plan does not exist or the actor may not change it.
+    :raises EditConflict: the plan's own fields or status changed after the form was loaded.
     :raises ValidationError: a coordinator who is no municipal provider on the team, a period that ends
         before it starts, or an ended plan.
     """
     with transaction.atomic():
         plan = _lock_plan(actor, plan_id)
+        _refuse_stale_plan(plan, expected_version)
         errors: dict[str, str] = {}
         coordinator_organisation = None
         if coordinator is not None:
@@ -259,6 +264,7 @@ def plan_update(
         plan.consents_note = consents_note.strip()
         plan.save()
         changes = _diff(before, _snapshot(plan, PLAN_FIELDS))
+        # Bumps the plan's version (and so the number the next form is loaded with) when anything changed.
         _version(actor=actor, plan=plan, obj=plan, action="update", changes=changes)
         record(actor=actor, event=AuditEvent.UPDATE, target=plan, case=plan.case, changed_fields=sorted(changes))
     return plan

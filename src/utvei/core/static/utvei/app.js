@@ -97,11 +97,11 @@
   });
 })();
 
-// After a failed submit, move focus to the error summary so keyboard and screen-reader users hear what
-// went wrong and can follow its links to the fields.
+// After a failed submit, move focus to the error summary (or to the conflict notice of an edit saved over
+// by someone else) so keyboard and screen-reader users hear what went wrong and can follow its links.
 (function () {
   "use strict";
-  var summary = document.querySelector(".ds-error-summary");
+  var summary = document.querySelector(".ds-error-summary, .utvei-conflict");
   if (summary) { summary.focus(); }
 })();
 
