@@ -44,9 +44,15 @@ def _login_page(request: HttpRequest, form: LoginForm, *, failed: bool) -> HttpR
 
 
 def lockout_response(
-    request: HttpRequest, credentials: dict[str, str] | None = None, *args: object, **kwargs: object
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: object = None
 ) -> HttpResponse:
-    """Answer a locked-out login exactly as a failed one (called by django-axes)."""
+    """Answer a locked-out login exactly as a failed one (called by django-axes).
+
+    The login view has already rendered the failed-login page; keeping it (instead of rendering the
+    page a second time) keeps the locked path's work equal to a wrong password's.
+    """
+    if isinstance(original_response, HttpResponse):
+        return original_response
     form = LoginForm(request.POST if request.method == "POST" else None)
     form.is_valid()
     return _login_page(request, form, failed=True)
