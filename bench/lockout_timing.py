@@ -51,8 +51,14 @@ def _users() -> tuple[str, str, str]:
     password = "Bench-password-2026"
     for username in ("bench-open", "bench-locked"):
         user_create(
-            actor=None, organisation=organisation, username=username, first_name="Bench", last_name="User",
-            email=f"{username}@example.invalid", role="caseworker", password=password,
+            actor=None,
+            organisation=organisation,
+            username=username,
+            first_name="Bench",
+            last_name="User",
+            email=f"{username}@example.invalid",
+            role="caseworker",
+            password=password,
         )
     return "bench-open", "bench-locked", password
 

@@ -71,9 +71,23 @@ def _pypi_reachable(tmp_path: Path, name: str, version: str, hashes: list[str]) 
     requirement = tmp_path / "one.txt"
     requirement.write_text(f"{name}=={version} " + " ".join(f"--hash=sha256:{h}" for h in hashes) + "\n")
     done = subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--require-hashes", "-d", str(tmp_path / "d"),
-         "-r", str(requirement)],
-        capture_output=True, text=True, timeout=180, check=False,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--no-deps",
+            "--require-hashes",
+            "-d",
+            str(tmp_path / "d"),
+            "-r",
+            str(requirement),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
     )
     return done.returncode == 0
 
@@ -96,7 +110,11 @@ def test_make_install_fails_on_a_tampered_lock(tmp_path: Path) -> None:
     make = shutil.which("make") or "make"
     done = subprocess.run(
         [make, "-s", f"{venv}/.installed", f"VENV={venv}", f"LOCK={lock}", f"PYTHON={sys.executable}"],
-        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     output = done.stdout + done.stderr
     assert done.returncode != 0, output

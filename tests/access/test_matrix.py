@@ -25,6 +25,8 @@ from utvei.sharing.models import Consent, Disclosure
 
 def resolve(value: str) -> str:
     kind, _, key = value.partition(":")
+    if kind == "literal":
+        return key
     if kind == "case":
         if key == "missing":
             return str((Case.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1000)

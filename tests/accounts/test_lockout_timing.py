@@ -47,7 +47,9 @@ def _attempt(username: str, password: str) -> tuple[int, int, str]:
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
     body = response.content.decode().split("<main", 1)[1].split("</main>", 1)[0]
-    body = body.split('name="csrfmiddlewaretoken"', 1)[0] + body.split('name="csrfmiddlewaretoken"', 1)[1].split(">", 1)[1]
+    body = (
+        body.split('name="csrfmiddlewaretoken"', 1)[0] + body.split('name="csrfmiddlewaretoken"', 1)[1].split(">", 1)[1]
+    )
     return CountingHasher.calls - before, len(queries), body.replace(f'value="{username}"', 'value="USER"')
 
 

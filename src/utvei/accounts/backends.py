@@ -33,7 +33,7 @@ class EqualWorkLockoutBackend(AxesStandaloneBackend):
         :raises AxesBackendPermissionDenied: the username is locked out.
         """
         try:
-            return super().authenticate(request, username=username, password=password, **kwargs)  # type: ignore[no-any-return]
+            return super().authenticate(request, username=username, password=password, **kwargs)
         except AxesBackendPermissionDenied:
             _check_as_model_backend_would(username, password)
             raise
