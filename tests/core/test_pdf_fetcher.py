@@ -19,7 +19,10 @@ def _text(data: bytes) -> str:
 
 
 def _document(head: str = "", body: str = "") -> str:
-    return f'<!DOCTYPE html><html lang="nb"><head><meta charset="utf-8"><title>T</title>{head}</head><body><h1>Dokument</h1>{body}</body></html>'
+    return (
+        f'<!DOCTYPE html><html lang="nb"><head><meta charset="utf-8"><title>T</title>{head}</head>'
+        f"<body><h1>Dokument</h1>{body}</body></html>"
+    )
 
 
 @pytest.fixture

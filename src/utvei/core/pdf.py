@@ -95,7 +95,7 @@ def static_only_fetcher() -> Any:
 
     roots = static_roots()
 
-    class StaticOnlyFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no type hints
+    class StaticOnlyFetcher(URLFetcher):
         def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
             parts = urlsplit(url)
             if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
