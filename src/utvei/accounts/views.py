@@ -46,7 +46,8 @@ def _login_page(request: HttpRequest, form: LoginForm, *, failed: bool) -> HttpR
     )
 
 
-def lockout_response(
+# Not a view: django-axes calls it (AXES_LOCKOUT_CALLABLE) from inside the login view's request.
+def lockout_response(  # nosemgrep: utvei-view-without-policy-marker
     request: HttpRequest, original_response: HttpResponse | None = None, credentials: object = None
 ) -> HttpResponse:
     """Answer a locked-out login exactly as a failed one (called by django-axes).
