@@ -29,6 +29,7 @@ from utvei.access.policy import Action, NotFound
 from utvei.accounts.models import EnrolmentLink, Membership, Organisation, Role, User
 from utvei.audit.models import AuditEvent, Outcome
 from utvei.audit.services import record
+from utvei.core.text import require_plain
 
 # Session keys: the enrolment link this browser opened, and the challenges of passkey ceremonies.
 ENROLMENT_SESSION_KEY = "utvei_enrolment_link"
@@ -74,6 +75,7 @@ def user_create(
             .exists()
         ):
             raise NotFound(Organisation._meta.label, organisation.pk)
+        require_plain(first_name=first_name, last_name=last_name, username=username)
         if role not in Role.values:
             raise ValidationError({"role": _("Unknown role.")})
         if User.objects.filter(username__iexact=username).exists():
@@ -447,6 +449,7 @@ def organisation_create(*, actor: User | None, name: str, kind: str) -> Organisa
 
     if actor is not None:
         raise ValidationError(_("Organisations are registered by the system operator."))
+    require_plain(name=name)
     if kind not in OrganisationKind.values:
         raise ValidationError({"kind": _("Unknown kind of organisation.")})
     with transaction.atomic():

@@ -58,7 +58,11 @@ def pdf_from_html(html: str) -> bytes:
     """Write rendered document HTML as a tagged PDF, fetching nothing but Utvei's own static files."""
     from weasyprint import CSS, HTML
 
+    from utvei.core.text import strip_hidden_controls
+
     fetcher = static_only_fetcher()
+    # Input refuses bidirectional and zero-width controls; text stored before that rule loses them here.
+    html = strip_hidden_controls(html)
     document = HTML(string=html, base_url=str(STYLESHEET.parent), url_fetcher=fetcher)
     return document.write_pdf(
         stylesheets=[CSS(filename=str(STYLESHEET), url_fetcher=fetcher)],

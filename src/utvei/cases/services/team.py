@@ -16,6 +16,7 @@ from utvei.cases.models import (
     TeamMember,
 )
 from utvei.cases.services._common import TEAM_ROLES, lock_case_for_update
+from utvei.core.text import require_plain
 
 
 def team_member_add(
@@ -30,6 +31,7 @@ def team_member_add(
     """
     with transaction.atomic():
         case = lock_case_for_update(actor, case.pk)
+        require_plain(task=task)
         if role not in TEAM_ROLES:
             raise ValidationError(_("That role cannot sit on a follow-up team."))
         if not Membership.objects.active().filter(user=user, organisation=organisation, role=role).exists():
@@ -57,6 +59,7 @@ def team_member_set_task(*, actor: User, seat_id: int, task: str) -> TeamMember:
         if seat is None:
             raise NotFound(TeamMember._meta.label, seat_id)
         case = lock_case_for_update(actor, seat.case_id)
+        require_plain(task=task)
         seat.task = task.strip()
         seat.save(update_fields=["task"])
         record(
