@@ -2,9 +2,10 @@
 
 Prints each figure with a ratio against a baseline measured in the same run on the same database:
   1. record(): chained append (head lock + hash) vs a plain INSERT of the same row, per event;
-  2. verify_chain(): recomputing every hash vs merely reading the same rows.
+  2. verify_chain(): recomputing every hash vs merely reading the same rows;
+  3. login lockout timing: a locked account vs a wrong password, Mann-Whitney U (bench/lockout_timing.py).
 Runs on a fresh SQLite file by default; set UTVEI_DATABASE_URL to measure PostgreSQL.
-Usage: python bench/run.py [--events N]
+Usage: python bench/run.py [--events N] [--lockout-samples N]
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
 
 
 def _setup(var_dir: str) -> None:
@@ -42,6 +44,7 @@ def _timed(fn, *args):  # type: ignore[no-untyped-def]
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=5000)
+    parser.add_argument("--lockout-samples", type=int, default=200, help="failed logins timed per path")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as var_dir:
         _setup(var_dir)
@@ -98,6 +101,10 @@ def main() -> None:
             f"baseline plain read {n / t_read:8.0f} events/s   ratio {t_verify / t_read:5.2f}x"
         )
         print(f"verify 10,000 events (G10 target < 10 s): {t_verify / n * 10_000:.2f} s")
+
+        from bench.lockout_timing import run as lockout_timing
+
+        lockout_timing(args.lockout_samples)
 
 
 if __name__ == "__main__":

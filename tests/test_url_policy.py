@@ -13,9 +13,17 @@ from utvei.access.decorators import ACCESS_ATTR
 from utvei.access.permissions import Perm
 
 # The only views anyone may reach without logging in.
-PUBLIC_ALLOW_LIST = {"accounts:login", "health", "set_language"}
+PUBLIC_ALLOW_LIST = {"accounts:login", "accounts:enrolment_link", "health", "set_language"}
 # Views of the login flow itself: a password session that has not yet passed the second factor.
-LOGIN_STEP_ALLOW_LIST = {"accounts:otp", "accounts:otp_enrol", "accounts:logout"}
+LOGIN_STEP_ALLOW_LIST = {
+    "accounts:otp",
+    "accounts:otp_enrol",
+    "accounts:logout",
+    "accounts:passkey_register_begin",
+    "accounts:passkey_register_complete",
+    "accounts:passkey_verify_begin",
+    "accounts:passkey_verify_complete",
+}
 
 
 def iter_patterns(resolver: URLResolver | None = None, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:

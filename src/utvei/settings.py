@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp_webauthn",
     "axes",
     "csp",
     "template_partials",
@@ -211,7 +212,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "utvei.accounts.backends.EqualWorkLockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
@@ -262,6 +263,23 @@ AXES_LOCKOUT_CALLABLE = "utvei.accounts.views.lockout_response"
 
 OTP_TOTP_ISSUER = "Utvei"
 OTP_TOTP_THROTTLE_FACTOR = 1
+
+# Where 2FA is required, a first second factor is set up only through a one-time link from the
+# organisation's administrator (or the operator's `manage.py enrolment_link`), valid this many hours.
+ENROLMENT_LINK_HOURS = env_int("UTVEI_ENROLMENT_LINK_HOURS", 72)
+
+# WebAuthn passkeys (django-otp-webauthn), a second factor only (never passwordless). A passkey is bound
+# to the relying party id, the site's domain, and each assertion names the origin it was made for, so a
+# look-alike site can neither ask for nor replay one (phishing resistance, ASVS 6.3.3).
+_named_hosts = [h.lstrip(".") for h in ALLOWED_HOSTS if h != "*" and not h.replace(".", "").replace(":", "").isdigit()]
+OTP_WEBAUTHN_RP_ID = os.environ.get("UTVEI_WEBAUTHN_RP_ID", _named_hosts[0] if _named_hosts else "localhost")
+OTP_WEBAUTHN_RP_NAME = "Utvei"
+_default_origin = f"https://{OTP_WEBAUTHN_RP_ID}" if HTTPS else f"http://{OTP_WEBAUTHN_RP_ID}:8000"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [
+    o.strip() for o in os.environ.get("UTVEI_WEBAUTHN_ORIGINS", _default_origin).split(",") if o.strip()
+]
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_EXCEPTION_LOGGER_NAME = ""
 
 # Security headers.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -34,6 +34,8 @@ def resolve(value: str) -> str:
     kind, sep, key = value.partition(":")
     if not sep:
         return value  # a literal path part, such as a tab's slug
+    if kind == "literal":
+        return key
     if kind == "case":
         if key == "missing":
             return str((Case.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1000)

@@ -57,8 +57,13 @@ def test_password_only_session_reaches_no_protected_page(demo: dict[str, User]) 
 
 
 def test_enrolment_then_verified_login_with_a_code_used_only_once(demo: dict[str, User]) -> None:
+    from utvei.accounts.services import enrolment_link_issue
+
     user = demo["nav"]
-    client = login_password_only(Client(), user)
+    _link, token = enrolment_link_issue(actor=None, user_id=user.pk)
+    client = Client()
+    client.get(reverse("accounts:enrolment_link", args=[token]))
+    assert _post_login(client, "nav", DEMO_PASSWORD).status_code == 302
     page = client.get(reverse("accounts:otp_enrol"))
     assert page.status_code == 200
     device = TOTPDevice.objects.get(user=user, confirmed=False)

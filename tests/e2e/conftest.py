@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.support import TotpBook
+from utvei.accounts.demo import DEMO_USERS
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -38,6 +39,8 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 AXE_JS = PROJECT_DIR / "build" / "static" / "vendor" / "axe" / "axe.min.js"
+# username -> path of the one-time enrolment link issued for the session's server.
+ENROLMENT_LINKS: dict[str, str] = {}
 
 
 def _free_port() -> int:
@@ -46,7 +49,7 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _server_env(var_dir: Path) -> dict[str, str]:
+def _server_env(var_dir: Path, port: int) -> dict[str, str]:
     # Built from scratch on purpose: tests/conftest.py puts UTVEI_ENV=test into this process's environment.
     keep = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT")
     env = {k: os.environ[k] for k in keep if k in os.environ}
@@ -60,6 +63,9 @@ def _server_env(var_dir: Path) -> dict[str, str]:
             "UTVEI_HTTPS": "false",
             "UTVEI_REQUIRE_2FA": "true",
             "UTVEI_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            # Passkeys need a domain, not an IP address: the passkey test browses http://localhost:<port>.
+            "UTVEI_WEBAUTHN_RP_ID": "localhost",
+            "UTVEI_WEBAUTHN_ORIGINS": f"http://localhost:{port}",
             "PYTHONUNBUFFERED": "1",
         }
     )
@@ -84,9 +90,13 @@ def base_url() -> Iterator[str]:
     python = venv_bin / "python" if (venv_bin / "python").exists() else Path(sys.executable)
     gunicorn = venv_bin / "gunicorn" if (venv_bin / "gunicorn").exists() else Path(sys.executable).with_name("gunicorn")
     var_dir = Path(tempfile.mkdtemp(prefix="utvei-e2e-"))
-    env = _server_env(var_dir)
+    port = _free_port()
+    env = _server_env(var_dir, port)
     try:
-        for command in (["migrate", "--verbosity", "0"], ["seed_demo"]):
+        # 2FA is required here, so every demo user gets the one-time enrolment link an administrator
+        # would hand out (the operator's command), for the tests that meet a first login.
+        enrol = ["enrolment_link", *(spec.username for spec in DEMO_USERS)]
+        for command in (["migrate", "--verbosity", "0"], ["seed_demo"], enrol):
             done = subprocess.run(
                 [str(python), "manage.py", *command],
                 cwd=PROJECT_DIR,
@@ -98,7 +108,7 @@ def base_url() -> Iterator[str]:
             )
             if done.returncode != 0:
                 pytest.fail(f"manage.py {' '.join(command)} failed:\n{done.stdout}\n{done.stderr}", pytrace=False)
-        port = _free_port()
+        ENROLMENT_LINKS.update(line.split("\t", 1) for line in done.stdout.splitlines() if "\t" in line)
         log_path = var_dir / "gunicorn.log"
         with log_path.open("wb") as log:
             server = subprocess.Popen(
@@ -166,9 +176,9 @@ def browser(base_url: str) -> Iterator[object]:
 
 
 @pytest.fixture(scope="session")
-def totp_book() -> TotpBook:
-    """Remember each demo user's authenticator key across tests (users enrol once)."""
-    return TotpBook()
+def totp_book(base_url: str) -> TotpBook:
+    """Remember each demo user's authenticator key and enrolment link across tests (users enrol once)."""
+    return TotpBook(links=dict(ENROLMENT_LINKS))
 
 
 @pytest.fixture

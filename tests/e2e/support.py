@@ -40,6 +40,7 @@ class TotpBook:
     """
 
     devices: dict[str, _Device] = field(default_factory=dict)
+    links: dict[str, str] = field(default_factory=dict)
 
     def enrol(self, username: str, secret_text: str) -> None:
         key = base64.b32decode(re.sub(r"\s+", "", secret_text).upper())
@@ -94,8 +95,15 @@ def second_factor_step(page: Any, username: str, book: TotpBook) -> str:
     return "enrol" if step == "/login/code/setup/" else "verify"
 
 
+def open_enrolment_link(page: Any, username: str, book: TotpBook) -> None:
+    """Open the user's one-time enrolment link in this browser (before their first login)."""
+    page.goto(book.links[username])
+
+
 def login(page: Any, username: str, book: TotpBook) -> None:
-    """Log in with password and second factor (enrolling the first time)."""
+    """Log in with password and second factor (through the enrolment link the first time)."""
+    if username not in book.devices:
+        open_enrolment_link(page, username, book)
     password_step(page, username)
     second_factor_step(page, username, book)
 

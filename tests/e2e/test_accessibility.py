@@ -11,7 +11,14 @@ import time
 
 import pytest
 
-from tests.e2e.support import assert_accessible, login, password_step, path_of, second_factor_step
+from tests.e2e.support import (
+    assert_accessible,
+    login,
+    open_enrolment_link,
+    password_step,
+    path_of,
+    second_factor_step,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -55,8 +62,12 @@ def test_enrolment_page(axe_context, totp_book) -> None:
     page = axe_context.new_page()
     password_step(page, "mentor")
     assert path_of(page) == "/login/code/setup/"
+    assert_accessible(page, "the page asking for an enrolment link")
+    open_enrolment_link(page, "mentor", totp_book)
+    assert path_of(page) == "/login/code/setup/"
     assert re.fullmatch(r"[A-Z2-7]{4}( [A-Z2-7]{1,4})+", page.locator("#totp-secret").inner_text().strip())
-    assert page.locator("main svg").count() == 1  # the QR code
+    assert page.locator("main .utvei-qr img").count() == 1  # the QR code
+    assert page.locator("[data-passkey=register]").is_visible()  # passkey.js shows the passkey option
     assert_accessible(page, "the two-step enrolment page")
 
     page.locator("#id_token").fill("12345")  # five digits: a form error

@@ -1,5 +1,6 @@
-"""Login end to end in a normal browser context (CSP enforced): password, two-step enrolment and code,
-language switch, logout, and login with the keyboard only. No console error or CSP violation may occur.
+"""Login end to end in a normal browser context (CSP enforced): password, two-step enrolment through the
+administrator's one-time link and code, language switch, logout, and login with the keyboard only. No
+console error or CSP violation may occur.
 
 ``saksbehandler`` enrols in test_full_login_flow and nowhere else, so that test meets the enrolment page.
 """
@@ -11,7 +12,14 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.support import ConsoleWatch, DocumentWatch, password_step, path_of, second_factor_step
+from tests.e2e.support import (
+    ConsoleWatch,
+    DocumentWatch,
+    open_enrolment_link,
+    password_step,
+    path_of,
+    second_factor_step,
+)
 from utvei.accounts.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -43,13 +51,22 @@ def test_full_login_flow(context: Any, totp_book: Any) -> None:
     console = ConsoleWatch().attach(page)
     documents = DocumentWatch(page)
 
-    # Password, then enrolment of the authenticator app (the first login of this user).
+    # The password alone cannot set up two-step login: the page asks for the administrator's link.
     response = page.goto("/login/")
     assert response is not None and response.status == 200
     assert _lang(page) == "nb"
     password_step(page, "saksbehandler")
     assert path_of(page) == "/login/code/setup/"
-    assert page.locator("main svg").count() == 1, "the QR code is missing"
+    assert page.locator("h1").inner_text().strip() == "Registreringslenke trengs"
+    assert page.locator("#id_token").count() == 0 and page.locator("main .utvei-qr").count() == 0
+    assert console.failed_responses == [f"403 GET {page.url}"]
+    console.errors.clear()  # the 403 above is the expected answer; nothing else may fail from here
+    console.failed_responses.clear()
+
+    # With the one-time enrolment link: enrolment of the authenticator app (the first login of this user).
+    open_enrolment_link(page, "saksbehandler", totp_book)
+    assert path_of(page) == "/login/code/setup/"
+    assert page.locator("main .utvei-qr img").count() == 1, "the QR code is missing"
     assert page.locator("header nav").count() == 0, "the main menu must not show before the second factor"
     assert second_factor_step(page, "saksbehandler", totp_book) == "enrol"
 
@@ -102,6 +119,7 @@ def test_keyboard_only_login(context: Any, totp_book: Any) -> None:
     documents = DocumentWatch(page)
     keyboard = page.keyboard
 
+    open_enrolment_link(page, "slt", totp_book)  # the first login of slt: the link goes first
     page.goto("/login/")
     # No autofocus: the first Tab reaches the skip link, then the header, then the username field.
     keyboard.press("Tab")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib.auth.models import AbstractUser
 from django.contrib.sessions.backends.base import SessionBase
 from django.contrib.sessions.base_session import AbstractBaseSession
@@ -161,3 +163,32 @@ class UserSession(AbstractBaseSession):
         from utvei.accounts.sessions import SessionStore
 
         return SessionStore
+
+
+class EnrolmentLink(models.Model):
+    """Hold a one-time link that lets a user set up a first second factor.
+
+    Only the SHA-256 of the link's random token is stored, so the table cannot be turned back into
+    links. A link is usable once, until it expires, and only while no newer link replaced it.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="enrolment_links")
+    # Null: issued by the system operator (manage.py enrolment_link), not by an administrator.
+    issued_by = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("enrolment link")
+        verbose_name_plural = _("enrolment links")
+
+    def __str__(self) -> str:
+        return f"enrolment link {self.pk} for user {self.user_id}"
+
+    def is_usable(self, now: datetime) -> bool:
+        """Tell whether the link may still be used at ``now``."""
+        return self.used_at is None and self.revoked_at is None and now < self.expires_at

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from utvei.access import policy
 from utvei.access.policy import Action, NotFound
@@ -57,3 +61,24 @@ def partnerships_for(*, actor: User) -> list[Partnership]:
             "organisation", "partner"
         )
     )
+
+
+@dataclass(frozen=True)
+class SecondFactors:
+    """Say which confirmed second factors a user has."""
+
+    totp: bool
+    passkeys: int
+
+
+def own_second_factors(*, actor: User) -> SecondFactors:
+    """Tell which confirmed second factors the actor has (an authenticator app, passkeys)."""
+    return SecondFactors(
+        totp=TOTPDevice.objects.filter(user=actor, confirmed=True).exists(),
+        passkeys=WebAuthnCredential.objects.filter(user=actor, confirmed=True).count(),
+    )
+
+
+def user_for_operator(*, username: str) -> User | None:
+    """Find a user by username for the system operator's commands (no actor: the command is the operator)."""
+    return User.objects.filter(username__iexact=username).first()

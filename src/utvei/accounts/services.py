@@ -2,18 +2,51 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.middleware.csrf import rotate_token
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp import devices_for_user, user_has_device
+from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.exceptions import OTPWebAuthnApiError
+from django_otp_webauthn.models import WebAuthnCredential
+from django_otp_webauthn.utils import rewrite_exceptions
+from webauthn.helpers.exceptions import WebAuthnException
 
 from utvei.access import engine, policy
+from utvei.access.decorators import is_verified
 from utvei.access.policy import Action, NotFound
-from utvei.accounts.models import Membership, Organisation, Partnership, Role, User, UserSession
+from utvei.accounts.models import EnrolmentLink, Membership, Organisation, Partnership, Role, User, UserSession
 from utvei.audit.models import AuditEvent, Outcome
 from utvei.audit.services import record
+from utvei.core.text import require_plain
+
+# Session keys: the enrolment link this browser opened, and the challenges of passkey ceremonies.
+ENROLMENT_SESSION_KEY = "utvei_enrolment_link"
+PASSKEY_REGISTER_STATE = "utvei_passkey_register_state"
+PASSKEY_VERIFY_STATE = "utvei_passkey_verify_state"
+
+
+class EnrolmentRefused(Exception):
+    """Signal that this session may not set up a second factor now."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class PasskeyRefused(Exception):
+    """Signal that a passkey ceremony failed (no challenge, a wrong origin, an unknown credential...)."""
 
 
 def user_create(
@@ -42,6 +75,7 @@ def user_create(
             .exists()
         ):
             raise NotFound(Organisation._meta.label, organisation.pk)
+        require_plain(first_name=first_name, last_name=last_name, username=username)
         if role not in Role.values:
             raise ValidationError({"role": _("Unknown role.")})
         if User.objects.filter(username__iexact=username).exists():
@@ -181,7 +215,9 @@ def password_change(*, actor: User, request: HttpRequest, current: str, new: str
 
 
 def user_reset_second_factor(*, actor: User, user_id: int) -> User:
-    """Remove a user's second factors so they must enrol again at next login.
+    """Remove a user's second factors (apps and passkeys) so they must enrol again.
+
+    Unused enrolment links are revoked too: a new one is issued after the reset.
 
     :raises NotFound: the user does not exist or is outside the actor's organisations.
     """
@@ -190,9 +226,128 @@ def user_reset_second_factor(*, actor: User, user_id: int) -> User:
         if user is None:
             raise NotFound(User._meta.label, user_id)
         policy.require(actor, Action.MANAGE, user)
-        TOTPDevice.objects.filter(user=user).delete()
+        for device in devices_for_user(user, confirmed=None):
+            device.delete()
+        EnrolmentLink.objects.filter(user=user, used_at=None, revoked_at=None).update(revoked_at=timezone.now())
         record(actor=actor, event=AuditEvent.OTP_RESET, target=user)
     return user
+
+
+def _token_hash(token: str) -> str:
+    # The token carries 256 random bits, so a plain SHA-256 cannot be reversed by guessing.
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def enrolment_link_issue(*, actor: User | None, user_id: int) -> tuple[EnrolmentLink, str]:
+    """Issue a one-time link that lets the user set up a first second factor; give it and its token.
+
+    ``actor`` must administer the user; ``None`` is the system operator (``manage.py enrolment_link``).
+    The token is returned once and only its hash is kept. A newer link revokes every older unused one.
+
+    :raises NotFound: the user does not exist or is outside the actor's organisations.
+    :raises ValidationError: the user is deactivated or already has a second factor.
+    """
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(pk=user_id).first()
+        if user is None:
+            raise NotFound(User._meta.label, user_id)
+        if actor is not None:
+            policy.require(actor, Action.MANAGE, user)
+        if not user.is_active:
+            raise ValidationError(_("The user is deactivated."))
+        if user_has_device(user):
+            raise ValidationError(_("The user already has two-step login. Reset it first to issue an enrolment link."))
+        now = timezone.now()
+        EnrolmentLink.objects.filter(user=user, used_at=None, revoked_at=None).update(revoked_at=now)
+        token = secrets.token_urlsafe(32)
+        link = EnrolmentLink.objects.create(
+            user=user,
+            issued_by=actor,
+            token_hash=_token_hash(token),
+            created_at=now,
+            expires_at=now + timedelta(hours=settings.ENROLMENT_LINK_HOURS),
+        )
+        record(actor=actor, event=AuditEvent.CREATE, target=link, changed_fields=["user", "expires_at"])
+    return link, token
+
+
+def enrolment_link_open(*, token: str, request: HttpRequest) -> EnrolmentLink | None:
+    """Remember in this session a usable enrolment link; give it, or ``None`` for any other token.
+
+    An unknown, expired, used or revoked token gives the same ``None`` and a denied audit row, so the
+    answer never tells which it was.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        link = EnrolmentLink.objects.select_related("user").filter(token_hash=_token_hash(token)).first()
+        if link is None or not link.is_usable(now) or not link.user.is_active:
+            record(
+                actor=None,
+                event=AuditEvent.ACCESS_DENIED,
+                target_type=EnrolmentLink._meta.label,
+                target_id=link.pk if link else "",
+                outcome=Outcome.DENIED,
+            )
+            return None
+        request.session[ENROLMENT_SESSION_KEY] = link.pk
+        record(actor=None, event=AuditEvent.VIEW, target=link)
+    return link
+
+
+def enrolment_allowed(*, actor: User, request: HttpRequest) -> bool:
+    """Tell whether this session may set up a second factor now (see :func:`_enrolment_link_for`)."""
+    try:
+        _enrolment_link_for(actor, request)
+    except EnrolmentRefused:
+        return False
+    return True
+
+
+def _enrolment_link_for(actor: User, request: HttpRequest, *, lock: bool = False) -> EnrolmentLink | None:
+    """Give the enrolment link this session enrols under, or ``None`` when it needs none.
+
+    A session that passed the second factor may add or replace one. A user who has a second factor
+    must pass it first. A user without one may enrol only through an enrolment link opened in this
+    session when 2FA is required; where it is optional (the demo), a password session already has full
+    access, so a first factor of its own adds protection and needs no link.
+
+    :raises EnrolmentRefused: none of these holds.
+    """
+    if is_verified(actor):
+        return None
+    if user_has_device(actor):
+        raise EnrolmentRefused("verify_first")
+    if not settings.REQUIRE_2FA:
+        return None
+    link_id = request.session.get(ENROLMENT_SESSION_KEY)
+    links = EnrolmentLink.objects.filter(pk=link_id, user=actor) if link_id else EnrolmentLink.objects.none()
+    link = (links.select_for_update() if lock else links).first()
+    if link is None or not link.is_usable(timezone.now()):
+        raise EnrolmentRefused("link_needed")
+    return link
+
+
+def _use_enrolment_link(link: EnrolmentLink | None, request: HttpRequest, actor: User) -> None:
+    if link is None:
+        return
+    link.used_at = timezone.now()
+    link.save(update_fields=["used_at"])
+    request.session.pop(ENROLMENT_SESSION_KEY, None)
+    record(actor=actor, event=AuditEvent.UPDATE, target=link, changed_fields=["used_at"])
+
+
+def _raise_session_level(request: HttpRequest, device: Device | None) -> None:
+    """Mark the session as passed by ``device`` (if given), under a new session key and CSRF token.
+
+    Every change of authentication level gets a new key, so a session id seen (or planted) before the
+    second factor is worth nothing after it.
+    """
+    from django_otp import login as otp_login
+
+    if device is not None:
+        otp_login(request, device)
+    request.session.cycle_key()
+    rotate_token(request)
 
 
 def user_set_language(*, actor: User, language: str) -> User:
@@ -240,9 +395,13 @@ def logout_recorded(*, user: User) -> None:
         record(actor=user, event=AuditEvent.LOGOUT, target=user)
 
 
-def totp_device_for_enrolment(*, actor: User) -> TOTPDevice:
-    """Give the actor's pending (unconfirmed) TOTP device, creating one if needed."""
+def totp_device_for_enrolment(*, actor: User, request: HttpRequest) -> TOTPDevice:
+    """Give the actor's pending (unconfirmed) TOTP device, creating one if needed.
+
+    :raises EnrolmentRefused: the session may not set up a second factor (:func:`_enrolment_link_for`).
+    """
     with transaction.atomic():
+        _enrolment_link_for(actor, request)
         device = TOTPDevice.objects.filter(user=actor, confirmed=False).first()
         if device is None:
             device = TOTPDevice.objects.create(user=actor, name="Utvei", confirmed=False)
@@ -252,11 +411,13 @@ def totp_device_for_enrolment(*, actor: User) -> TOTPDevice:
 def totp_confirm(*, actor: User, request: HttpRequest, token: str) -> bool:
     """Confirm a pending TOTP device with a code from the app and mark the session verified.
 
-    Any earlier confirmed device of the actor is removed: one authenticator app at a time.
-    """
-    from django_otp import login as otp_login
+    Any earlier confirmed app of the actor is removed: one authenticator app at a time. An enrolment
+    link the session enrols under is used up. The session key is cycled.
 
+    :raises EnrolmentRefused: the session may not set up a second factor (:func:`_enrolment_link_for`).
+    """
     with transaction.atomic():
+        link = _enrolment_link_for(actor, request, lock=True)
         device = TOTPDevice.objects.select_for_update().filter(user=actor, confirmed=False).first()
         if device is None or not device.verify_token(token):
             record(actor=actor, event=AuditEvent.OTP_FAILED, target=actor, outcome=Outcome.DENIED)
@@ -264,7 +425,8 @@ def totp_confirm(*, actor: User, request: HttpRequest, token: str) -> bool:
         TOTPDevice.objects.filter(user=actor, confirmed=True).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        otp_login(request, device)
+        _use_enrolment_link(link, request, actor)
+        _raise_session_level(request, device)
         record(actor=actor, event=AuditEvent.OTP_ENROLLED, target=actor)
     return True
 
@@ -273,19 +435,106 @@ def totp_verify(*, actor: User, request: HttpRequest, token: str) -> bool:
     """Check a code against the actor's confirmed devices and mark the session verified.
 
     A code is accepted once (django-otp keeps the last used time step), and repeated failures slow the
-    device down (its throttling).
+    device down (its throttling). On success the session key is cycled.
     """
-    from django_otp import login as otp_login
-
     with transaction.atomic():
         for device in TOTPDevice.objects.select_for_update().filter(user=actor, confirmed=True):
             allowed, _info = device.verify_is_allowed()
             if allowed and device.verify_token(token):
-                otp_login(request, device)
+                _raise_session_level(request, device)
                 record(actor=actor, event=AuditEvent.OTP_VERIFIED, target=actor)
                 return True
         record(actor=actor, event=AuditEvent.OTP_FAILED, target=actor, outcome=Outcome.DENIED)
     return False
+
+
+def passkey_registration_begin(*, actor: User, request: HttpRequest) -> dict[str, Any]:
+    """Start registering a passkey: give the browser's creation options, keep the challenge in the session.
+
+    :raises EnrolmentRefused: the session may not set up a second factor (:func:`_enrolment_link_for`).
+    """
+    with transaction.atomic():
+        _enrolment_link_for(actor, request)
+        helper = WebAuthnCredential.get_webauthn_helper(request=request)
+        options, state = helper.register_begin(user=actor)
+    request.session[PASSKEY_REGISTER_STATE] = state
+    return dict(options)
+
+
+def passkey_registration_complete(*, actor: User, request: HttpRequest, data: dict[str, Any]) -> WebAuthnCredential:
+    """Verify the browser's new credential and store it as a second factor of the actor.
+
+    The challenge is used once. The credential must have been made for this site's relying party id
+    and one of its origins. An enrolment link the session enrols under is used up; a session that had
+    not passed the second factor now has (by this passkey). The session key is cycled.
+
+    :raises EnrolmentRefused: the session may not set up a second factor.
+    :raises PasskeyRefused: no ceremony was started, or the credential does not verify.
+    """
+    state = request.session.pop(PASSKEY_REGISTER_STATE, None)
+    try:
+        with transaction.atomic():
+            link = _enrolment_link_for(actor, request, lock=True)
+            if state is None:
+                raise PasskeyRefused("no_challenge")
+            helper = WebAuthnCredential.get_webauthn_helper(request=request)
+            with rewrite_exceptions():
+                device = helper.register_complete(user=actor, state=state, data=data)
+            device.name = _("Passkey")
+            device.save(update_fields=["name"])
+            _use_enrolment_link(link, request, actor)
+            _raise_session_level(request, None if is_verified(actor) else device)
+            record(actor=actor, event=AuditEvent.OTP_ENROLLED, target=device)
+    except (OTPWebAuthnApiError, WebAuthnException, KeyError, TypeError, ValueError) as exc:
+        _passkey_failed(actor, WebAuthnCredential._meta.label)
+        raise PasskeyRefused("invalid") from exc
+    except PasskeyRefused:
+        _passkey_failed(actor, WebAuthnCredential._meta.label)
+        raise
+    return device
+
+
+def passkey_verification_begin(*, actor: User, request: HttpRequest) -> dict[str, Any]:
+    """Start the second factor by passkey: give the request options for the actor's own credentials.
+
+    :raises PasskeyRefused: the actor has no passkey.
+    """
+    if not WebAuthnCredential.objects.filter(user=actor, confirmed=True).exists():
+        raise PasskeyRefused("no_passkey")
+    helper = WebAuthnCredential.get_webauthn_helper(request=request)
+    options, state = helper.authenticate_begin(user=actor, require_user_verification=False)
+    request.session[PASSKEY_VERIFY_STATE] = state
+    return dict(options)
+
+
+def passkey_verify(*, actor: User, request: HttpRequest, data: dict[str, Any]) -> bool:
+    """Check a passkey assertion as the actor's second factor and mark the session verified.
+
+    The assertion must answer this session's challenge (used once), come from one of the actor's own
+    confirmed credentials, and have been made for this site's origin and relying party id; the
+    signature counter must not go backwards. On success the session key is cycled.
+    """
+    state = request.session.pop(PASSKEY_VERIFY_STATE, None)
+    try:
+        with transaction.atomic():
+            if state is None:
+                raise PasskeyRefused("no_challenge")
+            helper = WebAuthnCredential.get_webauthn_helper(request=request)
+            with rewrite_exceptions():
+                device = helper.authenticate_complete(user=actor, state=state, data=data)
+            if not device.confirmed:
+                raise PasskeyRefused("disabled")
+            _raise_session_level(request, device)
+            record(actor=actor, event=AuditEvent.OTP_VERIFIED, target=device)
+    except (OTPWebAuthnApiError, WebAuthnException, PasskeyRefused, KeyError, TypeError, ValueError):
+        _passkey_failed(actor, WebAuthnCredential._meta.label)
+        return False
+    return True
+
+
+def _passkey_failed(actor: User, target_type: str) -> None:
+    with transaction.atomic():
+        record(actor=actor, event=AuditEvent.OTP_FAILED, target_type=target_type, outcome=Outcome.DENIED)
 
 
 def organisation_create(*, actor: User | None, name: str, kind: str) -> Organisation:
@@ -297,6 +546,7 @@ def organisation_create(*, actor: User | None, name: str, kind: str) -> Organisa
 
     if actor is not None:
         raise ValidationError(_("Organisations are registered by the system operator."))
+    require_plain(name=name)
     if kind not in OrganisationKind.values:
         raise ValidationError({"kind": _("Unknown kind of organisation.")})
     with transaction.atomic():

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import base64
+import json
+from typing import Any
 
 import segno
 from django import forms
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import user_has_device
 
 from utvei.access.decorators import is_verified, login_step, public, requires
@@ -30,6 +32,7 @@ from utvei.accounts.forms import (
     UserCreateForm,
 )
 from utvei.accounts.models import Organisation
+from utvei.accounts.services import EnrolmentRefused, PasskeyRefused
 from utvei.core.forms import add_service_errors, form_status
 from utvei.core.http import AuthedRequest
 from utvei.core.idempotency import idempotent
@@ -52,10 +55,17 @@ def _login_page(request: HttpRequest, form: LoginForm, *, failed: bool) -> HttpR
     )
 
 
-def lockout_response(
-    request: HttpRequest, credentials: dict[str, str] | None = None, *args: object, **kwargs: object
+# Not a view: django-axes calls it (AXES_LOCKOUT_CALLABLE) from inside the login view's request.
+def lockout_response(  # nosemgrep: utvei-view-without-policy-marker
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: object = None
 ) -> HttpResponse:
-    """Answer a locked-out login exactly as a failed one (called by django-axes)."""
+    """Answer a locked-out login exactly as a failed one (called by django-axes).
+
+    The login view has already rendered the failed-login page; keeping it (instead of rendering the
+    page a second time) keeps the locked path's work equal to a wrong password's.
+    """
+    if isinstance(original_response, HttpResponse):
+        return original_response
     form = LoginForm(request.POST if request.method == "POST" else None)
     form.is_valid()
     return _login_page(request, form, failed=True)
@@ -102,7 +112,7 @@ def _remember_language(response: HttpResponse, language: str) -> None:
 @login_step
 @require_http_methods(["GET", "POST"])
 def otp_view(request: AuthedRequest) -> HttpResponse:
-    """Take the second-factor code, sending users without an app to enrolment."""
+    """Take the second factor (a code or a passkey), sending users without one to enrolment."""
     user = request.user
     if is_verified(user):
         return redirect(_safe_next(request, reverse("home")))
@@ -116,22 +126,50 @@ def otp_view(request: AuthedRequest) -> HttpResponse:
         if form.is_valid():
             form.add_error("token", _("The code was not accepted. Wait for a new code and try again."))
         status = 422
-    return render(request, "accounts/otp.html", {"form": form, "next": _safe_next(request, "")}, status=status)
+    context = {"form": form, "next": _safe_next(request, ""), "factors": selectors.own_second_factors(actor=user)}
+    return render(request, "accounts/otp.html", context, status=status)
+
+
+@public
+@require_GET
+def enrolment_link_view(request: HttpRequest, token: str) -> HttpResponse:
+    """Open a one-time enrolment link: remember it in this browser, then log in and set up."""
+    link = services.enrolment_link_open(token=token, request=request)
+    if link is None:
+        return render(request, "accounts/enrolment_link_invalid.html", status=404)
+    if request.user.is_authenticated and request.user.pk != link.user_id:
+        return render(request, "accounts/enrolment_link_invalid.html", {"other_user": True}, status=409)
+    if request.user.is_authenticated:
+        return redirect("accounts:otp_enrol")
+    return redirect(f"{reverse('accounts:login')}?{urlencode({'next': reverse('accounts:otp_enrol')})}")
+
+
+def _link_needed(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/otp_enrol_link_needed.html", status=403)
 
 
 @login_step
 @require_http_methods(["GET", "POST"])
 def otp_enrol_view(request: AuthedRequest) -> HttpResponse:
-    """Set up an authenticator app: QR code and key shown, confirmed by one code."""
+    """Set up a second factor: an authenticator app (QR code and key, confirmed by a code) or a passkey."""
     user = request.user
     if user_has_device(user) and not is_verified(user):
         # Replacing a second factor requires passing the current one first.
         return redirect("accounts:otp")
-    device = services.totp_device_for_enrolment(actor=user)
+    try:
+        device = services.totp_device_for_enrolment(actor=user, request=request)
+    except EnrolmentRefused:
+        return _link_needed(request)
     form = TokenForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
-        if form.is_valid() and services.totp_confirm(actor=user, request=request, token=form.cleaned_data["token"]):
+        try:
+            confirmed = form.is_valid() and services.totp_confirm(
+                actor=user, request=request, token=form.cleaned_data["token"]
+            )
+        except EnrolmentRefused:
+            return _link_needed(request)
+        if confirmed:
             return redirect("home")
         if form.is_valid():
             form.add_error("token", _("The code was not accepted. Check the clock on your phone and try again."))
@@ -139,10 +177,66 @@ def otp_enrol_view(request: AuthedRequest) -> HttpResponse:
     qr = segno.make(device.config_url, error="m")
     context = {
         "form": form,
-        "qr_svg": qr.svg_inline(scale=4, omitsize=False, title=_("QR code for the authenticator app")),
+        "qr_uri": qr.svg_data_uri(scale=4),
         "secret": _group(base64.b32encode(device.bin_key).decode("ascii").rstrip("=")),
     }
     return render(request, "accounts/otp_enrol.html", context, status=status)
+
+
+def _json_body(request: HttpRequest) -> dict[str, Any]:
+    try:
+        data = json.loads(request.body or b"{}")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _json_error(message: str, status: int) -> JsonResponse:
+    return JsonResponse({"detail": message}, status=status)
+
+
+@login_step
+@require_POST
+def passkey_register_begin_view(request: AuthedRequest) -> HttpResponse:
+    """Give the options for registering a passkey (JSON), if this session may set up a second factor."""
+    try:
+        options = services.passkey_registration_begin(actor=request.user, request=request)
+    except EnrolmentRefused:
+        return _json_error(_("You need an enrolment link from your administrator to set up two-step login."), 403)
+    return JsonResponse(options)
+
+
+@login_step
+@require_POST
+def passkey_register_complete_view(request: AuthedRequest) -> HttpResponse:
+    """Store the passkey the browser made (JSON), and continue to the start page."""
+    try:
+        services.passkey_registration_complete(actor=request.user, request=request, data=_json_body(request))
+    except EnrolmentRefused:
+        return _json_error(_("You need an enrolment link from your administrator to set up two-step login."), 403)
+    except PasskeyRefused:
+        return _json_error(_("The passkey could not be registered. Try again."), 422)
+    return JsonResponse({"redirect_url": reverse("home")})
+
+
+@login_step
+@require_POST
+def passkey_verify_begin_view(request: AuthedRequest) -> HttpResponse:
+    """Give the options for confirming the login with one of the user's passkeys (JSON)."""
+    try:
+        options = services.passkey_verification_begin(actor=request.user, request=request)
+    except PasskeyRefused:
+        return _json_error(_("No passkey is registered for your account."), 404)
+    return JsonResponse(options)
+
+
+@login_step
+@require_POST
+def passkey_verify_complete_view(request: AuthedRequest) -> HttpResponse:
+    """Check the passkey's answer as the second factor (JSON), and continue where the user was going."""
+    if not services.passkey_verify(actor=request.user, request=request, data=_json_body(request)):
+        return _json_error(_("The passkey was not accepted. Try again, or use a code from your app."), 422)
+    return JsonResponse({"redirect_url": _safe_next(request, reverse("home"))})
 
 
 def _group(secret: str) -> str:
@@ -202,6 +296,7 @@ def account_view(request: AuthedRequest) -> HttpResponse:
         "password_changed": request.GET.get("password") == "changed",
         "memberships": selectors.own_memberships(actor=user),
         "has_device": user_has_device(user),
+        "factors": selectors.own_second_factors(actor=user),
     }
     return render(request, "accounts/account.html", context, status=form_status(form, password_form))
 
@@ -269,9 +364,11 @@ def _pick(organisations: list[Organisation], pk: int) -> Organisation:
 @requires(Perm.ACCOUNTS_MANAGE)
 @require_http_methods(["GET", "POST"])
 def user_detail_view(request: AuthedRequest, user_id: int) -> HttpResponse:
-    """Show one administered user, with deactivation, reactivation, memberships, password and 2FA reset."""
+    """Show one administered user: deactivation and reactivation, roles, password, second-factor reset and
+    enrolment links."""
     actor = request.user
     error = ""
+    enrolment_url = ""
     action = request.POST.get("action") if request.method == "POST" else None
     password_form = PasswordSetForm(request.POST if action == "set_password" else None)
     if request.method == "POST":
@@ -282,6 +379,10 @@ def user_detail_view(request: AuthedRequest, user_id: int) -> HttpResponse:
                 services.user_reactivate(actor=actor, user_id=user_id)
             elif action == "reset_otp":
                 services.user_reset_second_factor(actor=actor, user_id=user_id)
+            elif action == "enrolment_link":
+                _link, token = services.enrolment_link_issue(actor=actor, user_id=user_id)
+                # Shown once, in this answer only: the database keeps the token's hash.
+                enrolment_url = request.build_absolute_uri(reverse("accounts:enrolment_link", args=[token]))
             elif action == "end_membership" and request.POST.get("membership", "").isdigit():
                 services.membership_end(actor=actor, membership_id=int(request.POST["membership"]), user_id=user_id)
             elif action == "set_password" and password_form.is_valid():
@@ -295,18 +396,16 @@ def user_detail_view(request: AuthedRequest, user_id: int) -> HttpResponse:
                 add_service_errors(password_form, exc)
             else:
                 error = " ".join(exc.messages)
-        if not error and not password_form.errors:
+        if not error and not password_form.errors and not enrolment_url:
             return redirect("accounts:user_detail", user_id=user_id)
     managed = selectors.managed_user_get(actor=actor, user_id=user_id)
-    return render(
-        request,
-        "accounts/user_detail.html",
-        {
-            "managed": managed,
-            "error": error,
-            "has_device": user_has_device(managed),
-            "password_form": password_form,
-            "today": timezone.localdate(),
-        },
-        status=422 if error or password_form.errors else 200,
-    )
+    context = {
+        "managed": managed,
+        "error": error,
+        "has_device": user_has_device(managed),
+        "password_form": password_form,
+        "today": timezone.localdate(),
+        "enrolment_url": enrolment_url,
+        "enrolment_hours": settings.ENROLMENT_LINK_HOURS,
+    }
+    return render(request, "accounts/user_detail.html", context, status=422 if error or password_form.errors else 200)

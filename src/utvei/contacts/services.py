@@ -34,6 +34,7 @@ from utvei.contacts.models import (
 )
 from utvei.core.editing import refuse_stale
 from utvei.core.services import draft_discard
+from utvei.core.text import hidden_control_errors
 
 
 class PreparationItem(models.TextChoices):
@@ -128,7 +129,7 @@ def contact_plan_save(
             current_version=plan.version if plan is not None else 0,
             expected_version=expected_version,
         )
-        errors: dict[str, str] = {}
+        errors: dict[str, str] = hidden_control_errors(interpreter_language=interpreter_language)
         if method not in InitiationMethod.values:
             errors["method"] = _("Choose how first contact will be made.")
         if not active_seats(initiator).filter(case=case).exists():
@@ -276,7 +277,7 @@ def consultation_record(
     with transaction.atomic():
         case = lock_case_for_update(actor, case_id)
         organisation = acting_organisation(actor=actor, case=case, editing=True)
-        errors: dict[str, str] = {}
+        errors: dict[str, str] = hidden_control_errors(consulted_organisation=consulted_organisation)
         conversation: Conversation | None = None
         if conversation_id is not None:
             conversation = Conversation.objects.filter(pk=conversation_id, case=case).first()

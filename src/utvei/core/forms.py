@@ -1,26 +1,57 @@
-"""Form plumbing: Designsystemet classes on every widget."""
+"""Form plumbing: Designsystemet classes on every widget, and no hidden control characters in typed text."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.forms import DeclarativeFieldsMetaclass
+
+from utvei.core.text import refuse_hidden_controls
 
 
-class DesignForm(forms.Form):
+def guard_text_fields(fields: Iterable[forms.Field]) -> None:
+    """Give every text field (not passwords) the hidden-control validator, once."""
+    for field in fields:
+        if (
+            isinstance(field, forms.CharField)
+            and not isinstance(field.widget, forms.PasswordInput)
+            and refuse_hidden_controls not in field.validators
+        ):
+            field.validators.append(refuse_hidden_controls)
+
+
+class _GuardedFields(DeclarativeFieldsMetaclass):
+    """Guard the declared text fields of every form class as the class is made."""
+
+    def __new__(mcs, name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> type:  # noqa: N804
+        new_class = super().__new__(mcs, name, bases, attrs)
+        guard_text_fields(new_class.base_fields.values())  # type: ignore[attr-defined]
+        return new_class
+
+
+class DesignForm(forms.Form, metaclass=_GuardedFields):
     """Give every widget Designsystemet's input class (checkboxes and radios too).
 
     Django links help text and errors to the field itself (``aria-describedby`` to ``<id>_helptext`` and
-    ``<id>_error``, ``aria-invalid`` on errors); the field template uses those ids.
+    ``<id>_error``, ``aria-invalid`` on errors); the field template uses those ids. Every text field
+    refuses bidirectional and zero-width control characters (``core.text``); passwords are left as typed.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Views may add fields after construction; they are guarded again in full_clean.
+        guard_text_fields(self.fields.values())
         for field in self.fields.values():
             css = field.widget.attrs.get("class", "")
             if "ds-input" not in css:
                 field.widget.attrs["class"] = f"{css} ds-input".strip()
+
+    def full_clean(self) -> None:
+        guard_text_fields(self.fields.values())
+        super().full_clean()
 
 
 def add_service_errors(form: forms.Form, exc: ValidationError) -> None:

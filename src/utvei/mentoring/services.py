@@ -22,6 +22,7 @@ from utvei.audit.services import record
 from utvei.cases import services as case_services
 from utvei.cases.models import Case, TeamMember
 from utvei.cases.rules import revealing_guidance, revealing_words
+from utvei.core.text import hidden_control_errors
 from utvei.mentoring.models import (
     LOG_NOTE_MAX,
     ActivityKind,
@@ -77,7 +78,7 @@ def _mentor_errors(
     trained_on: date | None,
     exclude_pk: int | None = None,
 ) -> dict[str, str]:
-    errors: dict[str, str] = {}
+    errors: dict[str, str] = hidden_control_errors(name=name)
     if user is None and not name.strip():
         errors["name"] = _("Give the external mentor's name, or choose a user account.")
     if user is not None:
@@ -122,6 +123,7 @@ def mentor_create(
         errors = _mentor_errors(
             organisation=organisation, user=user, name=name, scheme=scheme, training=training, trained_on=trained_on
         )
+        errors |= hidden_control_errors(contact=contact)
         if errors:
             raise ValidationError(errors)
         mentor = Mentor.objects.create(
@@ -173,6 +175,7 @@ def mentor_update(
             trained_on=trained_on,
             exclude_pk=mentor.pk,
         )
+        errors |= hidden_control_errors(contact=contact)
         if errors:
             raise ValidationError(errors)
         values: dict[str, object] = {
@@ -441,7 +444,7 @@ def restorative_refer(
     with transaction.atomic():
         case = case_services.lock_case_for_update(actor, case_id)
         organisation = case_services.acting_organisation(actor=actor, case=case, editing=True)
-        errors: dict[str, str] = {}
+        errors: dict[str, str] = hidden_control_errors(konfliktraad=konfliktraad)
         if not person_consented:
             errors["person_consented"] = _("R25: the person must consent to a restorative process.")
         if not parties_consented:

@@ -25,6 +25,7 @@ from utvei.audit.services import record
 from utvei.cases.models import Case
 from utvei.cases.services import acting_organisation, lock_case_for_update
 from utvei.core.editing import refuse_stale
+from utvei.core.text import hidden_control_errors
 from utvei.network.drawing import NodeState
 from utvei.network.models import (
     Closeness,
@@ -114,10 +115,12 @@ def _validated(actor: User, case: Case, data: NodeInput, on: date) -> dict[str, 
 
     :raises ValidationError: field errors for every rule broken.
     """
-    errors: dict[str, str] = {}
+    errors: dict[str, str] = hidden_control_errors(
+        label=data.label, full_name=data.full_name, plan_role=data.plan_role
+    )
     label = data.label.strip()
     if not label:
-        errors["label"] = _("Give the tie a label. A pseudonym such as «uncle (M)» is enough.")
+        errors.setdefault("label", _("Give the tie a label. A pseudonym such as «uncle (M)» is enough."))
     choices = {
         "kind": NodeKind,
         "formality": Formality,

@@ -29,6 +29,7 @@ from utvei.cases.models import Case, EscalationRecipient, Person
 from utvei.cases.policy import active_seats
 from utvei.cases.services import acting_organisation
 from utvei.core.editing import EditConflict, refuse_stale
+from utvei.core.text import hidden_control_errors
 from utvei.sharing.decision import BasisCode, ConsentScope, Purpose, SharingRequest, decide
 from utvei.sharing.models import (
     CONSENT_MAX_MONTHS,
@@ -504,7 +505,7 @@ def disclosure_record(
         summary = content_summary.strip()
         reason = "" if person_informed else not_informed_reason.strip()
         external = recipient_external.strip()
-        errors: dict[str, str] = {}
+        errors: dict[str, str] = hidden_control_errors(recipient_external=recipient_external)
         if not summary:
             errors["content_summary"] = _("Summarise what is shared.")
         elif contains_classified_marker(summary):

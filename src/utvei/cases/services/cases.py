@@ -30,6 +30,7 @@ from utvei.cases.models import (
 from utvei.cases.services._common import TEAM_ROLES, _acting_membership, lock_case_for_update
 from utvei.cases.services.persons import GuardianInput, person_create
 from utvei.core.editing import EditConflict
+from utvei.core.text import hidden_control_errors
 
 
 def _next_reference() -> str:
@@ -66,6 +67,7 @@ def case_open(
         if not has_perm(actor, Perm.CASE_CREATE) or role not in TEAM_ROLES:
             raise ValidationError(_("Your role cannot open cases."))
         errors = rules.security_assessment_errors(security_assessment, security_assessed_by, security_assessed_on)
+        errors |= hidden_control_errors(security_assessed_by=security_assessed_by)
         if referral_date > timezone.localdate():
             errors["referral_date"] = _("The referral date cannot be in the future.")
         if not referral_reason.strip():

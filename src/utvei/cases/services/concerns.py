@@ -22,6 +22,7 @@ from utvei.cases.models import (
     Task,
 )
 from utvei.cases.services._common import acting_organisation
+from utvei.core.text import require_plain
 
 
 def concern_create(
@@ -37,6 +38,7 @@ def concern_create(
     """
     from django.conf import settings
 
+    require_plain(subject=subject)
     with transaction.atomic():
         if (
             not has_perm(actor, Perm.CASE_CREATE)

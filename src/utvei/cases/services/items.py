@@ -21,6 +21,7 @@ from utvei.cases.models import (
     Task,
 )
 from utvei.cases.services._common import acting_organisation, lock_case_for_update
+from utvei.core.text import require_plain
 
 
 def case_advice_add(*, actor: User, case_id: int, advice: str) -> CaseAdvice:
@@ -89,6 +90,7 @@ def task_create(*, actor: User, case_id: int, title: str, due_on: date, assignee
     """
     with transaction.atomic():
         case = lock_case_for_update(actor, case_id)
+        require_plain(title=title)
         if not title.strip():
             raise ValidationError({"title": _("Write what is to be done.")})
         if not case.team.filter(user=assignee, left_at__isnull=True).exists():

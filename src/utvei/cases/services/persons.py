@@ -22,6 +22,7 @@ from utvei.cases.models import (
     Guardian,
     Person,
 )
+from utvei.core.text import require_plain
 
 
 def normalise_national_id(raw: str) -> str:
@@ -85,6 +86,13 @@ def person_create(
             or not Membership.objects.active().filter(user=actor, organisation=organisation).exists()
         ):
             raise NotFound(Organisation._meta.label, organisation.pk)
+        require_plain(
+            given_name=given_name,
+            family_name=family_name,
+            language=language,
+            guardian_name=[g.name for g in guardians],
+            guardian_relation=[g.relation for g in guardians],
+        )
         number = normalise_national_id(national_id)
         if birth_date > timezone.localdate():
             raise ValidationError({"birth_date": _("The birth date cannot be in the future.")})

@@ -18,6 +18,7 @@ from utvei.cases.models import (
 )
 from utvei.cases.services._common import TEAM_ROLES, lock_case_for_update
 from utvei.core.editing import refuse_stale
+from utvei.core.text import require_plain
 
 
 def team_member_add(
@@ -32,6 +33,7 @@ def team_member_add(
     """
     with transaction.atomic():
         case = lock_case_for_update(actor, case.pk)
+        require_plain(task=task)
         if role not in TEAM_ROLES:
             raise ValidationError(_("That role cannot sit on a follow-up team."))
         if not Membership.objects.active().filter(user=user, organisation=organisation, role=role).exists():
@@ -61,6 +63,7 @@ def team_member_set_task(*, actor: User, seat_id: int, task: str, expected_versi
         if seat is None:
             raise NotFound(TeamMember._meta.label, seat_id)
         case = lock_case_for_update(actor, seat.case_id)
+        require_plain(task=task)
         # Read again under the lock: every write of a seat locks its case first.
         seat = TeamMember.objects.select_for_update().get(pk=seat.pk)
         refuse_stale(

@@ -13,6 +13,7 @@ from utvei.accounts.models import Organisation, User
 from utvei.audit.models import AuditEvent
 from utvei.audit.services import record
 from utvei.core.editing import refuse_stale
+from utvei.core.text import hidden_control_errors
 from utvei.plans.models import (
     DomainNote,
     Goal,
@@ -144,7 +145,7 @@ def participant_add(
     """
     with transaction.atomic():
         plan = _lock_plan(actor, plan_id)
-        errors: dict[str, str] = {}
+        errors: dict[str, str] = hidden_control_errors(contact_name=contact_name)
         reference = LegalReference.objects.in_force(timezone.localdate()).filter(pk=legal_reference_id).first()
         if reference is None:
             errors["legal_reference"] = _("Choose a legal basis in force today.")

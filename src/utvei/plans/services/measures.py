@@ -14,6 +14,7 @@ from utvei.accounts.models import Organisation, User
 from utvei.audit.models import AuditEvent
 from utvei.audit.services import record
 from utvei.core.editing import refuse_stale
+from utvei.core.text import hidden_control_errors
 from utvei.plans.models import (
     Goal,
     Measure,
@@ -47,11 +48,11 @@ def _measure_errors(
     status: str,
     goal_id: int | None,
 ) -> dict[str, str]:
-    errors: dict[str, str] = {}
+    errors: dict[str, str] = hidden_control_errors(title=title, responsible_name=responsible_name)
     if kind not in MeasureKind.values:
         errors["kind"] = _("Choose a kind of measure.")
     if not title.strip():
-        errors["title"] = _("Describe the measure in a few words.")
+        errors.setdefault("title", _("Describe the measure in a few words."))
     if responsible_user is None and not responsible_name.strip():
         errors["responsible_name"] = _("Name the person responsible for the measure (R24).")
     if start_on is None:

@@ -18,6 +18,7 @@ from utvei.audit.models import AuditEvent
 from utvei.audit.services import record
 from utvei.cases import services as case_services
 from utvei.cases.policy import active_seats
+from utvei.core.text import hidden_control_errors
 from utvei.plans.models import (
     Decision,
     Measure,
@@ -160,7 +161,7 @@ def decision_record(
         if meeting is None or not policy.can(actor, Action.UPDATE, meeting):
             raise NotFound(Meeting._meta.label, meeting_id)
         plan = _lock_plan(actor, meeting.plan_id)
-        errors: dict[str, str] = {}
+        errors: dict[str, str] = hidden_control_errors(title=title)
         if not text.strip():
             errors["text"] = _("Write the decision.")
         if not active_seats(owner).filter(case_id=plan.case_id).exists():
