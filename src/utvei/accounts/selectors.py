@@ -39,3 +39,19 @@ def administered_organisations(*, actor: User) -> QuerySet[Organisation]:
 def own_memberships(*, actor: User) -> QuerySet[Membership]:
     """List the actor's own memberships in force."""
     return Membership.objects.active().filter(user=actor).select_related("organisation")
+
+
+def confirmed_status(*, user: User, organisation_id: int) -> Membership | None:
+    """Give the user's membership in force for the organisation that carries a confirmed professional status.
+
+    Read by the sharing decision: only a status the administrator confirmed gives the bases of that status.
+    Should several memberships carry one, the most recently confirmed wins.
+    """
+    return (
+        Membership.objects.active()
+        .filter(user=user, organisation_id=organisation_id)
+        .exclude(professional_status="")
+        .select_related("status_confirmed_by")
+        .order_by("-status_confirmed_at", "-pk")
+        .first()
+    )

@@ -20,7 +20,7 @@ from django_otp import user_has_device
 from utvei.access.decorators import is_verified, login_step, public, requires
 from utvei.access.permissions import Perm, has_perm
 from utvei.accounts import selectors, services
-from utvei.accounts.forms import LanguageForm, LoginForm, TokenForm, UserCreateForm
+from utvei.accounts.forms import LanguageForm, LoginForm, MembershipStatusForm, TokenForm, UserCreateForm
 from utvei.accounts.models import Organisation
 from utvei.core.forms import add_service_errors
 from utvei.core.http import AuthedRequest
@@ -242,12 +242,23 @@ def _pick(organisations: list[Organisation], pk: int) -> Organisation:
 @requires(Perm.ACCOUNTS_MANAGE)
 @require_http_methods(["GET", "POST"])
 def user_detail_view(request: AuthedRequest, user_id: int) -> HttpResponse:
-    """Show one administered user, with deactivation and second-factor reset."""
+    """Show one administered user, with deactivation, second-factor reset and confirmed professional status."""
     actor = request.user
     error = ""
+    status_form = MembershipStatusForm(request.POST if request.POST.get("action") == "confirm_status" else None)
     if request.method == "POST":
         try:
-            if request.POST.get("action") == "deactivate":
+            if request.POST.get("action") == "confirm_status":
+                if status_form.is_valid():
+                    services.membership_confirm_status(
+                        actor=actor,
+                        membership_id=status_form.cleaned_data["membership"],
+                        professional_status=status_form.cleaned_data["professional_status"],
+                        hpr_number=status_form.cleaned_data["hpr_number"],
+                    )
+                else:
+                    error = _("Check the professional status.")
+            elif request.POST.get("action") == "deactivate":
                 services.user_deactivate(actor=actor, user_id=user_id)
             elif request.POST.get("action") == "reset_otp":
                 services.user_reset_second_factor(actor=actor, user_id=user_id)
@@ -261,6 +272,6 @@ def user_detail_view(request: AuthedRequest, user_id: int) -> HttpResponse:
     return render(
         request,
         "accounts/user_detail.html",
-        {"managed": managed, "error": error, "has_device": user_has_device(managed)},
+        {"managed": managed, "error": error, "has_device": user_has_device(managed), "status_form": status_form},
         status=422 if error else 200,
     )

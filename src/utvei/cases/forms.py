@@ -170,7 +170,7 @@ class EscalationForm(DesignForm):
     person_informed = forms.BooleanField(label=_("The person has been told about the report"), required=False)
     person_not_informed_reason = forms.CharField(label=_("If not told: why"), widget=_text(2), required=False)
     person_not_informed_until = forms.DateField(label=_("If not told: until when"), widget=DATE, required=False)
-    # The duty to inform child welfare applies when one of the conditions a–d holds (barnevernsloven § 13-2);
+    # The duty to inform child welfare applies when one of the conditions a–d holds (the child welfare act);
     # the reporter names it, Utvei never guesses it (R34). Used by utvei.sharing.services.escalation_report.
     child_welfare_conditions = forms.MultipleChoiceField(
         label=CONDITIONS_LABEL,

@@ -1,4 +1,4 @@
-"""Form plumbing: Designsystemet classes on every widget."""
+"""Form plumbing: Designsystemet classes on every widget, and the classification check on every text."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+
+from utvei.core.markings import marking_errors
 
 
 class DesignForm(forms.Form):
@@ -21,6 +23,25 @@ class DesignForm(forms.Form):
             css = field.widget.attrs.get("class", "")
             if "ds-input" not in css:
                 field.widget.attrs["class"] = f"{css} ds-input".strip()
+
+    def clean(self) -> dict[str, Any] | None:
+        """Refuse every text field that carries a security-classification marking (R20).
+
+        Passwords are not case data and are left alone; every other typed text is checked, so no form can
+        store a marked text by forgetting to ask.
+        """
+        cleaned = super().clean()
+        data = cleaned if cleaned is not None else self.cleaned_data
+        texts = {
+            name: value
+            for name, value in data.items()
+            if isinstance(value, str)
+            and isinstance(self.fields[name], forms.CharField)
+            and not isinstance(self.fields[name].widget, forms.PasswordInput)
+        }
+        for name, message in marking_errors(texts).items():
+            self.add_error(name, message)
+        return cleaned
 
 
 def add_service_errors(form: forms.Form, exc: ValidationError) -> None:

@@ -16,25 +16,35 @@ from typing import TYPE_CHECKING
 from django.apps import apps
 from django.db import models, transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from utvei.access import policy
 from utvei.access.categories import Category
 from utvei.access.policy import Action, NotFound
-from utvei.accounts.models import Membership, Organisation, OrganisationKind, Role, User
+from utvei.accounts.models import Membership, Organisation, OrganisationKind, ProfessionalStatus, Role, Sector, User
 from utvei.audit.models import AuditEvent
 from utvei.audit.services import record
 from utvei.cases.models import Case, TeamMember
 from utvei.cases.policy import CASE_EDITOR_ROLES, CaseRule, active_seats
 from utvei.cases.services import acting_organisation
-from utvei.sharing.decision import ConsentScope, LegalReference, Purpose, SharingDecision, SharingRequest, decide
+from utvei.sharing.decision import (
+    ConsentScope,
+    Giver,
+    LegalReference,
+    Purpose,
+    SharingDecision,
+    SharingRequest,
+    decide,
+    wording,
+)
 from utvei.sharing.models import (
     Consent,
     ConsentGiver,
     ConsentNotice,
     ConsentPurpose,
     Disclosure,
+    ExternalRecipient,
     LegalBasis,
 )
 
@@ -61,7 +71,9 @@ def disclosure_list_for_person(*, actor: User, person_id: int) -> list[Disclosur
         cases = policy.scope(actor, Action.VIEW, Case.objects.filter(person_id=person_id))
         disclosures = list(
             Disclosure.objects.filter(case__in=cases)
-            .select_related("discloser", "recipient_organisation", "legal_basis", "consent", "decided_by")
+            .select_related(
+                "discloser", "recipient_organisation", "recipient_party", "legal_basis", "consent", "decided_by"
+            )
             .order_by("-decided_at", "-pk")
         )
         record(
@@ -84,6 +96,7 @@ class ConsentStatus(StrEnum):
     NOT_YET = "not_yet"
     EXPIRED = "expired"
     WITHDRAWN = "withdrawn"
+    REPLACED = "replaced"
 
 
 STATUS_LABELS: dict[ConsentStatus, StrOrPromise] = {
@@ -91,6 +104,7 @@ STATUS_LABELS: dict[ConsentStatus, StrOrPromise] = {
     ConsentStatus.NOT_YET: _("Not yet in force"),
     ConsentStatus.EXPIRED: _("Expired"),
     ConsentStatus.WITHDRAWN: _("Withdrawn"),
+    ConsentStatus.REPLACED: _("Replaced by a newer consent"),
 }
 
 
@@ -98,6 +112,8 @@ def consent_status(consent: Consent, today: date) -> ConsentStatus:
     """Tell whether the latest version of a consent is in force, not yet, expired or withdrawn."""
     if consent.withdrawn_at is not None:
         return ConsentStatus.WITHDRAWN
+    if consent.ended_at is not None:
+        return ConsentStatus.REPLACED
     if consent.valid_from > today:
         return ConsentStatus.NOT_YET
     if consent.valid_to < today:
@@ -156,10 +172,16 @@ def _chains(consents: list[Consent], *, seat_orgs: set[int], case_open: bool, to
                 category_labels=category_labels(consent.categories),
                 can_change=case_open
                 and consent.recorded_for_organisation_id in seat_orgs
-                and status != ConsentStatus.WITHDRAWN,
+                and status not in {ConsentStatus.WITHDRAWN, ConsentStatus.REPLACED},
             )
         )
-    order = [ConsentStatus.IN_FORCE, ConsentStatus.NOT_YET, ConsentStatus.EXPIRED, ConsentStatus.WITHDRAWN]
+    order = [
+        ConsentStatus.IN_FORCE,
+        ConsentStatus.NOT_YET,
+        ConsentStatus.EXPIRED,
+        ConsentStatus.WITHDRAWN,
+        ConsentStatus.REPLACED,
+    ]
     return sorted(chains, key=lambda chain: order.index(chain.status))
 
 
@@ -258,6 +280,7 @@ def consent_form_data(*, actor: User, case_id: int, consent_id: int | None = Non
                 or consent.person_id != case.person_id
                 or consent.recorded_for_organisation_id not in _seat_orgs(actor, case)
                 or Consent.objects.filter(previous_id=consent.pk).exists()
+                or consent.ended_at is not None
             ):
                 raise NotFound(Consent._meta.label, consent_id)
             discloser = consent.recorded_for_organisation
@@ -269,16 +292,103 @@ def consent_form_data(*, actor: User, case_id: int, consent_id: int | None = Non
     return ConsentFormData(case=case, discloser=discloser, organisations=organisations, consent=consent)
 
 
-# --- the sharing decision page --------------------------------------------------------------------------
+# --- the sharing decision page ---------------------------------------------------------------------------
 
 
 @dataclass
 class SharingFormData:
-    """Hold what the sharing page needs: the case, the discloser and the possible recipients."""
+    """Hold what the sharing page needs: the case, the discloser, the recipients and what the records say."""
 
     case: Case
     discloser: Organisation
     organisations: list[Organisation]
+    external: list[ExternalRecipient]
+    derived: list[DerivedFact]
+    is_health_personnel: bool
+    is_police: bool
+
+
+@dataclass(frozen=True)
+class DerivedFact:
+    """Hold one fact the decision takes from the records, with where it comes from (shown on the page)."""
+
+    label: StrOrPromise
+    value: str
+    source: StrOrPromise
+
+
+@dataclass(frozen=True)
+class KnownFacts:
+    """Hold what the records say about who shares and about the person, as the decision reads it."""
+
+    discloser_kind: OrganisationKind
+    discloser_sector: Sector
+    discloser_status: ProfessionalStatus
+    discloser_body: int
+    recipient_body: int | None
+    person_age: int
+
+
+def request_facts(
+    *, actor: User, case: Case, discloser: Organisation, recipient: Organisation | None, on: date
+) -> tuple[KnownFacts, list[DerivedFact]]:
+    """Work out what the decision takes from the records, never from a tick (no access check; callers have one).
+
+    The discloser's sector and public body come from the organisation register, the professional status
+    from the membership the administrator confirmed, the person's age on the day from the birth date, and
+    the recipient's public body from the register. Returned as ``SharingRequest`` keywords and as facts
+    with their sources for the page.
+    """
+    from utvei.accounts.selectors import confirmed_status
+
+    membership = confirmed_status(user=actor, organisation_id=discloser.pk)
+    status = membership.professional_status if membership is not None else ProfessionalStatus.NONE
+    age = case.person.age_on(on)
+    seat = (
+        TeamMember.objects.filter(case=case, user=actor, organisation=discloser, left_at__isnull=True)
+        .order_by("added_at")
+        .first()
+    )
+    body = discloser.parent or discloser
+    facts = KnownFacts(
+        discloser_kind=OrganisationKind(discloser.kind),
+        discloser_sector=Sector(discloser.sector),
+        discloser_status=ProfessionalStatus(status),
+        discloser_body=discloser.public_body_id,
+        recipient_body=None if recipient is None else recipient.public_body_id,
+        person_age=age,
+    )
+    with_status = str(_("None confirmed"))
+    if membership is not None:
+        confirmed_on = membership.status_confirmed_at
+        with_status = str(membership.get_professional_status_display())
+        if membership.hpr_number:
+            with_status += f" (HPR {membership.hpr_number})"
+        if confirmed_on is not None:
+            with_status += ", " + str(
+                _("confirmed %(day)s")
+                % {"day": formats.date_format(timezone.localdate(confirmed_on), "SHORT_DATE_FORMAT")}
+            )
+    derived = [
+        DerivedFact(_("You share for"), discloser.name, _("the seat you hold on this case")),
+        DerivedFact(
+            _("Public body and sector"),
+            f"{body.name} – {Sector(discloser.sector).label}",
+            _("the organisation register"),
+        ),
+        DerivedFact(
+            _("Your professional status"), str(with_status), _("confirmed by your organisation's administrator")
+        ),
+        DerivedFact(
+            _("The person's age on that day"),
+            str(age),
+            _("the birth date in the person register, on %(day)s")
+            % {"day": formats.date_format(on, "SHORT_DATE_FORMAT")},
+        ),
+    ]
+    if seat is not None:
+        derived.append(DerivedFact(_("Your seat"), str(Role(seat.role).label), _("the case's follow-up team")))
+    return facts, derived
 
 
 def sharing_form_data(*, actor: User, case_id: int) -> SharingFormData:
@@ -290,8 +400,19 @@ def sharing_form_data(*, actor: User, case_id: int) -> SharingFormData:
         case = _case_seen(actor, case_id, Action.SHARE)
         discloser = acting_organisation(actor=actor, case=case)
         organisations = [org for org in Organisation.objects.order_by("name") if org.pk != discloser.pk]
+        facts, derived = request_facts(
+            actor=actor, case=case, discloser=discloser, recipient=None, on=timezone.localdate()
+        )
         record(actor=actor, event=AuditEvent.VIEW, target=case, case=case)
-    return SharingFormData(case=case, discloser=discloser, organisations=organisations)
+    return SharingFormData(
+        case=case,
+        discloser=discloser,
+        organisations=organisations,
+        external=list(ExternalRecipient.objects.filter(is_active=True).order_by("name_nb")),
+        derived=derived,
+        is_health_personnel=facts.discloser_status == ProfessionalStatus.HEALTH_PERSONNEL,
+        is_police=facts.discloser_status == ProfessionalStatus.POLICE,
+    )
 
 
 @dataclass(frozen=True)
@@ -304,6 +425,7 @@ class DecisionView:
     bases: list[tuple[str, str]]  # (code, "title (citation)")
     must_record: list[str]
     warnings: list[tuple[str, str]]  # (rule, text)
+    derived: list[DerivedFact]
 
 
 def consent_for_recipient(
@@ -316,7 +438,10 @@ def consent_for_recipient(
     the sharing still lets the decision explain what is missing.
     """
     latest = Consent.objects.filter(
-        person_id=person_id, recorded_for_organisation_id=discloser_id, superseded_by__isnull=True
+        person_id=person_id,
+        recorded_for_organisation_id=discloser_id,
+        superseded_by__isnull=True,
+        ended_at__isnull=True,
     ).order_by("-created_at", "-pk")
     candidates = [c for c in latest if recipient_id in c.recipients]
     today = timezone.localdate()
@@ -328,14 +453,22 @@ def consent_for_recipient(
 
 
 def consent_scope_of(consent: Consent, recipient: Organisation) -> ConsentScope:
-    """Give what a consent covers towards one recipient organisation, as the decision reads it."""
+    """Give what a consent covers towards one recipient organisation, with who gave it, as the decision reads it.
+
+    A version that a newer consent or a changed version replaced ends on the day it was replaced.
+    """
+    ends = [timezone.localdate(moment) for moment in (consent.withdrawn_at, consent.ended_at) if moment is not None]
+    age = consent.person_age if consent.person_age is not None else consent.person.age_on(consent.valid_from)
     return ConsentScope(
         recipients=frozenset({OrganisationKind(recipient.kind)}),
         categories=frozenset(Category(c) for c in consent.categories),
         purposes=frozenset({Purpose(consent.purpose)}),
         valid_from=consent.valid_from,
         valid_to=consent.valid_to,
-        withdrawn_at=None if consent.withdrawn_at is None else timezone.localdate(consent.withdrawn_at),
+        withdrawn_at=min(ends) if ends else None,
+        given_by=Giver(consent.given_by),
+        giver_age=age,
+        child_heard=bool(consent.child_view.strip()),
     )
 
 
@@ -347,22 +480,31 @@ def sharing_decision(
     recipient_kind: str,
     categories: Sequence[str],
     purpose: str,
-    facts: Mapping[str, bool],
+    facts: Mapping[str, object],
     child_welfare_conditions: Iterable[str] = (),
     classified: bool = False,
     language: str = "nb",
 ) -> DecisionView:
     """Ask the sharing decision for a member of the case's team, with the consent it would use.
 
-    The discloser is the organisation the actor acts for on the case; whether the person is a minor comes
-    from the case. The read of the consent is audited (VIEW of the case, with the field names asked).
+    The discloser is the organisation the actor acts for on the case. What the records know (sector, public
+    bodies, the confirmed professional status, the person's age today) is worked out by
+    :func:`request_facts`; ``facts`` holds only what the user assessed (``ASSESSED_FACTS``). The read of the
+    consent is audited (VIEW of the case, with the field names asked).
 
     :raises NotFound: the case does not exist or the actor is not on its team.
     :raises ValueError: an unknown category, purpose, recipient kind, condition or fact.
     """
+    unknown = set(facts) - ASSESSED_FACTS
+    if unknown:
+        raise ValueError(f"Not a fact a user assesses: {sorted(unknown)}")
     with transaction.atomic():
         case = _case_seen(actor, case_id, Action.SHARE)
         discloser = acting_organisation(actor=actor, case=case)
+        today = timezone.localdate()
+        known, derived = request_facts(
+            actor=actor, case=case, discloser=discloser, recipient=recipient_organisation, on=today
+        )
         consent = None
         if recipient_organisation is not None:
             consent = consent_for_recipient(
@@ -372,18 +514,22 @@ def sharing_decision(
                 categories=categories,
             )
         request = SharingRequest(
-            discloser_kind=OrganisationKind(discloser.kind),
             recipient_kind=recipient_kind,  # type: ignore[arg-type]
             categories=frozenset(categories),  # type: ignore[arg-type]
             purpose=purpose,  # type: ignore[arg-type]
-            on=timezone.localdate(),
-            person_is_minor=case.person.is_minor,
+            on=today,
             consent=None
             if consent is None or recipient_organisation is None
             else consent_scope_of(consent, recipient_organisation),
             child_welfare_conditions=frozenset(child_welfare_conditions),  # type: ignore[arg-type]
             classified=classified,
-            **dict(facts),
+            discloser_kind=known.discloser_kind,
+            discloser_sector=known.discloser_sector,
+            discloser_status=known.discloser_status,
+            discloser_body=known.discloser_body,
+            recipient_body=known.recipient_body,
+            person_age=known.person_age,
+            **dict(facts),  # type: ignore[arg-type]
         )
         decision = decide(request, lookup=legal_basis_reference)
         record(
@@ -393,22 +539,39 @@ def sharing_decision(
             case=case,
             changed_fields=["consents"] if consent is not None else [],
         )
-    english = language.startswith("en")
     bases = []
-    for code in decision.bases:
-        reference = legal_basis_reference(code, request.on)
-        if reference is not None:
-            title = reference.title_en if english else reference.title_nb
-            citation = reference.citation()
-            bases.append((str(code), f"{title} ({citation})" if citation else title))
+    with translation.override(language):
+        for code in decision.bases:
+            reference = legal_basis_reference(code, request.on)
+            if reference is not None:
+                bases.append((str(code), wording.title(reference)))
+        must_record = [str(RECORD_LABELS.get(name, name)) for name in decision.must_record]
     return DecisionView(
         decision=decision,
         consent=consent,
-        explanation=decision.explanation_en if english else decision.explanation_nb,
+        explanation=decision.explanation(language),
         bases=bases,
-        must_record=[str(RECORD_LABELS.get(name, name)) for name in decision.must_record],
-        warnings=[(n.rule, n.text_en if english else n.text_nb) for n in decision.warnings],
+        must_record=must_record,
+        warnings=[(n.rule, n.text(language)) for n in decision.warnings],
+        derived=derived,
     )
+
+
+# The facts a user assesses (R34): what the records cannot know. Everything else the decision reads is
+# worked out from the records by ``request_facts``, so no tick can widen what the law allows.
+ASSESSED_FACTS = frozenset(
+    {
+        "anonymised",
+        "offence_concern",
+        "danger_to_life_or_health",
+        "imminent_danger_to_life",
+        "avert_listed_offence_most_likely",
+        "necessary_for_own_tasks",
+        "police_shared_under_own_rules",
+        "weighty_interests",
+        "why_not_anonymised",
+    }
+)
 
 
 RECORD_LABELS: dict[str, StrOrPromise] = {
@@ -435,6 +598,7 @@ RECORD_LABELS: dict[str, StrOrPromise] = {
     "channel": _("the channel"),
     "reference": _("the recipient's reference"),
     "reassess_on": _("when to reassess"),
+    "weighty_interests": _("the interests weighed and the reasons for your judgement"),
 }
 
 

@@ -9,7 +9,7 @@ from utvei.cases.services.cases import (
     case_record_police_not_involved,
     referral_register,
 )
-from utvei.cases.services.concerns import concern_create, escalation_record
+from utvei.cases.services.concerns import concern_create, escalation_complete, escalation_record
 from utvei.cases.services.items import case_advice_add, relapse_record, task_complete, task_create
 from utvei.cases.services.persons import GuardianInput, normalise_national_id, person_create
 from utvei.cases.services.team import team_member_add, team_member_remove, team_member_set_task
@@ -25,6 +25,7 @@ __all__ = [
     "case_open",
     "case_record_police_not_involved",
     "concern_create",
+    "escalation_complete",
     "escalation_record",
     "lock_case_for_update",
     "normalise_national_id",
