@@ -29,8 +29,12 @@ _LABELLED = re.compile(
     re.IGNORECASE,
 )
 _BRACKETED = re.compile(r"[(\[{<«]\s*" + _LEVEL + r"\s*[)\]}>»]", re.IGNORECASE)
+# A level followed by the act it is given under ("Begrenset etter sikkerhetsloven") is a marking in any case.
+_UNDER_ACT = re.compile(
+    r"(?<!\w)" + _LEVEL + r"\s+(?:etter|jf\.?|iht\.?|i\s+henhold\s+til|ifølge)\s+sikkerhetsloven", re.IGNORECASE
+)
 _LINE = re.compile(r"^[ \t*#>-]*" + _LEVEL + r"[ \t]*(?:[:\-–/|]|[.!]?[ \t]*$)", re.IGNORECASE | re.MULTILINE)
-_PATTERNS = (_UPPER, _LABELLED, _BRACKETED, _LINE)
+_PATTERNS = (_UPPER, _LABELLED, _BRACKETED, _UNDER_ACT, _LINE)
 
 
 def classification_markings(text: str) -> list[str]:

@@ -9,8 +9,9 @@ A new forvaltningsloven was adopted in 2025 (Prop. 79 L (2024–2025)); its conf
 §§ 13–13 g. Once its date of entry into force is known, its references are a new version of the same codes
 (a data migration), and the current versions get their ``valid_to``: no code changes.
 
-``verified`` is False for a reference that has not been checked against Lovdata. Such references are
-listed in ``docs/sharing.md``; the pages never show a developer's note about them.
+``verified`` is False for a reference that has not been checked against an authoritative source (Lovdata, or
+the responsible ministry's or directorate's own commentary or proposition); ``source_note`` says which.
+Such references are listed in ``docs/sharing.md``; the pages never show a developer's note about them.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ class LegalBasis(models.Model):
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     # The age limit the rule sets, for the rules of consent by age (the health consent age, majority).
     age = models.PositiveSmallIntegerField(_("age limit"), null=True, blank=True)
-    verified = models.BooleanField(_("checked against Lovdata"), default=False)
+    verified = models.BooleanField(_("checked against an authoritative source"), default=False)
     # What the reference was checked against, or why it is still open (for the maintainers, never shown).
     source_note = models.CharField(_("source note"), max_length=300, blank=True)
 

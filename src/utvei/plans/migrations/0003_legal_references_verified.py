@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='legalreference',
             name='verified',
-            field=models.BooleanField(default=False, verbose_name='checked against Lovdata'),
+            field=models.BooleanField(default=False, verbose_name="checked against an authoritative source"),
         ),
         migrations.RunPython(fix, migrations.RunPython.noop),
     ]

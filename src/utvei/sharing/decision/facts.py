@@ -144,7 +144,7 @@ class LegalReference:
 
     ``age`` is the age limit a rule sets (the health consent age, the age of majority), kept with the
     reference so that a change of the limit is a new version of the data. ``verified`` is False for a
-    reference not yet checked against Lovdata; the page lists those apart, never as a note in the text.
+    reference not yet checked against an authoritative source; the docs list those, never the page text.
     """
 
     code: str

@@ -109,7 +109,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='legalbasis',
             name='verified',
-            field=models.BooleanField(default=False, verbose_name='checked against Lovdata'),
+            field=models.BooleanField(default=False, verbose_name="checked against an authoritative source"),
         ),
         migrations.AlterField(
             model_name='consent',
