@@ -443,7 +443,7 @@ def test_decision_table_row(request_: SharingRequest, allowed: bool, first: Basi
 def test_the_table_covers_every_row_and_every_basis_with_an_allowed_and_a_denied_case() -> None:
     by_row: dict[str, set[bool]] = {}
     by_code: dict[BasisCode, set[bool]] = {}
-    for case_id, code, _request_, allowed, _first in TABLE:
+    for case_id, code, _, allowed, _unused in TABLE:
         by_row.setdefault(case_id.split("-")[0], set()).add(allowed)
         by_code.setdefault(code, set()).add(allowed)
     assert by_row == {row: {True, False} for row in ROW.values()}

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from utvei.accounts.models import Organisation
 from utvei.core.crypto import EncryptedTextField
 from utvei.sharing.decision import LegalReference
-from utvei.sharing.decision.facts import Giver
+from utvei.sharing.decision.facts import Giver, RuleCode
 
 
 class LegalBasisQuerySet(models.QuerySet["LegalBasis"]):
@@ -137,18 +137,37 @@ class ConsentPurpose(models.TextChoices):
     CONSULTATION = "consultation", _("Consultation")
 
 
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a year without one
+        return day.replace(year=day.year - years, day=28)
+
+
 class ConsentQuerySet(models.QuerySet["Consent"]):
     """Filter consents by whether they are in force."""
 
     def current(self, on: date) -> ConsentQuerySet:
-        """Keep the latest versions, not withdrawn or replaced, valid on the given date (both ends inclusive)."""
+        """Keep the latest versions in force on the date (both ends inclusive): not withdrawn or replaced.
+
+        A consent the guardians gave alone ends on the day the person comes of age (R19), so it is not in
+        force from then on; the age of majority is read from the version of its rule in force that day.
+        """
+        majority = (
+            LegalBasis.objects.in_force(on)
+            .filter(code=RuleCode.AGE_OF_MAJORITY, age__isnull=False)
+            .order_by("-valid_from")
+            .values_list("age", flat=True)
+            .first()
+        )
+        of_age_born_by = _years_before(on, majority if majority is not None else 18)
         return self.filter(
             withdrawn_at__isnull=True,
             ended_at__isnull=True,
             superseded_by__isnull=True,
             valid_from__lte=on,
             valid_to__gte=on,
-        )
+        ).exclude(given_by=Giver.GUARDIANS, person__birth_date__lte=of_age_born_by)
 
 
 class Consent(models.Model):

@@ -114,6 +114,9 @@ def consent_status(consent: Consent, today: date) -> ConsentStatus:
         return ConsentStatus.WITHDRAWN
     if consent.ended_at is not None:
         return ConsentStatus.REPLACED
+    # The guardians' consent alone ends when the person comes of age (R19).
+    if consent.given_by == Giver.GUARDIANS and consent.person.age_on(today) >= 18:
+        return ConsentStatus.EXPIRED
     if consent.valid_from > today:
         return ConsentStatus.NOT_YET
     if consent.valid_to < today:
@@ -229,7 +232,9 @@ def consent_list_for_case(*, actor: User, case_id: int) -> ConsentPage:
     """
     with transaction.atomic():
         case = _case_seen(actor, case_id)
-        consents = list(Consent.objects.filter(person_id=case.person_id).order_by("-created_at", "-pk"))
+        consents = list(
+            Consent.objects.filter(person_id=case.person_id).select_related("person").order_by("-created_at", "-pk")
+        )
         seat_orgs = _seat_orgs(actor, case)
         today = timezone.localdate()
         chains = _chains(consents, seat_orgs=seat_orgs, case_open=case.is_open, today=today)
@@ -434,21 +439,26 @@ def consent_for_recipient(
     """Pick the consent a sharing to one organisation would rest on (no access check).
 
     Of the latest versions recorded for the discloser that name the recipient, it prefers one in force
-    that covers every category asked for, then one in force, then the newest: a consent that does not cover
-    the sharing still lets the decision explain what is missing.
+    that covers every category asked for, then one out of force that covers them, then one in force, then
+    the newest: a consent that does not cover the sharing still lets the decision explain what is missing.
     """
-    latest = Consent.objects.filter(
-        person_id=person_id,
-        recorded_for_organisation_id=discloser_id,
-        superseded_by__isnull=True,
-        ended_at__isnull=True,
-    ).order_by("-created_at", "-pk")
+    latest = (
+        Consent.objects.select_related("person")
+        .filter(
+            person_id=person_id,
+            recorded_for_organisation_id=discloser_id,
+            superseded_by__isnull=True,
+            ended_at__isnull=True,
+        )
+        .order_by("-created_at", "-pk")
+    )
     candidates = [c for c in latest if recipient_id in c.recipients]
     today = timezone.localdate()
     in_force = [c for c in candidates if consent_status(c, today) == ConsentStatus.IN_FORCE]
     wanted = set(categories)
     covering = [c for c in in_force if wanted <= set(c.categories)]
-    chosen = covering or in_force or candidates
+    # Out of force, the one that would cover the categories explains best why it no longer does.
+    chosen = covering or [c for c in candidates if wanted <= set(c.categories)] or in_force or candidates
     return chosen[0] if chosen else None
 
 

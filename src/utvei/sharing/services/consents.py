@@ -243,7 +243,10 @@ def _validated(
     )
 
 
-_TWIN = _("This consent is already recorded: the same giver, recipients, categories, purpose and period are in force.")
+def _twin_message() -> str:
+    return _(
+        "This consent is already recorded: the same giver, recipients, categories, purpose and period are in force."
+    )
 
 
 def _create_version(
@@ -282,7 +285,7 @@ def _create_version(
                 fingerprint=fingerprint(person_id=person.pk, discloser_id=organisation_id, content=content),
             )
     except IntegrityError as exc:
-        raise ValidationError(_TWIN) from exc
+        raise ValidationError(_twin_message()) from exc
     record(
         actor=actor,
         event=AuditEvent.CREATE,
@@ -329,12 +332,13 @@ def _content_of(consent: Consent, **changes: object) -> ConsentContent:
 
 
 def _replace_older(*, actor: User, newer: Consent) -> list[Consent]:
-    """Let a newer consent take an older one's place for each recipient and category they share.
+    """Let a newer consent take the place of older ones towards each recipient they share a category for.
 
-    Each older version in force for the same person and discloser that names a recipient and a category of
-    the newer one is ended; what it covered beyond the overlap goes on as new versions (the recipients the
-    newer one does not name keep every category; the shared recipients keep the other categories). So a
-    newer, narrower consent to NAV narrows what NAV may see, and nothing else changes.
+    The newer consent is the person's latest word on what that recipient may get: each older version in
+    force for the same person and discloser that names one of its recipients and shares a category with it
+    is ended, and goes on, unchanged, only for the recipients the newer one does not name. So a newer,
+    narrower consent to NAV narrows what NAV may see, and a consent about other categories (no category
+    shared) leaves the older one standing.
     """
     today = timezone.localdate()
     older = (
@@ -348,13 +352,11 @@ def _replace_older(*, actor: User, newer: Consent) -> list[Consent]:
     ended: list[Consent] = []
     for consent in older:
         shared_recipients = set(consent.recipients) & set(newer.recipients)
-        shared_categories = set(consent.categories) & set(newer.categories)
-        if not shared_recipients or not shared_categories:
+        if not shared_recipients or not set(consent.categories) & set(newer.categories):
             continue
         _end(actor, consent, ConsentEnd.REPLACED, newer)
         ended.append(consent)
         rest_recipients = sorted(set(consent.recipients) - shared_recipients)
-        rest_categories = sorted(set(consent.categories) - shared_categories)
         if rest_recipients:
             _create_version(
                 actor=actor,
@@ -363,15 +365,6 @@ def _replace_older(*, actor: User, newer: Consent) -> list[Consent]:
                 content=_content_of(consent, recipients=rest_recipients),
                 previous=None,
                 audit_fields=["recipients", "replaced_by"],
-            )
-        if rest_categories:
-            _create_version(
-                actor=actor,
-                person=consent.person,
-                organisation_id=consent.recorded_for_organisation_id,
-                content=_content_of(consent, recipients=sorted(shared_recipients), categories=rest_categories),
-                previous=None,
-                audit_fields=["categories", "replaced_by"],
             )
     return ended
 
