@@ -316,3 +316,33 @@ class DisclosureRecordForm(DesignForm):
         field = self.fields["basis"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = list(bases)
+
+
+class ReportCompleteForm(DesignForm):
+    """Take what a report of concern lacked when it was made; the level and the recipient stay as reported."""
+
+    basis = forms.ChoiceField(label=_("Legal basis for sharing"), required=False)
+    channel = forms.ChoiceField(label=_("Channel"), required=False)
+    summary = _text(_("What was reported (observations, not conclusions)"), required=False, rows=4)
+    reference = forms.CharField(label=_("Reference number from the recipient"), max_length=100, required=False)
+    known_at = forms.DateTimeField(
+        label=_("When did you come to know this?"),
+        widget=DATETIME,
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    reassess_on = forms.DateField(label=_("Reassess on"), widget=DATE, required=False)
+    leader_informed = forms.BooleanField(label=_("My leader is informed"), required=False)
+    person_informed = forms.BooleanField(label=_("The person has been told about the report"), required=False)
+    person_not_informed_reason = _text(_("If not told: why"), required=False, rows=2)
+    person_not_informed_until = forms.DateField(label=_("If not told: until when"), widget=DATE, required=False)
+
+    def __init__(self, data: QueryDict | None = None, *, initial: dict[str, object] | None = None) -> None:
+        from utvei.cases.models import EscalationBasis, EscalationChannel
+
+        super().__init__(data, initial=initial)
+        basis = self.fields["basis"]
+        channel = self.fields["channel"]
+        assert isinstance(basis, forms.ChoiceField) and isinstance(channel, forms.ChoiceField)
+        basis.choices = [("", _("Not chosen yet")), *EscalationBasis.choices]
+        channel.choices = [("", _("Not chosen yet")), *EscalationChannel.choices]

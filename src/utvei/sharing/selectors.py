@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -25,7 +25,7 @@ from utvei.access.policy import Action, NotFound
 from utvei.accounts.models import Membership, Organisation, OrganisationKind, ProfessionalStatus, Role, Sector, User
 from utvei.audit.models import AuditEvent
 from utvei.audit.services import record
-from utvei.cases.models import Case, TeamMember
+from utvei.cases.models import Case, Escalation, EscalationChange, TeamMember
 from utvei.cases.policy import CASE_EDITOR_ROLES, CaseRule, active_seats
 from utvei.cases.services import acting_organisation
 from utvei.sharing.decision import (
@@ -617,10 +617,11 @@ RECORD_LABELS: dict[str, StrOrPromise] = {
 
 @dataclass
 class DisclosurePage:
-    """Hold the disclosures about a case's person that the actor may see."""
+    """Hold the disclosures about a case's person that the actor may see, and the reports it may complete."""
 
     case: Case
     disclosures: list[Disclosure]
+    reports: list[Escalation] = field(default_factory=list)
 
 
 def disclosure_list_for_case(*, actor: User, case_id: int) -> DisclosurePage:
@@ -638,7 +639,36 @@ def disclosure_list_for_case(*, actor: User, case_id: int) -> DisclosurePage:
             for d in disclosure_list_for_person(actor=actor, person_id=case.person_id)
             if d.discloser_id in orgs or d.recipient_organisation_id in orgs
         ]
-    return DisclosurePage(case=case, disclosures=disclosures)
+        # The reports of concern the actor's organisations made on this case, which they may complete later.
+        reports = list(
+            Escalation.objects.filter(case=case, owner_organisation_id__in=orgs).order_by("-reported_at", "-pk")
+        )
+    return DisclosurePage(case=case, disclosures=disclosures, reports=reports)
+
+
+@dataclass
+class ReportPage:
+    """Hold one report of concern with its history of completions, for the organisation that made it."""
+
+    case: Case
+    escalation: Escalation
+    changes: list[EscalationChange]
+
+
+def report_for_completion(*, actor: User, case_id: int, escalation_id: int) -> ReportPage:
+    """Load a report of concern for completion by a member of the organisation that made it (audited VIEW).
+
+    :raises NotFound: the case or report does not exist, the actor is not on the team (``Case`` ``SHARE``),
+        or the report was made by another organisation.
+    """
+    with transaction.atomic():
+        case = _case_seen(actor, case_id, Action.SHARE)
+        escalation = Escalation.objects.filter(pk=escalation_id, case=case).first()
+        if escalation is None or escalation.owner_organisation_id not in _member_orgs(actor):
+            raise NotFound(Escalation._meta.label, escalation_id)
+        changes = list(EscalationChange.objects.filter(escalation=escalation).select_related("changed_by"))
+        record(actor=actor, event=AuditEvent.VIEW, target=escalation, case=case)
+    return ReportPage(case=case, escalation=escalation, changes=changes)
 
 
 @dataclass(frozen=True)

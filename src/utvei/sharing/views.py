@@ -22,7 +22,13 @@ from utvei.core.http import AuthedRequest
 from utvei.core.pdf import RevealingContent, render_pdf
 from utvei.sharing import selectors, services
 from utvei.sharing.decision import BasisCode
-from utvei.sharing.forms import ConsentRecordForm, DisclosureRecordForm, SharingCheckForm, WithdrawForm
+from utvei.sharing.forms import (
+    ConsentRecordForm,
+    DisclosureRecordForm,
+    ReportCompleteForm,
+    SharingCheckForm,
+    WithdrawForm,
+)
 from utvei.sharing.models import ConsentGiver
 from utvei.sharing.services import add_months
 
@@ -270,6 +276,27 @@ def disclosure_list_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     """List the disclosures about the case's person that the user may see."""
     page = selectors.disclosure_list_for_case(actor=request.user, case_id=case_id)
     return render(request, "sharing/disclosure_list.html", {"page": page, "case": page.case})
+
+
+@requires(Perm.CASE_VIEW)
+@require_http_methods(["GET", "POST"])
+def report_complete_view(request: AuthedRequest, case_id: int, escalation_id: int) -> HttpResponse:
+    """Complete a report of concern later; each completion is kept with what the report said before (R17)."""
+    from utvei.cases.services import COMPLETABLE_FIELDS, escalation_complete
+
+    page = selectors.report_for_completion(actor=request.user, case_id=case_id, escalation_id=escalation_id)
+    initial = {name: getattr(page.escalation, name) for name in COMPLETABLE_FIELDS}
+    form = ReportCompleteForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            escalation_complete(actor=request.user, escalation_id=page.escalation.pk, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The report is completed. What it said before is kept."))
+            return _see_other(reverse("sharing:disclosures", kwargs={"case_id": page.case.pk}))
+    context = {"case": page.case, "page": page, "form": form}
+    return render(request, "sharing/report_complete.html", context, status=form_status(form))
 
 
 def _language(request: AuthedRequest) -> str:
