@@ -51,6 +51,8 @@ ORDINARY = [
     "Konfidensielt samtalerom ble brukt.",
     "strengt hemmelig for vennene, sa han",
     "Secretary of the club",
+    "secret",
+    "Restricted access to the building",
     "",
 ]
 
@@ -114,3 +116,13 @@ def test_R20_a_conversation_note_marked_begrenset_is_not_stored(demo: dict[str, 
     stored = _conversation(demo["koordinator"], "Begrenset kontakt med familien siden mai.")
     stored.refresh_from_db()
     assert stored.notes == "Begrenset kontakt med familien siden mai."
+
+
+def test_R20_a_marked_text_is_not_kept_even_as_a_draft(demo: dict[str, User]) -> None:
+    from utvei.core.models import Draft
+    from utvei.core.services import draft_save
+
+    with pytest.raises(ValueError, match="classification marking"):
+        draft_save(actor=demo["nav"], form_key="k", field="notes", text="Gradering: BEGRENSET")
+    assert not Draft.objects.filter(user=demo["nav"]).exists()
+    assert draft_save(actor=demo["nav"], form_key="k", field="notes", text="begrenset kontakt").text

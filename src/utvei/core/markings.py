@@ -17,6 +17,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 _LEVEL = r"(?:strengt\s+hemmelig|hemmelig|konfidensielt|begrenset|top\s+secret|secret|confidential|restricted)"
+# The Norwegian levels, for the patterns that accept any case: in English text "secret" alone is a word.
+_NB_LEVEL = r"(?:strengt\s+hemmelig|hemmelig|konfidensielt|begrenset)"
 # Case-sensitive on purpose: capitals are how a level is written as a marking.
 _UPPER = re.compile(
     r"(?<!\w)(?:STRENGT\s+HEMMELIG|HEMMELIG|KONFIDENSIELT|BEGRENSET|GRADERT|TOP\s+SECRET|SECRET|CONFIDENTIAL"
@@ -28,12 +30,12 @@ _LABELLED = re.compile(
     + r"(?!\w)",
     re.IGNORECASE,
 )
-_BRACKETED = re.compile(r"[(\[{<«]\s*" + _LEVEL + r"\s*[)\]}>»]", re.IGNORECASE)
+_BRACKETED = re.compile(r"[(\[{<«]\s*" + _NB_LEVEL + r"\s*[)\]}>»]", re.IGNORECASE)
 # A level followed by the act it is given under ("Begrenset etter sikkerhetsloven") is a marking in any case.
 _UNDER_ACT = re.compile(
-    r"(?<!\w)" + _LEVEL + r"\s+(?:etter|jf\.?|iht\.?|i\s+henhold\s+til|ifølge)\s+sikkerhetsloven", re.IGNORECASE
+    r"(?<!\w)" + _NB_LEVEL + r"\s+(?:etter|jf\.?|iht\.?|i\s+henhold\s+til|ifølge)\s+sikkerhetsloven", re.IGNORECASE
 )
-_LINE = re.compile(r"^[ \t*#>-]*" + _LEVEL + r"[ \t]*(?:[:\-–/|]|[.!]?[ \t]*$)", re.IGNORECASE | re.MULTILINE)
+_LINE = re.compile(r"^[ \t*#>-]*" + _NB_LEVEL + r"[ \t]*(?:[:\-–/|]|[.!]?[ \t]*$)", re.IGNORECASE | re.MULTILINE)
 _PATTERNS = (_UPPER, _LABELLED, _BRACKETED, _UNDER_ACT, _LINE)
 
 
