@@ -342,7 +342,8 @@ def _replace_older(*, actor: User, newer: Consent) -> list[Consent]:
     """
     today = timezone.localdate()
     older = (
-        Consent.objects.select_for_update()
+        # Lock only the consent rows: PostgreSQL refuses to lock the outer join on the next version.
+        Consent.objects.select_for_update(of=("self",))
         .filter(person_id=newer.person_id, recorded_for_organisation_id=newer.recorded_for_organisation_id)
         .filter(withdrawn_at__isnull=True, ended_at__isnull=True, superseded_by__isnull=True, valid_to__gte=today)
         .exclude(pk=newer.pk)
