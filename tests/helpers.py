@@ -40,6 +40,8 @@ def seen(user: User, qs: object, category: str) -> set[int]:
     from utvei.access import policy
 
     return set(policy.scope_category(user, qs, category).values_list("pk", flat=True))  # type: ignore[arg-type]
+
+
 def form_token(user: User) -> str:
     """Give a one-time form token issued to ``user``, as a form page would render it."""
     from utvei.core.idempotency import issue_token

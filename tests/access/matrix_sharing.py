@@ -53,6 +53,13 @@ ROWS: list[Row] = [
     Row("sharing:share", "GET", case_view(set()), kwargs={"case_id": "case:missing"}),
     Row("sharing:disclosures", "GET", case_view(CASE1_CONSENT_SEATS), kwargs=CASE1),
     Row("sharing:disclosures", "POST", only(dict.fromkeys(CASE_ROLES, 405)), kwargs=CASE1),
+    # The demo has no report of concern: a missing report is the same 404 as a forbidden one.
+    Row(
+        "sharing:report_complete",
+        "GET",
+        case_view(set()),
+        kwargs={"case_id": "case:1", "escalation_id": "case:missing"},
+    ),
     Row("sharing:person_overview", "GET", case_view(CASE1_EDITORS), kwargs=CASE1),
     Row("sharing:person_overview", "GET", case_view(set()), kwargs={"case_id": "case:missing"}),
     Row("sharing:person_overview_pdf", "GET", case_view(CASE1_EDITORS), kwargs=CASE1),

@@ -19,7 +19,7 @@ from django.utils import timezone
 from tests.access.matrix import LOGIN, MATRIX, USERS, Row
 from tests.helpers import login_verified
 from tests.test_url_policy import all_url_names
-from utvei.accounts.models import User
+from utvei.accounts.models import Organisation, User
 from utvei.audit.models import AuditEntry, AuditEvent
 from utvei.cases.models import Case, Person, Task, TeamMember
 from utvei.contacts.models import Consultation, Conversation
@@ -124,7 +124,7 @@ CANARY_READERS: dict[str, set[str]] = {
     ADDRESS_CANARY: {"saksbehandler", "koordinator", "mentor"},  # the mentor agreement names contact details
     SECURITY_CANARY: {"saksbehandler", "koordinator", "politikontakt"},
     CONVERSATION_CANARY: {"saksbehandler", "koordinator"},
-    LEDGER_CANARY: {"saksbehandler", "koordinator"},
+    LEDGER_CANARY: {"saksbehandler", "koordinator", "politikontakt"},  # the police district received it
 }
 
 
@@ -145,8 +145,10 @@ def canaries(_demo_module: dict[str, User], django_db_blocker: object) -> dict[s
         sharing_services.disclosure_record(
             actor=_demo_module["koordinator"],
             case_id=case.pk,
-            recipient_external="Politiet 02800",
+            recipient_organisation=Organisation.objects.get(name="Demo politidistrikt"),
             recipient_kind="police_district",
+            channel="police_02800",
+            reference="Kanari-ref",
             categories=["concern"],
             basis="duty_to_avert",
             content_summary=LEDGER_CANARY,

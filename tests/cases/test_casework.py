@@ -447,7 +447,8 @@ def test_r18_a_note_with_a_trigger_word_shows_the_escalation_route(demo: dict[st
     url = reverse("cases:relapse", kwargs={"case_id": case.pk})
     response = client.post(url, {"occurred_on": TODAY.isoformat(), "description": "Viste frem et våpen."}, follow=True)
     html = response.content.decode()
-    assert "R18" in html and "§ 196" in html and "våpen" in html
+    # The guidance names the duty in words; the provisions in force are cited on the escalation page, from data.
+    assert "R18" in html and "avvergingsplikten går foran taushetsplikten" in html and "våpen" in html
 
 
 def test_r27_a_task_title_that_reveals_the_work_gets_a_warning_but_is_saved(demo: dict[str, User]) -> None:

@@ -13,7 +13,6 @@ from datetime import date
 import pytest
 from django import forms
 from django.core.exceptions import ValidationError
-from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -58,7 +57,6 @@ NAME_FIELDS = [
     ("plans", "MeasureForm", "title"),
     ("plans", "MeasureForm", "responsible_name"),
     ("plans", "DecisionForm", "title"),
-    ("sharing", "SharingCheckForm", "external_name"),
 ]
 
 

@@ -78,6 +78,9 @@ def test_give_use_and_withdraw_a_consent(axe_context: Any, context: Any, totp_bo
     coordinator.locator("#id_recipient").select_option(label="NAV Demo")
     share.get_by_label(tr(coordinator, "Conversations"), exact=True).check()
     coordinator.locator("#id_purpose").select_option("coordination")
+    share.get_by_label(tr(coordinator, "No: the recipient needs to know who it is"), exact=True).check()
+    # What the page knows from the records is shown, not asked.
+    assert coordinator.locator("[data-derived]").is_visible()
     with coordinator.expect_navigation():
         coordinator.locator("main form button[value=check]").click()
     assert coordinator.locator("[data-allowed=yes]").is_visible()
@@ -113,4 +116,17 @@ def test_give_use_and_withdraw_a_consent(axe_context: Any, context: Any, totp_bo
     coordinator.goto(f"{emma}escalate/")
     assert coordinator.locator("input[name=child_welfare_conditions]").count() == 4
     axe.check(coordinator, "the report of concern for a minor")
+    # Made in haste and completed later, with its history.
+    coordinator.locator("input[name=level]").first.check()
+    coordinator.locator("#id_recipient").select_option("pst")
+    with coordinator.expect_navigation():
+        coordinator.locator("main form button[type=submit]").click()
+    coordinator.goto(f"{emma}disclosures/")
+    with coordinator.expect_navigation():
+        coordinator.locator("main a[href*='/reports/']").first.click()
+    axe.check(coordinator, "the completion of a report")
+    coordinator.locator("#id_reference").fill("PST-1")
+    with coordinator.expect_navigation():
+        coordinator.locator("main form button[type=submit]").click()
+    assert path_of(coordinator) == f"{emma}disclosures/"
     axe.assert_clean()

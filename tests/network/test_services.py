@@ -71,7 +71,8 @@ def _consent(world: World, **overrides: object) -> Consent:
         "recipients": [world.nav_office],
         "categories": ["network"],
         "purpose": "coordination",
-        "valid_from": today - timedelta(days=30),
+        # A consent never applies from before the day it was given (sharing, R12).
+        "valid_from": today,
         "valid_to": today + timedelta(days=100),
         "given_by": "person",
         "form": "written",

@@ -494,6 +494,8 @@ def _consent_values(consent: Consent, **overrides: object) -> dict[str, object]:
         "valid_from": consent.valid_from,
         "valid_to": consent.valid_to,
         "given_by": consent.given_by,
+        # A change is given today: the consent rules refuse a date more than a week back.
+        "given_on": timezone.localdate(),
         "child_view": consent.child_view,
         "form": consent.form,
         "evidence_note": consent.evidence_note,

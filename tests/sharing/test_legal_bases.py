@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.db import IntegrityError, transaction
 
 from utvei.access.categories import Category
 from utvei.accounts.models import OrganisationKind
-from utvei.sharing.decision import BasisCode, OtherRecipient, Purpose, SharingRequest, decide
-from utvei.sharing.models import LegalBasis
+from utvei.sharing.decision import BasisCode, OtherRecipient, Purpose, RuleCode, SharingRequest, decide
+from utvei.sharing.models import ExternalRecipient, LegalBasis
 from utvei.sharing.selectors import legal_basis_reference
 
 pytestmark = pytest.mark.django_db
@@ -18,24 +19,68 @@ pytestmark = pytest.mark.django_db
 TODAY = date(2026, 6, 1)
 
 
-def test_every_basis_code_the_decision_uses_is_seeded_and_nothing_else() -> None:
+def test_every_basis_and_rule_code_the_decision_uses_is_seeded_and_nothing_else() -> None:
     seeded = set(LegalBasis.objects.values_list("code", flat=True))
-    assert seeded == {code.value for code in BasisCode}
+    assert seeded == {code.value for code in BasisCode} | {code.value for code in RuleCode}
 
 
-def test_each_seeded_basis_has_exactly_one_version_in_force() -> None:
-    for code in BasisCode:
+def test_each_seeded_code_has_exactly_one_version_in_force() -> None:
+    for code in [*BasisCode, *RuleCode]:
         assert LegalBasis.objects.in_force(TODAY).filter(code=code).count() == 1, code
 
 
-def test_seeded_references_stay_open_until_the_new_forvaltningsloven_is_verified() -> None:
-    assert not LegalBasis.objects.filter(valid_to__isnull=False).exists()
+def test_only_the_acts_replaced_before_today_have_closed_versions() -> None:
+    # The 1992 child welfare act and the 1998 education act; the current forvaltningsloven stays open until
+    # the new act's date of entry into force is known.
+    closed = set(LegalBasis.objects.filter(valid_to__isnull=False).values_list("law", flat=True))
+    assert closed == {"barnevernloven (1992)", "opplæringslova (1998)"}
+
+
+def test_no_title_carries_a_section_number_or_a_developers_note() -> None:
+    for basis in LegalBasis.objects.all():
+        for title in (basis.title_nb, basis.title_en):
+            assert "§" not in title and "verifisert" not in title and "verified" not in title, basis
+
+
+def test_the_age_rules_carry_their_age_limits_in_the_data() -> None:
+    health = legal_basis_reference(RuleCode.HEALTH_CONSENT_AGE, TODAY)
+    majority = legal_basis_reference(RuleCode.AGE_OF_MAJORITY, TODAY)
+    assert health is not None and health.age == 16
+    assert health.citation() == "pasient- og brukerrettighetsloven § 4-3 første ledd bokstav b"
+    assert majority is not None and majority.age == 18
+
+
+def test_unverified_references_are_marked_in_the_data_and_listed_in_the_docs() -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "sharing.md").read_text(encoding="utf-8")
+    unverified = LegalBasis.objects.filter(verified=False)
+    assert unverified.exists()
+    for basis in unverified:
+        assert f"`{basis.code}` ({basis.valid_from.isoformat()})" in docs, basis
+
+
+def test_a_2022_child_welfare_report_cites_the_1992_act_from_the_data() -> None:
+    in_2022 = legal_basis_reference(BasisCode.CHILD_WELFARE_DUTY, date(2022, 6, 1))
+    in_2023 = legal_basis_reference(BasisCode.CHILD_WELFARE_DUTY, date(2023, 1, 1))
+    assert in_2022 is not None and in_2022.citation() == "barnevernloven (1992) § 6-4 annet ledd"
+    assert in_2023 is not None and in_2023.citation() == "barnevernsloven § 13-2"
+
+
+def test_the_register_of_external_recipients_holds_konfliktradet_rvts_and_the_police_routes() -> None:
+    kinds = dict(ExternalRecipient.objects.values_list("code", "kind"))
+    assert kinds["konfliktradet"] == "mediation_service"
+    assert kinds["rvts"] == "resource_centre"
+    assert kinds["pst"] == "pst"
+    assert kinds["police_02800"] == kinds["emergency_112"] == "police_district"
 
 
 @pytest.mark.parametrize(
     ("code", "citation", "valid_from"),
     [
         (BasisCode.CONSENT, "forvaltningsloven § 13 a nr. 1", date(2022, 1, 1)),
+        (BasisCode.HEALTH_CONSENT, "helsepersonelloven § 22", date(2001, 1, 1)),
+        (BasisCode.CHILD_WELFARE_DUTY_HEALTH, "helsepersonelloven § 33", date(2001, 1, 1)),
+        (BasisCode.SOCIAL_SERVICES_SHARING, "sosialtjenesteloven § 44", date(2010, 1, 1)),
+        (BasisCode.NAV_SHARING, "NAV-loven § 7", date(2006, 7, 1)),
         (BasisCode.ANONYMISED, "forvaltningsloven § 13 a nr. 2", date(2022, 1, 1)),
         (BasisCode.OWN_TASKS, "forvaltningsloven § 13 b nr. 5", date(2022, 1, 1)),
         (BasisCode.OFFENCES, "forvaltningsloven § 13 b nr. 6", date(2022, 1, 1)),
@@ -51,7 +96,7 @@ def test_seeded_references_stay_open_until_the_new_forvaltningsloven_is_verified
     ],
 )
 def test_seed_holds_the_research_table_references(code: BasisCode, citation: str, valid_from: date) -> None:
-    basis = LegalBasis.objects.get(code=code)
+    basis = LegalBasis.objects.in_force(TODAY).get(code=code)
     assert basis.citation() == citation
     assert basis.valid_from == valid_from
     assert basis.title_nb and basis.title_en
@@ -59,7 +104,7 @@ def test_seed_holds_the_research_table_references(code: BasisCode, citation: str
 
 def test_in_force_picks_the_version_valid_on_the_date() -> None:
     # A made-up later version: the new act's real section numbers are not invented here.
-    current = LegalBasis.objects.get(code=BasisCode.DANGER)
+    current = LegalBasis.objects.in_force(TODAY).get(code=BasisCode.DANGER)
     current.valid_to = date(2027, 6, 30)
     current.save()
     LegalBasis.objects.create(
@@ -109,6 +154,7 @@ def _danger_to_private_person(on: date) -> SharingRequest:
         categories=frozenset({Category.IDENTITY}),
         purpose=Purpose.SECURITY,
         on=on,
+        person_age=30,
         danger_to_life_or_health=True,
     )
 

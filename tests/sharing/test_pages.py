@@ -60,6 +60,7 @@ def _consent_post(**overrides: object) -> dict[str, object]:
         "recipients": [str(_org("NAV Demo").pk)],
         "categories": [Category.CONVERSATIONS],
         "purpose": "coordination",
+        "given_on": TODAY.isoformat(),
         "valid_from": TODAY.isoformat(),
         "valid_to": (TODAY + timedelta(days=90)).isoformat(),
         "given_by": "person",
@@ -154,7 +155,7 @@ def test_R19_a_minors_consent_on_the_page_needs_the_guardians_and_the_childs_vie
     response = _client(coordinator).post(_url("consent_new", case), _consent_post(given_by="person"))
     html = response.content.decode()
     assert response.status_code == 422
-    assert "the guardians give the consent" in html and "Record the child" in html
+    assert "the guardians give the consent" in html and "guardians must" in html
     assert Consent.objects.count() == before
     ok = _consent_post(given_by="guardians", child_view="Emma synes det er greit.")
     ok["recipients"] = [str(_org("Barneverntjenesten i Demo kommune").pk)]
@@ -189,7 +190,13 @@ def test_a_mentor_seat_does_not_record_consents(demo: dict[str, User]) -> None:
 
 
 def _check(recipient: str, categories: list[str], purpose: str = "coordination", **extra: object) -> dict[str, object]:
-    data: dict[str, object] = {"recipient": recipient, "categories": categories, "purpose": purpose, "step": "check"}
+    data: dict[str, object] = {
+        "recipient": recipient,
+        "categories": categories,
+        "purpose": purpose,
+        "anonymised_enough": "no",
+        "step": "check",
+    }
     data.update(extra)
     return data
 
@@ -232,9 +239,10 @@ def test_the_sharing_page_refuses_what_no_basis_covers_and_offers_no_record_form
 def test_the_sharing_page_with_missing_answers_is_422_with_clear_errors(demo: dict[str, User]) -> None:
     response = _client(demo["koordinator"]).post(_url("share", _jonas()), {"step": "check"})
     assert response.status_code == 422 and "ds-error-summary" in response.content.decode()
-    outside = _check("ext:police_district", [Category.CONCERN])
-    html = _client(demo["koordinator"]).post(_url("share", _jonas()), outside).content.decode()
-    assert "Name the external recipient." in html
+    # On a danger, "anonymised is not enough" needs its reason (R16).
+    danger = _check("party:police_02800", [Category.CONCERN], facts=["danger_to_life_or_health"])
+    html = _client(demo["koordinator"]).post(_url("share", _jonas()), danger).content.decode()
+    assert "Say why anonymised information is not enough." in html
 
 
 @pytest.mark.parametrize("summary", ["Dette er GRADERT informasjon", "Begrenset etter sikkerhetsloven"])
@@ -243,7 +251,7 @@ def test_R20_the_sharing_page_refuses_classified_markers_and_saves_nothing(demo:
     record = question | {"step": "record", "basis": "consent", "content_summary": summary, "person_informed": "on"}
     response = _client(demo["koordinator"]).post(_url("share", _jonas()), record)
     assert response.status_code == 422
-    assert "Security-classified information must never be entered in Utvei." in response.content.decode()
+    assert "Security-classified information must never be entered in Utvei" in response.content.decode()
     assert not Disclosure.objects.exists()
 
 
@@ -259,10 +267,10 @@ def test_R20_information_marked_classified_is_refused_even_with_consent(demo: di
 def test_S8_a_duty_to_avert_disclosure_to_the_police_needs_no_consent_and_is_recorded(demo: dict[str, User]) -> None:
     case = _jonas()
     question = _check(
-        "ext:police_district",
+        "party:police_02800",
         [Category.CONCERN],
         purpose="report_concern",
-        external_name="Politiet 02800",
+        recipient_detail="Demo politidistrikt",
         facts=["avert_listed_offence_most_likely"],
     )
     html = _client(demo["skole"]).post(_url("share", case), question).content.decode()
@@ -271,24 +279,35 @@ def test_S8_a_duty_to_avert_disclosure_to_the_police_needs_no_consent_and_is_rec
         "step": "record",
         "basis": "duty_to_avert",
         "content_summary": "Konkrete planer om et angrep nevnt i timen.",
+        "channel": "police_02800",
+        "reference": "Sak 26-4410",
+        "known_at": (timezone.now() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
         "not_informed_reason": "Kan hindre avverging.",
         "not_informed_until": (TODAY + timedelta(days=14)).isoformat(),
     }
     assert _client(demo["skole"]).post(_url("share", case), record).status_code == 303
     disclosure = Disclosure.objects.get(case=case)
-    assert (disclosure.basis, disclosure.consent, disclosure.recipient_external) == (
+    assert (disclosure.basis, disclosure.consent, disclosure.recipient_party.code) == (
         "duty_to_avert",
         None,
-        "Politiet 02800",
+        "police_02800",
     )
+    assert (disclosure.channel, disclosure.reference) == ("police_02800", "Sak 26-4410")
+    assert disclosure.known_at is not None and disclosure.recipient_external == "Demo politidistrikt"
     assert disclosure.discloser == _org("Demo videregående skole")
     assert disclosure.facts == ["avert_listed_offence_most_likely"] and not disclosure.person_informed
     assert disclosure.legal_basis.code == "duty_to_avert"
 
 
 def test_R11_not_telling_the_person_needs_a_reason(demo: dict[str, User]) -> None:
-    question = _check("ext:police_district", [Category.CONCERN], external_name="Politiet", facts=["offence_concern"])
-    record = question | {"step": "record", "basis": "offences", "content_summary": "Observasjoner."}
+    question = _check("party:police_02800", [Category.CONCERN], facts=["offence_concern"])
+    record = question | {
+        "step": "record",
+        "basis": "offences",
+        "content_summary": "Observasjoner.",
+        "channel": "police_02800",
+        "reference": "Sak 1",
+    }
     response = _client(demo["koordinator"]).post(_url("share", _jonas()), record)
     assert response.status_code == 422 and "Say why the person has not been told." in response.content.decode()
     assert not Disclosure.objects.exists()
@@ -366,13 +385,13 @@ def test_R11_the_persons_overview_leaves_out_a_disclosure_they_have_not_been_tol
     demo: dict[str, User],
 ) -> None:
     case = _jonas()
-    question = _check(
-        "ext:police_district", [Category.CONCERN], external_name="Politiet 02800", facts=["offence_concern"]
-    )
+    question = _check("party:police_02800", [Category.CONCERN], facts=["offence_concern"])
     record = question | {
         "step": "record",
         "basis": "offences",
         "content_summary": "Observasjoner.",
+        "channel": "police_02800",
+        "reference": "Sak 2",
         "not_informed_reason": "Etterforskning.",
         "not_informed_until": (TODAY + timedelta(days=30)).isoformat(),
     }

@@ -35,7 +35,7 @@ def test_R12_a_consent_ending_within_30_days_gets_notices_and_one_coordinator_ta
     notice = ConsentNotice.objects.get(consent=school, kind=ConsentNoticeKind.EXPIRING)
     assert notice.organisation == Organisation.objects.get(name="Demo videregående skole")
     assert not ConsentNotice.objects.filter(consent=nav).exists()  # NAV's consent runs for ten more months
-    [task] = [t for t in _reminder_tasks() if school.valid_to.strftime("%-d.%-m.%Y") in t.title]
+    [task] = [t for t in _reminder_tasks() if school.valid_to.strftime("%d.%m.%Y") in t.title]
     jonas = Case.objects.get(person__given_name="Jonas")
     assert task.case == jonas and task.assignee == demo["koordinator"]
     assert task.due_on == school.valid_to - timedelta(days=7)
@@ -57,7 +57,7 @@ def test_R12_reminders_follow_the_calendar_and_skip_withdrawn_consents(demo: dic
         result = services.consent_reminders_send()
         assert result.consents >= 1
         assert ConsentNotice.objects.filter(consent=nav, kind=ConsentNoticeKind.EXPIRING).count() == 1
-        task = Task.objects.filter(title__contains=nav.valid_to.strftime("%-d.%-m.%Y")).get()
+        task = Task.objects.filter(title__contains=nav.valid_to.strftime("%d.%m.%Y")).get()
         assert task.due_on == nav.valid_to - timedelta(days=7)
 
     # A withdrawn consent is not in force, so it is never reminded about.

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from utvei.accounts import services as account_services
-from utvei.accounts.models import Organisation, OrganisationKind, Role, User
+from utvei.accounts.models import Organisation, OrganisationKind, ProfessionalStatus, Role, User
 
 if TYPE_CHECKING:
     from utvei.cases.models import Case
@@ -32,14 +32,24 @@ HEALTH = "Demo helsetjeneste"
 CHILD_WELFARE = "Barneverntjenesten i Demo kommune"
 NEIGHBOUR = "Nabo kommune"
 
-ORGANISATIONS = [
-    (MUNICIPALITY, OrganisationKind.MUNICIPALITY),
-    (POLICE, OrganisationKind.POLICE_DISTRICT),
-    (SCHOOL, OrganisationKind.SCHOOL),
-    (NAV, OrganisationKind.NAV),
-    (HEALTH, OrganisationKind.HEALTH),
-    (CHILD_WELFARE, OrganisationKind.CHILD_WELFARE),
-    (NEIGHBOUR, OrganisationKind.MUNICIPALITY),
+# (name, kind, the public body it belongs to). The child welfare service is a unit of the municipality, so the
+# two are one organ; the county's school, the state's NAV office and the health service are bodies of their own.
+ORGANISATIONS: list[tuple[str, str, str | None]] = [
+    (MUNICIPALITY, OrganisationKind.MUNICIPALITY, None),
+    (POLICE, OrganisationKind.POLICE_DISTRICT, None),
+    (SCHOOL, OrganisationKind.SCHOOL, None),
+    (NAV, OrganisationKind.NAV, None),
+    (HEALTH, OrganisationKind.HEALTH, None),
+    (CHILD_WELFARE, OrganisationKind.CHILD_WELFARE, MUNICIPALITY),
+    (NEIGHBOUR, OrganisationKind.MUNICIPALITY, None),
+]
+
+# Professional statuses the administrator confirms: (username, status, HPR number). The HPR number is
+# synthetic (the real register's numbers are not used in the demo).
+DEMO_STATUSES: list[tuple[str, str, str]] = [
+    ("helse", ProfessionalStatus.HEALTH_PERSONNEL, "9000001"),
+    ("skole", ProfessionalStatus.TEACHER, ""),
+    ("politikontakt", ProfessionalStatus.POLICE, ""),
 ]
 
 
@@ -199,9 +209,11 @@ def seed_demo() -> bool:
 
     rng = random.Random(2026)  # noqa: S311  (synthetic demo data)
     with transaction.atomic():
-        orgs = {
-            name: account_services.organisation_create(actor=None, name=name, kind=kind) for name, kind in ORGANISATIONS
-        }
+        orgs: dict[str, Organisation] = {}
+        for name, kind, parent in ORGANISATIONS:
+            orgs[name] = account_services.organisation_create(
+                actor=None, name=name, kind=kind, parent=orgs[parent] if parent else None
+            )
         # Demo kommune works with every demo organisation but the neighbouring municipality.
         for name in (POLICE, SCHOOL, NAV, HEALTH, CHILD_WELFARE):
             account_services.partnership_add(actor=None, organisation=orgs[MUNICIPALITY], partner=orgs[name])
@@ -221,6 +233,11 @@ def seed_demo() -> bool:
             for role in spec.roles[1:]:
                 account_services.membership_add(actor=None, user=user, organisation=organisation, role=role)
             users[spec.username] = user
+        for username, status, hpr in DEMO_STATUSES:
+            membership = users[username].memberships.get()
+            account_services.membership_confirm_status(
+                actor=None, membership_id=membership.pk, professional_status=status, hpr_number=hpr
+            )
         opener = users["saksbehandler"]
         municipality = orgs[MUNICIPALITY]
         today = timezone.localdate()

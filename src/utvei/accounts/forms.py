@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from utvei.accounts.models import Role
+from utvei.accounts.models import ProfessionalStatus, Role
 from utvei.core.forms import DesignForm
 
 ADMINISTRABLE_ROLES = [(value, label) for value, label in Role.choices]
@@ -87,4 +87,22 @@ class PasswordChangeForm(DesignForm):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("At least 12 characters. You stay logged in here; your other sessions end."),
+    )
+
+
+class MembershipStatusForm(DesignForm):
+    """Take the professional status an administrator confirms for one membership."""
+
+    membership = forms.IntegerField(widget=forms.HiddenInput)
+    professional_status = forms.ChoiceField(
+        label=_("Professional status"),
+        choices=ProfessionalStatus.choices,
+        required=False,
+        help_text=_("Confirm only what you have checked, for example in the health personnel register (HPR)."),
+    )
+    hpr_number = forms.CharField(
+        label=_("HPR number"),
+        max_length=9,
+        required=False,
+        help_text=_("Only for authorised health personnel."),
     )

@@ -25,7 +25,54 @@ class OrganisationKind(models.TextChoices):
     CHILD_WELFARE = "child_welfare", _("Child welfare service")
     CORRECTIONAL_SERVICE = "correctional_service", _("Correctional service")
     MEDIATION_SERVICE = "mediation_service", _("Mediation service (konfliktråd)")
+    RESOURCE_CENTRE = "resource_centre", _("Regional resource centre (RVTS)")
     OTHER = "other", _("Other")
+
+
+class Sector(models.TextChoices):
+    """Name the confidentiality rules an organisation's staff work under.
+
+    The sharing decision reads the sector, not the kind: a health service run by a municipality is still
+    bound by the health rules, and the municipal part of a NAV office by the social services act.
+    """
+
+    GENERAL = "general", _("General public administration")
+    HEALTH = "health", _("Health and care services")
+    CHILD_WELFARE = "child_welfare", _("Child welfare")
+    NAV = "nav", _("NAV (the state part)")
+    SOCIAL_SERVICES = "social_services", _("Social services (the municipal part of a NAV office)")
+    EDUCATION = "education", _("Education")
+    POLICE = "police", _("Police and PST")
+    PRIVATE = "private", _("Private or voluntary")
+
+
+# The sector an organisation of each kind has unless its register entry says otherwise.
+DEFAULT_SECTOR: dict[str, str] = {
+    "municipality": Sector.GENERAL,
+    "police_district": Sector.POLICE,
+    "pst": Sector.POLICE,
+    "school": Sector.EDUCATION,
+    "nav": Sector.NAV,
+    "health": Sector.HEALTH,
+    "child_welfare": Sector.CHILD_WELFARE,
+    "correctional_service": Sector.GENERAL,
+    "mediation_service": Sector.GENERAL,
+    "resource_centre": Sector.HEALTH,
+    "other": Sector.PRIVATE,
+}
+
+
+class ProfessionalStatus(models.TextChoices):
+    """Name the professional statuses an administrator can confirm for a membership.
+
+    Only a confirmed status gives the bases that belong to it (the health personnel act to authorised
+    health personnel, the school's own duty to a teacher, the police's rules to the police).
+    """
+
+    NONE = "", _("None confirmed")
+    HEALTH_PERSONNEL = "health_personnel", _("Authorised health personnel")
+    TEACHER = "teacher", _("Teacher")
+    POLICE = "police", _("Police")
 
 
 class Role(models.TextChoices):
@@ -50,6 +97,17 @@ class Organisation(models.Model):
     kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices)
     org_number = models.CharField(_("organisation number"), max_length=9, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # The public body (organ) this unit belongs to, e.g. a municipality's child welfare service belongs to the
+    # municipality. Empty for a body of its own. "Same organ" is derived from it, never asserted by a user.
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="units",
+        verbose_name=_("belongs to the public body"),
+    )
+    sector = models.CharField(_("sector"), max_length=32, choices=Sector.choices, default=Sector.GENERAL)
 
     class Meta:
         ordering = ["name"]
@@ -58,6 +116,16 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def public_body_id(self) -> int:
+        """Name the public body this organisation belongs to: its parent, or itself (one level)."""
+        return self.parent_id if self.parent_id is not None else self.pk
+
+    @property
+    def is_public_body(self) -> bool:
+        """Tell whether the organisation is part of the public administration (not private or voluntary)."""
+        return self.sector != Sector.PRIVATE
 
 
 class User(AbstractUser):
@@ -96,6 +164,16 @@ class Membership(models.Model):
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     valid_from = models.DateField(_("valid from"), default=timezone.localdate)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    # The professional status the organisation's administrator has confirmed, with the HPR number for
+    # authorised health personnel. Nobody confirms their own status.
+    professional_status = models.CharField(
+        _("professional status"), max_length=32, choices=ProfessionalStatus.choices, blank=True, default=""
+    )
+    hpr_number = models.CharField(_("HPR number"), max_length=9, blank=True)
+    status_confirmed_by = models.ForeignKey(
+        "User", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("confirmed by")
+    )
+    status_confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
 
     objects = MembershipQuerySet.as_manager()
 
@@ -106,6 +184,14 @@ class Membership(models.Model):
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
                 name="membership_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=~Q(professional_status=ProfessionalStatus.HEALTH_PERSONNEL) | ~Q(hpr_number=""),
+                name="membership_health_personnel_has_hpr",
+            ),
+            models.CheckConstraint(
+                condition=Q(professional_status="") | Q(status_confirmed_at__isnull=False),
+                name="membership_status_confirmed",
             ),
         ]
         verbose_name = _("membership")

@@ -82,3 +82,19 @@ def own_second_factors(*, actor: User) -> SecondFactors:
 def user_for_operator(*, username: str) -> User | None:
     """Find a user by username for the system operator's commands (no actor: the command is the operator)."""
     return User.objects.filter(username__iexact=username).first()
+
+
+def confirmed_status(*, user: User, organisation_id: int) -> Membership | None:
+    """Give the user's membership in force for the organisation that carries a confirmed professional status.
+
+    Read by the sharing decision: only a status the administrator confirmed gives the bases of that status.
+    Should several memberships carry one, the most recently confirmed wins.
+    """
+    return (
+        Membership.objects.active()
+        .filter(user=user, organisation_id=organisation_id)
+        .exclude(professional_status="")
+        .select_related("status_confirmed_by")
+        .order_by("-status_confirmed_at", "-pk")
+        .first()
+    )

@@ -537,30 +537,103 @@ def _passkey_failed(actor: User, target_type: str) -> None:
         record(actor=actor, event=AuditEvent.OTP_FAILED, target_type=target_type, outcome=Outcome.DENIED)
 
 
-def organisation_create(*, actor: User | None, name: str, kind: str) -> Organisation:
-    """Register an organisation; only the system (``actor=None``) may do so for now.
+def organisation_create(
+    *, actor: User | None, name: str, kind: str, parent: Organisation | None = None, sector: str = ""
+) -> Organisation:
+    """Register an organisation, the public body it belongs to and its sector; only the system may do so.
 
-    :raises ValidationError: the name is taken, the kind unknown, or a user tried it.
+    ``parent`` is the public body (organ) the organisation is a unit of, e.g. the municipality a child
+    welfare service belongs to; it must be a body of its own. Without ``sector`` the kind's usual sector is
+    used (``DEFAULT_SECTOR``).
+
+    :raises ValidationError: the name is taken, the kind or sector unknown, the parent is itself a unit, or
+        a user tried it.
     """
-    from utvei.accounts.models import OrganisationKind
+    from utvei.accounts.models import DEFAULT_SECTOR, OrganisationKind, Sector
 
     if actor is not None:
         raise ValidationError(_("Organisations are registered by the system operator."))
     require_plain(name=name)
+    errors: dict[str, str] = {}
     if kind not in OrganisationKind.values:
-        raise ValidationError({"kind": _("Unknown kind of organisation.")})
+        errors["kind"] = _("Unknown kind of organisation.")
+    chosen_sector = sector or DEFAULT_SECTOR.get(kind, Sector.GENERAL)
+    if chosen_sector not in Sector.values:
+        errors["sector"] = _("Unknown sector.")
+    if parent is not None and parent.parent_id is not None:
+        errors["parent"] = _("An organisation can only belong to a public body of its own, not to another unit.")
     with transaction.atomic():
         if Organisation.objects.filter(name__iexact=name).exists():
-            raise ValidationError({"name": _("An organisation with that name exists.")})
-        organisation = Organisation.objects.create(name=name, kind=kind)
+            errors["name"] = _("An organisation with that name exists.")
+        if errors:
+            raise ValidationError(errors)
+        organisation = Organisation.objects.create(name=name, kind=kind, parent=parent, sector=chosen_sector)
         record(
             actor=None,
             event=AuditEvent.CREATE,
             target=organisation,
             organisation_id=organisation.pk,
-            changed_fields=["name", "kind"],
+            changed_fields=["name", "kind", "parent", "sector"],
         )
     return organisation
+
+
+def membership_confirm_status(
+    *, actor: User | None, membership_id: int, professional_status: str, hpr_number: str = ""
+) -> Membership:
+    """Confirm (or clear) the professional status of one membership, as the organisation's administrator.
+
+    Only a confirmed status gives the sharing bases that belong to it. Authorised health personnel need
+    their HPR number (the health personnel register's number, up to nine digits). Nobody confirms their
+    own status. ``actor=None`` is the system (demo seeding, commands).
+
+    :raises NotFound: the membership does not exist, or the actor does not administer its organisation.
+    :raises ValidationError: an unknown status, a missing or malformed HPR number, or the actor's own membership.
+    """
+    from django.utils import timezone
+
+    from utvei.accounts.models import ProfessionalStatus
+
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().filter(pk=membership_id).first()
+        if membership is None or (
+            actor is not None
+            and not Membership.objects.active()
+            .filter(user=actor, organisation_id=membership.organisation_id, role=Role.ORG_ADMIN)
+            .exists()
+        ):
+            raise NotFound(Membership._meta.label, membership_id)
+        errors: dict[str, str] = {}
+        number = hpr_number.strip()
+        if professional_status not in ProfessionalStatus.values:
+            errors["professional_status"] = _("Unknown professional status.")
+        elif professional_status == ProfessionalStatus.HEALTH_PERSONNEL:
+            if not number:
+                errors["hpr_number"] = _("Authorised health personnel need their HPR number.")
+            elif not number.isdigit() or len(number) > 9:
+                errors["hpr_number"] = _("An HPR number has at most nine digits.")
+        elif number:
+            errors["hpr_number"] = _("Only authorised health personnel have an HPR number.")
+        if actor is not None and membership.user_id == actor.pk:
+            errors["professional_status"] = _("Another administrator must confirm your own status.")
+        if errors:
+            raise ValidationError(errors)
+        membership.professional_status = professional_status
+        membership.hpr_number = number if professional_status == ProfessionalStatus.HEALTH_PERSONNEL else ""
+        # The system (seeding by the operator) confirms without a user; the time is always kept.
+        membership.status_confirmed_by = actor if professional_status else None
+        membership.status_confirmed_at = timezone.now() if professional_status else None
+        membership.save(
+            update_fields=["professional_status", "hpr_number", "status_confirmed_by", "status_confirmed_at"]
+        )
+        record(
+            actor=actor,
+            event=AuditEvent.UPDATE,
+            target=membership,
+            organisation_id=membership.organisation_id,
+            changed_fields=["professional_status", "hpr_number", "status_confirmed_by", "status_confirmed_at"],
+        )
+    return membership
 
 
 def membership_end(*, actor: User | None, membership_id: int, user_id: int | None = None) -> Membership:

@@ -26,6 +26,7 @@ from utvei.accounts import selectors, services
 from utvei.accounts.forms import (
     LanguageForm,
     LoginForm,
+    MembershipStatusForm,
     PasswordChangeForm,
     PasswordSetForm,
     TokenForm,
@@ -364,16 +365,27 @@ def _pick(organisations: list[Organisation], pk: int) -> Organisation:
 @requires(Perm.ACCOUNTS_MANAGE)
 @require_http_methods(["GET", "POST"])
 def user_detail_view(request: AuthedRequest, user_id: int) -> HttpResponse:
-    """Show one administered user: deactivation and reactivation, roles, password, second-factor reset and
-    enrolment links."""
+    """Show one administered user: deactivation and reactivation, roles, password, second-factor reset,
+    enrolment links and confirmed professional status."""
     actor = request.user
     error = ""
     enrolment_url = ""
     action = request.POST.get("action") if request.method == "POST" else None
     password_form = PasswordSetForm(request.POST if action == "set_password" else None)
+    status_form = MembershipStatusForm(request.POST if action == "confirm_status" else None)
     if request.method == "POST":
         try:
-            if action == "deactivate":
+            if action == "confirm_status":
+                if status_form.is_valid():
+                    services.membership_confirm_status(
+                        actor=actor,
+                        membership_id=status_form.cleaned_data["membership"],
+                        professional_status=status_form.cleaned_data["professional_status"],
+                        hpr_number=status_form.cleaned_data["hpr_number"],
+                    )
+                else:
+                    error = _("Check the professional status.")
+            elif action == "deactivate":
                 services.user_deactivate(actor=actor, user_id=user_id)
             elif action == "reactivate":
                 services.user_reactivate(actor=actor, user_id=user_id)
@@ -404,6 +416,7 @@ def user_detail_view(request: AuthedRequest, user_id: int) -> HttpResponse:
         "error": error,
         "has_device": user_has_device(managed),
         "password_form": password_form,
+        "status_form": status_form,
         "today": timezone.localdate(),
         "enrolment_url": enrolment_url,
         "enrolment_hours": settings.ENROLMENT_LINK_HOURS,

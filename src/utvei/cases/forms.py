@@ -167,12 +167,26 @@ class EscalationForm(DesignForm):
         required=False,
     )
     channel = forms.ChoiceField(
-        label=_("Channel"), choices=[("", _("Not chosen yet")), *EscalationChannel.choices], required=False
+        label=_("Channel"),
+        choices=[("", _("Not chosen yet")), *EscalationChannel.choices],
+        required=False,
+        help_text=_("For the police and PST: how you reported it. You can complete it later."),
     )
     summary = forms.CharField(
         label=_("What was reported (observations, not conclusions)"), widget=_text(), required=False
     )
-    reference = forms.CharField(label=_("Reference number from the recipient"), max_length=100, required=False)
+    reference = forms.CharField(
+        label=_("Reference number from the recipient"),
+        max_length=100,
+        required=False,
+        help_text=_("For the police and PST: their reference, or the date and time of the call."),
+    )
+    known_at = forms.DateTimeField(
+        label=_("When did you come to know this?"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
     reassess_on = forms.DateField(
         label=_("Reassess on"),
         widget=DATE,
@@ -183,7 +197,7 @@ class EscalationForm(DesignForm):
     person_informed = forms.BooleanField(label=_("The person has been told about the report"), required=False)
     person_not_informed_reason = forms.CharField(label=_("If not told: why"), widget=_text(2), required=False)
     person_not_informed_until = forms.DateField(label=_("If not told: until when"), widget=DATE, required=False)
-    # The duty to inform child welfare applies when one of the conditions a–d holds (barnevernsloven § 13-2);
+    # The duty to inform child welfare applies when one of the conditions a–d holds (the child welfare act);
     # the reporter names it, Utvei never guesses it (R34). Used by utvei.sharing.services.escalation_report.
     child_welfare_conditions = forms.MultipleChoiceField(
         label=CONDITIONS_LABEL,

@@ -350,15 +350,15 @@ class EscalationRecipient(models.TextChoices):
 
 
 class EscalationBasis(models.TextChoices):
-    """Name the legal basis used for the report (the sharing engine versions these later)."""
+    """Name the legal basis used for the report; its citation comes from the sharing engine's versioned data."""
 
     CONSENT = "consent", _("Consent from the person")
-    OFFENCES = "offences", _("Preventing offences (fvl. § 13 b nr. 6)")
-    DANGER = "danger", _("Averting danger to life or health (fvl. § 13 b nr. 7)")
-    DUTY_TO_AVERT = "duty_to_avert", _("Duty to avert serious offences (straffeloven § 196)")
-    DUTY_TO_HELP = "duty_to_help", _("Duty to help (straffeloven § 287)")
-    CHILD_WELFARE_DUTY = "child_welfare_duty", _("Duty to inform child welfare (barnevernsloven § 13-2)")
-    HEALTH_PERSONNEL = "health_personnel", _("Health personnel's rules (helsepersonelloven § 31)")
+    OFFENCES = "offences", _("Information about offences to the police")
+    DANGER = "danger", _("Averting danger to life or health")
+    DUTY_TO_AVERT = "duty_to_avert", _("Duty to avert serious offences")
+    DUTY_TO_HELP = "duty_to_help", _("Duty to help")
+    CHILD_WELFARE_DUTY = "child_welfare_duty", _("Duty to inform child welfare")
+    HEALTH_PERSONNEL = "health_personnel", _("Health personnel's own rules")
 
 
 class EscalationChannel(models.TextChoices):
@@ -388,6 +388,8 @@ class Escalation(models.Model):
     channel = models.CharField(_("channel"), max_length=16, choices=EscalationChannel.choices, blank=True)
     summary = EncryptedTextField(_("what was reported (observations, not conclusions)"), blank=True)
     reported_at = models.DateTimeField(_("reported at"), default=timezone.now)
+    # When the reporter came to know what was reported (the duty to avert asks for it).
+    known_at = models.DateTimeField(_("known since"), null=True, blank=True)
     reference = models.CharField(_("reference number"), max_length=100, blank=True)
     reassess_on = models.DateField(_("reassess on"), null=True, blank=True)
     leader_informed = models.BooleanField(_("leader informed"), default=False)
@@ -402,6 +404,28 @@ class Escalation(models.Model):
 
     def __str__(self) -> str:
         return f"escalation on {self.case}"
+
+
+class EscalationChange(models.Model):
+    """Keep one completion of a report: who changed which fields when, and what they held before.
+
+    A report may be saved with fields missing (R17) and completed later; each completion is kept here, so
+    the history of what was reported when stays. ``previous`` holds the earlier values, encrypted.
+    """
+
+    policy_exempt = "the history of one report, read only with its report by the organisation that made it"
+
+    escalation = models.ForeignKey(Escalation, on_delete=models.PROTECT, related_name="changes")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(default=timezone.now)
+    changed_fields = models.JSONField(default=list)
+    previous = EncryptedTextField(_("earlier values"), blank=True)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"change of escalation {self.escalation_id} at {self.changed_at.isoformat()}"
 
 
 class Concern(models.Model):

@@ -208,9 +208,9 @@ def duty_trigger_guidance(matches: list[str]) -> str:
     """Explain the escalation route when a note mentions duty-trigger words (R18 W)."""
     return _(
         "R18: the text mentions «%(words)s». If you fear a serious offence or danger to someone's life or health, "
-        "use «Report a serious concern» on the case page: call 112 if it is acute; the duty to avert "
-        "(straffeloven § 196) overrides confidentiality; for a child, consider the duty to inform child welfare "
-        "(barnevernsloven § 13-2)."
+        "use «Report a serious concern» on the case page: call 112 if it is acute; the duty to avert serious "
+        "offences overrides confidentiality; for a child, consider the duty to inform child welfare. The page "
+        "names the provisions in force."
     ) % {"words": ", ".join(matches)}
 
 

@@ -20,8 +20,10 @@ from typing import Any
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models
+
+from utvei.core.markings import has_classification_marking, marking_message
 
 PREFIX = "v1"
 
@@ -125,6 +127,9 @@ class EncryptedTextField(models.TextField):
         value = super().get_prep_value(value)
         if value is None or value == "":
             return value
+        # R20: the last line of defence for every free-text field of case data, whichever service writes it.
+        if has_classification_marking(str(value)):
+            raise ValidationError({self.name: marking_message()})
         return encrypt(str(value), context=self._context)
 
 

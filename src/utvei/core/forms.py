@@ -1,4 +1,5 @@
-"""Form plumbing: Designsystemet classes on every widget, and no hidden control characters in typed text."""
+"""Form plumbing: Designsystemet classes on every widget, no hidden control characters in typed text,
+and the classification check on every text."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.forms import DeclarativeFieldsMetaclass
 
+from utvei.core.markings import marking_errors
 from utvei.core.text import refuse_hidden_controls
 
 
@@ -52,6 +54,25 @@ class DesignForm(forms.Form, metaclass=_GuardedFields):
     def full_clean(self) -> None:
         guard_text_fields(self.fields.values())
         super().full_clean()
+
+    def clean(self) -> dict[str, Any] | None:
+        """Refuse every text field that carries a security-classification marking (R20).
+
+        Passwords are not case data and are left alone; every other typed text is checked, so no form can
+        store a marked text by forgetting to ask.
+        """
+        cleaned = super().clean()
+        data = cleaned if cleaned is not None else self.cleaned_data
+        texts = {
+            name: value
+            for name, value in data.items()
+            if isinstance(value, str)
+            and isinstance(self.fields[name], forms.CharField)
+            and not isinstance(self.fields[name].widget, forms.PasswordInput)
+        }
+        for name, message in marking_errors(texts).items():
+            self.add_error(name, message)
+        return cleaned
 
 
 def add_service_errors(form: forms.Form, exc: ValidationError) -> None:

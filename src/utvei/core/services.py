@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
+from utvei.core.markings import has_classification_marking
 from utvei.core.models import Draft
 
 if TYPE_CHECKING:
@@ -22,10 +23,15 @@ def draft_save(*, actor: User, form_key: str, field: str, text: str) -> Draft:
     Drafts are the author's own unsaved words, not yet case data: they are not audited per keystroke, and
     nobody else can read them.
 
-    :raises ValueError: a key or field name that is empty or too long, or text over the size limit.
+    A text carrying a security-classification marking is not kept, not even as a draft (R20).
+
+    :raises ValueError: a key or field name that is empty or too long, text over the size limit, or a
+        classification marking.
     """
     if not form_key or len(form_key) > 200 or not field or len(field) > 64 or len(text) > MAX_DRAFT_LENGTH:
         raise ValueError("invalid draft")
+    if has_classification_marking(text):
+        raise ValueError("classification marking")
     with transaction.atomic():
         draft, _created = Draft.objects.update_or_create(
             user=actor, form_key=form_key, field=field, defaults={"text": text, "updated_at": timezone.now()}

@@ -90,6 +90,9 @@ def seed(world: DemoWorld) -> None:
         valid_from=mapped,
         valid_to=mapped + timedelta(days=360),
         given_by="person",
+        # The demo's history starts at the mapping: the consent was given and recorded that day.
+        given_on=mapped,
+        recorded_on=mapped,
         form="written",
         evidence_note="Signert samtykkeskjema, arkivert i saken.",
         how_informed="Gjennomgått muntlig og skriftlig med Jonas ved nettverkskartleggingen.",

@@ -115,9 +115,7 @@ def _validated(actor: User, case: Case, data: NodeInput, on: date) -> dict[str, 
 
     :raises ValidationError: field errors for every rule broken.
     """
-    errors: dict[str, str] = hidden_control_errors(
-        label=data.label, full_name=data.full_name, plan_role=data.plan_role
-    )
+    errors: dict[str, str] = hidden_control_errors(label=data.label, full_name=data.full_name, plan_role=data.plan_role)
     label = data.label.strip()
     if not label:
         errors.setdefault("label", _("Give the tie a label. A pseudonym such as «uncle (M)» is enough."))

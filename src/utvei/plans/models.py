@@ -51,6 +51,8 @@ class LegalReference(models.Model):
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     # The school's duty to cooperate (opplæringslova / friskolelova): shown when the person is a pupil.
     is_school_duty = models.BooleanField(default=False)
+    # False until checked against Lovdata or an official commentary; the unverified are listed in docs, not the UI.
+    verified = models.BooleanField(_("checked against an authoritative source"), default=False)
 
     objects = LegalReferenceQuerySet.as_manager()
 

@@ -31,6 +31,7 @@ EXPORTED: tuple[Exported, ...] = (
     Exported("cases.Relapse", "case__person", "owner_organisation"),
     Exported("cases.Task", "case__person", "case__responsible_organisation"),
     Exported("cases.Escalation", "case__person", "owner_organisation"),
+    Exported("cases.EscalationChange", "escalation__case__person", "escalation__owner_organisation"),
     Exported("contacts.ContactPlan", "case__person", "owner_organisation"),
     Exported("contacts.Conversation", "case__person", "owner_organisation"),
     Exported("contacts.Consultation", "case__person", "owner_organisation"),

@@ -2,7 +2,8 @@
 
 On case 1 (Jonas, an adult) the person has consented that Demo kommune may share mapping, plan and
 work with NAV Demo, and plan and school with the school; the school consent ends within a month, so
-``consent_reminders`` has something to remind about.
+``consent_reminders`` has something to remind about. Both were given today: a consent is recorded within a
+week of being given and never applies from before that day.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def seed(world: DemoWorld) -> None:
         recipients=[world.organisations[NAV]],
         categories=list(NAV_CATEGORIES),
         purpose=ConsentPurpose.COORDINATION,
-        valid_from=today - timedelta(days=30),
+        valid_from=today,
         valid_to=today + timedelta(days=300),
         given_by=ConsentGiver.PERSON,
         form=ConsentForm.WRITTEN,
@@ -52,7 +53,7 @@ def seed(world: DemoWorld) -> None:
         recipients=[world.organisations[SCHOOL]],
         categories=list(SCHOOL_CATEGORIES),
         purpose=ConsentPurpose.INDIVIDUAL_PLAN,
-        valid_from=today - timedelta(days=340),
+        valid_from=today,
         valid_to=today + timedelta(days=20),
         given_by=ConsentGiver.PERSON,
         form=ConsentForm.ORAL,

@@ -10,11 +10,11 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from utvei.access.categories import Category
-from utvei.accounts.models import Organisation, OrganisationKind
+from utvei.accounts.models import Organisation
 from utvei.core.forms import DesignForm
-from utvei.sharing.decision import ChildWelfareCondition, OtherRecipient
+from utvei.sharing.decision import ChildWelfareCondition, WeightyInterest, WeightyInterests
 from utvei.sharing.models import ConsentForm as ConsentFormChoice
-from utvei.sharing.models import ConsentGiver, ConsentPurpose
+from utvei.sharing.models import ConsentGiver, ConsentPurpose, DisclosureChannel, ExternalRecipient
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -74,9 +74,22 @@ class ConsentRecordForm(DesignForm):
     )
     categories = _checkboxes(_("Categories of information"), CATEGORY_CHOICES)
     purpose = forms.ChoiceField(label=_("Purpose"), choices=[("", "–"), *ConsentPurpose.choices])
+    given_on = forms.DateField(
+        label=_("Given on"),
+        widget=DATE,
+        help_text=_("The day the consent was given: today, or at most a week ago."),
+    )
     valid_from = forms.DateField(label=_("Valid from"), widget=DATE)
     valid_to = forms.DateField(label=_("Valid to"), widget=DATE, help_text=_("At most twelve months after the start."))
-    given_by = forms.ChoiceField(label=_("Given by"), choices=ConsentGiver.choices, widget=forms.RadioSelect)
+    given_by = forms.ChoiceField(
+        label=_("Given by"),
+        choices=ConsentGiver.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "From 18 the person consents alone. Under 18 the guardians consent, alone or with the person; from 16 the "
+            "person may consent alone to sharing health information."
+        ),
+    )
     child_view = _text(
         _("The child's own view"), required=False, help_text=_("For a person under 18: what the child thinks.")
     )
@@ -116,21 +129,9 @@ class WithdrawForm(DesignForm):
     )
 
 
-# Recipients outside the organisations in Utvei: the kind the decision needs, and a name for the record.
-EXTERNAL_KINDS = [
-    (OrganisationKind.POLICE_DISTRICT.value, _("Police district")),
-    (OrganisationKind.PST.value, _("Police Security Service (PST)")),
-    (OrganisationKind.CHILD_WELFARE.value, _("Child welfare service")),
-    (OrganisationKind.HEALTH.value, _("Health service")),
-    (OtherRecipient.PRIVATE_PERSON.value, _("A private person")),
-    (OtherRecipient.ANYONE.value, _("Anyone who can act (an emergency)")),
-]
-
+# The yes/no facts a user assesses: what the records cannot know (R34). Who shares, as what, for which public
+# body and the person's age come from the records, so they are not asked.
 FACT_CHOICES: list[tuple[str, StrOrPromise]] = [
-    ("discloser_is_health_personnel", _("I share as health personnel")),
-    ("discloser_is_social_services", _("I share for the social services (NAV office, municipal part)")),
-    ("same_organ", _("Discloser and recipient are the same organ (services of one municipality)")),
-    ("anonymised", _("The information is anonymised: the person cannot be recognised")),
     ("offence_concern", _("The information concerns offences")),
     ("danger_to_life_or_health", _("Sharing is needed to avert danger to someone's life or health")),
     ("imminent_danger_to_life", _("Someone is in obvious and imminent danger of death or serious injury")),
@@ -139,48 +140,97 @@ FACT_CHOICES: list[tuple[str, StrOrPromise]] = [
         _("A serious offence on the statutory list is certain or most likely and can still be averted"),
     ),
     ("necessary_for_own_tasks", _("Sharing is necessary for my organisation's own tasks")),
-    ("regulation_in_force", _("A regulation in force allows this sharing")),
-    ("police_shared_under_own_rules", _("The police have found that their own rules allow it (police only)")),
+]
+POLICE_FACT = ("police_shared_under_own_rules", _("The police have found that their own rules allow it"))
+DANGER_FACTS = frozenset({"danger_to_life_or_health", "imminent_danger_to_life"})
+
+ANONYMISED_CHOICES = [
+    ("yes", _("Yes: I share it anonymised, so the person cannot be recognised")),
+    ("no", _("No: the recipient needs to know who it is")),
+]
+WEIGHTY_CHOICES = [
+    (WeightyInterest.LIFE_OR_HEALTH.value, _("Someone's life or health")),
+    (WeightyInterest.SERIOUS_CRIME.value, _("Preventing or solving serious crime")),
+    (WeightyInterest.CHILD_PROTECTION.value, _("Protecting a child")),
+    (WeightyInterest.OTHERS_SAFETY.value, _("Other people's safety")),
 ]
 
 
 class SharingCheckForm(DesignForm):
-    """Take the question for the sharing decision: recipient, categories, purpose and facts."""
+    """Take the question for the sharing decision: recipient, categories, purpose and what the user assessed."""
 
     recipient = forms.ChoiceField(label=_("Recipient"))
-    external_name = forms.CharField(
-        label=_("Name of the external recipient"),
+    recipient_detail = forms.CharField(
+        label=_("Which office or person (optional)"),
         max_length=200,
         required=False,
-        help_text=_("Only for a recipient outside Utvei, for example «Politiet 02800»."),
+        help_text=_("For a recipient outside Utvei, for example the police district or the RVTS region."),
     )
     categories = _checkboxes(_("Categories of information"), CATEGORY_CHOICES)
     purpose = forms.ChoiceField(label=_("Purpose"), choices=[("", "–"), *ConsentPurpose.choices])
+    anonymised_enough = forms.ChoiceField(
+        label=_("Would anonymised information be enough?"), choices=ANONYMISED_CHOICES, widget=forms.RadioSelect
+    )
+    why_not_anonymised = _text(
+        _("Why is anonymised information not enough?"),
+        required=False,
+        rows=2,
+        help_text=_("Needed when you share to avert a danger: share only what is necessary."),
+    )
     facts = _checkboxes(_("What you have assessed (leave empty when it does not apply)"), FACT_CHOICES, required=False)
+    weighty_interests = _checkboxes(
+        _("Weighty interests you have weighed (health personnel)"), WEIGHTY_CHOICES, required=False
+    )
+    weighty_reasons = _text(
+        _("Your reasons: why these interests outweigh confidentiality here"), required=False, rows=3
+    )
+    weighty_outweighs = forms.BooleanField(
+        label=_("I have concluded that these interests outweigh the duty of confidentiality"), required=False
+    )
     child_welfare_conditions = _checkboxes(
         _("Duty to inform child welfare: which conditions apply (person under 18)"), CONDITION_CHOICES, required=False
     )
     classified = forms.BooleanField(label=_("The information is security-classified"), required=False)
 
     def __init__(
-        self, data: QueryDict | None = None, *, organisations: Sequence[Organisation], prefix: str | None = None
+        self,
+        data: QueryDict | None = None,
+        *,
+        organisations: Sequence[Organisation],
+        external: Sequence[ExternalRecipient],
+        police: bool = False,
+        language: str = "nb",
+        prefix: str | None = None,
     ) -> None:
         super().__init__(data, prefix=prefix)
         self._organisations = {org.pk: org for org in organisations}
+        self._external = {party.code: party for party in external}
         field = self.fields["recipient"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [
             ("", "–"),
             (_("Organisations in Utvei"), [(f"org:{org.pk}", org.name) for org in organisations]),
-            (_("Outside Utvei"), [(f"ext:{kind}", label) for kind, label in EXTERNAL_KINDS]),
+            (_("Outside Utvei"), [(f"party:{party.code}", party.name_in(language)) for party in external]),
         ]
+        if police:
+            facts = self.fields["facts"]
+            assert isinstance(facts, forms.MultipleChoiceField)
+            facts.choices = [*FACT_CHOICES, POLICE_FACT]
 
     def clean(self) -> dict[str, object] | None:
-        """Demand a name for an external recipient."""
+        """Demand the reasons for a weighty-interests judgement, and the minimality reason on a danger."""
         cleaned = super().clean() or {}
-        recipient = str(cleaned.get("recipient") or "")
-        if recipient.startswith("ext:") and not str(cleaned.get("external_name") or "").strip():
-            self.add_error("external_name", _("Name the external recipient."))
+        facts = set(cleaned.get("facts") or ())
+        if (
+            cleaned.get("anonymised_enough") == "no"
+            and facts & DANGER_FACTS
+            and not str(cleaned.get("why_not_anonymised") or "").strip()
+        ):
+            self.add_error("why_not_anonymised", _("Say why anonymised information is not enough."))
+        if cleaned.get("weighty_outweighs") and not str(cleaned.get("weighty_reasons") or "").strip():
+            self.add_error("weighty_reasons", _("Write the reasons for your judgement."))
+        if cleaned.get("weighty_outweighs") and not cleaned.get("weighty_interests"):
+            self.add_error("weighty_interests", _("Name the interests you have weighed."))
         return cleaned
 
     def recipient_organisation(self) -> Organisation | None:
@@ -188,24 +238,72 @@ class SharingCheckForm(DesignForm):
         value = self.cleaned_data["recipient"]
         return self._organisations[int(value[4:])] if value.startswith("org:") else None
 
+    def recipient_party(self) -> ExternalRecipient | None:
+        """Give the chosen party of the register of external recipients, or None for an organisation."""
+        value = self.cleaned_data["recipient"]
+        return self._external[value[6:]] if value.startswith("party:") else None
+
     def recipient_kind(self) -> str:
         """Give the kind of the chosen recipient, as the decision reads it."""
         organisation = self.recipient_organisation()
-        return organisation.kind if organisation is not None else str(self.cleaned_data["recipient"][4:])
+        if organisation is not None:
+            return organisation.kind
+        party = self.recipient_party()
+        assert party is not None
+        return party.kind
 
-    def fact_flags(self) -> dict[str, bool]:
-        """Give the asserted facts as the decision's yes/no flags."""
-        return dict.fromkeys(self.cleaned_data["facts"], True)
+    def fact_flags(self) -> dict[str, object]:
+        """Give what the user assessed as the decision's facts (flags, the judgement and the minimality reason)."""
+        facts: dict[str, object] = dict.fromkeys(self.cleaned_data["facts"], True)
+        if self.cleaned_data["anonymised_enough"] == "yes":
+            facts["anonymised"] = True
+        if self.cleaned_data["weighty_interests"] or self.cleaned_data["weighty_outweighs"]:
+            facts["weighty_interests"] = self.weighty_judgement()
+        reason = self.cleaned_data["why_not_anonymised"].strip()
+        if reason:
+            facts["why_not_anonymised"] = reason
+        return facts
+
+    def weighty_judgement(self) -> WeightyInterests | None:
+        """Give the weighty-interests judgement as recorded, or None when none was made."""
+        if not (self.cleaned_data["weighty_interests"] or self.cleaned_data["weighty_outweighs"]):
+            return None
+        return WeightyInterests(
+            interests=frozenset(self.cleaned_data["weighty_interests"]),
+            reasons=self.cleaned_data["weighty_reasons"],
+            outweighs_confidentiality=self.cleaned_data["weighty_outweighs"],
+        )
+
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 class DisclosureRecordForm(DesignForm):
-    """Take what a disclosure records besides the question: basis, summary and telling the person."""
+    """Take what a disclosure records besides the question: basis, summary, time, channel and telling the person."""
 
     basis = forms.ChoiceField(label=_("Basis used"), widget=forms.RadioSelect)
     content_summary = _text(
         _("Summary of what is shared"),
         help_text=_("Observations, not conclusions. Never security-classified content."),
         rows=4,
+    )
+    known_at = forms.DateTimeField(
+        label=_("When did you come to know this?"),
+        widget=DATETIME,
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        choices=[("", _("Not chosen yet")), *DisclosureChannel.choices],
+        required=False,
+        help_text=_("Required for the police and PST."),
+    )
+    reference = forms.CharField(
+        label=_("The recipient's reference"),
+        max_length=100,
+        required=False,
+        help_text=_("Required for the police and PST: their reference, or the date and time of the call."),
     )
     person_informed = forms.BooleanField(label=_("The person has been told about this sharing"), required=False)
     not_informed_reason = _text(_("If not told: why"), required=False, rows=2)
@@ -218,3 +316,33 @@ class DisclosureRecordForm(DesignForm):
         field = self.fields["basis"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = list(bases)
+
+
+class ReportCompleteForm(DesignForm):
+    """Take what a report of concern lacked when it was made; the level and the recipient stay as reported."""
+
+    basis = forms.ChoiceField(label=_("Legal basis for sharing"), required=False)
+    channel = forms.ChoiceField(label=_("Channel"), required=False)
+    summary = _text(_("What was reported (observations, not conclusions)"), required=False, rows=4)
+    reference = forms.CharField(label=_("Reference number from the recipient"), max_length=100, required=False)
+    known_at = forms.DateTimeField(
+        label=_("When did you come to know this?"),
+        widget=DATETIME,
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    reassess_on = forms.DateField(label=_("Reassess on"), widget=DATE, required=False)
+    leader_informed = forms.BooleanField(label=_("My leader is informed"), required=False)
+    person_informed = forms.BooleanField(label=_("The person has been told about the report"), required=False)
+    person_not_informed_reason = _text(_("If not told: why"), required=False, rows=2)
+    person_not_informed_until = forms.DateField(label=_("If not told: until when"), widget=DATE, required=False)
+
+    def __init__(self, data: QueryDict | None = None, *, initial: dict[str, object] | None = None) -> None:
+        from utvei.cases.models import EscalationBasis, EscalationChannel
+
+        super().__init__(data, initial=initial)
+        basis = self.fields["basis"]
+        channel = self.fields["channel"]
+        assert isinstance(basis, forms.ChoiceField) and isinstance(channel, forms.ChoiceField)
+        basis.choices = [("", _("Not chosen yet")), *EscalationBasis.choices]
+        channel.choices = [("", _("Not chosen yet")), *EscalationChannel.choices]

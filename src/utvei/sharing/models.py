@@ -5,9 +5,13 @@ Each row is one version of one reference: a basis code from the decision table (
 is valid. When an act is amended or replaced, the old row gets a ``valid_to`` and a new row with the same
 code starts the day after; disclosures keep pointing at the version they used.
 
-A new forvaltningsloven was adopted in 2025. Its section numbers for confidentiality and sharing are not
-seeded here: they will be added as new versions of the same codes once verified against Lovdata, and the
-current references will then get their ``valid_to``.
+A new forvaltningsloven was adopted in 2025 (Prop. 79 L (2024–2025)); its confidentiality chapter replaces
+§§ 13–13 g. Once its date of entry into force is known, its references are a new version of the same codes
+(a data migration), and the current versions get their ``valid_to``: no code changes.
+
+``verified`` is False for a reference that has not been checked against an authoritative source (Lovdata, or
+the responsible ministry's or directorate's own commentary or proposition); ``source_note`` says which.
+Such references are listed in ``docs/sharing.md``; the pages never show a developer's note about them.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from utvei.access.policy import Action
 from utvei.accounts.models import Organisation
 from utvei.core.crypto import EncryptedTextField
 from utvei.sharing.decision import LegalReference
+from utvei.sharing.decision.facts import Giver, RuleCode
 
 
 class LegalBasisQuerySet(models.QuerySet["LegalBasis"]):
@@ -49,6 +54,11 @@ class LegalBasis(models.Model):
     title_en = models.CharField(max_length=200)
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    # The age limit the rule sets, for the rules of consent by age (the health consent age, majority).
+    age = models.PositiveSmallIntegerField(_("age limit"), null=True, blank=True)
+    verified = models.BooleanField(_("checked against an authoritative source"), default=False)
+    # What the reference was checked against, or why it is still open (for the maintainers, never shown).
+    source_note = models.CharField(_("source note"), max_length=300, blank=True)
 
     objects = LegalBasisQuerySet.as_manager()
 
@@ -81,6 +91,8 @@ class LegalBasis(models.Model):
             section=self.section,
             title_nb=self.title_nb,
             title_en=self.title_en,
+            age=self.age,
+            verified=self.verified,
         )
 
 
@@ -90,11 +102,23 @@ class LegalBasis(models.Model):
 CONSENT_MAX_MONTHS = 12
 
 
-class ConsentGiver(models.TextChoices):
-    """Name who gave a consent: the person, or the guardians of a minor (R19)."""
+# A consent may be recorded up to this many days after it was given; an earlier date is refused.
+CONSENT_GRACE_DAYS = 7
 
-    PERSON = "person", _("The person")
-    GUARDIANS = "guardians", _("The guardians")
+
+class ConsentGiver(models.TextChoices):
+    """Name who gave a consent: the person, the guardians of a minor, or both together (R19)."""
+
+    PERSON = Giver.PERSON.value, _("The person")
+    GUARDIANS = Giver.GUARDIANS.value, _("The guardians")
+    BOTH = Giver.BOTH.value, _("The person and the guardians together")
+
+
+class ConsentEnd(models.TextChoices):
+    """Name why a consent version stopped applying other than by withdrawal or expiry."""
+
+    AMENDED = "amended", _("Replaced by a changed version")
+    REPLACED = "replaced", _("Replaced by a newer consent to the same recipient and category")
 
 
 class ConsentForm(models.TextChoices):
@@ -115,12 +139,37 @@ class ConsentPurpose(models.TextChoices):
     CONSULTATION = "consultation", _("Consultation")
 
 
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a year without one
+        return day.replace(year=day.year - years, day=28)
+
+
 class ConsentQuerySet(models.QuerySet["Consent"]):
     """Filter consents by whether they are in force."""
 
     def current(self, on: date) -> ConsentQuerySet:
-        """Keep the latest versions, not withdrawn, valid on the given date (both ends inclusive)."""
-        return self.filter(withdrawn_at__isnull=True, superseded_by__isnull=True, valid_from__lte=on, valid_to__gte=on)
+        """Keep the latest versions in force on the date (both ends inclusive): not withdrawn or replaced.
+
+        A consent the guardians gave alone ends on the day the person comes of age (R19), so it is not in
+        force from then on; the age of majority is read from the version of its rule in force that day.
+        """
+        majority = (
+            LegalBasis.objects.in_force(on)
+            .filter(code=RuleCode.AGE_OF_MAJORITY, age__isnull=False)
+            .order_by("-valid_from")
+            .values_list("age", flat=True)
+            .first()
+        )
+        of_age_born_by = _years_before(on, majority if majority is not None else 18)
+        return self.filter(
+            withdrawn_at__isnull=True,
+            ended_at__isnull=True,
+            superseded_by__isnull=True,
+            valid_from__lte=on,
+            valid_to__gte=on,
+        ).exclude(given_by=Giver.GUARDIANS, person__birth_date__lte=of_age_born_by)
 
 
 class Consent(models.Model):
@@ -128,15 +177,22 @@ class Consent(models.Model):
 
     The consent waives the confidentiality of ``recorded_for_organisation`` (the discloser) towards the
     organisations in ``recipients`` (their ids), for the listed ``categories`` and the ``purpose``, from
-    ``valid_from`` to ``valid_to`` (both days included). A recorded version is never edited: a change is a
-    new version whose ``previous`` points at the one it supersedes, and only ``withdrawn_at`` and
-    ``withdrawn_by`` are ever set afterwards (R13: withdrawal ends it for the future, the history stays).
+    ``valid_from`` to ``valid_to`` (both days included). It records who gave it and the person's age on the
+    day it was given (``given_on``, ``person_age``), which the age rules read. A recorded version is never
+    edited: a change is a new version whose ``previous`` points at the one it supersedes. Only the end of a
+    version is ever stamped afterwards: ``withdrawn_at``/``withdrawn_by`` (R13), or ``ended_at`` with
+    ``ended_reason`` when a changed version or a newer consent took its place; the history stays.
+
+    ``fingerprint`` digests who gave it, for whom, to whom, what, for what and for which period. The database
+    refuses two versions in force with the same fingerprint: a twin would stay in force when one is withdrawn.
     """
 
     person = models.ForeignKey(
         "cases.Person", on_delete=models.PROTECT, related_name="consents", verbose_name=_("person")
     )
     given_by = models.CharField(_("given by"), max_length=16, choices=ConsentGiver.choices)
+    given_on = models.DateField(_("given on"), null=True, blank=True)
+    person_age = models.PositiveSmallIntegerField(_("the person's age that day"), null=True, blank=True)
     child_view = EncryptedTextField(_("the child's view"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_for_organisation = models.ForeignKey(
@@ -158,6 +214,12 @@ class Consent(models.Model):
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    ended_reason = models.CharField(_("why it ended"), max_length=16, choices=ConsentEnd.choices, blank=True)
+    replaced_by = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced", verbose_name=_("replaced by")
+    )
+    fingerprint = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = ConsentQuerySet.as_manager()
@@ -167,6 +229,11 @@ class Consent(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(condition=Q(valid_to__gte=F("valid_from")), name="consent_period_ordered"),
+            models.UniqueConstraint(
+                fields=["fingerprint"],
+                condition=Q(withdrawn_at__isnull=True, ended_at__isnull=True) & ~Q(fingerprint=""),
+                name="consent_unique_in_force",
+            ),
         ]
         verbose_name = _("consent")
         verbose_name_plural = _("consents")
@@ -232,6 +299,44 @@ class ConsentNotice(models.Model):
 # --- disclosures (R11, R12) ---------------------------------------------------------------------------
 
 
+class DisclosureChannel(models.TextChoices):
+    """Name how information reached the police or PST (S15)."""
+
+    POLICE_02800 = "police_02800", _("Police switchboard 02800")
+    RADICALISATION_CONTACT = "radicalisation_contact", _("The police radicalisation contact")
+    PST_TIP = "pst_tip", _("PST's tip form")
+    EMERGENCY_112 = "emergency_112", _("Emergency number 112")
+    MEETING = "meeting", _("Meeting")
+    LETTER = "letter", _("Letter or secure e-mail")
+
+
+class ExternalRecipient(models.Model):
+    """Hold one party outside Utvei that information may be disclosed to, kept as data.
+
+    ``kind`` is the recipient kind the sharing decision reads (an ``OrganisationKind`` value, or
+    ``private_person``/``anyone``). The register is seeded by a migration; parties are deactivated, never
+    deleted, so old disclosures keep naming them.
+    """
+
+    code = models.SlugField(max_length=40, unique=True)
+    name_nb = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200)
+    kind = models.CharField(_("kind of recipient"), max_length=32)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name_nb"]
+        verbose_name = _("external recipient")
+        verbose_name_plural = _("external recipients")
+
+    def __str__(self) -> str:
+        return self.name_nb
+
+    def name_in(self, language: str) -> str:
+        """Give the name in the interface language (Bokmål unless English)."""
+        return self.name_en if language.startswith("en") else self.name_nb
+
+
 class Disclosure(models.Model):
     """Record one outward sharing of information about a person (R11, R12).
 
@@ -278,13 +383,31 @@ class Disclosure(models.Model):
     # duty to inform child welfare, the conditions a–d that hold: what the decision rested on (R11, R34).
     facts = models.JSONField(_("facts asserted"), default=list, blank=True)
     child_welfare_conditions = models.JSONField(_("child welfare conditions"), default=list, blank=True)
+    # A recipient outside Utvei, chosen from the register of external parties (never typed in).
+    recipient_party = models.ForeignKey(
+        "ExternalRecipient",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="disclosures",
+        verbose_name=_("external recipient"),
+    )
+    known_at = models.DateTimeField(_("known since"), null=True, blank=True)
+    channel = models.CharField(_("channel"), max_length=32, choices=DisclosureChannel.choices, blank=True)
+    reference = models.CharField(_("the recipient's reference"), max_length=100, blank=True)
+    why_not_anonymised = EncryptedTextField(_("why anonymised information was not enough"), blank=True)
+    # The weighty-interests judgement of health personnel (S11): the interests weighed and the reasons.
+    weighty_interests = models.JSONField(_("weighty interests"), default=list, blank=True)
+    judgement_reasons = EncryptedTextField(_("reasons for the judgement"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-decided_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(recipient_organisation__isnull=False) | ~Q(recipient_external=""),
+                condition=Q(recipient_organisation__isnull=False)
+                | Q(recipient_party__isnull=False)
+                | ~Q(recipient_external=""),
                 name="disclosure_has_recipient",
             ),
         ]

@@ -34,10 +34,9 @@ def consents_in_force(
         ConsentGrant.objects.filter(
             recipient_id__in=sorted(organisation_ids),
             person_id__in=sorted(person_ids),
-            consent__withdrawn_at__isnull=True,
-            consent__superseded_by__isnull=True,
-            consent__valid_from__lte=today,
-            consent__valid_to__gte=today,
+            # One definition of "in force" (latest, not withdrawn or replaced, within its period, and a
+            # guardians' consent alone not past the person's coming of age).
+            consent__in=Consent.objects.current(today).filter(person_id__in=sorted(person_ids)).values("pk"),
         )
         .values_list("person_id", "discloser_id", "recipient_id", "category")
         .distinct()

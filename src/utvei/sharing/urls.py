@@ -13,6 +13,11 @@ urlpatterns = [
     ),
     path("cases/<int:case_id>/share/", views.share_view, name="share"),
     path("cases/<int:case_id>/disclosures/", views.disclosure_list_view, name="disclosures"),
+    path(
+        "cases/<int:case_id>/reports/<int:escalation_id>/complete/",
+        views.report_complete_view,
+        name="report_complete",
+    ),
     path("cases/<int:case_id>/overview-for-the-person/", views.person_overview_view, name="person_overview"),
     path("cases/<int:case_id>/overview-for-the-person.pdf", views.person_overview_pdf_view, name="person_overview_pdf"),
 ]

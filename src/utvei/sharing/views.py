@@ -24,7 +24,13 @@ from utvei.core.idempotency import idempotent
 from utvei.core.pdf import RevealingContent, render_pdf
 from utvei.sharing import selectors, services
 from utvei.sharing.decision import BasisCode
-from utvei.sharing.forms import ConsentRecordForm, DisclosureRecordForm, SharingCheckForm, WithdrawForm
+from utvei.sharing.forms import (
+    ConsentRecordForm,
+    DisclosureRecordForm,
+    ReportCompleteForm,
+    SharingCheckForm,
+    WithdrawForm,
+)
 from utvei.sharing.models import Consent, ConsentGiver
 from utvei.sharing.services import add_months
 
@@ -52,6 +58,7 @@ def consent_new_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     today = timezone.localdate()
     is_minor = data.case.person.is_minor
     initial: dict[str, object] = {
+        "given_on": today,
         "valid_from": today,
         "valid_to": add_months(today, 12),
         "given_by": ConsentGiver.GUARDIANS if is_minor else ConsentGiver.PERSON,
@@ -72,6 +79,7 @@ def consent_new_view(request: AuthedRequest, case_id: int) -> HttpResponse:
                 valid_from=cleaned["valid_from"],
                 valid_to=cleaned["valid_to"],
                 given_by=cleaned["given_by"],
+                given_on=cleaned["given_on"],
                 form=cleaned["form"],
                 evidence_note=cleaned["evidence_note"],
                 how_informed=cleaned["how_informed"],
@@ -94,6 +102,7 @@ def _consent_initial(consent: Consent) -> dict[str, object]:
         "valid_from": consent.valid_from,
         "valid_to": consent.valid_to,
         "given_by": consent.given_by,
+        "given_on": timezone.localdate(),
         "child_view": consent.child_view,
         "form": consent.form,
         "evidence_note": consent.evidence_note,
@@ -132,6 +141,7 @@ def consent_change_view(request: AuthedRequest, case_id: int, consent_id: int) -
                 valid_from=cleaned["valid_from"],
                 valid_to=cleaned["valid_to"],
                 given_by=cleaned["given_by"],
+                given_on=cleaned["given_on"],
                 form=cleaned["form"],
                 evidence_note=cleaned["evidence_note"],
                 how_informed=cleaned["how_informed"],
@@ -211,18 +221,60 @@ def _decision_for(request: AuthedRequest, case_id: int, check: SharingCheckForm)
 _RECORDABLE = [code.value for code in BasisCode if code not in {BasisCode.CLASSIFIED, BasisCode.REPORT_TO_POLICE}]
 
 
+def _record(request: AuthedRequest, case_id: int, check: SharingCheckForm, form: DisclosureRecordForm) -> None:
+    """Record the disclosure the page asked about (the service decides again).
+
+    :raises ValidationError: the service refuses.
+    """
+    cleaned = form.cleaned_data
+    asked = check.cleaned_data
+    facts = check.fact_flags()
+    flags = {name: bool(value) for name, value in facts.items() if isinstance(value, bool)}
+    services.disclosure_record(
+        actor=request.user,
+        case_id=case_id,
+        recipient_organisation=check.recipient_organisation(),
+        recipient_party=check.recipient_party(),
+        recipient_external=asked["recipient_detail"],
+        recipient_kind=check.recipient_kind(),
+        categories=asked["categories"],
+        basis=cleaned["basis"],
+        content_summary=cleaned["content_summary"],
+        purpose=asked["purpose"],
+        person_informed=cleaned["person_informed"],
+        not_informed_reason=cleaned["not_informed_reason"],
+        not_informed_until=cleaned["not_informed_until"],
+        facts=flags,
+        child_welfare_conditions=asked["child_welfare_conditions"],
+        find_consent=True,
+        known_at=cleaned["known_at"],
+        channel=cleaned["channel"],
+        reference=cleaned["reference"],
+        why_not_anonymised=asked["why_not_anonymised"],
+        weighty_interests=check.weighty_judgement(),
+    )
+
+
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
 @idempotent
 def share_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     """Answer "may I share this, with whom, on which basis?" and record the disclosure if allowed.
 
-    "Check" asks the decision and shows it; "Record" records the disclosure, which the service decides
-    again (nothing is saved unless the decision allows the chosen basis, R11, R20).
+    The page shows what the decision takes from the records (who shares, as what, the person's age) and
+    asks only what the user assesses. "Check" asks the decision and shows it; "Record" records the
+    disclosure, which the service decides again (nothing is saved unless the decision allows the chosen
+    basis, R11, R20).
     """
     data = selectors.sharing_form_data(actor=request.user, case_id=case_id)
     posted = request.POST if request.method == "POST" else None
-    check = SharingCheckForm(posted, organisations=data.organisations)
+    check = SharingCheckForm(
+        posted,
+        organisations=data.organisations,
+        external=data.external,
+        police=data.is_police,
+        language=request.LANGUAGE_CODE,
+    )
     step = request.POST.get("step", "check") if posted is not None else ""
     view: selectors.DecisionView | None = None
     record_form: DisclosureRecordForm | None = None
@@ -232,26 +284,8 @@ def share_view(request: AuthedRequest, case_id: int) -> HttpResponse:
             if check.cleaned_data["classified"]:
                 record_form.add_error(None, _("Security-classified information must never be entered in Utvei."))
             elif record_form.is_valid():
-                cleaned = record_form.cleaned_data
-                organisation = check.recipient_organisation()
                 try:
-                    services.disclosure_record(
-                        actor=request.user,
-                        case_id=data.case.pk,
-                        recipient_organisation=organisation,
-                        recipient_external="" if organisation is not None else check.cleaned_data["external_name"],
-                        recipient_kind=check.recipient_kind(),
-                        categories=check.cleaned_data["categories"],
-                        basis=cleaned["basis"],
-                        content_summary=cleaned["content_summary"],
-                        purpose=check.cleaned_data["purpose"],
-                        person_informed=cleaned["person_informed"],
-                        not_informed_reason=cleaned["not_informed_reason"],
-                        not_informed_until=cleaned["not_informed_until"],
-                        facts=check.fact_flags(),
-                        child_welfare_conditions=check.cleaned_data["child_welfare_conditions"],
-                        find_consent=True,
-                    )
+                    _record(request, data.case.pk, check, record_form)
                 except ValidationError as exc:
                     add_service_errors(record_form, exc)
                 else:
@@ -279,6 +313,28 @@ def disclosure_list_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     """List the disclosures about the case's person that the user may see."""
     page = selectors.disclosure_list_for_case(actor=request.user, case_id=case_id)
     return render(request, "sharing/disclosure_list.html", {"page": page, "case": page.case})
+
+
+@requires(Perm.CASE_VIEW)
+@require_http_methods(["GET", "POST"])
+@idempotent
+def report_complete_view(request: AuthedRequest, case_id: int, escalation_id: int) -> HttpResponse:
+    """Complete a report of concern later; each completion is kept with what the report said before (R17)."""
+    from utvei.cases.services import COMPLETABLE_FIELDS, escalation_complete
+
+    page = selectors.report_for_completion(actor=request.user, case_id=case_id, escalation_id=escalation_id)
+    initial = {name: getattr(page.escalation, name) for name in COMPLETABLE_FIELDS}
+    form = ReportCompleteForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            escalation_complete(actor=request.user, escalation_id=page.escalation.pk, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The report is completed. What it said before is kept."))
+            return _see_other(reverse("sharing:disclosures", kwargs={"case_id": page.case.pk}))
+    context = {"case": page.case, "page": page, "form": form}
+    return render(request, "sharing/report_complete.html", context, status=form_status(form))
 
 
 def _language(request: AuthedRequest) -> str:

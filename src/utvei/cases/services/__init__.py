@@ -9,13 +9,19 @@ from utvei.cases.services.cases import (
     case_record_police_not_involved,
     referral_register,
 )
-from utvei.cases.services.concerns import concern_create, escalation_record
+from utvei.cases.services.concerns import (
+    COMPLETABLE_FIELDS,
+    concern_create,
+    escalation_complete,
+    escalation_record,
+)
 from utvei.cases.services.items import case_advice_add, relapse_record, task_complete, task_create
 from utvei.cases.services.persons import GuardianInput, normalise_national_id, person_create
 from utvei.cases.services.retention import concern_purge, person_anonymise, persons_due_for_anonymisation
 from utvei.cases.services.team import team_member_add, team_member_remove, team_member_set_task
 
 __all__ = [
+    "COMPLETABLE_FIELDS",
     "TEAM_ROLES",
     "GuardianInput",
     "HandoverInput",
@@ -27,6 +33,7 @@ __all__ = [
     "case_record_police_not_involved",
     "concern_create",
     "concern_purge",
+    "escalation_complete",
     "escalation_record",
     "lock_case_for_update",
     "normalise_national_id",

@@ -22,6 +22,7 @@ from utvei.cases.models import (
     Task,
 )
 from utvei.cases.services._common import acting_organisation
+from utvei.core.markings import marking_errors
 from utvei.core.text import require_plain
 
 
@@ -88,6 +89,7 @@ def escalation_record(
     person_informed: bool = False,
     person_not_informed_reason: str = "",
     person_not_informed_until: date | None = None,
+    known_at: datetime | None = None,
 ) -> Escalation:
     """Record a report of serious concern; every team member may do so in every phase (R17).
 
@@ -114,6 +116,13 @@ def escalation_record(
             errors["basis"] = _("Unknown legal basis.")
         if channel and channel not in EscalationChannel.values:
             errors["channel"] = _("Unknown channel.")
+        if known_at is not None and known_at > timezone.now():
+            errors["known_at"] = _("The time of knowledge cannot be in the future.")
+        errors.update(
+            marking_errors(
+                {"summary": summary, "reference": reference, "person_not_informed_reason": person_not_informed_reason}
+            )
+        )
         if errors:
             raise ValidationError(errors)
         escalation = Escalation.objects.create(
@@ -124,6 +133,7 @@ def escalation_record(
             channel=channel,
             summary=summary.strip(),
             reported_at=reported_at or timezone.now(),
+            known_at=known_at,
             reference=reference.strip(),
             reassess_on=reassess_on,
             leader_informed=leader_informed,
@@ -147,6 +157,7 @@ def escalation_record(
                 "reference",
                 "reassess_on",
                 "person_informed",
+                "known_at",
             ],
         )
         if reassess_on is not None:
@@ -169,4 +180,92 @@ def escalation_record(
         from utvei.sharing.services import disclosure_from_escalation
 
         disclosure_from_escalation(actor=actor, escalation=escalation)
+    return escalation
+
+
+# The fields of a report that may be completed later; level and recipient are fixed when it is made.
+COMPLETABLE_FIELDS = (
+    "basis",
+    "channel",
+    "summary",
+    "reference",
+    "known_at",
+    "reassess_on",
+    "leader_informed",
+    "person_informed",
+    "person_not_informed_reason",
+    "person_not_informed_until",
+)
+
+
+def escalation_complete(*, actor: User, escalation_id: int, **changes: object) -> Escalation:
+    """Complete or correct a report of serious concern later, keeping what it said before (R17).
+
+    Only the fields in ``COMPLETABLE_FIELDS`` may change; the level, the recipient and the time of the report
+    stay as reported. Each completion is kept as an ``EscalationChange`` with the field names and the earlier
+    values (encrypted), and audited as an UPDATE with the field names only. When the report now has a basis
+    and no disclosure yet, the sharing engine records it as one if the decision allows it.
+
+    :raises NotFound: the report does not exist or the actor is not on its case's team.
+    :raises ValidationError: an unknown field, basis or channel, a time of knowledge in the future, or a
+        classification marking.
+    """
+    import json
+
+    from utvei.cases.models import EscalationBasis, EscalationChange, EscalationChannel
+
+    unknown = set(changes) - set(COMPLETABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not completable: {sorted(unknown)}")
+    with transaction.atomic():
+        escalation = Escalation.objects.select_for_update().select_related("case").filter(pk=escalation_id).first()
+        if escalation is None:
+            raise NotFound(Escalation._meta.label, escalation_id)
+        policy.require(actor, Action.SHARE, escalation.case)
+        errors: dict[str, str] = {}
+        basis = changes.get("basis", escalation.basis)
+        channel = changes.get("channel", escalation.channel)
+        known_at = changes.get("known_at", escalation.known_at)
+        if basis and basis not in EscalationBasis.values:
+            errors["basis"] = _("Unknown legal basis.")
+        if channel and channel not in EscalationChannel.values:
+            errors["channel"] = _("Unknown channel.")
+        if isinstance(known_at, datetime) and known_at > timezone.now():
+            errors["known_at"] = _("The time of knowledge cannot be in the future.")
+        errors.update(marking_errors({name: value for name, value in changes.items() if isinstance(value, str)}))
+        if errors:
+            raise ValidationError(errors)
+        changed: dict[str, object] = {}
+        for name, value in changes.items():
+            cleaned = value.strip() if isinstance(value, str) else value
+            if getattr(escalation, name) != cleaned:
+                changed[name] = getattr(escalation, name)
+                setattr(escalation, name, cleaned)
+        if not changed:
+            return escalation
+        if escalation.person_informed:
+            escalation.person_not_informed_reason = ""
+            escalation.person_not_informed_until = None
+        escalation.save(update_fields=[*changed, "person_not_informed_reason", "person_not_informed_until"])
+        EscalationChange.objects.create(
+            escalation=escalation,
+            changed_by=actor,
+            changed_fields=sorted(changed),
+            previous=json.dumps(
+                {name: value.isoformat() if hasattr(value, "isoformat") else value for name, value in changed.items()},
+                default=str,
+            ),
+        )
+        record(
+            actor=actor,
+            event=AuditEvent.UPDATE,
+            target=escalation,
+            case=escalation.case,
+            changed_fields=sorted(changed),
+        )
+        # Imported here: the sharing app builds on the cases app. It records nothing twice.
+        from utvei.sharing.services import disclosure_from_escalation
+
+        if escalation.basis:
+            disclosure_from_escalation(actor=actor, escalation=escalation)
     return escalation

@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0001_initial'),
         ('cases', '0001_initial'),
-        ('sharing', '0005_disclosure_facts'),
+        ('sharing', '0007_sector_rules_age_rules_and_recipients'),
     ]
 
     operations = [
