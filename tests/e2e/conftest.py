@@ -56,6 +56,7 @@ def _server_env(var_dir: Path) -> dict[str, str]:
             "UTVEI_VAR_DIR": str(var_dir),
             "UTVEI_SECRET_KEY": secrets.token_urlsafe(48)[:64],
             "UTVEI_ENCRYPTION_KEYS": "e2e:" + base64.b64encode(secrets.token_bytes(32)).decode(),
+            "UTVEI_BLIND_INDEX_KEY": "e2e:" + base64.b64encode(secrets.token_bytes(32)).decode(),
             "UTVEI_HTTPS": "false",
             "UTVEI_REQUIRE_2FA": "true",
             "UTVEI_ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -85,7 +86,7 @@ def base_url() -> Iterator[str]:
     var_dir = Path(tempfile.mkdtemp(prefix="utvei-e2e-"))
     env = _server_env(var_dir)
     try:
-        for command in (["migrate", "--verbosity", "0"], ["seed_demo"]):
+        for command in (["migrate", "--database", "keys", "--verbosity", "0"], ["migrate", "--verbosity", "0"], ["seed_demo"]):
             done = subprocess.run(
                 [str(python), "manage.py", *command],
                 cwd=PROJECT_DIR,

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from utvei.access.policy import Action
 from utvei.accounts.models import Organisation, Role
-from utvei.core.crypto import EncryptedTextField
+from utvei.core.crypto import DataKeyField, EncryptedTextField, RowIdField
 
 
 class Phase(models.TextChoices):
@@ -46,8 +46,10 @@ class Person(models.Model):
     given_name = models.CharField(_("given name"), max_length=150)
     family_name = models.CharField(_("family name"), max_length=150)
     birth_date = models.DateField(_("birth date"))
-    # Fødselsnummer or D-number; unique when present (a duplicate is refused by the database).
-    national_id = models.CharField(_("national identity number"), max_length=11, blank=True)
+    # Fødselsnummer or D-number, encrypted; found and kept unique per registering organisation through its
+    # keyed blind index (HMAC), never by the number itself.
+    national_id = EncryptedTextField(_("national identity number"), blank=True)
+    national_id_index = models.CharField(max_length=100, blank=True, default="", editable=False)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     address = EncryptedTextField(_("address"), blank=True)
@@ -58,12 +60,17 @@ class Person(models.Model):
     )
     registered_by = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # The person's own data key (in the key store) encrypts their fields and those of their cases.
+    data_key = DataKeyField()
+    row_uid = RowIdField(data_key_owner="self")
 
     class Meta:
         ordering = ["family_name", "given_name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["national_id"], condition=~Q(national_id=""), name="person_national_id_unique"
+                fields=["registered_by", "national_id_index"],
+                condition=~Q(national_id_index=""),
+                name="person_national_id_unique_per_organisation",
             )
         ]
         indexes = [models.Index(fields=["family_name", "given_name"]), models.Index(fields=["birth_date"])]
@@ -163,7 +170,7 @@ class Case(models.Model):
     security_assessment = models.CharField(
         _("assessed whether the person may be a security threat"), max_length=16, choices=SecurityAssessment.choices
     )
-    security_assessed_by = models.CharField(_("assessed by (name and role)"), max_length=200, blank=True)
+    security_assessed_by = EncryptedTextField(_("assessed by (name and role)"), blank=True)
     security_assessed_on = models.DateField(_("assessed on"), null=True, blank=True)
     # R03: the reason the police radicalisation contact is not involved, when that is the case.
     police_not_involved_reason = EncryptedTextField(_("reason the police contact is not involved"), blank=True)
@@ -171,6 +178,7 @@ class Case(models.Model):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     closure_reason = models.CharField(_("closure reason"), max_length=32, choices=ClosureReason.choices, blank=True)
     closure_outcome = EncryptedTextField(_("outcome"), blank=True)
+    row_uid = RowIdField(data_key_owner="person")
 
     class Meta:
         ordering = ["-opened_at"]
@@ -242,6 +250,7 @@ class CaseAdvice(models.Model):
     given_on = models.DateField(_("date"), default=timezone.localdate)
     advice = EncryptedTextField(_("advice on who coordinates"))
     owner_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    row_uid = RowIdField(data_key_owner="case__person")
 
     class Meta:
         ordering = ["-given_on"]
@@ -256,6 +265,7 @@ class Handover(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="handovers")
     recipient = models.CharField(_("recipient (service)"), max_length=200)
     what_was_shared = EncryptedTextField(_("what was shared, and on which basis"))
+    row_uid = RowIdField(data_key_owner="case__person")
 
     def __str__(self) -> str:
         return f"handover of {self.case}"
@@ -269,6 +279,7 @@ class Relapse(models.Model):
     description = EncryptedTextField(_("what happened"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     owner_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    row_uid = RowIdField(data_key_owner="case__person")
 
     class Meta:
         ordering = ["-occurred_on"]
@@ -281,11 +292,12 @@ class Task(models.Model):
     """Hold a task on a case with a due date and a responsible user."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="tasks")
-    title = models.CharField(_("task"), max_length=200)
+    title = EncryptedTextField(_("task"))
     due_on = models.DateField(_("due"))
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_tasks")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     done_at = models.DateTimeField(null=True, blank=True)
+    row_uid = RowIdField(data_key_owner="case__person")
 
     class Meta:
         ordering = ["due_on"]
@@ -350,7 +362,7 @@ class Escalation(models.Model):
     channel = models.CharField(_("channel"), max_length=16, choices=EscalationChannel.choices, blank=True)
     summary = EncryptedTextField(_("what was reported (observations, not conclusions)"), blank=True)
     reported_at = models.DateTimeField(_("reported at"), default=timezone.now)
-    reference = models.CharField(_("reference number"), max_length=100, blank=True)
+    reference = EncryptedTextField(_("reference number"), blank=True)
     reassess_on = models.DateField(_("reassess on"), null=True, blank=True)
     leader_informed = models.BooleanField(_("leader informed"), default=False)
     person_informed = models.BooleanField(_("the person has been told"), default=False)
@@ -358,6 +370,7 @@ class Escalation(models.Model):
     person_not_informed_until = models.DateField(_("not told until"), null=True, blank=True)
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     owner_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    row_uid = RowIdField(data_key_owner="case__person")
 
     class Meta:
         ordering = ["-reported_at"]
@@ -374,10 +387,12 @@ class Concern(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_on = models.DateField(_("date"), default=timezone.localdate)
-    subject = models.CharField(_("about (initials or a description, no identity number)"), max_length=100)
+    subject = EncryptedTextField(_("about (initials or a description, no identity number)"))
     description = EncryptedTextField(_("the concern"))
     outcome = EncryptedTextField(_("what was done"), blank=True)
     delete_after = models.DateField(_("delete after"))
+    # A concern is about no registered person: its values use the master key.
+    row_uid = RowIdField(data_key_owner=None)
 
     class Meta:
         ordering = ["-recorded_on"]

@@ -29,6 +29,7 @@ from utvei.cases.models import (
     TeamMember,
 )
 from utvei.cases.sections import Section, case_sections
+from utvei.cases.services.persons import national_id_indexes
 
 
 def case_list(*, actor: User) -> list[Case]:
@@ -277,7 +278,7 @@ def person_search(
     scope = Person.objects.filter(Q(registered_by_id__in=orgs) | Q(pk__in=visible))
     match = Q(pk__in=[])
     if national_id.strip():
-        match |= Q(national_id=national_id.strip())
+        match |= Q(national_id_index__in=national_id_indexes(national_id.strip()))
     if phone.strip():
         match |= Q(phone=phone.strip())
     if family_name.strip() and given_name.strip():

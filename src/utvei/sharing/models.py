@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from utvei.accounts.models import Organisation
-from utvei.core.crypto import EncryptedTextField
+from utvei.core.crypto import EncryptedTextField, RowIdField
 from utvei.sharing.decision import LegalReference
 
 
@@ -159,6 +159,7 @@ class Consent(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = ConsentQuerySet.as_manager()
+    row_uid = RowIdField(data_key_owner="person")
 
     class Meta:
         ordering = ["-created_at"]
@@ -246,6 +247,7 @@ class Disclosure(models.Model):
     facts = models.JSONField(_("facts asserted"), default=list, blank=True)
     child_welfare_conditions = models.JSONField(_("child welfare conditions"), default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    row_uid = RowIdField(data_key_owner="person")
 
     class Meta:
         ordering = ["-decided_at"]

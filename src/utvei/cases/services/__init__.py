@@ -10,6 +10,7 @@ from utvei.cases.services.cases import (
     referral_register,
 )
 from utvei.cases.services.concerns import concern_create, escalation_record
+from utvei.cases.services.erasure import person_data_key_destroy
 from utvei.cases.services.items import case_advice_add, relapse_record, task_complete, task_create
 from utvei.cases.services.persons import GuardianInput, normalise_national_id, person_create
 from utvei.cases.services.team import team_member_add, team_member_remove, team_member_set_task
@@ -29,6 +30,7 @@ __all__ = [
     "lock_case_for_update",
     "normalise_national_id",
     "person_create",
+    "person_data_key_destroy",
     "referral_register",
     "relapse_record",
     "task_complete",

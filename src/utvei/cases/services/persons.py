@@ -22,6 +22,7 @@ from utvei.cases.models import (
     Guardian,
     Person,
 )
+from utvei.core.cipher import NATIONAL_ID_INDEX, blind_index, blind_indexes
 
 
 def normalise_national_id(raw: str) -> str:
@@ -41,6 +42,11 @@ def normalise_national_id(raw: str) -> str:
                 % {"reason": _("check the 11 digits")}
             }
         ) from exc
+
+
+def national_id_indexes(number: str) -> list[str]:
+    """Give the blind indexes a stored number may carry (one per configured index key; [] when blank)."""
+    return blind_indexes(number, purpose=NATIONAL_ID_INDEX)
 
 
 @dataclass(frozen=True)
@@ -68,7 +74,10 @@ def person_create(
     protected_address: str = "",
     guardians: Sequence[GuardianInput] = (),
 ) -> Person:
-    """Register a person, refusing a national identity number that is already registered.
+    """Register a person, refusing a national identity number the organisation has already registered.
+
+    Each registering organisation keeps its own record of a person; the number is stored encrypted and
+    compared through its blind index only, so a number held by another organisation reveals nothing.
 
     The actor must act for ``organisation`` in a role that may open cases. A minor must have at least one
     guardian recorded.
@@ -87,7 +96,8 @@ def person_create(
             raise ValidationError({"birth_date": _("The birth date cannot be in the future.")})
         if number and fodselsnummer.get_birth_date(number) != birth_date:
             raise ValidationError({"national_id": _("The number does not match the birth date.")})
-        if number and Person.objects.filter(national_id=number).exists():
+        indexes = national_id_indexes(number)
+        if indexes and Person.objects.filter(registered_by=organisation, national_id_index__in=indexes).exists():
             raise ValidationError(
                 {"national_id": _("A person with this number is already registered. Search for them instead.")}
             )
@@ -96,6 +106,7 @@ def person_create(
             family_name=family_name.strip(),
             birth_date=birth_date,
             national_id=number,
+            national_id_index=blind_index(number, purpose=NATIONAL_ID_INDEX),
             phone=phone.strip(),
             email=email.strip(),
             address=address.strip(),
