@@ -46,7 +46,10 @@ def _load_settings(**env: str) -> subprocess.CompletedProcess[str]:
         ({"UTVEI_ENV": "staging"}, "UTVEI_ENV must be"),
         ({"UTVEI_SECRET_KEY": STRONG_KEY, "UTVEI_BLIND_INDEX_KEY": ""}, "UTVEI_BLIND_INDEX_KEY"),
         (
-            {"UTVEI_SECRET_KEY": STRONG_KEY, "UTVEI_BLIND_INDEX_KEY": "dev:dXR2ZWktZGV2LWJsaW5kLWluZGV4LWtleS1wdWJsaWM="},
+            {
+                "UTVEI_SECRET_KEY": STRONG_KEY,
+                "UTVEI_BLIND_INDEX_KEY": "dev:dXR2ZWktZGV2LWJsaW5kLWluZGV4LWtleS1wdWJsaWM=",
+            },
             "development blind-index key",
         ),
         ({"UTVEI_SECRET_KEY": STRONG_KEY, "UTVEI_KEYSTORE_DATABASE_URL": ""}, "UTVEI_KEYSTORE_DATABASE_URL"),

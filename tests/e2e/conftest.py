@@ -86,7 +86,11 @@ def base_url() -> Iterator[str]:
     var_dir = Path(tempfile.mkdtemp(prefix="utvei-e2e-"))
     env = _server_env(var_dir)
     try:
-        for command in (["migrate", "--database", "keys", "--verbosity", "0"], ["migrate", "--verbosity", "0"], ["seed_demo"]):
+        for command in (
+            ["migrate", "--database", "keys", "--verbosity", "0"],
+            ["migrate", "--verbosity", "0"],
+            ["seed_demo"],
+        ):
             done = subprocess.run(
                 [str(python), "manage.py", *command],
                 cwd=PROJECT_DIR,

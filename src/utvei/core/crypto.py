@@ -85,7 +85,7 @@ class UnreadableText(Unreadable, str):
     """Show an unreadable text as "cannot be shown" (Bokmål "kan ikke vises")."""
 
 
-class UnreadableList(Unreadable, list):  # type: ignore[type-arg]
+class UnreadableList(Unreadable, list[object]):
     """Show an unreadable JSON list as empty."""
 
 
@@ -131,7 +131,7 @@ class RowIdField(models.UUIDField):
         return name, path, args, kwargs
 
 
-class DataKeyField(models.CharField):  # type: ignore[type-arg]
+class DataKeyField(models.CharField):
     """Hold the id of a person's data key; the key itself lives in the key store."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -232,14 +232,18 @@ def owner_key_id(instance: models.Model) -> str | None:
     steps = owner.split("__")
     for index, step in enumerate(steps):
         fk = model._meta.get_field(step)
-        if fk.is_cached(obj):  # type: ignore[union-attr]
-            obj = fk.get_cached_value(obj)  # type: ignore[union-attr]
-            model = type(obj)
+        if not isinstance(fk, models.ForeignKey):  # the system check utvei.core.E011 refuses this at start
+            raise LookupError(f"{model._meta.label}.{step} is not a foreign key")
+        cached = fk.get_cached_value(obj, default=None) if fk.is_cached(obj) else None
+        if cached is not None:
+            obj, model = cached, type(cached)
             continue
-        pk = getattr(obj, fk.attname)  # type: ignore[union-attr]
+        pk = getattr(obj, fk.attname)
         if pk is None:
             raise ValueError(f"{type(instance)._meta.label} has no {owner}: its data key is unknown")
-        return _lookup_key_id(fk.related_model, pk, steps[index + 1 :])  # type: ignore[arg-type]
+        related = fk.related_model
+        assert not isinstance(related, str)  # resolved once the app registry is ready
+        return _lookup_key_id(related, pk, steps[index + 1 :])
     return _own_key(obj)
 
 
@@ -293,7 +297,7 @@ class EncryptedAttribute(DeferredAttribute):
         data[name] = value
 
 
-class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
+class EncryptedTextField(models.TextField):
     """Store free text encrypted at rest; Python code sees plain strings.
 
     Encrypted values cannot be searched, filtered or ordered in the database, by design.
@@ -405,6 +409,10 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
 
 class EncryptedJSONField(EncryptedTextField):
     """Store a JSON value (a list or dict) encrypted at rest; Python code sees the value."""
+
+    # What django-stubs reads as the field's Python types: any JSON value.
+    _pyi_private_set_type: Any
+    _pyi_private_get_type: Any
 
     def to_plain(self, value: Any) -> str:
         return json.dumps(value, ensure_ascii=False, sort_keys=True)

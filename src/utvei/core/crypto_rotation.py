@@ -14,6 +14,7 @@ import uuid
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.apps import apps
 from django.db import connection, models, transaction
@@ -55,13 +56,13 @@ def _label(model_field: EncryptedTextField) -> str:
 def _rows(model: type[models.Model], fields: list[EncryptedTextField]) -> Iterator[tuple[object, str, list[str]]]:
     """Yield (pk, row id, stored values) of every row, in chunks by primary key, straight from the table."""
     qn = connection.ops.quote_name
-    pk = model._meta.pk.column  # type: ignore[union-attr]
+    pk = model._meta.pk.column
     columns = ", ".join(qn(f.column) for f in fields)
     sql = (
         f"SELECT {qn(pk)}, {qn(row_field(model).column)}, {columns} FROM {qn(model._meta.db_table)} "  # noqa: S608
         f"WHERE {qn(pk)} > %s ORDER BY {qn(pk)}"
     )
-    last: object = -1
+    last: Any = -1
     while True:
         with connection.cursor() as cursor:
             cursor.execute(sql + f" LIMIT {CHUNK}", [last])
@@ -139,7 +140,7 @@ class RotationReport:
 @dataclass
 class _Plan:
     rewrap: list[tuple[str, str, bytes]] = field(default_factory=list)  # (id, old wrapped, key)
-    reseal: list[tuple[type[models.Model], EncryptedTextField, object, str, str, str]] = field(default_factory=list)
+    reseal: list[tuple[type[models.Model], EncryptedTextField, Any, str, str, str]] = field(default_factory=list)
     reindex: list[tuple[type[models.Model], object, str, str]] = field(default_factory=list)
 
 
@@ -257,7 +258,7 @@ def _apply(plan: _Plan) -> None:
     for model, model_field, pk, row, stored, plain in plan.reseal:
         keyref = cipher.master_ref(primary)
         sealed = cipher.seal(plain, key=cipher.master_key(keyref), keyref=keyref, context=model_field.context, row=row)
-        table, pk_column = qn(model._meta.db_table), qn(model._meta.pk.column)  # type: ignore[union-attr]
+        table, pk_column = qn(model._meta.db_table), qn(model._meta.pk.column)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {table} SET {qn(model_field.column)} = %s "  # noqa: S608  (names come from the models)

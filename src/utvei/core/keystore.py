@@ -17,6 +17,7 @@ from collections import OrderedDict
 from collections.abc import Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any
 
 from django.db import connections
 from django.utils import timezone
@@ -44,7 +45,7 @@ class KeyScope:
         self._reported: OrderedDict[Hashable, None] = OrderedDict()
         self._lock = threading.RLock()
 
-    def _bounded_put(self, store: OrderedDict, key: Hashable, value: object) -> None:  # type: ignore[type-arg]
+    def _bounded_put(self, store: OrderedDict[Any, Any], key: Hashable, value: object) -> None:
         store[key] = value
         store.move_to_end(key)
         while len(store) > self.limit:
@@ -187,6 +188,13 @@ def data_key_create() -> str:
     DataKey.objects.create(id=key_id, master_kid=kid, wrapped=wrapped)
     current().put(key_id, key)
     return key_id
+
+
+def data_key_is_live(key_id: str) -> bool:
+    """Tell whether a data key is in the store and not destroyed."""
+    from utvei.core.models import DataKey
+
+    return DataKey.objects.filter(pk=key_id, destroyed_at__isnull=True).exists()
 
 
 def data_key_destroy(key_id: str) -> bool:

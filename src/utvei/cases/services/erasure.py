@@ -32,7 +32,7 @@ def person_data_key_destroy(*, actor: User | None, person_id: int) -> bool:
             raise NotFound(Person._meta.label, person_id)
         if actor is not None:
             policy.require(actor, Action.UPDATE, person)
-        if not person.data_key:
+        if not person.data_key or not keystore.data_key_is_live(person.data_key):
             return False
         Person.objects.filter(pk=person.pk).update(national_id_index="")
         record(
