@@ -224,3 +224,18 @@ def test_drafts_are_private_to_their_author_and_removed_on_save(demo: dict[str, 
 def demo(demo_shared: dict[str, object]) -> dict[str, object]:
     """This module's tests share one seeding of the demo world (tests/conftest.py), each in its own transaction."""
     return demo_shared
+
+
+def test_a_page_reads_the_key_store_once_however_many_persons_it_shows(demo: dict[str, User]) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    from tests.helpers import login_verified
+
+    client = login_verified(Client(), demo["saksbehandler"])
+    tasks = Task.objects.filter(assignee=demo["saksbehandler"], done_at__isnull=True)
+    assert len({t.case.person_id for t in tasks}) == 3  # the work list shows tasks of three persons
+    with CaptureQueriesContext(connections["keys"]) as key_queries:
+        response = client.get(reverse("cases:dashboard"))
+    assert response.status_code == 200 and response.content.decode().count("Avtale neste møte med personen") >= 3
+    assert len(key_queries) == 1
