@@ -9,7 +9,8 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/utvei
 VENDOR := build/static/vendor
 DEMO_ENV := UTVEI_ENV=demo UTVEI_HTTPS=false UTVEI_SECRET_KEY_FILE=var/secret_key \
-  UTVEI_ENCRYPTION_KEYS_FILE=var/encryption_keys UTVEI_AUDIT_SIGNING_KEY_FILE=var/audit_signing_key
+  UTVEI_ENCRYPTION_KEYS_FILE=var/encryption_keys UTVEI_AUDIT_SIGNING_KEY_FILE=var/audit_signing_key \
+  UTVEI_BLIND_INDEX_KEY_FILE=var/blind_index_key
 
 .PHONY: help install vendor messages demo serve test test-sqlite test-postgres test-e2e lint sast chromium bench clean lock sbom
 
@@ -69,9 +70,16 @@ var/audit_signing_key:
 	$(PY) -c "import base64, os; print(base64.b64encode(os.urandom(32)).decode())" > $@
 	chmod 600 $@
 
-# The background worker (scheduled jobs: audit checkpoints, consent reminders) runs next to gunicorn and
-# is stopped with it: Ctrl+C (or INT or TERM to the process group) ends both.
-demo: install var/secret_key var/encryption_keys var/audit_signing_key
+var/blind_index_key:
+	mkdir -p var
+	$(PY) -c "import base64, os; print('demo:' + base64.b64encode(os.urandom(32)).decode())" > $@
+	chmod 600 $@
+
+# The key store (persons' data keys, its own SQLite file var/utvei-keys.sqlite3) is migrated first. The
+# background worker (scheduled jobs: audit checkpoints, consent reminders, retention) runs next to
+# gunicorn and is stopped with it: Ctrl+C (or INT or TERM to the process group) ends both.
+demo: install var/secret_key var/encryption_keys var/audit_signing_key var/blind_index_key
+	$(DEMO_ENV) $(PY) manage.py migrate --database keys --verbosity 0
 	$(DEMO_ENV) $(PY) manage.py migrate --verbosity 0
 	$(DEMO_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	$(DEMO_ENV) $(PY) manage.py seed_demo
@@ -93,6 +101,8 @@ lint: install sast
 	UTVEI_ENV=production UTVEI_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
 	  UTVEI_ENCRYPTION_KEYS="prod:$$($(PY) -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')" \
 	  UTVEI_AUDIT_SIGNING_KEY="$$($(PY) -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')" \
+	  UTVEI_BLIND_INDEX_KEY="prod:$$($(PY) -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')" \
+	  UTVEI_KEYSTORE_DATABASE_URL=postgres://utvei@keys.example.no/utvei_keys \
 	  UTVEI_ALLOWED_HOSTS=utvei.example.no $(PY) manage.py check --deploy --fail-level WARNING
 
 test-sqlite: install

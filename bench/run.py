@@ -32,6 +32,7 @@ def _setup(var_dir: str) -> None:
     django.setup()
     if "UTVEI_DATABASE_URL" in os.environ:
         call_command("flush", interactive=False, verbosity=0)
+    call_command("migrate", database="keys", verbosity=0)
     call_command("migrate", verbosity=0)
 
 

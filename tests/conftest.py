@@ -13,6 +13,33 @@ import pytest
 from django.conf import LazySettings
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Let every test that uses the database use the key store too (the persons' data keys live there)."""
+    from pytest_django.fixtures import validate_django_db
+
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        uses_db = marker is not None or {"db", "transactional_db"} & set(getattr(item, "fixturenames", ()))
+        if not uses_db:
+            continue
+        transaction, reset_sequences, databases, serialized, available_apps = (
+            validate_django_db(marker) if marker else (False, False, None, False, None)
+        )
+        if databases == "__all__":
+            continue
+        wanted = sorted({*(databases or ["default"]), "keys"})
+        item.add_marker(
+            pytest.mark.django_db(
+                transaction=transaction,
+                reset_sequences=reset_sequences,
+                databases=wanted,
+                serialized_rollback=serialized,
+                available_apps=available_apps,
+            ),
+            append=False,
+        )
+
+
 @pytest.fixture(autouse=True)
 def _fast_hasher(settings: LazySettings) -> None:
     # argon2 costs ~90 ms and ~100 MiB a hash; tests need speed, production keeps argon2.
@@ -52,10 +79,12 @@ def _demo_module(django_db_setup: None, django_db_blocker: object) -> Iterator[d
     from utvei.accounts.demo import seed_demo
     from utvei.accounts.models import User
 
-    with django_db_blocker.unblock(), transaction.atomic():  # type: ignore[attr-defined]
+    blocker = django_db_blocker.unblock()  # type: ignore[attr-defined]
+    with blocker, transaction.atomic(using="keys"), transaction.atomic():
         seed_demo()
         yield {u.username: u for u in User.objects.all()}
         transaction.set_rollback(True)
+        transaction.set_rollback(True, using="keys")
 
 
 @pytest.fixture

@@ -118,6 +118,17 @@ AUDIT_CHECKPOINT_DIR = Path(os.environ.get("UTVEI_AUDIT_CHECKPOINT_DIR", VAR_DIR
 # Entries older than this with no checkpoint covering them mean the checkpoint job stopped or its
 # store was emptied; audit_verify reports them as missing checkpoints.
 AUDIT_CHECKPOINT_MAX_AGE_HOURS = env_int("UTVEI_AUDIT_CHECKPOINT_MAX_AGE_HOURS", 26)
+# Blind-index key (HMAC-SHA256, utvei.core.cipher): finds a national identity number without storing it.
+# ``kid:base64key``; further pairs are old keys kept while ``rotate_keys`` re-indexes. Tests and development
+# get a fixed, public key; every other environment must set its own.
+_DEV_BLIND_INDEX_KEY = "dev:dXR2ZWktZGV2LWJsaW5kLWluZGV4LWtleS1wdWJsaWM="
+BLIND_INDEX_KEY = env_secret(
+    "UTVEI_BLIND_INDEX_KEY", _DEV_BLIND_INDEX_KEY if ENVIRONMENT in {"test", "development"} else ""
+)
+if not BLIND_INDEX_KEY:
+    raise ImproperlyConfigured("Set UTVEI_BLIND_INDEX_KEY (kid:base64key) for the blind index (docs/operations.md).")
+if IS_PRODUCTION and _DEV_BLIND_INDEX_KEY.split(":", 1)[1] in BLIND_INDEX_KEY:
+    raise ImproperlyConfigured("The development blind-index key cannot be used in production.")
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("UTVEI_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
@@ -155,6 +166,7 @@ MIDDLEWARE = [
     "utvei.core.middleware.RequestIdMiddleware",
     # One access context per actor and request: every visibility decision reuses the same facts.
     "utvei.access.middleware.AccessScopeMiddleware",
+    "utvei.core.middleware.EncryptionScopeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "utvei.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -200,14 +212,44 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # IMMEDIATE transactions take the write lock at BEGIN, so two writers never deadlock on upgrade;
-    # WAL lets readers continue while one writer works.
-    DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
-    }
+
+
+def _keystore_url(main: str) -> str:
+    """Derive the key store's database next to the main one (outside production only)."""
+    if main.startswith("sqlite:"):
+        stem = main[:-8] if main.endswith(".sqlite3") else main
+        return f"{stem}-keys.sqlite3"
+    base, _sep, name = main.rpartition("/")
+    name, query_sep, query = name.partition("?")
+    return f"{base}/{name}_keys{query_sep}{query}"
+
+
+# The key store (utvei.core.keystore) holds the persons' wrapped data keys in its own database, so the
+# main database's backups never hold them: destroying a key makes that person's fields unreadable in
+# every old backup too. Production names it explicitly (docs/operations.md).
+_keystore = os.environ.get("UTVEI_KEYSTORE_DATABASE_URL", "")
+if not _keystore:
+    if IS_PRODUCTION:
+        raise ImproperlyConfigured("Set UTVEI_KEYSTORE_DATABASE_URL to the key store's database (docs/operations.md).")
+    _keystore = _keystore_url(os.environ.get("UTVEI_DATABASE_URL", _default_db))
+DATABASES["keys"] = dj_database_url.parse(
+    _keystore, conn_max_age=env_int("UTVEI_DB_CONN_MAX_AGE", 60), conn_health_checks=True
+)
+for _alias in DATABASES:
+    if DATABASES[_alias]["ENGINE"] == "django.db.backends.sqlite3":
+        # IMMEDIATE transactions take the write lock at BEGIN, so two writers never deadlock on upgrade;
+        # WAL lets readers continue while one writer works.
+        DATABASES[_alias]["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+            # A destroyed data key is overwritten with zeros in the file, not just unlinked.
+            + (" PRAGMA secure_delete=ON;" if _alias == "keys" else ""),
+        }
+# The test key store is created first: the main database's migrations may write data keys into it.
+DATABASES["keys"]["TEST"] = {"DEPENDENCIES": []}
+DATABASES["default"]["TEST"] = {"DEPENDENCIES": ["keys"]}
+DATABASE_ROUTERS = ["utvei.core.routers.KeyStoreRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -140,7 +140,9 @@ def canaries(_demo_module: dict[str, User], django_db_blocker: object) -> dict[s
         person = case.person
         person.address = ADDRESS_CANARY
         person.save(update_fields=["address"])
-        Case.objects.filter(pk=case.pk).update(security_assessed_by=SECURITY_CANARY, security_assessment="assessed")
+        case.security_assessed_by = SECURITY_CANARY
+        case.security_assessment = "assessed"
+        case.save(update_fields=["security_assessed_by", "security_assessment"])
         make_conversation_on(case, _demo_module["saksbehandler"], notes=CONVERSATION_CANARY)
         sharing_services.disclosure_record(
             actor=_demo_module["koordinator"],

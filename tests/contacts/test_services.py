@@ -299,7 +299,7 @@ def test_conversation_text_is_encrypted_at_rest(world: World) -> None:
     for row in rows:
         for column in row:
             assert canary not in str(column)
-    assert sum(str(column).startswith("v1:") for column in rows[0]) >= 4  # the free-text columns, sealed
+    assert sum(str(column).startswith("v2:d.") for column in rows[0]) >= 4  # sealed under the person's key
     stored = Conversation.objects.get(pk=conversation.pk)
     assert stored.notes == f"{canary} notat"
     assert stored.persons_own_words == f"{canary} egne ord"

@@ -13,11 +13,17 @@ ROOT = Path(__file__).resolve().parents[2]
 STRONG_KEY = "k" * 20 + "Zx9!qRt7@pLm#Vb2$Nc8%Hd4^Jf6&Gs1*Ww3(Ee5)" + "y" * 10
 SIGNING_KEY = "c2lnbmluZy1rZXktZm9yLXRoZS1zZXR0aW5ncy10ZXM="
 DEV_SIGNING_KEY = "dXR2ZWktZGV2ZWxvcG1lbnQtYXVkaXQtc2lnbmluZyE="
+# What production needs besides the secret: field keys, a blind-index key and the key store's database.
+KEYS = {
+    "UTVEI_ENCRYPTION_KEYS": "t:QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE=",
+    "UTVEI_BLIND_INDEX_KEY": "i:QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI=",
+    "UTVEI_KEYSTORE_DATABASE_URL": "postgres://utvei@keys.example.no/utvei_keys",
+}
 
 
 def _load_settings(**env: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("UTVEI_")}
-    clean["UTVEI_ENCRYPTION_KEYS"] = "t:" + "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE="
+    clean.update(KEYS)
     clean["UTVEI_AUDIT_SIGNING_KEY"] = SIGNING_KEY
     clean.update(env)
     for name in [k for k, v in clean.items() if v == ""]:
@@ -51,6 +57,15 @@ def _load_settings(**env: str) -> subprocess.CompletedProcess[str]:
             {"UTVEI_ENV": "demo", "UTVEI_SECRET_KEY": STRONG_KEY, "UTVEI_AUDIT_SIGNING_KEY": ""},
             "Set UTVEI_AUDIT_SIGNING_KEY",
         ),
+        ({"UTVEI_SECRET_KEY": STRONG_KEY, "UTVEI_BLIND_INDEX_KEY": ""}, "UTVEI_BLIND_INDEX_KEY"),
+        (
+            {
+                "UTVEI_SECRET_KEY": STRONG_KEY,
+                "UTVEI_BLIND_INDEX_KEY": "dev:dXR2ZWktZGV2LWJsaW5kLWluZGV4LWtleS1wdWJsaWM=",
+            },
+            "development blind-index key",
+        ),
+        ({"UTVEI_SECRET_KEY": STRONG_KEY, "UTVEI_KEYSTORE_DATABASE_URL": ""}, "UTVEI_KEYSTORE_DATABASE_URL"),
     ],
 )
 def test_production_refuses_to_start_unsafely(env: dict[str, str], message: str) -> None:
@@ -72,7 +87,7 @@ def test_deployment_check_is_clean_under_production_settings() -> None:
     clean |= {
         "UTVEI_SECRET_KEY": STRONG_KEY,
         "UTVEI_ALLOWED_HOSTS": "utvei.example.no",
-        "UTVEI_ENCRYPTION_KEYS": "t:QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE=",
+        **KEYS,
         "UTVEI_AUDIT_SIGNING_KEY": SIGNING_KEY,
     }
     result = subprocess.run(

@@ -60,6 +60,7 @@ def _server_env(var_dir: Path, port: int) -> dict[str, str]:
             "UTVEI_SECRET_KEY": secrets.token_urlsafe(48)[:64],
             "UTVEI_ENCRYPTION_KEYS": "e2e:" + base64.b64encode(secrets.token_bytes(32)).decode(),
             "UTVEI_AUDIT_SIGNING_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+            "UTVEI_BLIND_INDEX_KEY": "e2e:" + base64.b64encode(secrets.token_bytes(32)).decode(),
             "UTVEI_HTTPS": "false",
             "UTVEI_REQUIRE_2FA": "true",
             "UTVEI_ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -96,7 +97,12 @@ def base_url() -> Iterator[str]:
         # 2FA is required here, so every demo user gets the one-time enrolment link an administrator
         # would hand out (the operator's command), for the tests that meet a first login.
         enrol = ["enrolment_link", *(spec.username for spec in DEMO_USERS)]
-        for command in (["migrate", "--verbosity", "0"], ["seed_demo"], enrol):
+        for command in (
+            ["migrate", "--database", "keys", "--verbosity", "0"],
+            ["migrate", "--verbosity", "0"],
+            ["seed_demo"],
+            enrol,
+        ):
             done = subprocess.run(
                 [str(python), "manage.py", *command],
                 cwd=PROJECT_DIR,

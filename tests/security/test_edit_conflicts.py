@@ -294,9 +294,10 @@ def test_the_measure_page_answers_a_stale_save_with_409(demo_shared: Users) -> N
 
 
 def _node() -> NetworkNode:
-    node = NetworkNode.objects.filter(case=_case(1), ended_on__isnull=True, label="Mor").first()
-    assert node is not None
-    return node
+    # The label is encrypted, so it is compared in Python, never in a query.
+    nodes = [n for n in NetworkNode.objects.filter(case=_case(1), ended_on__isnull=True) if n.label == "Mor"]
+    assert nodes
+    return nodes[0]
 
 
 def _node_update(actor: User, node: NetworkNode, plan_role: str, version: int) -> NetworkNode:

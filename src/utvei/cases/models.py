@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from utvei.access.categories import Category
 from utvei.access.policy import Action
 from utvei.accounts.models import Organisation, Role
-from utvei.core.crypto import EncryptedTextField
+from utvei.core.crypto import DataKeyField, EncryptedTextField, RowIdField
 
 
 class Phase(models.TextChoices):
@@ -47,8 +47,10 @@ class Person(models.Model):
     given_name = models.CharField(_("given name"), max_length=150)
     family_name = models.CharField(_("family name"), max_length=150)
     birth_date = models.DateField(_("birth date"))
-    # Fødselsnummer or D-number; unique when present (a duplicate is refused by the database).
-    national_id = models.CharField(_("national identity number"), max_length=11, blank=True)
+    # Fødselsnummer or D-number, encrypted; found and kept unique per registering organisation through its
+    # keyed blind index (HMAC), never by the number itself.
+    national_id = EncryptedTextField(_("national identity number"), blank=True)
+    national_id_index = models.CharField(max_length=100, blank=True, default="", editable=False)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     address = EncryptedTextField(_("address"), blank=True)
@@ -61,6 +63,9 @@ class Person(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     # Set when the retention schedule anonymised the person after their cases were closed long enough.
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
+    # The person's own data key (in the key store) encrypts their fields and those of their cases.
+    data_key = DataKeyField()
+    row_uid = RowIdField(data_key_owner="self")
 
     class Meta:
         ordering = ["family_name", "given_name"]
@@ -68,8 +73,8 @@ class Person(models.Model):
             # Each organisation keeps its own record of a person (D24): a number is unique per organisation,
             # so registering it says nothing about whether another organisation knows the person.
             models.UniqueConstraint(
-                fields=["registered_by", "national_id"],
-                condition=~Q(national_id=""),
+                fields=["registered_by", "national_id_index"],
+                condition=~Q(national_id_index=""),
                 name="person_national_id_unique_per_organisation",
             )
         ]
@@ -179,7 +184,7 @@ class Case(models.Model):
     security_assessment = models.CharField(
         _("assessed whether the person may be a security threat"), max_length=16, choices=SecurityAssessment.choices
     )
-    security_assessed_by = models.CharField(_("assessed by (name and role)"), max_length=200, blank=True)
+    security_assessed_by = EncryptedTextField(_("assessed by (name and role)"), blank=True)
     security_assessed_on = models.DateField(_("assessed on"), null=True, blank=True)
     # R03: the reason the police radicalisation contact is not involved, when that is the case.
     police_not_involved_reason = EncryptedTextField(_("reason the police contact is not involved"), blank=True)
@@ -187,6 +192,7 @@ class Case(models.Model):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     closure_reason = models.CharField(_("closure reason"), max_length=32, choices=ClosureReason.choices, blank=True)
     closure_outcome = EncryptedTextField(_("outcome"), blank=True)
+    row_uid = RowIdField(data_key_owner="person")
 
     class Meta:
         ordering = ["-opened_at"]
@@ -268,6 +274,7 @@ class CaseAdvice(models.Model):
     given_on = models.DateField(_("date"), default=timezone.localdate)
     advice = EncryptedTextField(_("advice on who coordinates"))
     owner_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    row_uid = RowIdField(data_key_owner="case__person")
 
     class Meta:
         ordering = ["-given_on"]
@@ -284,6 +291,7 @@ class Handover(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="handovers")
     recipient = models.CharField(_("recipient (service)"), max_length=200)
     what_was_shared = EncryptedTextField(_("what was shared, and on which basis"))
+    row_uid = RowIdField(data_key_owner="case__person")
 
     def __str__(self) -> str:
         return f"handover of {self.case}"
@@ -301,6 +309,7 @@ class Relapse(models.Model):
     description = EncryptedTextField(_("what happened"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     owner_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    row_uid = RowIdField(data_key_owner="case__person")
 
     class Meta:
         ordering = ["-occurred_on"]
@@ -315,11 +324,12 @@ class Task(models.Model):
     policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW,)
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="tasks")
-    title = models.CharField(_("task"), max_length=200)
+    title = EncryptedTextField(_("task"))
     due_on = models.DateField(_("due"))
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_tasks")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     done_at = models.DateTimeField(null=True, blank=True)
+    row_uid = RowIdField(data_key_owner="case__person")
 
     class Meta:
         ordering = ["due_on"]
@@ -390,7 +400,7 @@ class Escalation(models.Model):
     reported_at = models.DateTimeField(_("reported at"), default=timezone.now)
     # When the reporter came to know what was reported (the duty to avert asks for it).
     known_at = models.DateTimeField(_("known since"), null=True, blank=True)
-    reference = models.CharField(_("reference number"), max_length=100, blank=True)
+    reference = EncryptedTextField(_("reference number"), blank=True)
     reassess_on = models.DateField(_("reassess on"), null=True, blank=True)
     leader_informed = models.BooleanField(_("leader informed"), default=False)
     person_informed = models.BooleanField(_("the person has been told"), default=False)
@@ -398,6 +408,7 @@ class Escalation(models.Model):
     person_not_informed_until = models.DateField(_("not told until"), null=True, blank=True)
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     owner_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    row_uid = RowIdField(data_key_owner="case__person")
 
     class Meta:
         ordering = ["-reported_at"]
@@ -420,6 +431,7 @@ class EscalationChange(models.Model):
     changed_at = models.DateTimeField(default=timezone.now)
     changed_fields = models.JSONField(default=list)
     previous = EncryptedTextField(_("earlier values"), blank=True)
+    row_uid = RowIdField(data_key_owner="escalation__case__person")
 
     class Meta:
         ordering = ["changed_at", "pk"]
@@ -436,10 +448,12 @@ class Concern(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_on = models.DateField(_("date"), default=timezone.localdate)
-    subject = models.CharField(_("about (initials or a description, no identity number)"), max_length=100)
+    subject = EncryptedTextField(_("about (initials or a description, no identity number)"))
     description = EncryptedTextField(_("the concern"))
     outcome = EncryptedTextField(_("what was done"), blank=True)
     delete_after = models.DateField(_("delete after"))
+    # A concern is about no registered person: its values use the master key.
+    row_uid = RowIdField(data_key_owner=None)
 
     class Meta:
         ordering = ["-recorded_on"]

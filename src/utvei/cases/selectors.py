@@ -33,6 +33,7 @@ from utvei.cases.models import (
     TeamMember,
 )
 from utvei.cases.policy import COORDINATOR_ROLES
+from utvei.cases.services.persons import national_id_indexes
 
 # The columns a list of cases shows; encrypted free text is never loaded for a list.
 CASE_LIST_FIELDS = (
@@ -464,7 +465,7 @@ def person_search(
     match = Q(pk__in=[])
     used = []
     if national_id.strip():
-        match |= Q(national_id=national_id.strip())
+        match |= Q(national_id_index__in=national_id_indexes(national_id.strip()))
         used.append("national_id")
     if phone.strip():
         match |= Q(phone=phone.strip())

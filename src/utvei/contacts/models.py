@@ -17,7 +17,7 @@ from utvei.access.categories import Category
 from utvei.access.policy import Action
 from utvei.accounts.models import Organisation
 from utvei.cases.models import Case
-from utvei.core.crypto import EncryptedTextField
+from utvei.core.crypto import EncryptedTextField, RowIdField
 
 # The information category of every record in this app (the sharing engine's vocabulary).
 CATEGORY = Category.CONVERSATIONS
@@ -77,7 +77,7 @@ class ContactPlan(models.Model):
     method = models.CharField(_("how"), max_length=32, choices=InitiationMethod.choices)
     attendees = EncryptedTextField(_("who attends"), blank=True)
     interpreter_needed = models.BooleanField(_("interpreter needed"), default=False)
-    interpreter_language = models.CharField(_("interpreter language"), max_length=64, blank=True)
+    interpreter_language = EncryptedTextField(_("interpreter language"), blank=True)
     checklist = models.JSONField(_("preparation done"), default=list)
     preparation_notes = EncryptedTextField(_("what is known of family and network"), blank=True)
     planned_on = models.DateField(_("planned date"), null=True, blank=True)
@@ -85,6 +85,7 @@ class ContactPlan(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
     # Bumped by every service write; an edit form sends the version it was loaded with (core.editing).
     version = models.PositiveIntegerField(default=1)
+    row_uid = RowIdField(data_key_owner="case__person")
 
     def __str__(self) -> str:
         return f"contact plan for {self.case}"
@@ -124,6 +125,7 @@ class Conversation(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     owner_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    row_uid = RowIdField(data_key_owner="case__person")
 
     # Not stored: set by the services and selectors that load one conversation, because rules R05 and
     # R35/utveier apply to the first conversation of a case (by date) only.
@@ -160,12 +162,13 @@ class Consultation(models.Model):
     conversation = models.ForeignKey(Conversation, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     held_on = models.DateField(_("date"))
     consulted = models.CharField(_("consulted"), max_length=32, choices=ConsultedParty.choices)
-    consulted_organisation = models.CharField(_("organisation consulted"), max_length=200, blank=True)
+    consulted_organisation = EncryptedTextField(_("organisation consulted"), blank=True)
     anonymised = models.BooleanField(_("anonymised consultation"), default=False)
     summary = EncryptedTextField(_("what was discussed"))
     decision = EncryptedTextField(_("decision on how to proceed"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     owner_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    row_uid = RowIdField(data_key_owner="case__person")
 
     class Meta:
         ordering = ["-held_on"]

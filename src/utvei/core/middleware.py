@@ -12,6 +12,8 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 
+from utvei.core.keystore import key_scope
+
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("utvei_request_id", default="")
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -37,6 +39,21 @@ class RequestIdMiddleware:
             _request_id.reset(token)
         response["X-Request-ID"] = request_id
         return response
+
+
+class EncryptionScopeMiddleware:
+    """Open one key scope per request: data keys are cached for the request and forgotten after it.
+
+    A key destroyed by an erasure therefore leaves every worker by its next request, and an unreadable
+    value is logged once per request however often the page reads it.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with key_scope():
+            return self.get_response(request)
 
 
 class SessionLifetimeMiddleware:

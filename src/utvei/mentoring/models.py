@@ -20,7 +20,7 @@ from utvei.access.categories import Category
 from utvei.access.policy import Action
 from utvei.accounts.models import Organisation
 from utvei.cases.models import Case, TeamMember
-from utvei.core.crypto import EncryptedTextField
+from utvei.core.crypto import EncryptedTextField, RowIdField
 
 # The longest free note a mentor log entry takes: a reminder, never an account of the meeting.
 LOG_NOTE_MAX = 200
@@ -60,16 +60,19 @@ class Mentor(models.Model):
         related_name="mentor_entries",
         verbose_name=_("user account"),
     )
-    name = models.CharField(_("name"), max_length=200, blank=True)
-    contact = models.CharField(_("phone or e-mail"), max_length=200, blank=True)
+    name = EncryptedTextField(_("name"), blank=True)
+    contact = EncryptedTextField(_("phone or e-mail"), blank=True)
     scheme = models.CharField(_("scheme"), max_length=16, choices=MentorScheme.choices)
     training = models.CharField(_("training"), max_length=16, choices=MentorTraining.choices)
     trained_on = models.DateField(_("training completed"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # The register belongs to no person: its values use the master key.
+    row_uid = RowIdField(data_key_owner=None)
 
     class Meta:
-        ordering = ["name"]
+        # The name is encrypted: the register is sorted by name in Python (``mentoring.selectors``).
+        ordering = ["pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "user"], condition=Q(user__isnull=False), name="mentor_user_once_per_org"
@@ -204,6 +207,7 @@ class MentorLogEntry(models.Model):
     duration = models.CharField(_("duration"), max_length=16, choices=DurationBand.choices)
     activity = models.CharField(_("kind of activity"), max_length=16, choices=ActivityKind.choices)
     note = EncryptedTextField(_("short note"), blank=True)
+    row_uid = RowIdField(data_key_owner="case__person")
     # The organisation that made the assignment: its case editors read the log (the coordinator).
     owner_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

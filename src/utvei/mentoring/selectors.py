@@ -24,13 +24,17 @@ from utvei.mentoring.services import register_organisation
 from utvei.plans.models import Goal, Measure, MeasureKind, Plan
 
 
+def _name_key(mentor: Mentor) -> tuple[str, str]:
+    return (mentor.name.casefold(), mentor.user.last_name.casefold() if mentor.user else "")
+
+
 def mentor_list(*, actor: User) -> list[Mentor]:
     """List the mentors of the registers the actor keeps, and audit the listing."""
     with transaction.atomic():
-        mentors = list(
-            policy.scope(actor, Action.VIEW, Mentor.objects.all())
-            .select_related("user", "organisation")
-            .order_by("-is_active", "organisation__name", "name", "user__last_name")
+        mentors = sorted(
+            policy.scope(actor, Action.VIEW, Mentor.objects.all()).select_related("user", "organisation"),
+            # The name is encrypted, so the register is sorted here, not in the database.
+            key=lambda m: (not m.is_active, m.organisation.name, _name_key(m)),
         )
         record(actor=actor, event=AuditEvent.LIST, target_type=Mentor._meta.label, target_id=len(mentors))
     return mentors
@@ -77,10 +81,9 @@ def assignment_form_data(*, actor: User, case_id: int) -> tuple[CaseCard, list[M
     """
     with transaction.atomic():
         case = case_for_update(actor=actor, case_id=case_id).case
-        mentors = list(
-            policy.scope(actor, Action.VIEW, Mentor.objects.filter(is_active=True))
-            .select_related("user")
-            .order_by("name", "user__last_name")
+        mentors = sorted(
+            policy.scope(actor, Action.VIEW, Mentor.objects.filter(is_active=True)).select_related("user"),
+            key=_name_key,
         )
         measures = list(
             policy.scope(actor, Action.VIEW, Measure.objects.filter(case_id=case.pk, kind=MeasureKind.MENTOR))

@@ -20,7 +20,7 @@ from utvei.access.categories import Category
 from utvei.access.policy import Action
 from utvei.accounts.models import Organisation
 from utvei.cases.models import Case
-from utvei.core.crypto import EncryptedTextField
+from utvei.core.crypto import EncryptedJSONField, EncryptedTextField, RowIdField
 
 # The information category of every record in this app (the sharing engine's vocabulary).
 CATEGORY = Category.NETWORK
@@ -121,8 +121,8 @@ class NetworkNode(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="network_nodes")
     kind = models.CharField(_("kind"), max_length=16, choices=NodeKind.choices)
-    label = models.CharField(_("label"), max_length=80)
-    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    label = EncryptedTextField(_("label"))
+    full_name = EncryptedTextField(_("full name"), blank=True)
     contact_details = EncryptedTextField(_("contact details"), blank=True)
     formality = models.CharField(_("formal or informal"), max_length=16, choices=Formality.choices)
     relation = models.CharField(_("relation"), max_length=32, choices=Relation.choices)
@@ -168,13 +168,15 @@ class NetworkNode(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
     # Bumped by every service write; an edit form sends the version it was loaded with (core.editing).
     version = models.PositiveIntegerField(default=1)
+    row_uid = RowIdField(data_key_owner="case__person")
 
     # Not stored: set by the selectors to the linked measure's title when the reader may see that measure
     # (a measure has its own category, so its title is not shown to everyone who sees the tie).
     measure_title: str = ""
 
     class Meta:
-        ordering = ["closeness", "label", "pk"]
+        # The label is encrypted: pages sort ties by label in Python (``network.selectors``).
+        ordering = ["closeness", "pk"]
         constraints = [
             # A risk nature belongs to risk ties only.
             models.CheckConstraint(
@@ -210,6 +212,7 @@ class NodeContact(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     owner_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    row_uid = RowIdField(data_key_owner="case__person")
 
     class Meta:
         ordering = ["-contacted_on", "-created_at"]
@@ -242,10 +245,11 @@ class NetworkSnapshot(models.Model):
     taken_on = models.DateField(_("date"))
     reason = models.CharField(_("reason"), max_length=16, choices=SnapshotReason.choices)
     note = EncryptedTextField(_("note"), blank=True)
-    nodes = models.JSONField(default=list)
+    nodes = EncryptedJSONField(default=list)
     taken_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     owner_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    row_uid = RowIdField(data_key_owner="case__person")
 
     class Meta:
         ordering = ["taken_on", "created_at", "pk"]

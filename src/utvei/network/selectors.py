@@ -32,6 +32,11 @@ def _visible_nodes(actor: User, case: Case) -> QuerySet[NetworkNode]:
     return policy.scope(actor, Action.VIEW, qs)
 
 
+def _by_label(nodes: QuerySet[NetworkNode]) -> list[NetworkNode]:
+    # The label is encrypted, so ties are ordered here (by ring, then label) rather than by the database.
+    return sorted(nodes, key=lambda n: (n.closeness, n.label.casefold(), n.pk))
+
+
 def _visible_snapshots(actor: User, case: Case) -> QuerySet[NetworkSnapshot]:
     return policy.scope(actor, Action.VIEW, NetworkSnapshot.objects.filter(case=case))
 
@@ -89,7 +94,7 @@ def network_page(*, actor: User, case_id: int) -> NetworkPage:
     """
     with transaction.atomic():
         case = _case_for_network(actor, case_id)
-        visible = list(_visible_nodes(actor, case))
+        visible = _by_label(_visible_nodes(actor, case))
         nodes = [n for n in visible if n.ended_on is None]
         ended = [n for n in visible if n.ended_on is not None]
         snapshots = list(_visible_snapshots(actor, case))

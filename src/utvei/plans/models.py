@@ -21,7 +21,7 @@ from utvei.access.categories import Category
 from utvei.access.policy import Action
 from utvei.accounts.models import Organisation
 from utvei.cases.models import Case, Person
-from utvei.core.crypto import EncryptedTextField
+from utvei.core.crypto import EncryptedTextField, RowIdField
 
 # The information category of the plan itself and of its goals, participants, reviews and meetings.
 CATEGORY = Category.PLAN
@@ -103,6 +103,7 @@ class PlanWish(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     owner_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    row_uid = RowIdField(data_key_owner="person")
 
     class Meta:
         ordering = ["-expressed_on", "-created_at"]
@@ -163,6 +164,7 @@ class Plan(models.Model):
     activated_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     end_reason = models.CharField(_("why the plan ended"), max_length=200, blank=True)
+    row_uid = RowIdField(data_key_owner="person")
 
     class Meta:
         ordering = ["-created_at"]
@@ -218,6 +220,7 @@ class DomainNote(models.Model):
     resources = EncryptedTextField(_("resources"), blank=True)
     needs = EncryptedTextField(_("needs"), blank=True)
     owner_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    row_uid = RowIdField(data_key_owner="case__person")
 
     class Meta:
         ordering = ["domain"]
@@ -256,6 +259,7 @@ class Goal(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     # Bumped by every service write; an edit form sends the version it was loaded with (core.editing).
     version = models.PositiveIntegerField(default=1)
+    row_uid = RowIdField(data_key_owner="case__person")
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -288,6 +292,7 @@ class Participant(models.Model):
     responsibility = EncryptedTextField(_("responsibility in the plan"))
     owner_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     left_on = models.DateField(null=True, blank=True)
+    row_uid = RowIdField(data_key_owner="case__person")
 
     class Meta:
         ordering = ["pk"]
@@ -351,7 +356,7 @@ class Measure(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="measures")
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, null=True, blank=True, related_name="measures")
     kind = models.CharField(_("kind of measure"), max_length=32, choices=MeasureKind.choices)
-    title = models.CharField(_("short description"), max_length=200)
+    title = EncryptedTextField(_("short description"))
     provider_organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("provided by")
     )
@@ -379,6 +384,7 @@ class Measure(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     # Bumped by every service write; an edit form sends the version it was loaded with (core.editing).
     version = models.PositiveIntegerField(default=1)
+    row_uid = RowIdField(data_key_owner="case__person")
 
     class Meta:
         ordering = ["start_on", "pk"]
@@ -449,6 +455,7 @@ class Meeting(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     owner_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    row_uid = RowIdField(data_key_owner="case__person")
 
     class Meta:
         ordering = ["-held_on", "-created_at"]
@@ -478,6 +485,7 @@ class Decision(models.Model):
     )
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     owner_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    row_uid = RowIdField(data_key_owner="case__person")
 
     class Meta:
         ordering = ["pk"]
@@ -511,6 +519,7 @@ class PlanVersion(models.Model):
     changed_at = models.DateTimeField(default=timezone.now)
     owner_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     category = models.CharField(max_length=32, choices=Category.choices, default=Category.PLAN)
+    row_uid = RowIdField(data_key_owner="case__person")
 
     class Meta:
         ordering = ["-number"]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from utvei.access.policy import Action
 from utvei.accounts.models import Organisation
-from utvei.core.crypto import EncryptedTextField
+from utvei.core.crypto import EncryptedTextField, RowIdField
 
 
 class ExceptionReason(models.TextChoices):
@@ -43,6 +43,7 @@ class AccessLogException(models.Model):
     )
     reason_code = models.CharField(_("reason"), max_length=32, choices=ExceptionReason.choices)
     reason = EncryptedTextField(_("why telling the person now would harm the purpose"))
+    row_uid = RowIdField(data_key_owner="case__person")
     valid_until = models.DateField(_("held back until"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)

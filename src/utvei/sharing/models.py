@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from utvei.access.policy import Action
 from utvei.accounts.models import Organisation
-from utvei.core.crypto import EncryptedTextField
+from utvei.core.crypto import EncryptedTextField, RowIdField
 from utvei.sharing.decision import LegalReference
 from utvei.sharing.decision.facts import Giver, RuleCode
 
@@ -224,6 +224,7 @@ class Consent(models.Model):
 
     objects = ConsentQuerySet.as_manager()
     policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW, Action.UPDATE)
+    row_uid = RowIdField(data_key_owner="person")
 
     class Meta:
         ordering = ["-created_at"]
@@ -400,6 +401,7 @@ class Disclosure(models.Model):
     weighty_interests = models.JSONField(_("weighty interests"), default=list, blank=True)
     judgement_reasons = EncryptedTextField(_("reasons for the judgement"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    row_uid = RowIdField(data_key_owner="person")
 
     class Meta:
         ordering = ["-decided_at"]

@@ -15,6 +15,7 @@ from utvei.cases.services.concerns import (
     escalation_complete,
     escalation_record,
 )
+from utvei.cases.services.erasure import person_data_key_destroy
 from utvei.cases.services.items import case_advice_add, relapse_record, task_complete, task_create
 from utvei.cases.services.persons import GuardianInput, normalise_national_id, person_create
 from utvei.cases.services.retention import concern_purge, person_anonymise, persons_due_for_anonymisation
@@ -40,6 +41,7 @@ __all__ = [
     "person_anonymise",
     "person_create",
     "persons_due_for_anonymisation",
+    "person_data_key_destroy",
     "referral_register",
     "relapse_record",
     "task_complete",

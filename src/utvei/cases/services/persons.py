@@ -22,6 +22,7 @@ from utvei.cases.models import (
     Guardian,
     Person,
 )
+from utvei.core.cipher import NATIONAL_ID_INDEX, blind_index, blind_indexes
 from utvei.core.text import require_plain
 
 
@@ -42,6 +43,11 @@ def normalise_national_id(raw: str) -> str:
                 % {"reason": _("check the 11 digits")}
             }
         ) from exc
+
+
+def national_id_indexes(number: str) -> list[str]:
+    """Give the blind indexes a stored number may carry (one per configured index key; [] when blank)."""
+    return blind_indexes(number, purpose=NATIONAL_ID_INDEX)
 
 
 @dataclass(frozen=True)
@@ -71,8 +77,8 @@ def person_create(
 ) -> Person:
     """Register a person, refusing a national identity number the organisation has already registered.
 
-    Each organisation keeps its own record of a person: a number registered by another organisation is
-    neither refused nor revealed, so the answer never tells that the person is in exit work elsewhere.
+    Each registering organisation keeps its own record of a person; the number is stored encrypted and
+    compared through its blind index only, so a number held by another organisation reveals nothing.
 
     The actor must act for ``organisation`` in a role that may open cases. A minor must have at least one
     guardian recorded.
@@ -98,7 +104,8 @@ def person_create(
             raise ValidationError({"birth_date": _("The birth date cannot be in the future.")})
         if number and fodselsnummer.get_birth_date(number) != birth_date:
             raise ValidationError({"national_id": _("The number does not match the birth date.")})
-        if number and Person.objects.filter(registered_by=organisation, national_id=number).exists():
+        indexes = national_id_indexes(number)
+        if indexes and Person.objects.filter(registered_by=organisation, national_id_index__in=indexes).exists():
             raise ValidationError(
                 {"national_id": _("A person with this number is already registered. Search for them instead.")}
             )
@@ -107,6 +114,7 @@ def person_create(
             family_name=family_name.strip(),
             birth_date=birth_date,
             national_id=number,
+            national_id_index=blind_index(number, purpose=NATIONAL_ID_INDEX),
             phone=phone.strip(),
             email=email.strip(),
             address=address.strip(),

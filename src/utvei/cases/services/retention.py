@@ -75,6 +75,7 @@ def person_anonymise(*, run_by: str, person_id: int) -> None:
         person.family_name = ""
         person.birth_date = date(person.birth_date.year, 1, 1)
         person.national_id = ""
+        person.national_id_index = ""
         person.phone = ""
         person.email = ""
         person.address = ""
@@ -110,7 +111,9 @@ def person_anonymise(*, run_by: str, person_id: int) -> None:
                 escalation.summary = ""
                 escalation.person_not_informed_reason = ""
                 escalation.save(update_fields=["summary", "person_not_informed_reason"])
-            Task.objects.filter(case=case).update(title=ANONYMISED_NAME)
+            for task in Task.objects.filter(case=case):
+                task.title = ANONYMISED_NAME
+                task.save(update_fields=["title"])
             record(
                 actor=None,
                 actor_username=run_by,

@@ -17,6 +17,7 @@ from utvei.audit.models import AuditEntry, AuditEvent, Outcome
 from utvei.audit.policy import officer_organisations
 from utvei.audit.services import record
 from utvei.cases.models import Case, Person
+from utvei.cases.services.persons import national_id_indexes
 from utvei.privacy import phrases
 
 PAGE_SIZE = 50
@@ -114,7 +115,8 @@ def _resolve_persons(actor: User, text: str) -> list[PersonHit]:
     persons = _controlled_persons(actor)
     digits = text.replace(" ", "")
     if digits.isdigit() and len(digits) == 11:
-        persons = persons.filter(national_id=digits)
+        # The number is stored encrypted: it is found through its blind index only.
+        persons = persons.filter(national_id_index__in=national_id_indexes(digits))
     else:
         for word in text.split():
             persons = persons.filter(Q(given_name__icontains=word) | Q(family_name__icontains=word))

@@ -1,7 +1,8 @@
-"""``manage.py rotate_keys``: re-encrypt every encrypted value under the primary key.
+"""``manage.py rotate_keys``: move every value, wrapped data key and blind index to the primary keys.
 
-Run after adding a new key to UTVEI_ENCRYPTION_KEYS and making it UTVEI_ENCRYPTION_PRIMARY; remove the
-old key only when this reports nothing left under it. A dry run (the default) only counts.
+Run after adding a new key to UTVEI_ENCRYPTION_KEYS (making it UTVEI_ENCRYPTION_PRIMARY) or a new first
+pair to UTVEI_BLIND_INDEX_KEY. Remove an old key only when this prints "0 values under old keys". A dry
+run (the default) decrypts and counts everything, failures included, and writes nothing.
 """
 
 from __future__ import annotations
@@ -10,31 +11,47 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from utvei.core.crypto_rotation import RotationError, rotate_all
+from utvei.core.crypto_rotation import RotationError, RotationReport, rotate_all
 
 
 class Command(BaseCommand):
-    """Re-encrypt values under old keys with the primary key."""
+    """Re-encrypt or re-wrap what is under old keys with the primary keys."""
 
-    help = "Re-encrypt every encrypted field value under the primary key (dry run unless --apply)."
+    help = "Move encrypted values, data keys and blind indexes to the primary keys (dry run unless --apply)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--apply", action="store_true", help="write the re-encrypted values")
         parser.add_argument(
             "--allow-failures",
             action="store_true",
-            help="skip values that cannot be decrypted instead of stopping before any write",
+            help="move what can be decrypted and leave the rest, instead of stopping before any write",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        apply = options["apply"]
         try:
-            report = rotate_all(apply=options["apply"], allow_failures=options["allow_failures"])
+            report = rotate_all(apply=apply, allow_failures=options["allow_failures"])
         except RotationError as exc:
+            self._print(exc.report, apply=False)
             raise CommandError(str(exc)) from exc
-        verb = "re-encrypted" if options["apply"] else "to re-encrypt (dry run; add --apply)"
-        for column, count in sorted(report.by_column.items()):
-            self.stdout.write(f"{column}: {count} {verb}")
-        self.stdout.write(
-            f"Total {report.total} {verb}; {report.failures} could not be decrypted; "
-            f"remaining under old keys: {report.remaining}."
-        )
+        self._print(report, apply=apply)
+
+    def _print(self, report: RotationReport, *, apply: bool) -> None:
+        verb = "re-encrypted" if apply else "to re-encrypt (dry run; add --apply)"
+        for label, count in sorted(report.by_column.items()):
+            self.stdout.write(f"{label}: {count} {verb}")
+        if report.data_keys:
+            self.stdout.write(f"core.DataKey: {report.data_keys} {'re-wrapped' if apply else 'to re-wrap'}")
+        if report.indexes:
+            done = "re-indexed" if apply else "to re-index"
+            self.stdout.write(f"cases.Person.national_id_index: {report.indexes} {done}")
+        for label, count in sorted(report.failures_by_column().items()):
+            self.stdout.write(f"{label}: {count} cannot be decrypted")
+        for failure in report.failures:
+            self.stdout.write(f"  {failure.describe()}")
+        self.stdout.write(f"Total {report.total} {verb}; {len(report.failures)} cannot be decrypted.")
+        if report.remaining_total == 0:
+            self.stdout.write("0 values under old keys: keys other than the primary ones can be removed.")
+        else:
+            where = ", ".join(f"{label} {count}" for label, count in sorted(report.remaining.items()))
+            self.stdout.write(f"{report.remaining_total} values under old keys ({where}): keep the old keys.")
