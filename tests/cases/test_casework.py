@@ -231,7 +231,7 @@ def test_r02_warns_about_members_without_a_task_and_r03_about_a_missing_police_c
 def test_r19_minor_shows_child_welfare_duty_and_the_escalation_page_explains_it(demo: dict[str, User]) -> None:
     emma = Case.objects.get(person__given_name="Emma")
     assert "R19" in {w.rule for w in selectors.case_overview(actor=demo["koordinator"], case_id=emma.pk).warnings}
-    page = login_verified(FormClient(), demo["barnevern"]).get(reverse("cases:escalate", kwargs={"case_id": emma.pk}))
+    page = login_verified(FormClient(), demo["barnevern"]).get(reverse("sharing:escalate", kwargs={"case_id": emma.pk}))
     assert page.status_code == 200 and "13-2" in page.content.decode()
 
 
@@ -345,7 +345,7 @@ def test_escalation_records_the_disclosure_and_a_reassess_task(demo: dict[str, U
 def test_escalation_with_only_the_required_fields_through_the_page(demo: dict[str, User]) -> None:
     case = Case.objects.get(person__given_name="Sander")
     client = login_verified(FormClient(), demo["slt"])
-    url = reverse("cases:escalate", kwargs={"case_id": case.pk})
+    url = reverse("sharing:escalate", kwargs={"case_id": case.pk})
     assert client.post(url, {}).status_code == 422
     assert client.post(url, {"level": "acute", "recipient": "emergency"}).status_code == 302
     assert Escalation.objects.filter(case=case).count() == 1

@@ -30,7 +30,7 @@ def _pages(case: Case) -> dict[str, str]:
         "case": reverse("cases:detail", kwargs={"case_id": case.pk}),
         "plan": reverse("plans:detail", kwargs={"plan_id": plan.pk}),
         "consents": reverse("sharing:consents", kwargs={"case_id": case.pk}),
-        "escalate": reverse("cases:escalate", kwargs={"case_id": case.pk}),
+        "escalate": reverse("sharing:escalate", kwargs={"case_id": case.pk}),
         "network": reverse("network:map", kwargs={"case_id": case.pk}),
     }
 
@@ -58,7 +58,7 @@ def test_the_escalation_page_and_the_report_itself_work_with_corrupt_values(demo
     _corrupt("cases_person", "address", case.person_id)
     _corrupt("cases_person", "national_id", case.person_id)
     client = login_verified(FormClient(), demo["politikontakt"])
-    url = reverse("cases:escalate", kwargs={"case_id": case.pk})
+    url = reverse("sharing:escalate", kwargs={"case_id": case.pk})
     assert client.get(url).status_code == 200
     response = client.post(url, {"level": "serious", "recipient": "pst"})
     assert response.status_code == 302

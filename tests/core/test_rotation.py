@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 
 from tests.core.test_crypto import flip_last_byte, raw, set_raw
 from utvei.accounts.models import User
+from utvei.audit.models import AuditEntry
 from utvei.cases import selectors
 from utvei.cases.models import Case, Concern, Person
 from utvei.core.crypto_rotation import RotationError, rotate_all, unreadable_values
@@ -49,6 +50,9 @@ def test_rotation_moves_everything_to_the_new_keys_and_then_the_old_ones_can_go(
     assert "values under old keys" in _run() and "0 values under old keys" not in _run()
     output = _run("--apply")
     assert "cases.Concern.subject: 1 re-encrypted" in output
+    # The rotation is audited in the same transaction, naming columns and the new primary, never values.
+    entry = AuditEntry.objects.filter(target_type="core.EncryptionKeys").get()
+    assert entry.target_id == "k2" and "cases.Concern.subject" in entry.changed_fields
     assert "0 values under old keys" in output
     assert raw("cases_concern", "subject", concern.pk).startswith("v2:m.k2:")
     assert set(DataKey.objects.filter(destroyed_at__isnull=True).values_list("master_kid", flat=True)) == {"k2"}

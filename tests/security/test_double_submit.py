@@ -225,7 +225,7 @@ def _pages_with_forms(users: Users) -> list[tuple[str, User]]:
         reverse("cases:task_new", kwargs={"case_id": case1.pk}),
         reverse("cases:relapse", kwargs={"case_id": case1.pk}),
         reverse("cases:close", kwargs={"case_id": case1.pk}),
-        reverse("cases:escalate", kwargs={"case_id": case1.pk}),
+        reverse("sharing:escalate", kwargs={"case_id": case1.pk}),
         reverse("cases:referral_new"),
         reverse("cases:concerns"),
         reverse("contacts:plan", kwargs={"case_id": case1.pk}),

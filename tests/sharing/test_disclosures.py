@@ -18,7 +18,6 @@ from utvei.access.categories import Category
 from utvei.access.policy import NotFound
 from utvei.accounts.models import Organisation, OrganisationKind, User
 from utvei.audit.models import AuditEntry, AuditEvent
-from utvei.cases import services as case_services
 from utvei.cases.models import Case, Escalation
 from utvei.sharing import selectors, services
 from utvei.sharing.decision import BasisCode, Purpose
@@ -275,7 +274,7 @@ def test_R16_a_danger_disclosure_says_why_anonymised_information_is_not_enough(d
 def _escalate(actor: User, **extra: object) -> Escalation:
     fields: dict[str, object] = {"level": "serious", "recipient": "police"}
     fields.update(extra)
-    return case_services.escalation_record(actor=actor, case_id=_jonas().pk, **fields)  # type: ignore[arg-type]
+    return services.escalation_report(actor=actor, case_id=_jonas().pk, **fields)  # type: ignore[arg-type]
 
 
 def test_an_escalation_on_the_duty_to_avert_becomes_a_linked_disclosure(demo: dict[str, User]) -> None:

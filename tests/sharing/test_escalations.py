@@ -31,7 +31,7 @@ def test_S8_R17_an_avvergingsplikt_report_to_the_police_is_recorded_as_a_disclos
     case = _case("Jonas")
     client = login_verified(FormClient(), demo["skole"])
     response = client.post(
-        reverse("cases:escalate", kwargs={"case_id": case.pk}),
+        reverse("sharing:escalate", kwargs={"case_id": case.pk}),
         {"level": "serious", "recipient": "police", "basis": "duty_to_avert", "summary": "Planer om et angrep."},
     )
     assert response.status_code == 302
@@ -59,12 +59,12 @@ def test_S10_R34_a_child_welfare_report_becomes_a_disclosure_only_with_the_condi
 def test_S10_the_escalation_page_asks_for_conditions_a_to_d_for_a_minor_only(demo: dict[str, User]) -> None:
     client = login_verified(FormClient(), demo["koordinator"])
     emma, jonas = _case("Emma"), _case("Jonas")
-    page = client.get(reverse("cases:escalate", kwargs={"case_id": emma.pk})).content.decode()
+    page = client.get(reverse("sharing:escalate", kwargs={"case_id": emma.pk})).content.decode()
     assert 'name="child_welfare_conditions"' in page
-    adult = client.get(reverse("cases:escalate", kwargs={"case_id": jonas.pk})).content.decode()
+    adult = client.get(reverse("sharing:escalate", kwargs={"case_id": jonas.pk})).content.decode()
     assert 'name="child_welfare_conditions"' not in adult
     response = client.post(
-        reverse("cases:escalate", kwargs={"case_id": emma.pk}),
+        reverse("sharing:escalate", kwargs={"case_id": emma.pk}),
         {
             "level": "serious",
             "recipient": "child_welfare",
@@ -102,7 +102,7 @@ def test_unknown_conditions_are_refused_and_nothing_is_recorded(demo: dict[str, 
 
 def test_S12_the_health_personnel_basis_maps_to_the_duty_to_alert_the_police(demo: dict[str, User]) -> None:
     jonas = _case("Jonas")
-    report = case_services.escalation_record(
+    report = services.escalation_report(
         actor=demo["helse"], case_id=jonas.pk, level="acute", recipient="police", basis="health_personnel"
     )
     disclosure = Disclosure.objects.get(escalation=report)
@@ -112,7 +112,7 @@ def test_S12_the_health_personnel_basis_maps_to_the_duty_to_alert_the_police(dem
 
 def test_S11_S12_the_health_personnel_basis_used_by_someone_else_records_no_disclosure(demo: dict[str, User]) -> None:
     jonas = _case("Jonas")
-    report = case_services.escalation_record(
+    report = services.escalation_report(
         actor=demo["koordinator"], case_id=jonas.pk, level="acute", recipient="police", basis="health_personnel"
     )
     assert Escalation.objects.filter(pk=report.pk).exists()

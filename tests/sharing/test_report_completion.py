@@ -16,7 +16,6 @@ from tests.helpers import FormClient, login_verified
 from utvei.access.policy import NotFound
 from utvei.accounts.models import User
 from utvei.audit.models import AuditEntry, AuditEvent
-from utvei.cases import services as case_services
 from utvei.cases.models import Case, Escalation, EscalationChange
 from utvei.sharing import services
 from utvei.sharing.models import Disclosure, DisclosureChannel
@@ -35,7 +34,7 @@ def test_R17_a_report_is_completed_later_and_its_history_is_kept_and_audited(dem
     report = _report(actor, recipient="pst")  # made in haste: no basis, no channel, no reference
     assert not Disclosure.objects.filter(escalation=report).exists()
     known = timezone.now() - timedelta(hours=5)
-    completed = case_services.escalation_complete(
+    completed = services.report_complete(
         actor=actor,
         escalation_id=report.pk,
         basis="duty_to_avert",
@@ -61,7 +60,7 @@ def test_R17_a_report_is_completed_later_and_its_history_is_kept_and_audited(dem
         known,
     )
     # A second completion is kept too, and the disclosure already made is not changed.
-    case_services.escalation_complete(actor=actor, escalation_id=report.pk, reference="PST-2026-78")
+    services.report_complete(actor=actor, escalation_id=report.pk, reference="PST-2026-78")
     assert EscalationChange.objects.filter(escalation=report).count() == 2
     disclosure.refresh_from_db()
     assert disclosure.reference == "PST-2026-77"
@@ -72,7 +71,7 @@ def test_a_completion_refuses_bad_input_and_the_level_and_recipient_stay(demo: d
     actor = demo["koordinator"]
     report = _report(actor, recipient="police")
     with pytest.raises(ValidationError) as exc:
-        case_services.escalation_complete(
+        services.report_complete(
             actor=actor,
             escalation_id=report.pk,
             basis="nonsense",
@@ -81,9 +80,9 @@ def test_a_completion_refuses_bad_input_and_the_level_and_recipient_stay(demo: d
         )
     assert {"basis", "known_at", "summary"} <= set(exc.value.message_dict)
     with pytest.raises(ValueError):
-        case_services.escalation_complete(actor=actor, escalation_id=report.pk, recipient="pst")
+        services.report_complete(actor=actor, escalation_id=report.pk, recipient="pst")
     with pytest.raises(NotFound):
-        case_services.escalation_complete(actor=demo["nabo"], escalation_id=report.pk, reference="x")
+        services.report_complete(actor=demo["nabo"], escalation_id=report.pk, reference="x")
     assert not EscalationChange.objects.exists()
 
 

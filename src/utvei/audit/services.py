@@ -373,3 +373,19 @@ def checkpoint_write(*, acknowledge_restore: bool = False, store: CheckpointStor
         head.checkpoint_number = checkpoint.number
         head.save(update_fields=["checkpoint_number"])
     return checkpoint
+
+
+def key_rotation_record(report: object, *, primary: str) -> AuditEntry:
+    """Record that field keys were rotated: which columns moved, under which primary key (no values).
+
+    Passed to ``core.crypto_rotation.rotate_all`` as ``on_applied``, so the row commits with the rotation.
+    """
+    by_column = getattr(report, "by_column", {})
+    data_keys = getattr(report, "data_keys", 0)
+    return record(
+        actor=None,
+        event=AuditEvent.UPDATE,
+        target_type="core.EncryptionKeys",
+        target_id=primary,
+        changed_fields=sorted({*by_column, *(["core.DataKey"] if data_keys else [])}),
+    )

@@ -7,16 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from utvei.cases.models import (
     ClosureReason,
-    EscalationBasis,
-    EscalationChannel,
-    EscalationLevel,
-    EscalationRecipient,
     ProtectedAddress,
     ReferralSource,
     SecurityAssessment,
 )
 from utvei.core.forms import DesignForm
-from utvei.sharing.forms import CONDITION_CHOICES, CONDITIONS_HELP, CONDITIONS_LABEL
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -154,58 +149,6 @@ class RelapseForm(DesignForm):
 
     occurred_on = forms.DateField(label=_("Date"), widget=DATE)
     description = forms.CharField(label=_("What happened"), widget=_text())
-
-
-class EscalationForm(DesignForm):
-    """Take a report of serious concern; only level and recipient are required (R17)."""
-
-    level = forms.ChoiceField(label=_("How urgent is it?"), choices=EscalationLevel.choices, widget=forms.RadioSelect)
-    recipient = forms.ChoiceField(label=_("Reported to"), choices=EscalationRecipient.choices)
-    basis = forms.ChoiceField(
-        label=_("Legal basis for sharing"),
-        choices=[("", _("Not chosen yet")), *EscalationBasis.choices],
-        required=False,
-    )
-    channel = forms.ChoiceField(
-        label=_("Channel"),
-        choices=[("", _("Not chosen yet")), *EscalationChannel.choices],
-        required=False,
-        help_text=_("For the police and PST: how you reported it. You can complete it later."),
-    )
-    summary = forms.CharField(
-        label=_("What was reported (observations, not conclusions)"), widget=_text(), required=False
-    )
-    reference = forms.CharField(
-        label=_("Reference number from the recipient"),
-        max_length=100,
-        required=False,
-        help_text=_("For the police and PST: their reference, or the date and time of the call."),
-    )
-    known_at = forms.DateTimeField(
-        label=_("When did you come to know this?"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        required=False,
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-    )
-    reassess_on = forms.DateField(
-        label=_("Reassess on"),
-        widget=DATE,
-        required=False,
-        help_text=_("A task to reassess is created for you on this date."),
-    )
-    leader_informed = forms.BooleanField(label=_("My leader is informed"), required=False)
-    person_informed = forms.BooleanField(label=_("The person has been told about the report"), required=False)
-    person_not_informed_reason = forms.CharField(label=_("If not told: why"), widget=_text(2), required=False)
-    person_not_informed_until = forms.DateField(label=_("If not told: until when"), widget=DATE, required=False)
-    # The duty to inform child welfare applies when one of the conditions a–d holds (the child welfare act);
-    # the reporter names it, Utvei never guesses it (R34). Used by utvei.sharing.services.escalation_report.
-    child_welfare_conditions = forms.MultipleChoiceField(
-        label=CONDITIONS_LABEL,
-        choices=CONDITION_CHOICES,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=CONDITIONS_HELP,
-    )
 
 
 class ConcernForm(DesignForm):

@@ -19,6 +19,5 @@ urlpatterns = [
     path("<int:case_id>/relapse/", views.relapse_view, name="relapse"),
     path("<int:case_id>/tasks/new/", views.task_new_view, name="task_new"),
     path("tasks/<int:task_id>/done/", views.task_done_view, name="task_done"),
-    path("<int:case_id>/escalate/", views.escalate_view, name="escalate"),
     path("concerns/", views.concerns_view, name="concerns"),
 ]

@@ -24,7 +24,6 @@ from utvei.cases.forms import (
     CaseOpenForm,
     CloseForm,
     ConcernForm,
-    EscalationForm,
     PersonSearchForm,
     PhaseForm,
     ReasonForm,
@@ -39,7 +38,6 @@ from utvei.core.editing import EditConflict, EditGuard
 from utvei.core.forms import add_service_errors, form_status
 from utvei.core.http import AuthedRequest
 from utvei.core.idempotency import idempotent
-from utvei.sharing import services as sharing_services
 
 
 def _choices(form: Form, name: str, choices: Sequence[tuple[object, str]]) -> None:
@@ -441,27 +439,6 @@ def task_done_view(request: AuthedRequest, task_id: int) -> HttpResponse:
     if request.POST.get("back") == "dashboard":
         return redirect("cases:dashboard")
     return redirect("cases:detail", case_id=task.case_id)
-
-
-@requires(Perm.CASE_VIEW)
-@require_http_methods(["GET", "POST"])
-@idempotent
-@autosaved
-def escalate_view(request: AuthedRequest, case_id: int) -> HttpResponse:
-    """Guide and record a report of serious concern, from any phase (R17, R19)."""
-    case = selectors.case_for_escalation(actor=request.user, case_id=case_id)
-    form = EscalationForm(_post(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            # The sharing engine records the report (cases.services.escalation_record) and, with conditions
-            # a–d named, its disclosure on the duty to inform child welfare.
-            sharing_services.escalation_report(actor=request.user, case_id=case.pk, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The report is recorded."))
-            return redirect("cases:detail", case_id=case.pk)
-    return _render(request, "cases/escalate.html", {"form": form, "case": case}, form)
 
 
 @requires(Perm.CASE_CREATE)

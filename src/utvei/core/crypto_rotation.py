@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
 from django.db import connection, models, transaction
 
-from utvei.audit.models import AuditEvent
-from utvei.audit.services import record
 from utvei.core import cipher, keystore
 from utvei.core.cipher import DecryptionError
 from utvei.core.crypto import EncryptedTextField, encrypted_fields, row_field
@@ -269,12 +267,15 @@ def _apply(plan: _Plan) -> None:
         model._base_manager.filter(pk=pk, national_id_index=old_index).update(national_id_index=new_index)
 
 
-def rotate_all(*, apply: bool, allow_failures: bool = False) -> RotationReport:
+def rotate_all(
+    *, apply: bool, allow_failures: bool = False, on_applied: Callable[[RotationReport], object] | None = None
+) -> RotationReport:
     """Move every value, wrapped data key and blind index under an old key to the primary keys.
 
     Everything under an old key is decrypted first and every failure is counted. A real run with
     failures stops before any write unless ``allow_failures``, which moves the rest and leaves those.
-    The report's ``remaining`` is counted afresh from the stored headers after the run.
+    The report's ``remaining`` is counted afresh from the stored headers after the run. ``on_applied``
+    runs inside the writing transaction (the audit app records the rotation there, so both commit together).
 
     :raises RotationError: a real run found values it cannot decrypt, and ``allow_failures`` is off.
     """
@@ -287,12 +288,7 @@ def rotate_all(*, apply: bool, allow_failures: bool = False) -> RotationReport:
         if apply and report.total:
             with transaction.atomic(using=KEYSTORE_ALIAS), transaction.atomic():
                 _apply(plan)
-                record(
-                    actor=None,
-                    event=AuditEvent.UPDATE,
-                    target_type="core.EncryptionKeys",
-                    target_id=cipher.keyring().primary,
-                    changed_fields=sorted({*report.by_column, *(["core.DataKey"] if report.data_keys else [])}),
-                )
+                if on_applied is not None:
+                    on_applied(report)
     report.remaining = count_under_old_keys()
     return report

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from utvei.access.categories import Category
 from utvei.accounts.models import Organisation
+from utvei.cases.models import EscalationBasis, EscalationChannel, EscalationLevel, EscalationRecipient
 from utvei.core.forms import DesignForm
 from utvei.sharing.decision import ChildWelfareCondition, WeightyInterest, WeightyInterests
 from utvei.sharing.models import ConsentForm as ConsentFormChoice
@@ -346,3 +347,53 @@ class ReportCompleteForm(DesignForm):
         assert isinstance(basis, forms.ChoiceField) and isinstance(channel, forms.ChoiceField)
         basis.choices = [("", _("Not chosen yet")), *EscalationBasis.choices]
         channel.choices = [("", _("Not chosen yet")), *EscalationChannel.choices]
+
+
+class EscalationForm(DesignForm):
+    """Take a report of serious concern; only level and recipient are required (R17)."""
+
+    level = forms.ChoiceField(label=_("How urgent is it?"), choices=EscalationLevel.choices, widget=forms.RadioSelect)
+    recipient = forms.ChoiceField(label=_("Reported to"), choices=EscalationRecipient.choices)
+    basis = forms.ChoiceField(
+        label=_("Legal basis for sharing"),
+        choices=[("", _("Not chosen yet")), *EscalationBasis.choices],
+        required=False,
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        choices=[("", _("Not chosen yet")), *EscalationChannel.choices],
+        required=False,
+        help_text=_("For the police and PST: how you reported it. You can complete it later."),
+    )
+    summary = _text(_("What was reported (observations, not conclusions)"), required=False, rows=4)
+    reference = forms.CharField(
+        label=_("Reference number from the recipient"),
+        max_length=100,
+        required=False,
+        help_text=_("For the police and PST: their reference, or the date and time of the call."),
+    )
+    known_at = forms.DateTimeField(
+        label=_("When did you come to know this?"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    reassess_on = forms.DateField(
+        label=_("Reassess on"),
+        widget=DATE,
+        required=False,
+        help_text=_("A task to reassess is created for you on this date."),
+    )
+    leader_informed = forms.BooleanField(label=_("My leader is informed"), required=False)
+    person_informed = forms.BooleanField(label=_("The person has been told about the report"), required=False)
+    person_not_informed_reason = _text(_("If not told: why"), required=False, rows=2)
+    person_not_informed_until = forms.DateField(label=_("If not told: until when"), widget=DATE, required=False)
+    # The duty to inform child welfare applies when one of the conditions a–d holds (the child welfare act);
+    # the reporter names it, Utvei never guesses it (R34). Used by services.escalation_report.
+    child_welfare_conditions = forms.MultipleChoiceField(
+        label=CONDITIONS_LABEL,
+        choices=CONDITION_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=CONDITIONS_HELP,
+    )

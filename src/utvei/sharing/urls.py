@@ -11,6 +11,7 @@ urlpatterns = [
     path(
         "cases/<int:case_id>/consents/<int:consent_id>/withdraw/", views.consent_withdraw_view, name="consent_withdraw"
     ),
+    path("cases/<int:case_id>/escalate/", views.escalate_view, name="escalate"),
     path("cases/<int:case_id>/share/", views.share_view, name="share"),
     path("cases/<int:case_id>/disclosures/", views.disclosure_list_view, name="disclosures"),
     path(

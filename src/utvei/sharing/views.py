@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from utvei.access.decorators import requires
 from utvei.access.permissions import Perm
+from utvei.cases import selectors as case_selectors
+from utvei.core.drafts import autosaved
 from utvei.core.editing import EditConflict, EditGuard
 from utvei.core.forms import add_service_errors, form_status
 from utvei.core.http import AuthedRequest
@@ -27,6 +29,7 @@ from utvei.sharing.decision import BasisCode
 from utvei.sharing.forms import (
     ConsentRecordForm,
     DisclosureRecordForm,
+    EscalationForm,
     ReportCompleteForm,
     SharingCheckForm,
     WithdrawForm,
@@ -320,14 +323,14 @@ def disclosure_list_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 @idempotent
 def report_complete_view(request: AuthedRequest, case_id: int, escalation_id: int) -> HttpResponse:
     """Complete a report of concern later; each completion is kept with what the report said before (R17)."""
-    from utvei.cases.services import COMPLETABLE_FIELDS, escalation_complete
+    from utvei.cases.services import COMPLETABLE_FIELDS
 
     page = selectors.report_for_completion(actor=request.user, case_id=case_id, escalation_id=escalation_id)
     initial = {name: getattr(page.escalation, name) for name in COMPLETABLE_FIELDS}
     form = ReportCompleteForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            escalation_complete(actor=request.user, escalation_id=page.escalation.pk, **form.cleaned_data)
+            services.report_complete(actor=request.user, escalation_id=page.escalation.pk, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -372,3 +375,23 @@ def person_overview_pdf_view(request: AuthedRequest, case_id: int) -> HttpRespon
     name = "oversikt" if language == "nb" else "overview"
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     return response
+
+
+@requires(Perm.CASE_VIEW)
+@require_http_methods(["GET", "POST"])
+@idempotent
+@autosaved
+def escalate_view(request: AuthedRequest, case_id: int) -> HttpResponse:
+    """Guide and record a report of serious concern, from any phase and any seat (R17, R19)."""
+    case = case_selectors.case_for_escalation(actor=request.user, case_id=case_id)
+    form = EscalationForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            # The report (cases.services.escalation_record) and, where its basis allows, its disclosure.
+            services.escalation_report(actor=request.user, case_id=case.pk, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The report is recorded."))
+            return redirect("cases:detail", case_id=case.pk)
+    return render(request, "sharing/escalate.html", {"form": form, "case": case}, status=form_status(form))

@@ -175,11 +175,6 @@ def escalation_record(
                 case=case,
                 changed_fields=["title", "due_on", "assignee"],
             )
-        # The report is also a disclosure of the sharing engine when its basis allows it; a refusal
-        # never blocks the report (R17). Imported here: the sharing app builds on the cases app.
-        from utvei.sharing.services import disclosure_from_escalation
-
-        disclosure_from_escalation(actor=actor, escalation=escalation)
     return escalation
 
 
@@ -263,9 +258,4 @@ def escalation_complete(*, actor: User, escalation_id: int, **changes: object) -
             case=escalation.case,
             changed_fields=sorted(changed),
         )
-        # Imported here: the sharing app builds on the cases app. It records nothing twice.
-        from utvei.sharing.services import disclosure_from_escalation
-
-        if escalation.basis:
-            disclosure_from_escalation(actor=actor, escalation=escalation)
     return escalation

@@ -21,7 +21,7 @@ from utvei.sharing.services.disclosures import (
     contains_classified_marker,
     disclosure_record,
 )
-from utvei.sharing.services.escalations import disclosure_from_escalation, escalation_report
+from utvei.sharing.services.escalations import disclosure_from_escalation, escalation_report, report_complete
 from utvei.sharing.services.reminders import REMINDER_DAYS, ReminderResult, consent_reminders_send
 
 __all__ = [
@@ -41,4 +41,5 @@ __all__ = [
     "disclosure_record",
     "escalation_report",
     "fingerprint",
+    "report_complete",
 ]

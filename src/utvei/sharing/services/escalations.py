@@ -186,9 +186,10 @@ def escalation_report(
 ) -> Escalation:
     """Record a report of serious concern, with the child-welfare conditions a–d it names.
 
-    The report itself is ``cases.services.escalation_record`` (never blocked, R17). When the reporter names
-    conditions a–d (the duty to inform child welfare), the report becomes a disclosure on that duty as
-    well, if the decision allows it (the person must be under 18).
+    The report itself is ``cases.services.escalation_record`` (never blocked, R17). It then becomes a
+    disclosure of the sharing engine when its basis allows it, a refusal never blocking the report. When
+    the reporter names conditions a–d (the duty to inform child welfare), it becomes a disclosure on that
+    duty instead, if the decision allows it (the person must be under 18).
 
     :raises NotFound: the actor is not on the case's team.
     :raises ValidationError: an unknown level, recipient, basis, channel or condition.
@@ -216,8 +217,25 @@ def escalation_report(
             person_not_informed_until=person_not_informed_until,
             known_at=known_at,
         )
+        disclosure_from_escalation(actor=actor, escalation=escalation)
         if child_welfare_conditions and not Disclosure.objects.filter(escalation=escalation).exists():
             disclosure_from_escalation(
                 actor=actor, escalation=escalation, child_welfare_conditions=child_welfare_conditions
             )
+    return escalation
+
+
+def report_complete(*, actor: User, escalation_id: int, **changes: object) -> Escalation:
+    """Complete a report of concern later (``cases.services.escalation_complete``, with its history), and
+    record it as a disclosure once its basis allows one; nothing is recorded twice.
+
+    :raises NotFound: the report does not exist, or the actor's organisation did not make it.
+    :raises ValidationError: a bad value in the completion.
+    """
+    from utvei.cases.services import escalation_complete
+
+    with transaction.atomic():
+        escalation = escalation_complete(actor=actor, escalation_id=escalation_id, **changes)
+        if escalation.basis:
+            disclosure_from_escalation(actor=actor, escalation=escalation)
     return escalation

@@ -1,5 +1,8 @@
 """``manage.py rotate_keys``: move every value, wrapped data key and blind index to the primary keys.
 
+The command lives in the audit app because it records the rotation in the audit log, in the same
+transaction as the writes; the rotation itself is plumbing (``core.crypto_rotation``).
+
 Run after adding a new key to UTVEI_ENCRYPTION_KEYS (making it UTVEI_ENCRYPTION_PRIMARY) or a new first
 pair to UTVEI_BLIND_INDEX_KEY. Remove an old key only when this prints "0 values under old keys". A dry
 run (the default) decrypts and counts everything, failures included, and writes nothing.
@@ -11,6 +14,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from utvei.audit.services import key_rotation_record
+from utvei.core import cipher
 from utvei.core.crypto_rotation import RotationError, RotationReport, rotate_all
 
 
@@ -30,7 +35,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         apply = options["apply"]
         try:
-            report = rotate_all(apply=apply, allow_failures=options["allow_failures"])
+            report = rotate_all(
+                apply=apply,
+                allow_failures=options["allow_failures"],
+                on_applied=lambda done: key_rotation_record(done, primary=cipher.keyring().primary),
+            )
         except RotationError as exc:
             self._print(exc.report, apply=False)
             raise CommandError(str(exc)) from exc
