@@ -11,6 +11,7 @@ from django_otp_webauthn.models import WebAuthnCredential
 from utvei.access import policy
 from utvei.access.policy import Action, NotFound
 from utvei.accounts.models import Membership, Organisation, Partnership, Role, User
+from utvei.accounts.policy import ROLE_PERMS
 
 
 def managed_user_list(*, actor: User) -> QuerySet[User]:
@@ -43,6 +44,23 @@ def administered_organisations(*, actor: User) -> QuerySet[Organisation]:
 def own_memberships(*, actor: User) -> QuerySet[Membership]:
     """List the actor's own memberships in force."""
     return Membership.objects.active().filter(user=actor).select_related("organisation")
+
+
+def memberships_that_may(*, actor: User, perm: str) -> list[Membership]:
+    """List the actor's memberships in force whose role carries a permission (the seats they may act from)."""
+    return [m for m in own_memberships(actor=actor) if perm in ROLE_PERMS.get(m.role, frozenset())]
+
+
+def acting_membership(*, actor: User, value: str) -> Membership:
+    """Resolve an "organisation:role" choice to one of the actor's own memberships in force.
+
+    :raises NotFound: the value names no membership the actor holds today.
+    """
+    org_id, _sep, role = value.partition(":")
+    membership = own_memberships(actor=actor).filter(organisation_id=int(org_id or 0), role=role).first()
+    if membership is None:
+        raise NotFound(Membership._meta.label, value)
+    return membership
 
 
 def partner_organisation_ids(*, organisation_id: int) -> frozenset[int]:

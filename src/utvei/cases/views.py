@@ -16,8 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 from utvei.access.decorators import requires
 from utvei.access.permissions import Perm
 from utvei.accounts.models import Membership
-from utvei.accounts.policy import ROLE_PERMS
-from utvei.accounts.selectors import own_memberships
+from utvei.accounts.selectors import acting_membership, memberships_that_may
 from utvei.cases import rules, selectors, services
 from utvei.cases.forms import (
     AdviceForm,
@@ -71,14 +70,12 @@ def _warn_revealing(request: AuthedRequest, text: str) -> None:
 def _acting_choices(request: AuthedRequest) -> list[tuple[str, str]]:
     return [
         (f"{m.organisation_id}:{m.role}", f"{m.organisation.name} – {m.get_role_display()}")
-        for m in own_memberships(actor=request.user)
-        if Perm.CASE_CREATE in ROLE_PERMS.get(m.role, frozenset())
+        for m in memberships_that_may(actor=request.user, perm=Perm.CASE_CREATE)
     ]
 
 
 def _acting(request: AuthedRequest, value: str) -> Membership:
-    org_id, _sep, role = value.partition(":")
-    return own_memberships(actor=request.user).get(organisation_id=int(org_id), role=role)
+    return acting_membership(actor=request.user, value=value)
 
 
 @requires(Perm.CASE_VIEW)
