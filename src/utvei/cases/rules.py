@@ -12,7 +12,6 @@ from datetime import date
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from utvei.accounts.models import Role
 from utvei.cases.models import Case, Phase, SecurityAssessment
 from utvei.core.wording import REVEALING_WORDS as REVEALING_WORDS  # re-exported: the rule R27 lives here
 from utvei.core.wording import matches
@@ -36,11 +35,6 @@ def security_assessment_errors(answer: str, assessed_by: str, assessed_on: date 
         elif assessed_on > timezone.localdate():
             errors["security_assessed_on"] = _("The date cannot be in the future.")
     return errors
-
-
-def has_exit_coordinator(case: Case) -> bool:
-    """Tell whether an exit coordinator sits on the case's team."""
-    return case.team.filter(role=Role.EXIT_COORDINATOR, left_at__isnull=True).exists()
 
 
 def allowed_targets(case: Case) -> list[str]:

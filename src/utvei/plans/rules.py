@@ -6,8 +6,6 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from utvei.accounts.models import Membership, OrganisationKind, Role, User
-
 
 @dataclass(frozen=True)
 class PlanCounts:
@@ -69,16 +67,6 @@ def plan_warnings(counts: PlanCounts) -> list[str]:
     if counts.participants_without_responsibility:
         warnings.append(str(_("Every participating service should have its responsibility written down.")))
     return warnings
-
-
-def is_municipal_provider(user: User) -> bool:
-    """Tell whether the user serves in a municipality, as a plan coordinator must (R10)."""
-    return (
-        Membership.objects.active()
-        .filter(user=user, organisation__kind=OrganisationKind.MUNICIPALITY)
-        .exclude(role__in=[Role.PRIVACY_OFFICER, Role.ORG_ADMIN])
-        .exists()
-    )
 
 
 def is_pupil_age(age: int) -> bool:

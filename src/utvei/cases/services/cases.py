@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from utvei.access import engine
 from utvei.access.permissions import Perm, has_perm
-from utvei.accounts.models import Organisation, User
+from utvei.accounts.models import Organisation, Role, User
 from utvei.audit.models import AuditEvent
 from utvei.audit.services import record
 from utvei.cases import rules
@@ -140,7 +140,7 @@ def case_change_phase(*, actor: User, case_id: int, from_phase: str, to_phase: s
                 )
                 % {"current": Phase(case.phase).label, "seen": _phase_label(from_phase)},
             )
-        problem = rules.phase_transition_problem(case, to_phase, has_exit_coordinator=rules.has_exit_coordinator(case))
+        problem = rules.phase_transition_problem(case, to_phase, has_exit_coordinator=_has_exit_coordinator(case))
         if problem:
             raise ValidationError(problem)
         PhaseChange.objects.create(case=case, from_phase=case.phase, to_phase=to_phase, changed_by=actor)
@@ -248,3 +248,7 @@ def referral_register(
     with transaction.atomic():
         created = person_create(actor=actor, organisation=organisation, guardians=guardians, **person)  # type: ignore[arg-type]
         return case_open(actor=actor, person=created, organisation=organisation, role=role, **referral)  # type: ignore[arg-type]
+
+
+def _has_exit_coordinator(case: Case) -> bool:
+    return case.team.filter(role=Role.EXIT_COORDINATOR, left_at__isnull=True).exists()

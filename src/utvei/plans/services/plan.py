@@ -198,17 +198,22 @@ def wish_withdraw(*, actor: User, wish_id: int, withdrawn_on: date) -> PlanWish:
 
 
 def coordinator_candidates(*, case: Case) -> list[User]:
-    """List team members who may coordinate the plan: municipal service providers (R10)."""
-    users = (
-        User.objects.filter(
-            case_teams__case=case,
-            case_teams__left_at__isnull=True,
-            memberships__organisation__kind=OrganisationKind.MUNICIPALITY,
-        )
+    """List team members who may coordinate the plan: municipal service providers (R10).
+
+    A provider serves the municipality in a membership in force; its administrator and data protection
+    officer do not provide services.
+    """
+    providers = (
+        Membership.objects.active()
+        .filter(organisation__kind=OrganisationKind.MUNICIPALITY)
+        .exclude(role__in=[Role.PRIVACY_OFFICER, Role.ORG_ADMIN])
+        .values("user_id")
+    )
+    return list(
+        User.objects.filter(case_teams__case=case, case_teams__left_at__isnull=True, pk__in=providers)
         .distinct()
         .order_by("first_name", "last_name")
     )
-    return [user for user in users if rules.is_municipal_provider(user)]
 
 
 def plan_update(
