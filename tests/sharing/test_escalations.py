@@ -10,7 +10,6 @@ from django.urls import reverse
 
 from tests.helpers import FormClient, login_verified
 from utvei.accounts.models import User
-from utvei.cases import services as case_services
 from utvei.cases.models import Case, Escalation
 from utvei.sharing import services
 from utvei.sharing.decision import BasisCode

@@ -258,11 +258,10 @@ def _apply(plan: _Plan) -> None:
         sealed = cipher.seal(plain, key=cipher.master_key(keyref), keyref=keyref, context=model_field.context, row=row)
         table, pk_column = qn(model._meta.db_table), qn(model._meta.pk.column)
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} SET {qn(model_field.column)} = %s "  # noqa: S608  (names come from the models)
-                f"WHERE {pk_column} = %s AND {qn(model_field.column)} = %s",
-                [sealed, pk, stored],
-            )
+            # Identifiers are quoted names from the model registry; every value is a parameter.
+            column = qn(model_field.column)
+            sql = f"UPDATE {table} SET {column} = %s WHERE {pk_column} = %s AND {column} = %s"  # noqa: S608
+            cursor.execute(sql, [sealed, pk, stored])
     for model, pk, old_index, new_index in plan.reindex:
         model._base_manager.filter(pk=pk, national_id_index=old_index).update(national_id_index=new_index)
 
