@@ -136,8 +136,12 @@ sbom: install
 	$(VENV)/bin/cyclonedx-py environment --output-reproducible --of JSON -o build/sbom.cdx.json $(PY)
 	@echo "SBOM written to build/sbom.cdx.json"
 
+# SCALE: small (300 generated cases, a few minutes), medium (5,000) or national10 (50,000 cases, 2 million
+# conversations, 20 million audit events: hours). The page table covers SQLite and, when reachable, PostgreSQL.
+SCALE ?= small
 bench: install
 	$(PY) bench/run.py
+	$(PY) bench/pages.py --scale $(SCALE)
 
 clean:
 	rm -rf $(VENV) node_modules build var
