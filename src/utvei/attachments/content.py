@@ -8,6 +8,7 @@ marked "not virus scanned"; the page says so, it never claims a scan that did no
 
 from __future__ import annotations
 
+import errno
 import logging
 import socket
 import struct
@@ -26,6 +27,8 @@ _MAGIC: tuple[tuple[bytes, FileType], ...] = (
     (b"\xff\xd8\xff", FileType.JPEG),
 )
 _CHUNK = 64 * 1024
+# What connecting to the socket answers when no daemon is installed or running there.
+_ABSENT = frozenset({errno.ENOENT, errno.ECONNREFUSED, errno.ENOTDIR})
 
 
 def file_type(head: bytes) -> FileType | None:
@@ -72,11 +75,13 @@ def scan(chunks: Iterable[bytes]) -> Verdict:
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
             sock.settimeout(settings.CLAMD_TIMEOUT)
-            sock.connect(path)
+            failed = sock.connect_ex(path)
+            if failed in _ABSENT:
+                logger.warning("clamd is not listening on %s: the attachment is stored not virus scanned", path)
+                return Verdict(ScanResult.NOT_SCANNED)
+            if failed:
+                raise ScannerError(errno.errorcode.get(failed, str(failed)))
             reply = _send(sock, chunks).decode("utf-8", "replace")
-    except (FileNotFoundError, ConnectionRefusedError):
-        logger.warning("clamd is not listening on %s: the attachment is stored not virus scanned", path)
-        return Verdict(ScanResult.NOT_SCANNED)
     except OSError as exc:
         raise ScannerError(str(exc)) from exc
     if reply.endswith(" OK"):
@@ -94,7 +99,8 @@ def clamd_available() -> bool:
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
             sock.settimeout(2)
-            sock.connect(path)
+            if sock.connect_ex(path):
+                return False
             sock.sendall(b"zPING\0")
             return sock.recv(16).startswith(b"PONG")
     except OSError:
