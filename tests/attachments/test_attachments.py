@@ -163,7 +163,8 @@ def test_who_does_not_see_the_item_gets_404_and_nothing_of_the_file(
         tab = _client(demo_shared[username]).get(
             reverse("cases:tab", kwargs={"case_id": _case1().pk, "tab": "attachments"})
         )
-        assert tab.status_code == 200 and "avtale-om-oppfolging" not in tab.content.decode()
+        html = tab.content.decode()
+        assert tab.status_code == 200 and "avtale-om-oppfolging" not in html and "bekymringsmelding" not in html
 
 
 def test_a_consent_attachment_is_seen_like_the_consent(demo_shared: dict[str, User]) -> None:
@@ -225,3 +226,11 @@ def test_file_type_is_read_from_the_first_bytes() -> None:
     assert content.file_type(b"\xff\xd8\xff\xe0\0\x10JFIF") == "image/jpeg"
     assert content.file_type(b"<html>%PDF-") is None
     assert content.file_type(b"") is None
+
+
+def test_a_file_name_keeps_no_hidden_controls(demo_shared: dict[str, User]) -> None:
+    # Django's parser drops characters that are not printable; the service refuses any that still arrive.
+    status, _body = _upload(demo_shared["saksbehandler"], _case1(), "rapport\u202efdp.pdf", demo_pdf("r"))
+    assert status == 302
+    stored = Attachment.objects.order_by("-pk").first()
+    assert stored is not None and stored.filename == "rapportfdp.pdf"

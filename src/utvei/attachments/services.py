@@ -30,6 +30,7 @@ from utvei.cases.models import Case
 from utvei.cases.services import acting_organisation, lock_case_for_update
 from utvei.contacts.models import Conversation
 from utvei.core.markings import require_unmarked
+from utvei.core.text import hidden_control_errors
 from utvei.sharing.models import Consent
 
 logger = logging.getLogger("utvei.attachments")
@@ -82,11 +83,15 @@ def _target(actor: User, case: Case, target: str) -> tuple[str, Conversation | N
 def _checked(upload: Upload, filename: str) -> tuple[bytes, FileType]:
     """Read the file and check its name, size and type, naming every problem at once.
 
-    :raises ValidationError: an empty or marked name, a file too large or empty, or not a PDF, PNG or JPEG.
+    :raises ValidationError: an empty or marked name, one with hidden controls, a file too large or empty, or
+        not a PDF, PNG or JPEG.
     """
     errors: dict[str, str] = {}
     if not filename.strip() or len(filename) > FILENAME_MAX:
         errors["file"] = _("The file name must be between 1 and %(max)d characters.") % {"max": FILENAME_MAX}
+    # A name such as "rapport\u202efdp.exe" shows as something it is not (core.text); Django's parser drops
+    # such characters from an upload's name, this refuses a name that reaches the service another way.
+    errors.update(hidden_control_errors(file=filename))
     if (upload.size or 0) > settings.ATTACHMENT_MAX_BYTES:
         raise ValidationError({"file": too_large_message()})
     data = b"".join(upload.chunks())
