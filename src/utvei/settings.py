@@ -115,6 +115,17 @@ if IS_PRODUCTION and AUDIT_SIGNING_KEY == _DEV_AUDIT_SIGNING_KEY:
 # Public keys (base64, comma-separated) of retired signing keys, so their checkpoints still verify.
 AUDIT_VERIFY_KEYS = [k.strip() for k in os.environ.get("UTVEI_AUDIT_VERIFY_KEYS", "").split(",") if k.strip()]
 AUDIT_CHECKPOINT_DIR = Path(os.environ.get("UTVEI_AUDIT_CHECKPOINT_DIR", VAR_DIR / "audit-checkpoints"))
+
+# Attachments (utvei.attachments): the largest file accepted, refused while it streams in, and clamd's socket
+# (empty: no scanner; the attachment is then stored and shown as "not virus scanned").
+ATTACHMENT_MAX_BYTES = env_int("UTVEI_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+CLAMD_SOCKET = os.environ.get("UTVEI_CLAMD_SOCKET", "/var/run/clamav/clamd.ctl")
+CLAMD_TIMEOUT = env_int("UTVEI_CLAMD_TIMEOUT", 30)
+FILE_UPLOAD_HANDLERS = [
+    "utvei.attachments.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # Entries older than this with no checkpoint covering them mean the checkpoint job stopped or its
 # store was emptied; audit_verify reports them as missing checkpoints.
 AUDIT_CHECKPOINT_MAX_AGE_HOURS = env_int("UTVEI_AUDIT_CHECKPOINT_MAX_AGE_HOURS", 26)
@@ -157,6 +168,7 @@ INSTALLED_APPS = [
     "utvei.plans",
     "utvei.network",
     "utvei.mentoring",
+    "utvei.attachments",
     "utvei.privacy",
 ]
 

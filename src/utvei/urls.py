@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("utvei.plans.urls")),
     path("", include("utvei.network.urls")),
     path("", include("utvei.mentoring.urls")),
+    path("", include("utvei.attachments.urls")),
     path("", include("utvei.privacy.urls")),
 ]
 

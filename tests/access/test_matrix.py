@@ -20,6 +20,7 @@ from tests.access.matrix import LOGIN, MATRIX, USERS, Row
 from tests.helpers import login_verified
 from tests.test_url_policy import all_url_names
 from utvei.accounts.models import Organisation, User
+from utvei.attachments.models import Attachment
 from utvei.audit.models import AuditEntry, AuditEvent
 from utvei.cases.models import Case, Person, Task, TeamMember
 from utvei.contacts.models import Consultation, Conversation
@@ -48,6 +49,7 @@ def resolve(value: str) -> str:
     models |= {"plan": Plan, "goal": Goal, "measure": Measure, "meeting": Meeting}
     models |= {"node": NetworkNode, "snapshot": NetworkSnapshot}
     models |= {"consent": Consent, "disclosure": Disclosure}
+    models |= {"attachment": Attachment}
     if kind in models:
         model = models[kind]
         if key == "missing":
@@ -111,6 +113,7 @@ CASE_DATA_KWARGS = {
     "consent_id",
     "task_id",
     "person_id",
+    "attachment_id",
 }
 READ_EVENTS = (AuditEvent.VIEW, AuditEvent.LIST, AuditEvent.EXPORT)
 

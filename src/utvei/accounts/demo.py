@@ -108,6 +108,7 @@ DEMO_EXTENSIONS = [
     "utvei.plans.demo.seed",
     "utvei.mentoring.demo.seed",
     "utvei.network.demo.seed",
+    "utvei.attachments.demo.seed",
     "utvei.privacy.demo.seed",
 ]
 

@@ -39,6 +39,7 @@ TABS: tuple[Tab, ...] = (
     Tab("plan", _("Plan")),
     Tab("network", _("Network")),
     Tab("sharing", _("Sharing")),
+    Tab("attachments", _("Attachments")),
 )
 
 

@@ -53,9 +53,14 @@ EXPORTED: tuple[Exported, ...] = (
     Exported("mentoring.MentorAssignment", "case__person", "owner_organisation"),
     Exported("mentoring.MentorLogEntry", "assignment__case__person", "owner_organisation"),
     Exported("mentoring.RestorativeReferral", "case__person", "owner_organisation"),
+    Exported("attachments.Attachment", "case__person", "owner_organisation"),
 )
 
 EXEMPT: dict[str, str] = {
+    "attachments.AttachmentContent": (
+        "The bytes of an attachment: the copy lists every attachment by name, type, size and date, and the "
+        "files themselves are handed over by downloading each one listed, not embedded in the copy's text."
+    ),
     "sharing.ConsentGrant": (
         "An index row of a consent, written with it and never changed: the consent it indexes is in the copy "
         "with every recipient and category."
