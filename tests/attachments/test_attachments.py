@@ -9,7 +9,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client, override_settings
 from django.urls import reverse
-from django.utils import translation
 
 from tests.helpers import FormClient, login_verified
 from utvei.accounts.models import User
@@ -18,7 +17,6 @@ from utvei.attachments.demo import demo_pdf
 from utvei.attachments.models import AttachedTo, Attachment, AttachmentContent, ScanResult
 from utvei.audit.models import AuditEntry, AuditEvent
 from utvei.cases.models import Case
-from utvei.cases.services import person_data_key_destroy
 from utvei.contacts.models import Conversation
 from utvei.sharing.models import Consent
 
@@ -188,23 +186,6 @@ def test_a_reader_cannot_upload(demo_shared: dict[str, User]) -> None:
     before = Attachment.objects.count()
     status, _body = _upload(demo_shared["nav"], _case1(), "x.pdf", demo_pdf("x"))
     assert status == 404 and Attachment.objects.count() == before
-
-
-def test_the_attachment_is_shredded_with_the_persons_data_key(demo_shared: dict[str, User]) -> None:
-    case = _case1()
-    attachment = Attachment.objects.filter(case=case).order_by("pk").first()
-    assert attachment is not None
-    assert person_data_key_destroy(actor=demo_shared["koordinator"], person_id=case.person_id) is True
-    with translation.override("nb"):
-        stored = AttachmentContent.objects.get(attachment=attachment)
-        assert stored.data == b""
-        assert Attachment.objects.get(pk=attachment.pk).filename == "kan ikke vises"
-    response = _client(demo_shared["koordinator"]).get(
-        reverse("attachments:download", kwargs={"attachment_id": attachment.pk})
-    )
-    assert response.status_code == 410
-    assert b"%PDF" not in response.content
-    assert "Vedlegget kan ikke vises" in response.content.decode()
 
 
 def test_the_attachments_tab_makes_a_fixed_number_of_queries(
