@@ -27,6 +27,14 @@ from utvei.privacy.selectors.audit_log import (
     audit_search,
     organisation_choices,
 )
+from utvei.privacy.selectors.erasure import (
+    ErasureFormData,
+    ErasureQueue,
+    erasure_form_data,
+    erasure_may_file,
+    erasure_queue,
+    erasure_request_get,
+)
 from utvei.privacy.selectors.data_copy import (
     CopySection,
     HeldElsewhere,
@@ -45,6 +53,8 @@ __all__ = [
     "AuditSearchPage",
     "CopySection",
     "DisclosureLine",
+    "ErasureFormData",
+    "ErasureQueue",
     "ExceptionLine",
     "HeldElsewhere",
     "PersonAccessLog",
@@ -56,6 +66,10 @@ __all__ = [
     "audit_lines",
     "audit_search",
     "data_copy_json",
+    "erasure_form_data",
+    "erasure_may_file",
+    "erasure_queue",
+    "erasure_request_get",
     "exception_form_data",
     "exception_lines",
     "organisation_choices",
