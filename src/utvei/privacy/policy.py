@@ -13,12 +13,10 @@ the requester (four-eyes). Both see the request; nobody else does.
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from utvei.access import policy
 from utvei.access.engine import AccessContext
-from django.db.models import Q
-
 from utvei.access.policy import Action
 from utvei.accounts.models import Role
 from utvei.cases.policy import CASE_EDITOR_ROLES

@@ -27,14 +27,6 @@ from utvei.privacy.selectors.audit_log import (
     audit_search,
     organisation_choices,
 )
-from utvei.privacy.selectors.erasure import (
-    ErasureFormData,
-    ErasureQueue,
-    erasure_form_data,
-    erasure_may_file,
-    erasure_queue,
-    erasure_request_get,
-)
 from utvei.privacy.selectors.data_copy import (
     CopySection,
     HeldElsewhere,
@@ -42,6 +34,14 @@ from utvei.privacy.selectors.data_copy import (
     RetentionLine,
     data_copy_json,
     person_data_copy,
+)
+from utvei.privacy.selectors.erasure import (
+    ErasureFormData,
+    ErasureQueue,
+    erasure_form_data,
+    erasure_may_file,
+    erasure_queue,
+    erasure_request_get,
 )
 
 __all__ = [
