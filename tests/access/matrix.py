@@ -200,6 +200,7 @@ def _extra_rows() -> list[Row]:
     # Imported here: those modules import helpers from this one.
     from tests.access import (
         matrix_contacts,
+        matrix_erasure,
         matrix_mentoring,
         matrix_network,
         matrix_plans,
@@ -214,6 +215,7 @@ def _extra_rows() -> list[Row]:
         + matrix_mentoring.ROWS
         + matrix_network.ROWS
         + matrix_privacy.ROWS
+        + matrix_erasure.ROWS
     )
 
 
