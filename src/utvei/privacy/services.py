@@ -334,7 +334,7 @@ def _erase(request: ErasureRequest) -> RetentionReceipt:
         count=1,
         period_days=0,
         cutoff=timezone.localdate(),
-        legal_source="erasure-on-request",
+        legal_source="docs/retention.md#erasure-on-request",
         run_by=ERASURE_ACTOR,
     )
     record(
