@@ -113,8 +113,7 @@ class RetentionReceipt(models.Model):
     """
 
     run_id = models.UUIDField(_("run"))
-    # Empty for an erasure on request: it follows an approved request, not a rule of the schedule.
-    rule = models.ForeignKey(RetentionRule, on_delete=models.PROTECT, related_name="receipts", null=True, blank=True)
+    rule = models.ForeignKey(RetentionRule, on_delete=models.PROTECT, related_name="receipts")
     record_type = models.CharField(_("record type"), max_length=32, choices=RecordType.choices)
     action = models.CharField(_("action"), max_length=16, choices=RetentionAction.choices)
     count = models.PositiveIntegerField(_("number of records"))

@@ -323,18 +323,20 @@ def erasure_decide(*, actor: User, request_id: int, approve: bool, reason: str) 
 
 
 def _erase(request: ErasureRequest) -> RetentionReceipt:
+    # The erasure rule is seeded inactive (privacy/0004): the schedule never runs it, an approval does.
+    rule = RetentionRule.objects.get(record_type=RecordType.ERASURE)
     case_ids = list(Case.objects.filter(person_id=request.person_id).values_list("pk", flat=True))
     case_services.person_anonymise(run_by=ERASURE_ACTOR, person_id=request.person_id)
     draft_purge_containing(fragments=[f"/cases/{pk}/" for pk in case_ids])
     receipt = RetentionReceipt.objects.create(
         run_id=uuid.uuid4(),
-        rule=None,
+        rule=rule,
         record_type=RecordType.ERASURE,
-        action=RetentionAction.ANONYMISE,
+        action=rule.action,
         count=1,
         period_days=0,
         cutoff=timezone.localdate(),
-        legal_source="docs/retention.md#erasure-on-request",
+        legal_source=rule.legal_source,
         run_by=ERASURE_ACTOR,
     )
     record(
