@@ -201,6 +201,7 @@ def _extra_rows() -> list[Row]:
     from tests.access import (
         matrix_attachments,
         matrix_contacts,
+        matrix_erasure,
         matrix_mentoring,
         matrix_network,
         matrix_plans,
@@ -216,6 +217,7 @@ def _extra_rows() -> list[Row]:
         + matrix_network.ROWS
         + matrix_privacy.ROWS
         + matrix_attachments.ROWS
+        + matrix_erasure.ROWS
     )
 
 

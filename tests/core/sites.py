@@ -396,3 +396,65 @@ def child_find_anywhere(needle: str) -> list[str]:
                 table for row in cursor.fetchall() for value in row if value is not None and needle in str(value)
             )
     return hits
+
+
+def child_backup(directory: str) -> str:
+    """Back up the main database with ``core/backup.py`` (VACUUM INTO or pg_dump); give the file's path."""
+    from pathlib import Path
+
+    from utvei.core.backup import backup_database
+
+    return str(backup_database(directory=Path(directory)))
+
+
+def child_erase_on_request(person_id: int) -> dict[str, Any]:
+    """Erase a person through the whole workflow: the coordinator files, the data protection officer approves."""
+    from utvei.accounts.models import User
+    from utvei.cases.models import Case, Person
+    from utvei.core import keystore
+    from utvei.privacy import services
+    from utvei.privacy.models import ArchiveAssessment, ErasureGround
+
+    case = Case.objects.get(person_id=person_id)
+    request = services.erasure_request_file(
+        actor=User.objects.get(username="koordinator"),
+        case_id=case.pk,
+        ground=ErasureGround.CONSENT_WITHDRAWN,
+        archive_assessment=ArchiveAssessment.NOT_ARCHIVAL,
+        judgement="Samtykket er trukket; sakene er ikke arkivpliktige.",
+    )
+    done = services.erasure_decide(
+        actor=User.objects.get(username="personvern"), request_id=request.pk, approve=True, reason="Godkjent."
+    )
+    person = Person.objects.get(pk=person_id)
+    return {
+        "status": done.status,
+        "receipt": str(done.receipt.run_id) if done.receipt else "",
+        "name": person.given_name,
+        "key_live": keystore.data_key_is_live(person.data_key),
+    }
+
+
+def child_read_restored(backup: str, directory: str, person_id: int) -> dict[str, Any]:
+    """Restore a backup with ``core/backup.py`` into a scratch database and read the person's fields there."""
+    from pathlib import Path
+
+    from django.utils import translation
+
+    from utvei.cases.models import Case, Person
+    from utvei.contacts.models import Conversation
+    from utvei.core.backup import restored_copy, vendor
+
+    translation.activate("nb")
+    Path(directory).mkdir(parents=True, exist_ok=True)
+    with restored_copy(backup=Path(backup), directory=Path(directory)) as alias:
+        person = Person.objects.using(alias).get(pk=person_id)
+        case = Case.objects.using(alias).get(person_id=person_id)
+        return {
+            "vendor": vendor(alias),
+            "name": person.given_name,
+            "address": person.address,
+            "national_id": person.national_id,
+            "referral_reason": case.referral_reason,
+            "notes": sorted(c.notes for c in Conversation.objects.using(alias).filter(case_id=case.pk)),
+        }

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from utvei.core.markings import has_classification_marking
@@ -57,4 +58,20 @@ def draft_purge(*, updated_before: datetime) -> int:
     """
     with transaction.atomic():
         deleted, _by_model = Draft.objects.filter(updated_at__lt=updated_before).delete()
+    return deleted
+
+
+def draft_purge_containing(*, fragments: list[str]) -> int:
+    """Delete every draft whose form path contains one of ``fragments`` (such as ``/cases/12/``).
+
+    The erasure workflow uses it for the drafts typed into a person's case pages: drafts are sealed under
+    the master key, not the person's, so destroying the person's key does not shred them. Not audited,
+    like every draft operation. Returns how many were deleted.
+    """
+    query = Q(pk__in=[])
+    for fragment in fragments:
+        if fragment:
+            query |= Q(form_key__contains=fragment)
+    with transaction.atomic():
+        deleted, _by_model = Draft.objects.filter(query).delete()
     return deleted

@@ -1,4 +1,4 @@
-"""Forms of the privacy app: the officer's audit search and the exception to the person's log."""
+"""Forms of the privacy app: the officer's audit search, the exception to the person's log, erasure."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from utvei.audit.models import AuditEvent
 from utvei.core.forms import DesignForm
-from utvei.privacy.models import ExceptionReason
+from utvei.privacy.models import ArchiveAssessment, ErasureGround, ExceptionReason
 from utvei.privacy.selectors import AuditQuery
 
 
@@ -77,3 +77,32 @@ class ExceptionForm(DesignForm):
         field = self.fields["organisation"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [("", _("Choose")), *organisations]
+
+
+class ErasureRequestForm(DesignForm):
+    """Parse a request to erase the person: the ground, the archive assessment and the judgement."""
+
+    ground = forms.ChoiceField(label=_("Ground for erasure (GDPR art. 17)"), choices=ErasureGround.choices)
+    archive_assessment = forms.ChoiceField(
+        label=_("Why the archive duty does not stand in the way"), choices=ArchiveAssessment.choices
+    )
+    judgement = forms.CharField(
+        label=_("Your judgement"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=4000,
+        help_text=_(
+            "Why erasure applies to this person's records, and how you checked the archive duty. "
+            "It is erased with the person's data."
+        ),
+    )
+
+
+class ErasureDecisionForm(DesignForm):
+    """Parse the officer's decision on an erasure request: approve or reject, with the reason."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve and erase now")), ("reject", _("Reject"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)

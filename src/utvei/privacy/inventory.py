@@ -54,6 +54,7 @@ EXPORTED: tuple[Exported, ...] = (
     Exported("mentoring.MentorLogEntry", "assignment__case__person", "owner_organisation"),
     Exported("mentoring.RestorativeReferral", "case__person", "owner_organisation"),
     Exported("attachments.Attachment", "case__person", "owner_organisation"),
+    Exported("privacy.ErasureRequest", "person", "organisation"),
 )
 
 EXEMPT: dict[str, str] = {

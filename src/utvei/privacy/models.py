@@ -1,4 +1,5 @@
-"""Privacy operations: lawful exceptions to the person's access log, the retention schedule and its receipts."""
+"""Privacy operations: lawful exceptions to the person's access log, the retention schedule and its receipts,
+and erasure on request with a second approver."""
 
 from __future__ import annotations
 
@@ -69,6 +70,7 @@ class RecordType(models.TextChoices):
     DRAFT = "draft", _("Drafts of text fields")
     SESSION = "session", _("Login sessions")
     AUDIT_ENTRY = "audit_entry", _("Audit entries")
+    ERASURE = "erasure", _("Erasure on request")
 
 
 class RetentionAction(models.TextChoices):
@@ -129,3 +131,71 @@ class RetentionReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"receipt {self.run_id}: {self.action} {self.count} {self.record_type}"
+
+
+class ErasureGround(models.TextChoices):
+    """Name the grounds for erasure in GDPR art. 17(1)."""
+
+    NO_LONGER_NEEDED = "no_longer_needed", _("No longer needed for the purpose (art. 17(1)(a))")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn, no other legal basis (art. 17(1)(b))")
+    OBJECTION = "objection", _("The person objects, no overriding legitimate grounds (art. 17(1)(c))")
+    UNLAWFUL = "unlawful", _("Processed unlawfully (art. 17(1)(d))")
+    LEGAL_OBLIGATION = "legal_obligation", _("Erasure required by law (art. 17(1)(e))")
+
+
+class ArchiveAssessment(models.TextChoices):
+    """Name why the archive duty (arkivlova, GDPR art. 17(3)(b)) does not stand in the way of erasure."""
+
+    NOT_ARCHIVAL = "not_archival", _("The records are not subject to archive duty")
+    DISPOSAL_APPROVED = "disposal_approved", _("Disposal is allowed by the archive schedule (kassasjon)")
+    UNLAWFUL_RECORDS = "unlawful_records", _("The records should never have been kept")
+
+
+class ErasureStatus(models.TextChoices):
+    """Name the stages of an erasure request."""
+
+    PENDING = "pending", _("Awaiting approval")
+    REJECTED = "rejected", _("Rejected")
+    DONE = "done", _("Approved and erased")
+
+
+class ErasureRequest(models.Model):
+    """Hold one request to erase a person (GDPR art. 17), filed by one user and decided by another.
+
+    The requester, a case worker or coordinator of the controller organisation seated on the case, records
+    the ground and why the archive duty does not apply; the data protection officer of the same
+    organisation, never the requester (four-eyes), approves or rejects it with a reason. Approval erases at
+    once (``utvei.privacy.services.erasure_decide``). The two texts are sealed under the person's data
+    key, so they are shredded with the rest; the ground, the assessment and the dates stay in clear.
+    """
+
+    policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW, Action.CREATE, Action.UPDATE)
+
+    person = models.ForeignKey("cases.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("person"))
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+", verbose_name=_("case"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("controller organisation")
+    )
+    ground = models.CharField(_("ground for erasure"), max_length=32, choices=ErasureGround.choices)
+    archive_assessment = models.CharField(
+        _("why the archive duty does not apply"), max_length=32, choices=ArchiveAssessment.choices
+    )
+    judgement = EncryptedTextField(_("the judgement"))
+    row_uid = RowIdField(data_key_owner="person")
+    status = models.CharField(_("status"), max_length=16, choices=ErasureStatus.choices, default=ErasureStatus.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = EncryptedTextField(_("reason for the decision"), blank=True)
+    receipt = models.ForeignKey(RetentionReceipt, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("erasure request")
+        verbose_name_plural = _("erasure requests")
+
+    def __str__(self) -> str:
+        return f"erasure request {self.pk}: {self.status}"

@@ -1,4 +1,4 @@
-"""Writes of the privacy app: exceptions to the person's access log and the retention job."""
+"""Writes of the privacy app: exceptions to the person's access log, the retention job and erasure on request."""
 
 from __future__ import annotations
 
@@ -14,13 +14,22 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from utvei.access import policy
+from utvei.access.policy import Action, NotFound
 from utvei.accounts.models import Organisation, User
 from utvei.audit.models import AuditEvent
 from utvei.audit.services import record
 from utvei.cases import services as case_services
-from utvei.core.services import draft_purge
+from utvei.cases.models import Case
+from utvei.core import keystore
+from utvei.core.markings import marking_errors
+from utvei.core.services import draft_purge, draft_purge_containing
 from utvei.privacy.models import (
     AccessLogException,
+    ArchiveAssessment,
+    ErasureGround,
+    ErasureRequest,
+    ErasureStatus,
     ExceptionReason,
     RecordType,
     RetentionAction,
@@ -35,6 +44,8 @@ MAX_EXCEPTION_DAYS = 365
 DEFAULT_DRAFT_DAYS = 30
 
 SYSTEM_ACTOR = "system:retention"
+ERASURE_ACTOR = "system:erasure"
+MAX_ERASURE_TEXT = 4000
 
 
 def access_log_exception_record(
@@ -201,3 +212,138 @@ def retention_run(*, actor: User | None, today: date) -> RetentionRunResult:
                 )
         outcomes.append(RuleOutcome(rule.record_type, rule.action, count, cutoff))
     return RetentionRunResult(run_id=run_id, outcomes=outcomes)
+
+
+# --- erasure on request (GDPR art. 17), four-eyes --------------------------------------------------------
+
+
+def erasure_request_file(
+    *, actor: User, case_id: int, ground: str, archive_assessment: str, judgement: str
+) -> ErasureRequest:
+    """File a request to erase the case's person, with the ground and the judgement why erasure applies.
+
+    Only a case editor seated on the case for the controller (the responsible organisation) may file it.
+    One request per person awaits approval at a time. Audited as CREATE with the case and the person.
+
+    :raises NotFound: the case does not exist or the actor may not file for it.
+    :raises ValidationError: a missing or unknown field, a marked or too long text, a request already
+        pending, or a person already erased.
+    """
+    with transaction.atomic():
+        case = request_case(actor, case_id)
+        candidate = ErasureRequest(
+            person=case.person,
+            case=case,
+            organisation_id=case.responsible_organisation_id,
+            requested_by=actor,
+        )
+        policy.require(actor, Action.CREATE, candidate)
+        errors: dict[str, str] = {}
+        if ground not in ErasureGround.values:
+            errors["ground"] = _("Choose the ground for erasure.")
+        if archive_assessment not in ArchiveAssessment.values:
+            errors["archive_assessment"] = _("Choose why the archive duty does not stand in the way.")
+        if not judgement.strip():
+            errors["judgement"] = _("Write the judgement: why erasure applies to this person's records.")
+        elif len(judgement) > MAX_ERASURE_TEXT:
+            errors["judgement"] = _("The text is too long.")
+        errors.update(marking_errors({"judgement": judgement}))
+        if not case.person.data_key or not keystore.data_key_is_live(case.person.data_key):
+            errors["__all__"] = _("This person has already been erased.")
+        elif ErasureRequest.objects.filter(person_id=case.person_id, status=ErasureStatus.PENDING).exists():
+            errors["__all__"] = _("An erasure request for this person is already awaiting approval.")
+        if errors:
+            raise ValidationError(errors)
+        candidate.ground = ground
+        candidate.archive_assessment = archive_assessment
+        candidate.judgement = judgement.strip()
+        candidate.save()
+        record(
+            actor=actor,
+            event=AuditEvent.CREATE,
+            target=candidate,
+            case=case,
+            changed_fields=["ground", "archive_assessment", "judgement"],
+        )
+    return candidate
+
+
+def erasure_decide(*, actor: User, request_id: int, approve: bool, reason: str) -> ErasureRequest:
+    """Approve or reject an erasure request, as the controller's data protection officer (four-eyes).
+
+    The requester can never decide their own request. A rejection changes nothing but the request. An
+    approval erases at once, in this transaction: the person and the free text of their cases are
+    anonymised (``person_anonymise``), the drafts typed into their case pages are deleted, a deletion
+    receipt without personal data is written, and last the person's data key is destroyed, which shreds
+    every encrypted field of theirs in the live database and in every backup. A request already decided
+    is returned as it stands: deciding twice does nothing twice. Audited as UPDATE of the request.
+
+    :raises NotFound: the request does not exist or the actor may not see or decide it.
+    :raises ValidationError: the actor filed the request, or the reason is missing, marked or too long.
+    """
+    with transaction.atomic():
+        request = ErasureRequest.objects.select_for_update().filter(pk=request_id).first()
+        if request is None:
+            raise NotFound(ErasureRequest._meta.label, request_id)
+        policy.require(actor, Action.VIEW, request)
+        if request.status != ErasureStatus.PENDING:
+            return request
+        if request.requested_by_id == actor.pk:
+            raise ValidationError(
+                {"__all__": _("You filed this request. Another data protection officer must decide it.")}
+            )
+        policy.require(actor, Action.UPDATE, request)
+        errors: dict[str, str] = {}
+        if not reason.strip():
+            errors["reason"] = _("Write the reason for the decision.")
+        elif len(reason) > MAX_ERASURE_TEXT:
+            errors["reason"] = _("The text is too long.")
+        errors.update(marking_errors({"reason": reason}))
+        if errors:
+            raise ValidationError(errors)
+        request.decided_by = actor
+        request.decided_at = timezone.now()
+        request.decision_reason = reason.strip()
+        request.status = ErasureStatus.DONE if approve else ErasureStatus.REJECTED
+        if approve:
+            request.receipt = _erase(request)
+        request.save()
+        record(
+            actor=actor,
+            event=AuditEvent.UPDATE,
+            target=request,
+            case_id=request.case_id,
+            person_id=request.person_id,
+            changed_fields=["status", "decided_by", "decision_reason"],
+        )
+        if approve:
+            # Last: the key store commits on its own, so everything above must already have succeeded.
+            case_services.person_data_key_destroy(actor=None, person_id=request.person_id)
+    return request
+
+
+def _erase(request: ErasureRequest) -> RetentionReceipt:
+    # The erasure rule is seeded inactive (privacy/0004): the schedule never runs it, an approval does.
+    rule = RetentionRule.objects.get(record_type=RecordType.ERASURE)
+    case_ids = list(Case.objects.filter(person_id=request.person_id).values_list("pk", flat=True))
+    case_services.person_anonymise(run_by=ERASURE_ACTOR, person_id=request.person_id)
+    draft_purge_containing(fragments=[f"/cases/{pk}/" for pk in case_ids])
+    receipt = RetentionReceipt.objects.create(
+        run_id=uuid.uuid4(),
+        rule=rule,
+        record_type=RecordType.ERASURE,
+        action=rule.action,
+        count=1,
+        period_days=0,
+        cutoff=timezone.localdate(),
+        legal_source=rule.legal_source,
+        run_by=ERASURE_ACTOR,
+    )
+    record(
+        actor=None,
+        actor_username=ERASURE_ACTOR,
+        event=AuditEvent.DELETE,
+        target=receipt,
+        changed_fields=[RecordType.ERASURE],
+    )
+    return receipt

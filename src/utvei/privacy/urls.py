@@ -12,4 +12,7 @@ urlpatterns = [
     path("cases/<int:case_id>/access-log/exceptions/new/", views.exception_new_view, name="exception_new"),
     path("cases/<int:case_id>/data-copy.json", views.data_copy_json_view, name="data_copy_json"),
     path("cases/<int:case_id>/data-copy.pdf", views.data_copy_pdf_view, name="data_copy_pdf"),
+    path("cases/<int:case_id>/erasure/new/", views.erasure_new_view, name="erasure_new"),
+    path("erasure/", views.erasure_queue_view, name="erasure_queue"),
+    path("erasure/<int:request_id>/", views.erasure_decide_view, name="erasure_decide"),
 ]

@@ -26,7 +26,8 @@ from utvei.core.http import AuthedRequest
 from utvei.core.idempotency import idempotent
 from utvei.core.pdf import RevealingContent, render_pdf
 from utvei.privacy import selectors, services
-from utvei.privacy.forms import AuditSearchForm, ExceptionForm
+from utvei.privacy.forms import AuditSearchForm, ErasureDecisionForm, ErasureRequestForm, ExceptionForm
+from utvei.privacy.models import ErasureStatus
 
 
 def _search_form(request: AuthedRequest) -> AuditSearchForm:
@@ -107,7 +108,8 @@ def _language(request: AuthedRequest) -> str:
 def access_log_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     """Show the person's access log as the person will read it, with what it holds back and why."""
     page = selectors.access_log_page(actor=request.user, case_id=case_id, language=request.LANGUAGE_CODE)
-    return render(request, "privacy/access_log.html", {"page": page, "case": page.case})
+    may_erase = selectors.erasure_may_file(actor=request.user, case=page.case)
+    return render(request, "privacy/access_log.html", {"page": page, "case": page.case, "may_erase": may_erase})
 
 
 @requires(Perm.CASE_VIEW)
@@ -190,3 +192,70 @@ def data_copy_pdf_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     name = "kopi" if language == "nb" else "copy"
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     return response
+
+
+def _see_other(url: str) -> HttpResponse:
+    response = HttpResponseRedirect(url)
+    response.status_code = 303
+    return response
+
+
+@requires(Perm.CASE_VIEW)
+@require_http_methods(["GET", "POST"])
+@idempotent
+def erasure_new_view(request: AuthedRequest, case_id: int) -> HttpResponse:
+    """File a request to erase the case's person; the data protection officer decides it."""
+    data = selectors.erasure_form_data(actor=request.user, case_id=case_id)
+    form = ErasureRequestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        cleaned = form.cleaned_data
+        try:
+            services.erasure_request_file(
+                actor=request.user,
+                case_id=data.case.pk,
+                ground=cleaned["ground"],
+                archive_assessment=cleaned["archive_assessment"],
+                judgement=cleaned["judgement"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The erasure request is filed. The data protection officer decides it."))
+            return _see_other(reverse("privacy:erasure_new", kwargs={"case_id": data.case.pk}))
+    context = {"form": form, "case": data.case, "requests": data.requests}
+    return render(request, "privacy/erasure_form.html", context, status=form_status(form))
+
+
+@requires(Perm.AUDIT_READ)
+@require_GET
+def erasure_queue_view(request: AuthedRequest) -> HttpResponse:
+    """List the erasure requests for the officer to decide, and those decided lately."""
+    queue = selectors.erasure_queue(actor=request.user)
+    return render(request, "privacy/erasure_queue.html", {"queue": queue})
+
+
+@requires(Perm.AUDIT_READ)
+@require_http_methods(["GET", "POST"])
+@idempotent
+def erasure_decide_view(request: AuthedRequest, request_id: int) -> HttpResponse:
+    """Show one erasure request and let another officer than the requester approve or reject it."""
+    erasure = selectors.erasure_request_get(actor=request.user, request_id=request_id)
+    form = ErasureDecisionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = services.erasure_decide(
+                actor=request.user,
+                request_id=erasure.pk,
+                approve=form.cleaned_data["decision"] == "approve",
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            if done.status == ErasureStatus.DONE:
+                messages.success(request, _("The person is erased and the deletion receipt is written."))
+            else:
+                messages.success(request, _("The request is rejected. Nothing was erased."))
+            return _see_other(reverse("privacy:erasure_queue"))
+    context = {"form": form, "erasure": erasure, "own": erasure.requested_by_id == request.user.pk}
+    return render(request, "privacy/erasure_decide.html", context, status=form_status(form))

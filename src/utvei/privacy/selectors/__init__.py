@@ -35,6 +35,14 @@ from utvei.privacy.selectors.data_copy import (
     data_copy_json,
     person_data_copy,
 )
+from utvei.privacy.selectors.erasure import (
+    ErasureFormData,
+    ErasureQueue,
+    erasure_form_data,
+    erasure_may_file,
+    erasure_queue,
+    erasure_request_get,
+)
 
 __all__ = [
     "AccessLine",
@@ -45,6 +53,8 @@ __all__ = [
     "AuditSearchPage",
     "CopySection",
     "DisclosureLine",
+    "ErasureFormData",
+    "ErasureQueue",
     "ExceptionLine",
     "HeldElsewhere",
     "PersonAccessLog",
@@ -56,6 +66,10 @@ __all__ = [
     "audit_lines",
     "audit_search",
     "data_copy_json",
+    "erasure_form_data",
+    "erasure_may_file",
+    "erasure_queue",
+    "erasure_request_get",
     "exception_form_data",
     "exception_lines",
     "organisation_choices",
