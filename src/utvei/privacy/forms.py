@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from utvei.audit.models import AuditEvent
 from utvei.core.forms import DesignForm
-from utvei.privacy.models import ExceptionReason
+from utvei.privacy.models import ExceptionReason, GrantReason, ReviewState
 from utvei.privacy.selectors import AuditQuery
 
 
@@ -77,3 +77,37 @@ class ExceptionForm(DesignForm):
         field = self.fields["organisation"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [("", _("Choose")), *organisations]
+
+
+class GrantRequestForm(DesignForm):
+    """Parse a request for emergency access: the case reference, the reason and how long."""
+
+    case_reference = forms.CharField(label=_("Case reference"), max_length=32)
+    reason_code = forms.ChoiceField(label=_("Reason"), choices=[("", _("Choose")), *GrantReason.choices])
+    reason = forms.CharField(
+        label=_("Why the access cannot wait"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=1000,
+        help_text=_("The data protection officer reviews every emergency access and reads this text."),
+    )
+    hours = forms.TypedChoiceField(
+        label=_("Access for"),
+        coerce=int,
+        choices=[(h, _("%(hours)s hours") % {"hours": h}) for h in (1, 2, 4, 8, 24)],
+        initial=2,
+    )
+
+
+class GrantReviewForm(DesignForm):
+    """Parse the officer's review of a grant: reviewed or a deviation, with a note."""
+
+    decision = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[(ReviewState.REVIEWED, _("Reviewed, no deviation")), (ReviewState.DEVIATION, _("Raise a deviation"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note, or a description of the deviation"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+    )

@@ -12,4 +12,8 @@ urlpatterns = [
     path("cases/<int:case_id>/access-log/exceptions/new/", views.exception_new_view, name="exception_new"),
     path("cases/<int:case_id>/data-copy.json", views.data_copy_json_view, name="data_copy_json"),
     path("cases/<int:case_id>/data-copy.pdf", views.data_copy_pdf_view, name="data_copy_pdf"),
+    path("emergency/", views.emergency_view, name="emergency"),
+    path("emergency/<int:grant_id>/end/", views.emergency_end_view, name="emergency_end"),
+    path("grants/", views.grant_queue_view, name="grant_queue"),
+    path("grants/<int:grant_id>/", views.grant_review_view, name="grant_review"),
 ]

@@ -35,6 +35,7 @@ from utvei.privacy.selectors.data_copy import (
     data_copy_json,
     person_data_copy,
 )
+from utvei.privacy.selectors.grants import GrantLine, grant_for_review, grant_queue, own_live_grants
 
 __all__ = [
     "AccessLine",
@@ -46,6 +47,7 @@ __all__ = [
     "CopySection",
     "DisclosureLine",
     "ExceptionLine",
+    "GrantLine",
     "HeldElsewhere",
     "PersonAccessLog",
     "PersonDataCopy",
@@ -58,7 +60,10 @@ __all__ = [
     "data_copy_json",
     "exception_form_data",
     "exception_lines",
+    "grant_for_review",
+    "grant_queue",
     "organisation_choices",
+    "own_live_grants",
     "person_access_log",
     "person_data_copy",
     "request_case",
