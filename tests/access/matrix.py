@@ -199,6 +199,7 @@ CASE_ROWS: list[Row] = [
 def _extra_rows() -> list[Row]:
     # Imported here: those modules import helpers from this one.
     from tests.access import (
+        matrix_breakglass,
         matrix_contacts,
         matrix_mentoring,
         matrix_network,
@@ -214,6 +215,7 @@ def _extra_rows() -> list[Row]:
         + matrix_mentoring.ROWS
         + matrix_network.ROWS
         + matrix_privacy.ROWS
+        + matrix_breakglass.ROWS
     )
 
 
