@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from utvei.audit.models import AuditEvent
@@ -90,12 +91,14 @@ class GrantRequestForm(DesignForm):
         max_length=1000,
         help_text=_("The data protection officer reviews every emergency access and reads this text."),
     )
-    hours = forms.TypedChoiceField(
-        label=_("Access for"),
-        coerce=int,
-        choices=[(h, _("%(hours)s hours") % {"hours": h}) for h in (1, 2, 4, 8, 24)],
-        initial=2,
-    )
+    hours = forms.TypedChoiceField(label=_("Access for"), coerce=int, initial=2)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["hours"]
+        assert isinstance(field, forms.ChoiceField)
+        # Labelled per request, in the language of the page.
+        field.choices = [(h, gettext("%(hours)s hours") % {"hours": h}) for h in (1, 2, 4, 8, 24)]
 
 
 class GrantReviewForm(DesignForm):
