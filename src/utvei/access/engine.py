@@ -503,13 +503,13 @@ class AccessContext:
         for grant in self.grants.values():
             if grant.person_id not in by_person:
                 granted[grant.person_id].add(grant.organisation_id)
-        for person_id, organisations in sorted(granted.items()):
-            owners = set(organisations) | {
+        for person_id, granted_orgs in sorted(granted.items()):
+            granted_owners = granted_orgs | {
                 discloser
                 for discloser, recipient, given in self.consents_for(person_id)
-                if given == category and recipient in organisations
+                if given == category and recipient in granted_orgs
             }
-            condition |= Q(pk=person_id, **{f"{owner_field}__in": sorted(owners)})
+            condition |= Q(pk=person_id, **{f"{owner_field}__in": sorted(granted_owners)})
         return condition
 
     def fields(self, kind: str, record: object) -> frozenset[str]:
