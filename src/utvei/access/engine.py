@@ -118,6 +118,7 @@ class _Providers:
         self.consents: ConsentLoader | None = None
         self.agreements: AgreementLoader | None = None
         self.grants: GrantLoader | None = None
+        self.grant_roles: frozenset[str] = frozenset()
         self.narrow_roles: frozenset[str] = frozenset()
         self.role_perms: dict[str, frozenset[str]] = {}
         self.fields: dict[str, FieldPolicy] = {}
@@ -153,9 +154,11 @@ def provide_agreements(loader: AgreementLoader, *, narrow_roles: Iterable[str]) 
     _providers.narrow_roles = frozenset(narrow_roles)
 
 
-def provide_grants(loader: GrantLoader) -> None:
-    """Declare where an actor's break-glass grants come from (the privacy app)."""
+def provide_grants(loader: GrantLoader, *, roles: Iterable[str]) -> None:
+    """Declare where an actor's break-glass grants come from (the privacy app) and the roles that may
+    hold one; for an actor with none of those roles no grant is loaded (and no query made)."""
     _providers.set("grants", loader)
+    _providers.grant_roles = frozenset(roles)
 
 
 def provide_role_permissions(mapping: Mapping[str, Iterable[str]]) -> None:
@@ -333,7 +336,7 @@ class AccessContext:
         """Give the actor's live grants by case: not ended, not expired, and on a case without a seat."""
         if self._grants is None:
             loader = _providers.grants
-            if not self.authenticated or loader is None or self.actor is None or not self.memberships:
+            if loader is None or self.actor is None or not self.roles & _providers.grant_roles:
                 self._grants = {}
             else:
                 now = timezone.now()

@@ -101,7 +101,7 @@ class GrantReviewRule:
 
 def declare() -> None:
     """Declare the privacy app's facts and rules to the access engine."""
-    engine.provide_grants(grants_in_force)
+    engine.provide_grants(grants_in_force, roles=BREAK_GLASS_ROLES)
     policy.register(AccessLogException, Action.VIEW, ExceptionRule())
     policy.register(AccessGrant, Action.VIEW, GrantRule())
     policy.register(AccessGrant, Action.UPDATE, GrantEndRule())
