@@ -200,6 +200,7 @@ def _extra_rows() -> list[Row]:
     # Imported here: those modules import helpers from this one.
     from tests.access import (
         matrix_attachments,
+        matrix_breakglass,
         matrix_contacts,
         matrix_erasure,
         matrix_mentoring,
@@ -218,6 +219,7 @@ def _extra_rows() -> list[Row]:
         + matrix_privacy.ROWS
         + matrix_attachments.ROWS
         + matrix_erasure.ROWS
+        + matrix_breakglass.ROWS
     )
 
 

@@ -28,6 +28,7 @@ from utvei.core.idempotency import TOKEN_FIELD, issue_token
 from utvei.mentoring.models import Mentor, MentorAssignment, RestorativeReferral
 from utvei.network.models import NetworkNode, NetworkSnapshot
 from utvei.plans.models import Goal, Measure, Meeting, Plan
+from utvei.privacy.models import AccessGrant
 from utvei.sharing.models import Consent, Disclosure
 
 
@@ -50,6 +51,7 @@ def resolve(value: str) -> str:
     models |= {"node": NetworkNode, "snapshot": NetworkSnapshot}
     models |= {"consent": Consent, "disclosure": Disclosure}
     models |= {"attachment": Attachment}
+    models |= {"grant": AccessGrant}
     if kind in models:
         model = models[kind]
         if key == "missing":

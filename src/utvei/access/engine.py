@@ -12,7 +12,10 @@ facts come from (``provide_*``, called from their ``AppConfig.ready``) and the r
   towards such an organisation (ground *consent*);
 * on a case where every seat of the actor is a narrow seat (the mentor), only what the agreement in
   force opens is visible (ground *agreement*), whoever recorded it, and nothing else (R26);
-* a person's own record is visible through the seats on any of the person's cases, the same way.
+* a person's own record is visible through the seats on any of the person's cases, the same way;
+* a live break-glass grant (declared by the privacy app) lets an actor without a seat read one case as
+  a seat of the grant's organisation would (ground *grant*); it ends by itself at its expiry, which is
+  checked here on every load, so no job has to end it. A real seat on the case always wins.
 
 ``scope`` conditions are built from the same facts as the per-object answers, so a list and a check
 agree by construction; a property test holds every rule to it.
@@ -29,10 +32,12 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Protocol, TypeVar
 
 from django.db.models import Q
+from django.utils import timezone
 
 T = TypeVar("T")
 
@@ -81,6 +86,17 @@ class SeatFact:
     case_open: bool
 
 
+@dataclass(frozen=True)
+class GrantFact:
+    """Hold one live break-glass grant: read access to one case, as a seat of the organisation would."""
+
+    grant_id: int
+    case_id: int
+    person_id: int
+    organisation_id: int
+    expires_at: datetime
+
+
 # Where the facts come from. Each is declared once by the app that owns the data.
 MembershipLoader = Callable[[Actor], Iterable[MembershipFact]]
 SeatLoader = Callable[[Actor], Iterable[SeatFact]]
@@ -88,6 +104,8 @@ SeatLoader = Callable[[Actor], Iterable[SeatFact]]
 ConsentLoader = Callable[[frozenset[int], frozenset[int]], Iterable[tuple[int, int, int, str]]]
 # (actor, case ids of narrow seats) -> case id -> the (model label, category) pairs an agreement opens.
 AgreementLoader = Callable[[Actor, frozenset[int]], Mapping[int, frozenset[tuple[str, str]]]]
+# actor -> the actor's grants that have not been ended (the engine drops expired ones itself).
+GrantLoader = Callable[[Actor], Iterable[GrantFact]]
 FieldPolicy = Callable[["AccessContext", object], frozenset[str]]
 
 
@@ -99,6 +117,8 @@ class _Providers:
         self.seats: SeatLoader | None = None
         self.consents: ConsentLoader | None = None
         self.agreements: AgreementLoader | None = None
+        self.grants: GrantLoader | None = None
+        self.grant_roles: frozenset[str] = frozenset()
         self.narrow_roles: frozenset[str] = frozenset()
         self.role_perms: dict[str, frozenset[str]] = {}
         self.fields: dict[str, FieldPolicy] = {}
@@ -132,6 +152,13 @@ def provide_agreements(loader: AgreementLoader, *, narrow_roles: Iterable[str]) 
     """Declare the narrow seat roles and where what their agreements open comes from (the mentoring app)."""
     _providers.set("agreements", loader)
     _providers.narrow_roles = frozenset(narrow_roles)
+
+
+def provide_grants(loader: GrantLoader, *, roles: Iterable[str]) -> None:
+    """Declare where an actor's break-glass grants come from (the privacy app) and the roles that may
+    hold one; for an actor with none of those roles no grant is loaded (and no query made)."""
+    _providers.set("grants", loader)
+    _providers.grant_roles = frozenset(roles)
 
 
 def provide_role_permissions(mapping: Mapping[str, Iterable[str]]) -> None:
@@ -190,6 +217,7 @@ class AccessContext:
         self._seats_by_case: dict[int, tuple[SeatFact, ...]] = {}
         self._consents: dict[int, frozenset[tuple[int, int, str]]] = {}
         self._openings: dict[int, frozenset[tuple[str, str]]] | None = None
+        self._grants: dict[int, GrantFact] | None = None
         self._facts: dict[str, object] = {}
         self._shown: dict[int | None, _Shown] = defaultdict(lambda: _Shown(set(), set()))
 
@@ -301,6 +329,43 @@ class AccessContext:
         """Give the organisations the actor sits for on a case, narrow seats left out."""
         return frozenset(s.organisation_id for s in self.seats_on(case_id) if s.role not in _providers.narrow_roles)
 
+    # --- break-glass grants --------------------------------------------------------------------------
+
+    @property
+    def grants(self) -> dict[int, GrantFact]:
+        """Give the actor's live grants by case: not ended, not expired, and on a case without a seat."""
+        if self._grants is None:
+            loader = _providers.grants
+            if loader is None or self.actor is None or not self.roles & _providers.grant_roles:
+                self._grants = {}
+            else:
+                now = timezone.now()
+                seated = self.case_ids()
+                self._grants = {
+                    g.case_id: g for g in loader(self.actor) if g.expires_at > now and g.case_id not in seated
+                }
+        return self._grants
+
+    def granted_case_ids(self) -> frozenset[int]:
+        """Give the cases the actor reads under a live grant (and holds no seat on)."""
+        return frozenset(self.grants)
+
+    def granted_person_ids(self) -> frozenset[int]:
+        """Give the persons of the cases the actor reads under a live grant."""
+        return frozenset(g.person_id for g in self.grants.values())
+
+    def case_ground(self, case_id: int) -> Ground:
+        """Name the ground a case is read on: a narrow seat's agreement, a seat, or a grant."""
+        if self.seats_on(case_id):
+            return Ground.AGREEMENT if self.is_narrow(case_id) else Ground.SEAT
+        return Ground.GRANT if case_id in self.grants else Ground.SEAT
+
+    def _reading_organisations(self, case_id: int) -> frozenset[int]:
+        if self.seats_on(case_id):
+            return self.acting_organisations(case_id)
+        grant = self.grants.get(case_id)
+        return frozenset({grant.organisation_id}) if grant is not None else frozenset()
+
     # --- what consents and agreements open ----------------------------------------------------------
 
     def _load_consents(self, person_ids: Iterable[int]) -> None:
@@ -344,7 +409,7 @@ class AccessContext:
         """Answer whether an item of a case, in a category, is visible, and on which ground (None: not)."""
         person_id = self.person_of_case(case_id)
         if person_id is None:
-            return None
+            return self._granted_item_ground(case_id=case_id, owner_id=owner_id, category=category)
         if self.is_narrow(case_id):
             return Ground.AGREEMENT if (label, category) in self.openings(case_id) else None
         if owner_id is None:
@@ -356,11 +421,23 @@ class AccessContext:
             return Ground.CONSENT
         return None
 
+    def _granted_item_ground(self, *, case_id: int, owner_id: int | None, category: str) -> Ground | None:
+        grant = self.grants.get(case_id)
+        if grant is None or owner_id is None:
+            return None
+        organisations = frozenset({grant.organisation_id})
+        if owner_id in organisations or self._consent_opens(grant.person_id, owner_id, organisations, category):
+            return Ground.GRANT
+        return None
+
     def person_ground(self, *, person_id: int, owner_id: int, category: str, label: str) -> Ground | None:
         """Answer whether a person's own record is visible in a category, through the actor's seats on any
         of the person's cases (narrow when every one of them is narrow)."""
         cases = self.cases_of_person(person_id)
         if not cases:
+            granted = frozenset(g.organisation_id for g in self.grants.values() if g.person_id == person_id)
+            if granted and (owner_id in granted or self._consent_opens(person_id, owner_id, granted, category)):
+                return Ground.GRANT
             return None
         if all(self.is_narrow(case_id) for case_id in cases):
             opened = any((label, category) in self.openings(case_id) for case_id in cases)
@@ -382,7 +459,7 @@ class AccessContext:
         owner_field: str = "owner_organisation_id",
     ) -> Q:
         """Give the queryset condition matching :meth:`item_ground` for items of the given cases."""
-        cases = frozenset(case_ids) & self.case_ids()
+        cases = frozenset(case_ids) & (self.case_ids() | self.granted_case_ids())
         condition = Q(pk__in=[])
         narrow = cases & self.narrow_case_ids
         opened = sorted(case_id for case_id in narrow if (label, category) in self.openings(case_id))
@@ -391,13 +468,14 @@ class AccessContext:
         # Group the other cases by the organisations the actor sits for there (usually one group).
         groups: dict[frozenset[int], list[int]] = defaultdict(list)
         for case_id in sorted(cases - narrow):
-            groups[self.acting_organisations(case_id)].append(case_id)
+            groups[self._reading_organisations(case_id)].append(case_id)
         for organisations, group in groups.items():
             condition |= Q(**{f"{case_field}__in": group, f"{owner_field}__in": sorted(organisations)})
             shared: dict[int, list[int]] = defaultdict(list)
             for case_id in group:
                 person_id = self.person_of_case(case_id)
-                assert person_id is not None
+                if person_id is None:
+                    person_id = self.grants[case_id].person_id
                 for discloser, recipient, granted in self.consents_for(person_id):
                     if granted == category and recipient in organisations:
                         shared[discloser].append(case_id)
@@ -424,6 +502,17 @@ class AccessContext:
                 if granted == category and recipient in organisations
             }
             condition |= Q(pk=person_id, **{f"{owner_field}__in": sorted(owners)})
+        granted: dict[int, set[int]] = defaultdict(set)
+        for grant in self.grants.values():
+            if grant.person_id not in by_person:
+                granted[grant.person_id].add(grant.organisation_id)
+        for person_id, granted_orgs in sorted(granted.items()):
+            granted_owners = granted_orgs | {
+                discloser
+                for discloser, recipient, given in self.consents_for(person_id)
+                if given == category and recipient in granted_orgs
+            }
+            condition |= Q(pk=person_id, **{f"{owner_field}__in": sorted(granted_owners)})
         return condition
 
     def fields(self, kind: str, record: object) -> frozenset[str]:

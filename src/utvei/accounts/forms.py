@@ -106,3 +106,23 @@ class MembershipStatusForm(DesignForm):
         required=False,
         help_text=_("Only for authorised health personnel."),
     )
+
+
+class ReauthForm(DesignForm):
+    """Take the password again, and the code when the account has an authenticator app."""
+
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    token = forms.CharField(
+        label=_("Code from your authenticator app"),
+        required=False,
+        max_length=6,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def clean_token(self) -> str:
+        return str(self.cleaned_data.get("token") or "").strip()

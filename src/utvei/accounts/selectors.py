@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import QuerySet
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -12,6 +14,7 @@ from utvei.access import policy
 from utvei.access.policy import Action, NotFound
 from utvei.accounts.models import Membership, Organisation, Partnership, Role, User
 from utvei.accounts.policy import ROLE_PERMS
+from utvei.accounts.sessions import REAUTH_SESSION_KEY
 
 
 def managed_user_list(*, actor: User) -> QuerySet[User]:
@@ -116,3 +119,14 @@ def confirmed_status(*, user: User, organisation_id: int) -> Membership | None:
         .order_by("-status_confirmed_at", "-pk")
         .first()
     )
+
+
+def reauthenticated_at(*, session: Mapping[str, object]) -> datetime | None:
+    """Give the time the user last signed in again in this session (None when never or unreadable)."""
+    value = session.get(REAUTH_SESSION_KEY)
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None

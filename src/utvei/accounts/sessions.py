@@ -9,6 +9,9 @@ from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionS
 
 from utvei.accounts.models import UserSession
 
+# The time the user last signed in again inside this session (ISO 8601), for steps that demand it.
+REAUTH_SESSION_KEY = "utvei_reauthenticated_at"
+
 
 class SessionStore(DatabaseSessionStore):
     """Store sessions as :class:`UserSession` rows, keeping the logged-in user's id beside the data."""

@@ -13,6 +13,7 @@ urlpatterns = [
     path("login/passkey/register/complete/", views.passkey_register_complete_view, name="passkey_register_complete"),
     path("login/passkey/verify/begin/", views.passkey_verify_begin_view, name="passkey_verify_begin"),
     path("login/passkey/verify/complete/", views.passkey_verify_complete_view, name="passkey_verify_complete"),
+    path("login/again/", views.reauth_view, name="reauth"),
     path("logout/", views.logout_view, name="logout"),
     path("account/", views.account_view, name="account"),
     path("session/keepalive/", views.keepalive_view, name="keepalive"),

@@ -29,6 +29,7 @@ from utvei.accounts.forms import (
     MembershipStatusForm,
     PasswordChangeForm,
     PasswordSetForm,
+    ReauthForm,
     TokenForm,
     UserCreateForm,
 )
@@ -129,6 +130,31 @@ def otp_view(request: AuthedRequest) -> HttpResponse:
         status = 422
     context = {"form": form, "next": _safe_next(request, ""), "factors": selectors.own_second_factors(actor=user)}
     return render(request, "accounts/otp.html", context, status=status)
+
+
+@requires(Perm.OWN_ACCOUNT)
+@require_http_methods(["GET", "POST"])
+def reauth_view(request: AuthedRequest) -> HttpResponse:
+    """Sign in again inside the session (password, and code if any) before a step that demands it."""
+    form = ReauthForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reauthenticate(
+                actor=request.user,
+                request=request,
+                password=form.cleaned_data["password"],
+                token=form.cleaned_data["token"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return HttpResponseRedirect(_safe_next(request, reverse("home")), status=303)
+    context = {
+        "form": form,
+        "next": _safe_next(request, ""),
+        "factors": selectors.own_second_factors(actor=request.user),
+    }
+    return render(request, "accounts/reauth.html", context, status=form_status(form))
 
 
 @public

@@ -76,15 +76,18 @@ def seats_in_force(actor: Actor) -> Iterable[SeatFact]:
 
 
 class CaseRule:
-    """Allow an action on a case to actors seated on it in one of ``roles`` (any role when None)."""
+    """Allow an action on a case to actors seated on it in one of ``roles`` (any role when None); with
+    ``grants``, also to actors holding a live break-glass grant on it (reading only)."""
 
-    def __init__(self, roles: frozenset[str] | None = None, *, open_only: bool = False) -> None:
+    def __init__(self, roles: frozenset[str] | None = None, *, open_only: bool = False, grants: bool = False) -> None:
         self.roles = roles
         self.open_only = open_only
+        self.grants = grants
 
     def case_ids(self, ctx: AccessContext) -> frozenset[int]:
-        """Give the cases on which the actor holds a qualifying seat."""
-        return ctx.case_ids(self.roles, open_only=self.open_only)
+        """Give the cases on which the actor holds a qualifying seat (or a live grant, where allowed)."""
+        seated = ctx.case_ids(self.roles, open_only=self.open_only)
+        return seated | ctx.granted_case_ids() if self.grants else seated
 
     def allows_case(self, ctx: AccessContext, case_id: int | None) -> bool:
         """Tell whether the actor holds a qualifying seat on the case with this id."""
@@ -143,7 +146,8 @@ class PersonRule:
         self.case_rule = case_rule
 
     def _person_ids(self, ctx: AccessContext) -> frozenset[int]:
-        return ctx.person_ids(self.case_rule.roles, open_only=self.case_rule.open_only)
+        seated = ctx.person_ids(self.case_rule.roles, open_only=self.case_rule.open_only)
+        return seated | ctx.granted_person_ids() if self.case_rule.grants else seated
 
     def allows(self, ctx: AccessContext, obj: models.Model) -> bool:
         """Tell whether the actor sits on a team of one of the person's cases."""
@@ -230,7 +234,8 @@ def case_fields(ctx: AccessContext, record: object) -> frozenset[str]:
     """
     assert isinstance(record, Case)
     seats = ctx.seats_on(record.pk)
-    if not seats:
+    granted = not seats and record.pk in ctx.granted_case_ids()
+    if not seats and not granted:
         return frozenset()
     narrow = ctx.is_narrow(record.pk)
     person = record.person
@@ -243,7 +248,10 @@ def case_fields(ctx: AccessContext, record: object) -> frozenset[str]:
             shown.add(Field.NATIONAL_ID)
     if narrow:
         return frozenset(shown)
-    shown |= {Field.TEAM, Field.CONSENTS, Field.DISCLOSURES, Field.WARNINGS}
+    # A break-glass reader sees the team and the warnings, not the consents and disclosures (no seat acts).
+    shown |= (
+        {Field.TEAM, Field.WARNINGS} if granted else {Field.TEAM, Field.CONSENTS, Field.DISCLOSURES, Field.WARNINGS}
+    )
     if policy.category_ground(ctx, person, Category.CONCERN) is not None:
         shown.add(Field.REFERRAL_REASON)
     police = any(s.role == Role.POLICE_CONTACT for s in seats)
@@ -258,7 +266,8 @@ def case_fields(ctx: AccessContext, record: object) -> frozenset[str]:
     return frozenset(shown)
 
 
-VIEW_CASE = CaseRule()
+# Reading a case: its team, and a live break-glass grant (read-only: no other rule counts grants).
+VIEW_CASE = CaseRule(grants=True)
 EDIT_CASE = CaseRule(CASE_EDITOR_ROLES, open_only=True)
 # Editors of a case, open or closed: they read its history and produce the person's overview.
 READ_AS_EDITOR = CaseRule(CASE_EDITOR_ROLES)

@@ -190,7 +190,7 @@ def _record_read(actor: User, case: Case, *, event: AuditEvent = AuditEvent.VIEW
         target=target or case,  # type: ignore[arg-type]
         case=case,
         categories=categories,
-        grounds=grounds or [Ground.SEAT],
+        grounds=grounds or [policy.context(actor).case_ground(case.pk)],
     )
 
 
@@ -286,7 +286,7 @@ def case_overview(*, actor: User, case_id: int) -> CaseOverview:
             phase_targets=[(p, str(Phase(p).label)) for p in rules.allowed_targets(case)] if can_edit else [],
             fields=fields,
         )
-        ctx.note(case.pk, sorted(fields), [Ground.AGREEMENT if ctx.is_narrow(case.pk) else Ground.SEAT])
+        ctx.note(case.pk, sorted(fields), [ctx.case_ground(case.pk)])
         _record_read(actor, case)
     return overview
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from utvei.audit.models import AuditEvent
 from utvei.core.forms import DesignForm
-from utvei.privacy.models import ArchiveAssessment, ErasureGround, ExceptionReason
+from utvei.privacy.models import ArchiveAssessment, ErasureGround, ExceptionReason, GrantReason, ReviewState
 from utvei.privacy.selectors import AuditQuery
 
 
@@ -106,3 +107,37 @@ class ErasureDecisionForm(DesignForm):
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
+class GrantRequestForm(DesignForm):
+    """Parse a request for emergency access: the case reference, the reason and how long."""
+
+    case_reference = forms.CharField(label=_("Case reference"), max_length=32)
+    reason_code = forms.ChoiceField(label=_("Reason"), choices=[("", _("Choose")), *GrantReason.choices])
+    reason = forms.CharField(
+        label=_("Why the access cannot wait"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=1000,
+        help_text=_("The data protection officer reviews every emergency access and reads this text."),
+    )
+    hours = forms.TypedChoiceField(label=_("Access for"), coerce=int, initial=2)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["hours"]
+        assert isinstance(field, forms.ChoiceField)
+        # Labelled per request, in the language of the page.
+        field.choices = [(h, gettext("%(hours)s hours") % {"hours": h}) for h in (1, 2, 4, 8, 24)]
+
+
+class GrantReviewForm(DesignForm):
+    """Parse the officer's review of a grant: reviewed or a deviation, with a note."""
+
+    decision = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[(ReviewState.REVIEWED, _("Reviewed, no deviation")), (ReviewState.DEVIATION, _("Raise a deviation"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note, or a description of the deviation"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+    )

@@ -75,6 +75,10 @@ EXEMPT: dict[str, str] = {
         "person about it while it is in force would defeat its purpose. The entries it holds back reach the "
         "person's access log once it ends."
     ),
+    "privacy.AccessGrant": (
+        "A record of a staff member's emergency access and its review, about the staff member's conduct: "
+        "the person's access log already shows each read under it as emergency access, with its reason."
+    ),
 }
 
 # Fields that are never part of the copy: who among the staff did what is not the person's data (see the

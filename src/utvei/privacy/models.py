@@ -199,3 +199,64 @@ class ErasureRequest(models.Model):
 
     def __str__(self) -> str:
         return f"erasure request {self.pk}: {self.status}"
+class GrantReason(models.TextChoices):
+    """Name the reasons for break-glass access to a case one has no seat on."""
+
+    DANGER_TO_LIFE = "danger_to_life", _("Acute danger to life or health")
+    DUTY_TO_AVERT = "duty_to_avert", _("Urgent duty to avert a serious crime")
+    CRISIS_CONTACT = "crisis_contact", _("The person is in crisis and in contact now")
+    OTHER = "other", _("Other urgent reason (explain)")
+
+
+class ReviewState(models.TextChoices):
+    """Name where a grant stands in the data protection officer's review."""
+
+    UNREVIEWED = "unreviewed", _("Not reviewed")
+    REVIEWED = "reviewed", _("Reviewed")
+    DEVIATION = "deviation", _("Deviation raised")
+
+
+class AccessGrant(models.Model):
+    """Let one user without a seat read one case for a short time, in an emergency (break-glass).
+
+    The access engine reads a grant as a ground while ``ended_at`` is empty and ``expires_at`` lies
+    ahead, so access ends by itself. The user reads the case as a seat of ``organisation`` would, and
+    writes nothing. Every grant goes to the data protection officer's review queue.
+    """
+
+    policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW, Action.UPDATE, Action.REVIEW)
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+", verbose_name=_("case"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation acted for")
+    )
+    role = models.CharField(_("role"), max_length=32)
+    reason_code = models.CharField(_("reason"), max_length=32, choices=GrantReason.choices)
+    reason = EncryptedTextField(_("why the access cannot wait"))
+    row_uid = RowIdField(data_key_owner="case__person")
+    granted_at = models.DateTimeField(_("granted"), default=timezone.now)
+    reauthenticated_at = models.DateTimeField(_("signed in again"))
+    expires_at = models.DateTimeField(_("expires"))
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    review_state = models.CharField(
+        _("review"), max_length=16, choices=ReviewState.choices, default=ReviewState.UNREVIEWED
+    )
+    review_note = EncryptedTextField(_("review note"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-granted_at"]
+        verbose_name = _("emergency access grant")
+        verbose_name_plural = _("emergency access grants")
+        indexes = [models.Index(fields=["user", "expires_at"], name="privacy_grant_user_expiry")]
+
+    def __str__(self) -> str:
+        return f"grant {self.pk} on case {self.case_id} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+    def live(self, now: object = None) -> bool:
+        """Tell whether the grant still gives access (not ended, not expired)."""
+        return self.ended_at is None and self.expires_at > (now or timezone.now())  # type: ignore[operator]

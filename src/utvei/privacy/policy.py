@@ -8,19 +8,30 @@ case. The officer's reading of the audit log is the audit app's rule (``utvei.au
 An erasure request is filed by a case editor seated on the case for the controller organisation (the
 case's responsible organisation) and decided by that organisation's data protection officer, never by
 the requester (four-eyes). Both see the request; nobody else does.
+
+Break-glass grants: the engine learns a user's live grants from here (one query per request) and reads
+each as a ground on its case. A grant is seen and ended by the user who holds it, and seen and reviewed
+by the data protection officer of the case's responsible organisation.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import models
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
-from utvei.access import policy
-from utvei.access.engine import AccessContext
+from utvei.access import engine, policy
+from utvei.access.engine import AccessContext, Actor, GrantFact
 from utvei.access.policy import Action
 from utvei.accounts.models import Role
 from utvei.cases.policy import CASE_EDITOR_ROLES
-from utvei.privacy.models import AccessLogException, ErasureRequest
+from utvei.privacy.models import AccessGrant, AccessLogException, ErasureRequest
+
+# Roles that may ask for break-glass access to a case of their own organisation. Not the mentor (a narrow
+# seat, R26), not the administrator or the officer (no case content), not partners' staff.
+BREAK_GLASS_ROLES = CASE_EDITOR_ROLES
 
 
 class ExceptionRule:
@@ -93,10 +104,70 @@ class ErasureDecideRule:
         officer_of = sorted(ctx.organisations_with_role(Role.PRIVACY_OFFICER))
         return qs.filter(organisation_id__in=officer_of).exclude(requested_by_id=ctx.actor_pk)
 
+def grants_in_force(actor: Actor) -> Iterable[GrantFact]:
+    """Give the engine the actor's grants not ended and not yet expired (one query)."""
+    rows = AccessGrant.objects.filter(user_id=actor.pk, ended_at__isnull=True, expires_at__gt=timezone.now())
+    return [
+        GrantFact(pk, case_id, person_id, org_id, expires)
+        for pk, case_id, person_id, org_id, expires in rows.values_list(
+            "pk", "case_id", "case__person_id", "organisation_id", "expires_at"
+        )
+    ]
+
+
+def _officer_organisations(ctx: AccessContext) -> list[int]:
+    return sorted(ctx.organisations_with_role(Role.PRIVACY_OFFICER))
+
+
+class GrantRule:
+    """Show a grant to its holder and to the officer of the case's responsible organisation."""
+
+    def allows(self, ctx: AccessContext, obj: models.Model) -> bool:
+        """Tell whether the actor holds the grant or is the officer of its case's organisation."""
+        if not isinstance(obj, AccessGrant):
+            return False
+        return obj.user_id == ctx.actor_pk or obj.case.responsible_organisation_id in _officer_organisations(ctx)
+
+    def scope(self, ctx: AccessContext, qs: QuerySet[policy.M]) -> QuerySet[policy.M]:
+        """Keep the actor's own grants and those the actor reviews."""
+        return qs.filter(Q(user_id=ctx.actor_pk) | Q(case__responsible_organisation_id__in=_officer_organisations(ctx)))
+
+
+class GrantEndRule:
+    """Let the holder end their own grant early."""
+
+    def allows(self, ctx: AccessContext, obj: models.Model) -> bool:
+        """Tell whether the actor holds the grant."""
+        return isinstance(obj, AccessGrant) and obj.user_id == ctx.actor_pk
+
+    def scope(self, ctx: AccessContext, qs: QuerySet[policy.M]) -> QuerySet[policy.M]:
+        """Keep the actor's own grants."""
+        return qs.filter(user_id=ctx.actor_pk)
+
+
+class GrantReviewRule:
+    """Let the officer of the case's responsible organisation review a grant (never their own)."""
+
+    def allows(self, ctx: AccessContext, obj: models.Model) -> bool:
+        """Tell whether the actor is the officer of the grant's case's organisation and not its holder."""
+        if not isinstance(obj, AccessGrant) or obj.user_id == ctx.actor_pk:
+            return False
+        return obj.case.responsible_organisation_id in _officer_organisations(ctx)
+
+    def scope(self, ctx: AccessContext, qs: QuerySet[policy.M]) -> QuerySet[policy.M]:
+        """Keep the grants on cases of the organisations the actor is the officer of."""
+        return qs.filter(case__responsible_organisation_id__in=_officer_organisations(ctx)).exclude(
+            user_id=ctx.actor_pk
+        )
+
 
 def declare() -> None:
-    """Declare the privacy app's rules to the access engine."""
+    """Declare the privacy app's facts and rules to the access engine."""
+    engine.provide_grants(grants_in_force, roles=BREAK_GLASS_ROLES)
     policy.register(AccessLogException, Action.VIEW, ExceptionRule())
     policy.register(ErasureRequest, Action.VIEW, ErasureViewRule())
     policy.register(ErasureRequest, Action.CREATE, ErasureFileRule())
     policy.register(ErasureRequest, Action.UPDATE, ErasureDecideRule())
+    policy.register(AccessGrant, Action.VIEW, GrantRule())
+    policy.register(AccessGrant, Action.UPDATE, GrantEndRule())
+    policy.register(AccessGrant, Action.REVIEW, GrantReviewRule())

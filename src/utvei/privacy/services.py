@@ -1,4 +1,5 @@
-"""Writes of the privacy app: exceptions to the person's access log, the retention job and erasure on request."""
+"""Writes of the privacy app: exceptions to the person's access log, break-glass grants and their review,
+the retention job and erasure on request."""
 
 from __future__ import annotations
 
@@ -14,10 +15,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from utvei.access import policy
+from utvei.access import engine, policy
+from utvei.access.engine import Ground
 from utvei.access.policy import Action, NotFound
 from utvei.accounts.models import Organisation, User
-from utvei.audit.models import AuditEvent
+from utvei.audit.models import AuditEvent, Outcome
 from utvei.audit.services import record
 from utvei.cases import services as case_services
 from utvei.cases.models import Case
@@ -25,17 +27,21 @@ from utvei.core import keystore
 from utvei.core.markings import marking_errors
 from utvei.core.services import draft_purge, draft_purge_containing
 from utvei.privacy.models import (
+    AccessGrant,
     AccessLogException,
     ArchiveAssessment,
     ErasureGround,
     ErasureRequest,
     ErasureStatus,
     ExceptionReason,
+    GrantReason,
     RecordType,
     RetentionAction,
     RetentionReceipt,
     RetentionRule,
+    ReviewState,
 )
+from utvei.privacy.policy import BREAK_GLASS_ROLES
 from utvei.privacy.selectors import request_case
 
 # An exception is reviewed at least yearly: a longer one is recorded again with a fresh reason.
@@ -105,6 +111,164 @@ def access_log_exception_record(
             changed_fields=["organisation", "reason_code", "reason", "valid_until"],
         )
     return exception
+
+
+# --- break-glass access ----------------------------------------------------------------------------------
+
+# Signing in again counts for this long; after it, the user signs in again before asking.
+REAUTH_WINDOW = timedelta(minutes=5)
+DEFAULT_GRANT_HOURS = 2
+MAX_GRANT_HOURS = 24
+GRANT_FIELDS = ["case", "organisation", "role", "reason_code", "reason", "expires_at"]
+
+
+class ReauthRequired(Exception):
+    """Signal that the user must sign in again before asking for emergency access."""
+
+
+def _grant_membership(actor: User, organisation_id: int) -> str | None:
+    """Give the role the actor may ask break-glass access in for the organisation (None: not allowed)."""
+    ctx = policy.context(actor)
+    for m in ctx.memberships:
+        if m.organisation_id == organisation_id and m.role in BREAK_GLASS_ROLES:
+            return m.role
+    return None
+
+
+def access_grant_request(
+    *,
+    actor: User,
+    case_reference: str,
+    reason_code: str,
+    reason: str,
+    hours: int | None,
+    reauthenticated_at: datetime | None,
+) -> AccessGrant:
+    """Open time-limited, read-only access to a case of the actor's own organisation that they have no
+    seat on, in an emergency (break-glass).
+
+    The actor must have signed in again within :data:`REAUTH_WINDOW`, hold a role that may ask in the
+    case's responsible organisation, and give a reason code and a written reason. A reference that names
+    no case and one that names a case the actor may not ask for get the same refusal, audited the same
+    way (BREAK_GLASS, denied, the reference typed). A granted request is audited as BREAK_GLASS on the
+    case with ground *grant*; the grant goes to the data protection officer's queue.
+
+    :raises ReauthRequired: the actor has not signed in again recently.
+    :raises ValidationError: a missing or marked reason, an unknown reason code, a duration out of range,
+        or a case the actor may not ask for.
+    """
+    now = timezone.now()
+    if reauthenticated_at is None or not now - REAUTH_WINDOW <= reauthenticated_at <= now:
+        raise ReauthRequired
+    reference = case_reference.strip()
+    errors: dict[str, str] = {}
+    if reason_code not in GrantReason.values:
+        errors["reason_code"] = _("Choose the reason for emergency access.")
+    if not reason.strip():
+        errors["reason"] = _("Write why the access cannot wait.")
+    errors.update(marking_errors({"reason": reason}))
+    duration = DEFAULT_GRANT_HOURS if hours is None else hours
+    if not 1 <= duration <= MAX_GRANT_HOURS:
+        errors["hours"] = _("Emergency access lasts from 1 to 24 hours.")
+    with transaction.atomic(), engine.request_scope():
+        case = Case.objects.filter(reference=reference).first() if reference else None
+        role = _grant_membership(actor, case.responsible_organisation_id) if case is not None else None
+        if case is None or role is None or policy.context(actor).seats_on(case.pk):
+            record(
+                actor=actor,
+                event=AuditEvent.BREAK_GLASS,
+                target_type=Case._meta.label,
+                target_id=reference[:64],
+                outcome=Outcome.DENIED,
+            )
+            refused = True
+        else:
+            refused = False
+    if refused:
+        errors["case_reference"] = _("You cannot ask for emergency access to a case with this reference.")
+    if errors:
+        raise ValidationError(errors)
+    assert case is not None and role is not None
+    with transaction.atomic():
+        grant = AccessGrant.objects.create(
+            case=case,
+            user=actor,
+            organisation_id=case.responsible_organisation_id,
+            role=role,
+            reason_code=reason_code,
+            reason=reason.strip(),
+            reauthenticated_at=reauthenticated_at,
+            granted_at=now,
+            expires_at=now + timedelta(hours=duration),
+        )
+        record(
+            actor=actor,
+            event=AuditEvent.BREAK_GLASS,
+            target=grant,
+            case=case,
+            organisation_id=case.responsible_organisation_id,
+            changed_fields=GRANT_FIELDS,
+            grounds=[Ground.GRANT],
+        )
+        engine.invalidate()
+    return grant
+
+
+def access_grant_end(*, actor: User, grant_id: int) -> AccessGrant:
+    """End one's own emergency access before it expires (audited as UPDATE of the grant).
+
+    :raises NotFound: no such grant, or not the actor's.
+    """
+    with transaction.atomic(), engine.request_scope():
+        grant = AccessGrant.objects.select_for_update().filter(pk=grant_id).select_related("case").first()
+        if grant is None:
+            raise policy.NotFound(AccessGrant._meta.label, grant_id)
+        policy.require(actor, Action.UPDATE, grant)
+        if grant.live():
+            grant.ended_at = timezone.now()
+            grant.save(update_fields=["ended_at"])
+            record(actor=actor, event=AuditEvent.UPDATE, target=grant, case=grant.case, changed_fields=["ended_at"])
+        engine.invalidate()
+    return grant
+
+
+def access_grant_review(*, actor: User, grant_id: int, decision: str, note: str) -> AccessGrant:
+    """Record the data protection officer's review of a grant: reviewed (with a note) or a deviation (avvik,
+    with its description). A grant is reviewed once. Audited as UPDATE of the grant.
+
+    :raises NotFound: no such grant, or not one the actor reviews.
+    :raises ValidationError: an unknown decision, a missing or marked note, or a grant already reviewed.
+    """
+    with transaction.atomic(), engine.request_scope():
+        grant = AccessGrant.objects.select_for_update().filter(pk=grant_id).select_related("case").first()
+        if grant is None:
+            raise policy.NotFound(AccessGrant._meta.label, grant_id)
+        policy.require(actor, Action.REVIEW, grant)
+        errors: dict[str, str] = {}
+        if decision not in (ReviewState.REVIEWED, ReviewState.DEVIATION):
+            errors["decision"] = _("Choose reviewed or deviation.")
+        if not note.strip():
+            errors["note"] = (
+                _("Describe the deviation.") if decision == ReviewState.DEVIATION else _("Write a short review note.")
+            )
+        errors.update(marking_errors({"note": note}))
+        if grant.review_state != ReviewState.UNREVIEWED:
+            errors["decision"] = _("This grant has already been reviewed.")
+        if errors:
+            raise ValidationError(errors)
+        grant.review_state = decision
+        grant.review_note = note.strip()
+        grant.reviewed_by = actor
+        grant.reviewed_at = timezone.now()
+        grant.save(update_fields=["review_state", "review_note", "reviewed_by", "reviewed_at"])
+        record(
+            actor=actor,
+            event=AuditEvent.UPDATE,
+            target=grant,
+            case=grant.case,
+            changed_fields=["review_state", "review_note"],
+        )
+    return grant
 
 
 # --- retention ---------------------------------------------------------------------------------------------

@@ -15,4 +15,8 @@ urlpatterns = [
     path("cases/<int:case_id>/erasure/new/", views.erasure_new_view, name="erasure_new"),
     path("erasure/", views.erasure_queue_view, name="erasure_queue"),
     path("erasure/<int:request_id>/", views.erasure_decide_view, name="erasure_decide"),
+    path("emergency/", views.emergency_view, name="emergency"),
+    path("emergency/<int:grant_id>/end/", views.emergency_end_view, name="emergency_end"),
+    path("grants/", views.grant_queue_view, name="grant_queue"),
+    path("grants/<int:grant_id>/", views.grant_review_view, name="grant_review"),
 ]

@@ -16,17 +16,26 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from utvei.access.decorators import requires
 from utvei.access.permissions import Perm
+from utvei.accounts import selectors as account_selectors
 from utvei.core.forms import add_service_errors, form_status
 from utvei.core.http import AuthedRequest
 from utvei.core.idempotency import idempotent
 from utvei.core.pdf import RevealingContent, render_pdf
 from utvei.privacy import selectors, services
-from utvei.privacy.forms import AuditSearchForm, ErasureDecisionForm, ErasureRequestForm, ExceptionForm
+from utvei.privacy.forms import (
+    AuditSearchForm,
+    ErasureDecisionForm,
+    ErasureRequestForm,
+    ExceptionForm,
+    GrantRequestForm,
+    GrantReviewForm,
+)
 from utvei.privacy.models import ErasureStatus
 
 
@@ -259,3 +268,99 @@ def erasure_decide_view(request: AuthedRequest, request_id: int) -> HttpResponse
             return _see_other(reverse("privacy:erasure_queue"))
     context = {"form": form, "erasure": erasure, "own": erasure.requested_by_id == request.user.pk}
     return render(request, "privacy/erasure_decide.html", context, status=form_status(form))
+
+
+# --- break-glass -------------------------------------------------------------------------------------------
+
+
+def _reauth_url() -> str:
+    return f"{reverse('accounts:reauth')}?{urlencode({'next': reverse('privacy:emergency')})}"
+
+
+@requires(Perm.CASE_CREATE)
+@require_http_methods(["GET", "POST"])
+@idempotent
+def emergency_view(request: AuthedRequest) -> HttpResponse:
+    """Ask for time-limited, read-only access to a case of one's organisation without a seat on it.
+
+    The same answer for a reference that names no case and one outside what the user may ask for.
+    """
+    reauthenticated_at = account_selectors.reauthenticated_at(session=request.session)
+    fresh = reauthenticated_at is not None and timezone.now() - reauthenticated_at <= services.REAUTH_WINDOW
+    form = GrantRequestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            grant = services.access_grant_request(
+                actor=request.user,
+                case_reference=data["case_reference"],
+                reason_code=data["reason_code"],
+                reason=data["reason"],
+                hours=data["hours"],
+                reauthenticated_at=reauthenticated_at,
+            )
+        except services.ReauthRequired:
+            return _see_other(_reauth_url())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Emergency access is open. It ends by itself; end it as soon as you are done."))
+            return _see_other(reverse("cases:detail", kwargs={"case_id": grant.case_id}))
+    context = {
+        "form": form,
+        "fresh": fresh,
+        "reauth_url": _reauth_url(),
+        "grants": selectors.own_live_grants(actor=request.user),
+    }
+    return render(request, "privacy/emergency.html", context, status=form_status(form))
+
+
+@requires(Perm.CASE_VIEW)
+@require_POST
+def emergency_end_view(request: AuthedRequest, grant_id: int) -> HttpResponse:
+    """End one's own emergency access before it expires."""
+    services.access_grant_end(actor=request.user, grant_id=grant_id)
+    messages.success(request, _("Emergency access is ended."))
+    return _see_other(reverse("privacy:emergency"))
+
+
+GRANT_FILTERS = ("unreviewed", "reviewed", "all")
+
+
+@requires(Perm.AUDIT_READ)
+@require_GET
+def grant_queue_view(request: AuthedRequest) -> HttpResponse:
+    """List emergency accesses to the organisation's cases for review, unreviewed first by default."""
+    state = request.GET.get("state", "unreviewed")
+    if state not in GRANT_FILTERS:
+        state = "unreviewed"
+    lines = selectors.grant_queue(actor=request.user, state=state)
+    filters = [
+        ("unreviewed", _("Not reviewed")),
+        ("reviewed", _("Reviewed")),
+        ("all", _("All")),
+    ]
+    return render(request, "privacy/grant_queue.html", {"lines": lines, "state": state, "filters": filters})
+
+
+@requires(Perm.AUDIT_READ)
+@require_http_methods(["GET", "POST"])
+@idempotent
+def grant_review_view(request: AuthedRequest, grant_id: int) -> HttpResponse:
+    """Review one emergency access: mark it reviewed with a note, or raise a deviation (avvik)."""
+    line = selectors.grant_for_review(actor=request.user, grant_id=grant_id)
+    form = GrantReviewForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.access_grant_review(
+                actor=request.user,
+                grant_id=grant_id,
+                decision=form.cleaned_data["decision"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The review is recorded."))
+            return _see_other(reverse("privacy:grant_queue"))
+    return render(request, "privacy/grant_review.html", {"line": line, "form": form}, status=form_status(form))

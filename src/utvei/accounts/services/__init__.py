@@ -4,6 +4,7 @@ from utvei.accounts.services._common import (
     ENROLMENT_SESSION_KEY,
     PASSKEY_REGISTER_STATE,
     PASSKEY_VERIFY_STATE,
+    REAUTH_SESSION_KEY,
     EnrolmentRefused,
     PasskeyRefused,
     sessions_clear_expired,
@@ -31,6 +32,7 @@ from utvei.accounts.services.organisations import (
     organisation_create,
     partnership_add,
 )
+from utvei.accounts.services.reauth import reauthenticate
 from utvei.accounts.services.users import (
     password_change,
     user_create,
@@ -47,6 +49,7 @@ __all__ = [
     "PASSKEY_REGISTER_STATE",
     "PASSKEY_VERIFY_STATE",
     "PasskeyRefused",
+    "REAUTH_SESSION_KEY",
     "enrolment_allowed",
     "enrolment_link_issue",
     "enrolment_link_open",
@@ -63,6 +66,7 @@ __all__ = [
     "passkey_verification_begin",
     "passkey_verify",
     "password_change",
+    "reauthenticate",
     "sessions_clear_expired",
     "sessions_end",
     "totp_confirm",

@@ -13,6 +13,7 @@ from django_otp.models import Device
 from utvei.access import policy
 from utvei.access.policy import Action, NotFound
 from utvei.accounts.models import User, UserSession
+from utvei.accounts.sessions import REAUTH_SESSION_KEY  # noqa: F401  (re-exported)
 
 # Session keys: the enrolment link this browser opened, and the challenges of passkey ceremonies.
 ENROLMENT_SESSION_KEY = "utvei_enrolment_link"

@@ -43,6 +43,7 @@ from utvei.privacy.selectors.erasure import (
     erasure_queue,
     erasure_request_get,
 )
+from utvei.privacy.selectors.grants import GrantLine, grant_for_review, grant_queue, own_live_grants
 
 __all__ = [
     "AccessLine",
@@ -56,6 +57,7 @@ __all__ = [
     "ErasureFormData",
     "ErasureQueue",
     "ExceptionLine",
+    "GrantLine",
     "HeldElsewhere",
     "PersonAccessLog",
     "PersonDataCopy",
@@ -72,7 +74,10 @@ __all__ = [
     "erasure_request_get",
     "exception_form_data",
     "exception_lines",
+    "grant_for_review",
+    "grant_queue",
     "organisation_choices",
+    "own_live_grants",
     "person_access_log",
     "person_data_copy",
     "request_case",

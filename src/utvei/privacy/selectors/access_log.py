@@ -16,7 +16,7 @@ from utvei.audit.models import AuditEntry, AuditEvent, Outcome
 from utvei.audit.services import record
 from utvei.cases.models import Case, Person
 from utvei.privacy import phrases
-from utvei.privacy.models import AccessLogException
+from utvei.privacy.models import AccessGrant, AccessLogException, GrantReason
 from utvei.sharing.models import Disclosure
 from utvei.sharing.selectors import disclosure_list_for_person
 
@@ -35,6 +35,8 @@ class AccessLine:
     categories: list[str]
     grounds: list[str]
     emergency: bool
+    # The reason code's label of the emergency access the line rested on (empty for other lines).
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,16 @@ def _kind_label(kind: str) -> str:
     return str(OrganisationKind(kind).label) if kind in OrganisationKind.values else _("Another recipient")
 
 
+def _grant_reason(
+    grants: list[tuple[int, datetime, datetime, datetime | None, str]], actor_id: int | None, at: datetime
+) -> str:
+    """Give the reason label of the grant a user's access at a time rested on (empty when none matches)."""
+    for user_id, granted_at, expires_at, ended_at, code in grants:
+        if user_id == actor_id and granted_at <= at <= (ended_at or expires_at):
+            return str(GrantReason(code).label) if code in GrantReason.values else ""
+    return ""
+
+
 def person_access_log(
     *, person: Person, disclosures: Iterable[Disclosure], today: date, language: str
 ) -> tuple[PersonAccessLog, int]:
@@ -88,10 +100,23 @@ def person_access_log(
         AuditEntry.objects.filter(person_id=person.pk, event__in=phrases.PERSON_EVENTS, outcome=Outcome.SUCCESS)
         .order_by("seq")
         .only(
-            "created_at", "organisation_id", "actor_role", "event", "target_type", "target_id", "categories", "grounds"
+            "created_at",
+            "organisation_id",
+            "actor_id",
+            "actor_role",
+            "event",
+            "target_type",
+            "target_id",
+            "categories",
+            "grounds",
         )
     )
     organisations = dict(Organisation.objects.values_list("pk", "name"))
+    grants = list(
+        AccessGrant.objects.filter(case__person=person).values_list(
+            "user_id", "granted_at", "expires_at", "ended_at", "reason_code"
+        )
+    )
     held_back = 0
     accesses: list[AccessLine] = []
     shown: list[DisclosureLine] = []
@@ -101,6 +126,7 @@ def person_access_log(
             if e.organisation_id in hidden_orgs or exception_record:
                 held_back += 1
                 continue
+            emergency = e.event == AuditEvent.BREAK_GLASS or bool({"grant", "break_glass"} & set(e.grounds or []))
             accesses.append(
                 AccessLine(
                     at=e.created_at,
@@ -109,7 +135,8 @@ def person_access_log(
                     action=phrases.person_phrase(e.event),
                     categories=phrases.category_labels(e.categories),
                     grounds=phrases.ground_labels(e.grounds),
-                    emergency=e.event == AuditEvent.BREAK_GLASS or "break_glass" in (e.grounds or []),
+                    emergency=emergency,
+                    reason=_grant_reason(grants, e.actor_id, e.created_at) if emergency else "",
                 )
             )
         for d in disclosures:

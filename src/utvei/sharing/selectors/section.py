@@ -109,5 +109,6 @@ def sharing_section(*, actor: User, case: Case) -> SharingSection | None:
 
 
 def sees_sharing(*, actor: User, case: Case) -> bool:
-    """Tell, from the access context alone, whether the sharing tab is offered: not to a narrow seat (R26)."""
-    return not policy.context(actor).is_narrow(case.pk)
+    """Tell, from the access context alone, whether the sharing tab is offered: not to a narrow seat (R26),
+    nor to a break-glass reader (consents are acted on by seats only)."""
+    return policy.context(actor).case_ground(case.pk) == Ground.SEAT
