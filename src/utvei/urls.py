@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("utvei.network.urls")),
     path("", include("utvei.mentoring.urls")),
     path("", include("utvei.privacy.urls")),
+    path("", include("utvei.notifications.urls")),
 ]
 
 handler403 = "utvei.core.errors.forbidden"
