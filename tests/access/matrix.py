@@ -202,6 +202,7 @@ def _extra_rows() -> list[Row]:
         matrix_contacts,
         matrix_mentoring,
         matrix_network,
+        matrix_notifications,
         matrix_plans,
         matrix_privacy,
         matrix_sharing,
@@ -214,6 +215,7 @@ def _extra_rows() -> list[Row]:
         + matrix_mentoring.ROWS
         + matrix_network.ROWS
         + matrix_privacy.ROWS
+        + matrix_notifications.ROWS
     )
 
 
