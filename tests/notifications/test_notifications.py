@@ -222,3 +222,17 @@ def test_the_inbox_page_makes_the_same_number_of_queries_however_full(
     assert before == after
     with django_assert_max_num_queries(20):  # type: ignore[operator]
         client.get(url)
+
+
+@pytest.mark.django_db
+def test_the_demo_inboxes_hold_the_seats_and_the_due_review(demo: dict[str, User]) -> None:
+    case = _case(1)
+    seated = set(TeamMember.objects.filter(case=case).values_list("user__username", flat=True))
+    told = set(
+        Notification.objects.filter(kind=NotificationKind.SEAT_ADDED, case=case).values_list(
+            "recipient__username", flat=True
+        )
+    )
+    assert "nav" in told and told <= seated
+    assert Notification.objects.filter(recipient=demo["koordinator"], kind=NotificationKind.REVIEW_DUE).exists()
+    assert selectors.unread_count(actor=demo["nav"]) >= 1
