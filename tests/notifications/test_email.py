@@ -28,7 +28,7 @@ def _worker() -> None:
     call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", "--no-reload", stdout=StringIO())
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_the_worker_mails_only_users_who_chose_the_kind_and_the_mail_names_no_case(
     demo: dict[str, User], settings: LazySettings
 ) -> None:

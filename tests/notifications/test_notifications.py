@@ -111,7 +111,7 @@ def test_a_report_to_the_police_tells_the_police_contact_on_the_team(demo: dict[
     assert Notification.objects.filter(kind=NotificationKind.REPORT_RECEIVED).count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_the_daily_job_on_the_worker_tells_the_coordinator_once_when_a_review_is_due(demo: dict[str, User]) -> None:
     coordinator = demo["koordinator"]
     plan = Plan.objects.get(case=_case(1))
