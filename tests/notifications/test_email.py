@@ -28,7 +28,9 @@ def _worker() -> None:
     call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", "--no-reload", stdout=StringIO())
 
 
-@pytest.mark.django_db
+# The worker closes its database connection (on PostgreSQL), so the test commits for real; the
+# reference data of the migrations is put back afterwards.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_worker_mails_only_users_who_chose_the_kind_and_the_mail_names_no_case(
     demo: dict[str, User], settings: LazySettings
 ) -> None:

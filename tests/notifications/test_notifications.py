@@ -111,7 +111,9 @@ def test_a_report_to_the_police_tells_the_police_contact_on_the_team(demo: dict[
     assert Notification.objects.filter(kind=NotificationKind.REPORT_RECEIVED).count() == 1
 
 
-@pytest.mark.django_db
+# The worker closes its database connection (on PostgreSQL), so the test commits for real; the
+# reference data of the migrations is put back afterwards.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_daily_job_on_the_worker_tells_the_coordinator_once_when_a_review_is_due(demo: dict[str, User]) -> None:
     coordinator = demo["koordinator"]
     plan = Plan.objects.get(case=_case(1))

@@ -56,6 +56,10 @@ EXPORTED: tuple[Exported, ...] = (
 )
 
 EXEMPT: dict[str, str] = {
+    "notifications.Notification": (
+        "A worker's note that something happened on a case (its kind and the case, no words about the person): "
+        "it describes the worker's inbox, and the events it points to are in the copy themselves."
+    ),
     "sharing.ConsentGrant": (
         "An index row of a consent, written with it and never changed: the consent it indexes is in the copy "
         "with every recipient and category."
