@@ -162,6 +162,7 @@ INSTALLED_APPS = [
     "utvei.access",
     "utvei.accounts",
     "utvei.audit",
+    "utvei.notifications",
     "utvei.cases",
     "utvei.contacts",
     "utvei.sharing",
@@ -383,6 +384,17 @@ WHITENOISE_USE_FINDERS = not IS_PRODUCTION
 # (`manage.py run_worker`, docs/operations.md). The queue lives in the main database, so a job and the
 # task that runs it are enqueued in one transaction.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# E-mail about new notifications, sent by that worker over SMTP. The mail carries no case content, only a
+# link to the inbox at UTVEI_SITE_URL (the address users reach Utvei at).
+EMAIL_HOST = os.environ.get("UTVEI_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("UTVEI_EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("UTVEI_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_secret("UTVEI_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("UTVEI_EMAIL_TLS", False)
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = os.environ.get("UTVEI_EMAIL_FROM", "utvei@localhost")
+SITE_URL = os.environ.get("UTVEI_SITE_URL", "http://localhost:8000")
 
 # Concern-only records (never opened as cases) are kept briefly (R30).
 CONCERN_RETENTION_DAYS = env_int("UTVEI_CONCERN_RETENTION_DAYS", 90)

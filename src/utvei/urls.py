@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("utvei.mentoring.urls")),
     path("", include("utvei.attachments.urls")),
     path("", include("utvei.privacy.urls")),
+    path("", include("utvei.notifications.urls")),
 ]
 
 handler403 = "utvei.core.errors.forbidden"

@@ -205,6 +205,7 @@ def _extra_rows() -> list[Row]:
         matrix_erasure,
         matrix_mentoring,
         matrix_network,
+        matrix_notifications,
         matrix_plans,
         matrix_privacy,
         matrix_sharing,
@@ -220,6 +221,7 @@ def _extra_rows() -> list[Row]:
         + matrix_attachments.ROWS
         + matrix_erasure.ROWS
         + matrix_breakglass.ROWS
+        + matrix_notifications.ROWS
     )
 
 

@@ -27,6 +27,7 @@ from utvei.contacts.models import Consultation, Conversation
 from utvei.core.idempotency import TOKEN_FIELD, issue_token
 from utvei.mentoring.models import Mentor, MentorAssignment, RestorativeReferral
 from utvei.network.models import NetworkNode, NetworkSnapshot
+from utvei.notifications.models import Notification
 from utvei.plans.models import Goal, Measure, Meeting, Plan
 from utvei.privacy.models import AccessGrant
 from utvei.sharing.models import Consent, Disclosure
@@ -44,6 +45,8 @@ def resolve(value: str) -> str:
         return str(Case.objects.order_by("pk")[int(key) - 1].pk)
     if kind == "user":
         return str(User.objects.get(username=key).pk)
+    if kind == "notification":  # the first notification the demo gave this user
+        return str(Notification.objects.filter(recipient__username=key).order_by("pk").values_list("pk", flat=True)[0])
     models = {"person": Person, "task": Task, "conversation": Conversation, "consultation": Consultation}
     models |= {"seat": TeamMember}
     models |= {"mentor": Mentor, "assignment": MentorAssignment, "referral": RestorativeReferral}

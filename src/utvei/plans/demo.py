@@ -139,6 +139,7 @@ def seed(world: DemoWorld) -> None:
     )
     services.review_add(actor=actor, plan_id=plan.pk, due_on=today)
     services.plan_activate(actor=actor, plan_id=plan.pk)
+    services.reviews_due_notify(today=today)  # what the daily job does: the coordinator's inbox shows it
     meeting = services.meeting_record(
         actor=actor,
         plan_id=plan.pk,

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from utvei.access import policy
 from utvei.access.permissions import Perm, has_perm
 from utvei.access.policy import Action, NotFound
-from utvei.accounts.models import Membership, Organisation, User
+from utvei.accounts.models import Membership, Organisation, Role, User
 from utvei.audit.models import AuditEvent
 from utvei.audit.services import record
 from utvei.cases.models import (
@@ -24,6 +24,8 @@ from utvei.cases.models import (
 from utvei.cases.services._common import acting_organisation
 from utvei.core.markings import marking_errors
 from utvei.core.text import require_plain
+from utvei.notifications.models import NotificationKind
+from utvei.notifications.services import notify
 
 
 def concern_create(
@@ -71,6 +73,26 @@ def concern_create(
             changed_fields=["subject", "description", "outcome"],
         )
     return concern
+
+
+def _tell_police_contacts(*, actor: User, case: Case, escalation: Escalation) -> None:
+    """Tell the police contact seats on the team of a report to the police or PST."""
+    from utvei.cases.models import EscalationRecipient
+
+    if escalation.recipient not in (
+        EscalationRecipient.POLICE_CONTACT,
+        EscalationRecipient.POLICE,
+        EscalationRecipient.PST,
+    ):
+        return
+    seats = case.team.filter(role=Role.POLICE_CONTACT, left_at__isnull=True).values_list("user_id", flat=True)
+    notify(
+        recipient_ids=list(seats),
+        kind=NotificationKind.REPORT_RECEIVED,
+        key=f"escalation:{escalation.pk}",
+        case_id=case.pk,
+        actor_id=actor.pk,
+    )
 
 
 def escalation_record(
@@ -160,6 +182,7 @@ def escalation_record(
                 "known_at",
             ],
         )
+        _tell_police_contacts(actor=actor, case=case, escalation=escalation)
         if reassess_on is not None:
             task = Task.objects.create(
                 case=case,

@@ -22,6 +22,8 @@ from utvei.cases.models import (
 )
 from utvei.cases.services._common import acting_organisation, lock_case_for_update
 from utvei.core.text import require_plain
+from utvei.notifications.models import NotificationKind
+from utvei.notifications.services import notify
 
 
 def case_advice_add(*, actor: User, case_id: int, advice: str) -> CaseAdvice:
@@ -102,6 +104,13 @@ def task_create(*, actor: User, case_id: int, title: str, due_on: date, assignee
             target=task,
             case=case,
             changed_fields=["title", "due_on", "assignee"],
+        )
+        notify(
+            recipient_ids=[assignee.pk],
+            kind=NotificationKind.TASK_ASSIGNED,
+            key=f"task:{task.pk}",
+            case_id=case.pk,
+            actor_id=actor.pk,
         )
     return task
 

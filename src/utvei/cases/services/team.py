@@ -19,6 +19,8 @@ from utvei.cases.models import (
 from utvei.cases.services._common import TEAM_ROLES, lock_case_for_update
 from utvei.core.editing import refuse_stale
 from utvei.core.text import require_plain
+from utvei.notifications.models import NotificationKind
+from utvei.notifications.services import notify
 
 
 def team_member_add(
@@ -48,6 +50,13 @@ def team_member_add(
             target=seat,
             case=case,
             changed_fields=["user", "organisation", "role", "task"],
+        )
+        notify(
+            recipient_ids=[user.pk],
+            kind=NotificationKind.SEAT_ADDED,
+            key=f"seat:{seat.pk}",
+            case_id=case.pk,
+            actor_id=actor.pk,
         )
     return seat
 
@@ -110,5 +119,12 @@ def team_member_remove(*, actor: User, seat_id: int) -> TeamMember:
             target=seat,
             case=case,
             changed_fields=["left_at"],
+        )
+        notify(
+            recipient_ids=[seat.user_id],
+            kind=NotificationKind.SEAT_ENDED,
+            key=f"seat:{seat.pk}",
+            case_id=case.pk,
+            actor_id=actor.pk,
         )
     return seat

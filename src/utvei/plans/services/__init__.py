@@ -8,7 +8,13 @@ one transaction. An ended plan is read-only.
 from utvei.plans.services._common import PlanAlreadyExists
 from utvei.plans.services.contents import domain_save, goal_add, goal_update, participant_add
 from utvei.plans.services.measures import measure_create, measure_update
-from utvei.plans.services.meetings import decision_record, meeting_record, review_add, version_changes
+from utvei.plans.services.meetings import (
+    decision_record,
+    meeting_record,
+    review_add,
+    reviews_due_notify,
+    version_changes,
+)
 from utvei.plans.services.plan import (
     coordinator_candidates,
     existing_plan,
@@ -37,6 +43,7 @@ __all__ = [
     "plan_create",
     "plan_update",
     "review_add",
+    "reviews_due_notify",
     "version_changes",
     "wish_record",
     "wish_withdraw",

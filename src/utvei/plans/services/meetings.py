@@ -19,6 +19,8 @@ from utvei.audit.services import record
 from utvei.cases import services as case_services
 from utvei.cases.policy import active_seats
 from utvei.core.text import hidden_control_errors
+from utvei.notifications.models import NotificationKind
+from utvei.notifications.services import notify
 from utvei.plans.models import (
     Decision,
     Measure,
@@ -81,6 +83,29 @@ def review_add(*, actor: User, plan_id: int, due_on: date) -> Review:
         _version(actor=actor, plan=plan, obj=review, action="create", changes={"due_on": ["", due_on.isoformat()]})
         record(actor=actor, event=AuditEvent.CREATE, target=review, case=plan.case, changed_fields=["due_on", "task"])
     return review
+
+
+def reviews_due_notify(*, today: date) -> int:
+    """Tell each plan coordinator of every review not held whose date has come (R09); give how many were told.
+
+    Run daily by the worker (``plans.jobs``). Each review is told once, however often the job runs; a plan
+    without a coordinator or an ended plan tells no one.
+    """
+    told = 0
+    with transaction.atomic():
+        due = Review.objects.filter(
+            held_on__isnull=True, due_on__lte=today, plan__ended_at__isnull=True, plan__coordinator__isnull=False
+        ).values_list("pk", "case_id", "plan__coordinator_id")
+        for review_id, case_id, coordinator_id in due:
+            told += len(
+                notify(
+                    recipient_ids=[coordinator_id],
+                    kind=NotificationKind.REVIEW_DUE,
+                    key=f"review:{review_id}",
+                    case_id=case_id,
+                )
+            )
+    return told
 
 
 def meeting_record(

@@ -25,9 +25,11 @@ from utvei.access.policy import Action, NotFound
 from utvei.accounts.models import Organisation, User
 from utvei.audit.models import AuditEvent
 from utvei.audit.services import record
-from utvei.cases.models import Person
+from utvei.cases.models import Person, TeamMember
 from utvei.core.editing import EditConflict, refuse_stale
 from utvei.core.markings import marking_errors
+from utvei.notifications.models import NotificationKind
+from utvei.notifications.services import notify
 from utvei.sharing.decision import RuleCode
 from utvei.sharing.decision.consent import HEALTH_CATEGORIES
 from utvei.sharing.models import (
@@ -568,4 +570,23 @@ def consent_withdraw(*, actor: User, consent_id: int, expected_version: int | No
             organisation_id=consent.recorded_for_organisation_id,
             changed_fields=["withdrawn_at", "withdrawn_by"],
         )
+        _tell_teams_of_withdrawal(actor=actor, consent=consent)
     return consent
+
+
+def _tell_teams_of_withdrawal(*, actor: User, consent: Consent) -> None:
+    """Tell the team seats of the recipient organisations, on each of the person's cases, that they lose access."""
+    seats = TeamMember.objects.filter(
+        case__person_id=consent.person_id, organisation_id__in=consent.recipients, left_at__isnull=True
+    ).values_list("case_id", "user_id")
+    by_case: dict[int, set[int]] = {}
+    for case_id, user_id in seats:
+        by_case.setdefault(case_id, set()).add(user_id)
+    for case_id, user_ids in sorted(by_case.items()):
+        notify(
+            recipient_ids=user_ids,
+            kind=NotificationKind.CONSENT_WITHDRAWN,
+            key=f"consent:{consent.pk}:case:{case_id}",
+            case_id=case_id,
+            actor_id=actor.pk,
+        )
