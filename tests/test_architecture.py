@@ -47,8 +47,11 @@ QUERYSET_CALLS = frozenset(
 
 def _may_use_the_orm(path: Path) -> bool:
     parts = path.relative_to(SRC).parts
-    return path.name in ORM_MODULES or path.name in ("services.py", "selectors.py") or parts[0] in ORM_PACKAGES or any(
-        part in ("services", "selectors") for part in parts
+    return (
+        path.name in ORM_MODULES
+        or path.name in ("services.py", "selectors.py")
+        or parts[0] in ORM_PACKAGES
+        or any(part in ("services", "selectors") for part in parts)
     )
 
 

@@ -1,11 +1,13 @@
 from django.urls import path
 
 from utvei.cases import views
+from utvei.cases.worklist import views as worklist
 
 app_name = "cases"
 
 urlpatterns = [
-    path("", views.dashboard_view, name="dashboard"),
+    path("", worklist.dashboard_view, name="dashboard"),
+    path("week/", worklist.week_view, name="week"),
     path("<int:case_id>/", views.case_detail_view, name="detail"),
     path("<int:case_id>/tab/<slug:tab>/", views.case_tab_view, name="tab"),
     path("referrals/new/", views.referral_new_view, name="referral_new"),

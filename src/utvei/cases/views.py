@@ -80,14 +80,6 @@ def _acting(request: AuthedRequest, value: str) -> Membership:
 
 @requires(Perm.CASE_VIEW)
 @require_GET
-def dashboard_view(request: AuthedRequest) -> HttpResponse:
-    """Show the user's work list: cases by phase, next contacts and tasks."""
-    board = selectors.dashboard(actor=request.user)
-    return render(request, "cases/dashboard.html", {"board": board})
-
-
-@requires(Perm.CASE_VIEW)
-@require_GET
 @vary_on_headers("HX-Request")
 def case_detail_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     """Show the overview tab of one case the user is on the team of."""
