@@ -208,3 +208,26 @@ def test_upcoming_contacts_and_the_week_show_name_and_day(demo: dict[str, User])
         .content.decode()
     )
     assert "Jonas" not in html and jonas.reference not in html
+
+
+def test_the_concerns_list_is_paged_with_a_fixed_number_of_queries(demo: dict[str, User]) -> None:
+    from utvei.cases import services
+    from utvei.cases.selectors import CONCERN_PAGE_SIZE, concern_page
+
+    user = demo["saksbehandler"]
+    municipality = Organisation.objects.get(name="Demo kommune")
+    client = login_verified(Client(), user)
+    url = reverse("cases:concerns")
+    small = _queries(client, url, {})
+    for n in range(30):
+        services.concern_create(
+            actor=user, organisation=municipality, subject=f"Bekymring {n:02d}", description="Vekst.", outcome=""
+        )
+    assert _queries(client, url, {}) == small
+    first, last = concern_page(actor=user), concern_page(actor=user, page=5)
+    assert len(first.rows) == CONCERN_PAGE_SIZE and last.page == last.pages == 2
+    assert first.total == len(first.rows) + len(last.rows)
+    assert {c.pk for c in first.rows}.isdisjoint(c.pk for c in last.rows)
+    assert concern_page(actor=demo["nabo"]).total == 0
+    html = client.get(url, {"page": "2"}).content.decode()
+    assert "Side 2 av 2" in html and "Bekymring 29" not in html and "Bekymring 00" in html

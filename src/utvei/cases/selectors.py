@@ -526,9 +526,30 @@ def person_for_new_case(*, actor: User, person_id: int) -> Person:
     return person
 
 
-def concern_list(*, actor: User) -> list[Concern]:
-    """List the concern-only records the actor may see and audit the listing."""
+CONCERN_PAGE_SIZE = 25
+
+
+@dataclass
+class ConcernPage:
+    """Hold one page of the concern-only records, newest first, with the total from the database."""
+
+    rows: list[Concern]
+    total: int
+    page: int
+    pages: int
+
+
+def concern_page(*, actor: User, page: int = 1) -> ConcernPage:
+    """Give one page of the concern-only records the actor may see and audit the listing.
+
+    A page past the last gives the last page; only the page's records are loaded and decrypted.
+    """
     with transaction.atomic(), engine.request_scope():
-        concerns = list(policy.scope(actor, Action.VIEW, Concern.objects.all()))
-        record(actor=actor, event=AuditEvent.LIST, target_type=Concern._meta.label, target_id=len(concerns))
-    return concerns
+        concerns = policy.scope(actor, Action.VIEW, Concern.objects.all())
+        total = concerns.count()
+        pages = max(1, -(-total // CONCERN_PAGE_SIZE))
+        page = min(max(1, page), pages)
+        start = (page - 1) * CONCERN_PAGE_SIZE
+        rows = list(concerns.order_by("-recorded_on", "-pk")[start : start + CONCERN_PAGE_SIZE])
+        record(actor=actor, event=AuditEvent.LIST, target_type=Concern._meta.label, target_id=len(rows))
+    return ConcernPage(rows, total, page, pages)

@@ -452,5 +452,6 @@ def concerns_view(request: AuthedRequest) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             return redirect("cases:concerns")
-    concerns = selectors.concern_list(actor=request.user)
-    return _render(request, "cases/concerns.html", {"form": form, "concerns": concerns}, form)
+    number = request.GET.get("page", "1")
+    page = selectors.concern_page(actor=request.user, page=int(number) if number.isdigit() else 1)
+    return _render(request, "cases/concerns.html", {"form": form, "concerns": page.rows, "page": page}, form)
