@@ -470,3 +470,20 @@ class Concern(models.Model):
 
     def __str__(self) -> str:
         return f"concern {self.pk}"
+
+
+class CalendarFeed(models.Model):
+    """Hold a user's secret calendar address for their own planned contacts (D-worklist-5).
+
+    Only a hash of the token is kept, so the address cannot be read back from the database; a new address
+    replaces the old one, and revoking deletes it.
+    """
+
+    policy_exempt = "a user's own calendar address: no case data, only the hash of its secret token"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"calendar feed of user {self.user_id}"

@@ -6,6 +6,7 @@ The audited LIST row names the filters used (never their values) and the number 
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -15,13 +16,13 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from utvei.access import engine, policy
-from utvei.access.policy import Action
+from utvei.access.policy import Action, NotFound
 from utvei.accounts.models import Role, User
 from utvei.audit.models import AuditEvent
 from utvei.audit.services import record
 from utvei.cases import sections
 from utvei.cases.cards import CaseCard, case_card
-from utvei.cases.models import Case, Task
+from utvei.cases.models import CalendarFeed, Case, Task
 from utvei.cases.selectors import CASE_LIST_FIELDS
 
 PAGE_SIZE = 25
@@ -214,20 +215,20 @@ class Upcoming:
 def _upcoming(actor: User, start: date | None, end: date) -> list[Upcoming]:
     """Give the planned contacts of the actor's open cases up to ``end`` (from ``start``, or every one
     still waiting), sorted by day, with the cards of their cases."""
-    open_ids = sorted(
-        policy.scope(actor, Action.VIEW, Case.objects.filter(closed_at__isnull=True)).values_list("pk", flat=True)
-    )
-    dates = {
-        case_id: on
-        for case_id, on in sections.upcoming(actor=actor, case_ids=open_ids).items()
-        if isinstance(on, date) and on <= end and (start is None or on >= start)
-    }
-    cards = {
-        c.pk: case_card(c)
-        for c in Case.objects.filter(pk__in=sorted(dates))
+    # The open cases are read with their card's columns in the one query that also gives their ids, so
+    # the page makes the same queries whether or not any contact is planned.
+    open_cases = {
+        c.pk: c
+        for c in policy.scope(actor, Action.VIEW, Case.objects.filter(closed_at__isnull=True))
         .select_related("responsible_organisation", "person")
         .only(*CASE_LIST_FIELDS)
     }
+    dates = {
+        case_id: on
+        for case_id, on in sections.upcoming(actor=actor, case_ids=sorted(open_cases)).items()
+        if isinstance(on, date) and on <= end and (start is None or on >= start)
+    }
+    cards = {case_id: case_card(open_cases[case_id]) for case_id in dates}
     return sorted(
         (Upcoming(on, cards[case_id]) for case_id, on in dates.items()), key=lambda u: (u.on, u.case.reference)
     )
@@ -275,3 +276,41 @@ def week(*, actor: User, day: date | None = None) -> Week:
         record(actor=actor, event=AuditEvent.LIST, target_type="cases.Upcoming", target_id=len(items))
     days = [(monday + timedelta(days=n), [u for u in items if u.on == monday + timedelta(days=n)]) for n in range(7)]
     return Week(monday, days, today)
+
+
+# The calendar feed covers the planned contacts from a month back to half a year ahead.
+FEED_DAYS_BACK = 31
+FEED_DAYS_AHEAD = 183
+
+
+@dataclass(frozen=True)
+class FeedEvent:
+    """Hold one event of the calendar feed: an opaque id and the day, never a name, number or content."""
+
+    uid: str
+    on: date
+
+
+def calendar_feed_exists(*, actor: User) -> bool:
+    """Tell whether the actor has a calendar address in force."""
+    return CalendarFeed.objects.filter(user=actor).exists()
+
+
+def calendar_feed(*, token_hash: str) -> list[FeedEvent]:
+    """Give the planned contacts of the feed's owner as opaque all-day events, and audit the read as
+    theirs (the feed is read without a login, by the secret address alone).
+
+    :raises NotFound: no address in force has this token, or its owner is no longer active.
+    """
+    feed = CalendarFeed.objects.select_related("user").filter(token_hash=token_hash).first()
+    if feed is None or not feed.user.is_active:
+        raise NotFound(CalendarFeed._meta.label, "feed")
+    actor = feed.user
+    today = timezone.localdate()
+    with transaction.atomic(), engine.request_scope():
+        items = _upcoming(actor, today - timedelta(days=FEED_DAYS_BACK), today + timedelta(days=FEED_DAYS_AHEAD))
+        record(actor=actor, event=AuditEvent.VIEW, target=feed)
+    return [
+        FeedEvent(hashlib.sha256(f"{token_hash}:{u.case.pk}:{u.on.isoformat()}".encode()).hexdigest()[:32], u.on)
+        for u in items
+    ]
