@@ -209,10 +209,12 @@ def _extra_rows() -> list[Row]:
         matrix_plans,
         matrix_privacy,
         matrix_sharing,
+        matrix_worklist,
     )
 
     return (
         matrix_contacts.ROWS
+        + matrix_worklist.ROWS
         + matrix_sharing.ROWS
         + matrix_plans.ROWS
         + matrix_mentoring.ROWS

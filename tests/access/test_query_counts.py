@@ -40,6 +40,7 @@ def _pages() -> dict[str, str]:
     for tab in ("conversations", "plan", "network", "sharing"):
         pages[tab] = reverse("cases:tab", kwargs={"case_id": case.pk, "tab": tab})
     pages["work list"] = reverse("cases:dashboard")
+    pages["week"] = reverse("cases:week")
     pages["plan page"] = reverse("plans:detail", kwargs={"plan_id": Plan.objects.get(case=case).pk})
     pages["network map"] = reverse("network:map", kwargs={"case_id": case.pk})
     pages["consents"] = reverse("sharing:consents", kwargs={"case_id": case.pk})

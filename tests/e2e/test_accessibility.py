@@ -111,9 +111,25 @@ def test_case_worker_pages(axe_context, totp_book) -> None:
     page = axe_context.new_page()
     login(page, "koordinator", totp_book)
     assert path_of(page) == "/cases/"
-    case_links = page.locator("main section[aria-labelledby='cases-heading'] a[href^='/cases/']")
+    case_links = page.locator("main ul.utvei-worklist a[href^='/cases/']")
     assert case_links.count() >= 1
     assert_accessible(page, "the dashboard (my cases)")
+
+    page.goto("/cases/?q=berg&phase=P6&sort=name")
+    assert page.locator("main ul.utvei-worklist li").count() == 1
+    assert_accessible(page, "the work list searched and filtered")
+    page.goto("/cases/?phase=P99")
+    assert page.locator(".ds-error-summary").is_visible()
+    assert_accessible(page, "the work list with a refused filter")
+    page.goto("/cases/week/")
+    assert page.locator("main ol.utvei-week > li").count() == 7
+    assert_accessible(page, "the week view")
+    page.goto("/cases/calendar/")
+    with page.expect_navigation():
+        page.locator("main button[name=action][value=create]").click()
+    assert page.locator("main .utvei-secret code").is_visible()
+    assert_accessible(page, "the calendar address")
+    page.goto("/cases/")
 
     with page.expect_navigation():
         case_links.first.click()

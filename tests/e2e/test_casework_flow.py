@@ -307,7 +307,7 @@ def test_casework_in_english(context: Any, totp_book: Any) -> None:
     page.goto("/cases/")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("main h1").inner_text().strip() == "My cases"
-    assert page.locator("#cases-heading").inner_text().strip() == "Cases by phase"
+    assert page.locator("#cases-heading").inner_text().strip() == "Cases"
     assert page.locator("#tasks-heading").inner_text().strip().startswith("My tasks")
 
     jonas = _case_path(page, "Jonas Berg")

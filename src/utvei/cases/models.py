@@ -7,6 +7,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -78,7 +79,16 @@ class Person(models.Model):
                 name="person_national_id_unique_per_organisation",
             )
         ]
-        indexes = [models.Index(fields=["family_name", "given_name"]), models.Index(fields=["birth_date"])]
+        indexes = [
+            models.Index(fields=["family_name", "given_name"]),
+            models.Index(fields=["birth_date"]),
+            # The search before create (cases.selectors.person_search) looks up each criterion by equality.
+            models.Index(Lower("family_name"), Lower("given_name"), name="person_name_key"),
+            models.Index(Lower("family_name"), "birth_date", name="person_family_birth_key"),
+            models.Index(Lower("given_name"), "birth_date", name="person_given_birth_key"),
+            models.Index(fields=["phone"], name="person_phone"),
+            models.Index(fields=["national_id_index"], name="person_national_id_index"),
+        ]
         verbose_name = _("person")
         verbose_name_plural = _("persons")
 
@@ -460,3 +470,20 @@ class Concern(models.Model):
 
     def __str__(self) -> str:
         return f"concern {self.pk}"
+
+
+class CalendarFeed(models.Model):
+    """Hold a user's secret calendar address for their own planned contacts (D-worklist-5).
+
+    Only a hash of the token is kept, so the address cannot be read back from the database; a new address
+    replaces the old one, and revoking deletes it.
+    """
+
+    policy_exempt = "a user's own calendar address: no case data, only the hash of its secret token"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"calendar feed of user {self.user_id}"

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from utvei.access import engine, policy
@@ -63,14 +64,6 @@ def case_list(*, actor: User) -> list[CaseCard]:
     return [case_card(case) for case in cases]
 
 
-@dataclass
-class NextContact:
-    """Hold one planned contact shown on the work list (a date and a case, never content)."""
-
-    case: CaseCard
-    on: date
-
-
 @dataclass(frozen=True)
 class TaskRow:
     """Hold one open task as a list shows it."""
@@ -94,31 +87,17 @@ def _task_row(task: Task) -> TaskRow:
 
 @dataclass
 class Dashboard:
-    """Hold the actor's work list: cases by phase, next contacts and tasks."""
+    """Hold the actor's own open tasks for the work list (the cases are paged by ``cases.worklist``)."""
 
-    phases: list[tuple[str, list[CaseCard]]]
-    next_contacts: list[NextContact]
     tasks: list[TaskRow]
     overdue_count: int
     today: date
 
 
 def dashboard(*, actor: User) -> Dashboard:
-    """Build the actor's work list from the cases, dates and tasks the policy lets them see."""
+    """Give the actor's open tasks on the cases the policy lets them see, soonest due first."""
     today = timezone.localdate()
     with transaction.atomic(), engine.request_scope():
-        cases = case_list(actor=actor)
-        by_phase: dict[str, list[CaseCard]] = {}
-        for case in cases:
-            by_phase.setdefault(case.phase if case.is_open else "closed", []).append(case)
-        phases = [(str(p.label), by_phase[p.value]) for p in Phase if p.value in by_phase]
-        if "closed" in by_phase:
-            phases.append(("closed", by_phase["closed"]))
-        by_id = {c.pk: c for c in cases}
-        dates = sections.upcoming(actor=actor, case_ids=[c.pk for c in cases if c.is_open])
-        next_contacts = sorted(
-            (NextContact(by_id[i], d) for i, d in dates.items() if isinstance(d, date)), key=lambda n: n.on
-        )
         tasks = [
             _task_row(task)
             for task in policy.scope(actor, Action.VIEW, Task.objects.filter(assignee=actor, done_at__isnull=True))
@@ -126,6 +105,7 @@ def dashboard(*, actor: User) -> Dashboard:
             .only(
                 "pk",
                 "title",
+                "row_uid",
                 "due_on",
                 "case__reference",
                 "assignee__first_name",
@@ -134,7 +114,8 @@ def dashboard(*, actor: User) -> Dashboard:
             )
             .order_by("due_on")
         ]
-    return Dashboard(phases, next_contacts, tasks, sum(1 for t in tasks if t.due_on < today), today)
+        record(actor=actor, event=AuditEvent.LIST, target_type=Task._meta.label, target_id=len(tasks))
+    return Dashboard(tasks, sum(1 for t in tasks if t.due_on < today), today)
 
 
 @dataclass(frozen=True)
@@ -440,11 +421,41 @@ class PersonMatch:
     on_my_team: bool
 
 
+# The most hits one criterion of the person search collects, and the most it shows.
+SEARCH_MAX = 200
+SEARCH_SHOWN = 20
+
+
 def _search_scope(actor: User) -> Q:
     """Give the persons a search may find: those registered by the actor's organisations, and those on the
     actor's cases. Nothing registered by another organisation is ever found (each keeps its own record)."""
     ctx = policy.context(actor)
     return Q(registered_by_id__in=sorted(ctx.organisation_ids)) | Q(pk__in=sorted(ctx.person_ids()))
+
+
+def _lower(value: str) -> Lower:
+    # Folded by the database on both sides, so the indexed expression and the value agree on every backend.
+    return Lower(Value(value))
+
+
+def _search_criteria(
+    *, given_name: str, family_name: str, birth_date: date | None, national_id: str, phone: str
+) -> list[tuple[list[str], Q]]:
+    """Give each way a search may match, with the names of the criteria it uses. Each is an equality on
+    an indexed column or expression (models.Person's indexes), so the database finds it without a scan."""
+    given, family, number, phone = given_name.strip(), family_name.strip(), national_id.strip(), phone.strip()
+    found: list[tuple[list[str], Q]] = []
+    if number:
+        found.append((["national_id"], Q(national_id_index__in=national_id_indexes(number))))
+    if phone:
+        found.append((["phone"], Q(phone=phone)))
+    if family and given:
+        found.append((["family_name", "given_name"], Q(family_key=_lower(family), given_key=_lower(given))))
+    if family and birth_date:
+        found.append((["family_name", "birth_date"], Q(family_key=_lower(family), birth_date=birth_date)))
+    if given and birth_date:
+        found.append((["given_name", "birth_date"], Q(given_key=_lower(given), birth_date=birth_date)))
+    return found
 
 
 def person_search(
@@ -459,33 +470,25 @@ def person_search(
     """Find possible duplicates before a person is created (search before create).
 
     It searches persons registered by the actor's organisations and persons on the actor's cases, by
-    name, birth date, number and phone. The search itself is audited with the kinds of criteria used
-    (never their values) and the number of hits; every hit shown is audited as a read of that person.
+    name, birth date, number and phone. Each criterion is one indexed lookup narrowed to the scope (at
+    most five queries, whatever the number of persons); the hits are then read in one query. The search
+    itself is audited with the kinds of criteria used (never their values) and the number of hits; every
+    hit shown is audited as a read of that person.
     """
-    match = Q(pk__in=[])
-    used = []
-    if national_id.strip():
-        match |= Q(national_id_index__in=national_id_indexes(national_id.strip()))
-        used.append("national_id")
-    if phone.strip():
-        match |= Q(phone=phone.strip())
-        used.append("phone")
-    if family_name.strip() and given_name.strip():
-        match |= Q(family_name__iexact=family_name.strip(), given_name__iexact=given_name.strip())
-        used += ["family_name", "given_name"]
-    if family_name.strip() and birth_date:
-        match |= Q(family_name__iexact=family_name.strip(), birth_date=birth_date)
-        used += ["family_name", "birth_date"]
-    if given_name.strip() and birth_date:
-        match |= Q(given_name__iexact=given_name.strip(), birth_date=birth_date)
-        used += ["given_name", "birth_date"]
+    criteria = _search_criteria(
+        given_name=given_name, family_name=family_name, birth_date=birth_date, national_id=national_id, phone=phone
+    )
+    used = [name for names, _match in criteria for name in names]
     with transaction.atomic(), engine.request_scope():
         mine = policy.context(actor).person_ids()
+        keyed = Person.objects.alias(family_key=Lower("family_name"), given_key=Lower("given_name"))
+        ids: set[int] = set()
+        for _names, match in criteria:
+            ids.update(keyed.filter(match).filter(_search_scope(actor)).values_list("pk", flat=True)[:SEARCH_MAX])
         hits = list(
-            Person.objects.filter(_search_scope(actor))
-            .filter(match)
+            Person.objects.filter(pk__in=sorted(ids))
             .only("pk", "given_name", "family_name", "birth_date", "registered_by_id")
-            .order_by("family_name", "given_name")[:20]
+            .order_by("family_name", "given_name", "pk")[:SEARCH_SHOWN]
         )
         open_cases = {
             c.person_id: c
@@ -523,9 +526,30 @@ def person_for_new_case(*, actor: User, person_id: int) -> Person:
     return person
 
 
-def concern_list(*, actor: User) -> list[Concern]:
-    """List the concern-only records the actor may see and audit the listing."""
+CONCERN_PAGE_SIZE = 25
+
+
+@dataclass
+class ConcernPage:
+    """Hold one page of the concern-only records, newest first, with the total from the database."""
+
+    rows: list[Concern]
+    total: int
+    page: int
+    pages: int
+
+
+def concern_page(*, actor: User, page: int = 1) -> ConcernPage:
+    """Give one page of the concern-only records the actor may see and audit the listing.
+
+    A page past the last gives the last page; only the page's records are loaded and decrypted.
+    """
     with transaction.atomic(), engine.request_scope():
-        concerns = list(policy.scope(actor, Action.VIEW, Concern.objects.all()))
-        record(actor=actor, event=AuditEvent.LIST, target_type=Concern._meta.label, target_id=len(concerns))
-    return concerns
+        concerns = policy.scope(actor, Action.VIEW, Concern.objects.all())
+        total = concerns.count()
+        pages = max(1, -(-total // CONCERN_PAGE_SIZE))
+        page = min(max(1, page), pages)
+        start = (page - 1) * CONCERN_PAGE_SIZE
+        rows = list(concerns.order_by("-recorded_on", "-pk")[start : start + CONCERN_PAGE_SIZE])
+        record(actor=actor, event=AuditEvent.LIST, target_type=Concern._meta.label, target_id=len(rows))
+    return ConcernPage(rows, total, page, pages)

@@ -1,11 +1,15 @@
 from django.urls import path
 
 from utvei.cases import views
+from utvei.cases.worklist import views as worklist
 
 app_name = "cases"
 
 urlpatterns = [
-    path("", views.dashboard_view, name="dashboard"),
+    path("", worklist.dashboard_view, name="dashboard"),
+    path("week/", worklist.week_view, name="week"),
+    path("calendar/", worklist.calendar_view, name="calendar"),
+    path("calendar/<str:token>.ics", worklist.calendar_feed_view, name="calendar_feed"),
     path("<int:case_id>/", views.case_detail_view, name="detail"),
     path("<int:case_id>/tab/<slug:tab>/", views.case_tab_view, name="tab"),
     path("referrals/new/", views.referral_new_view, name="referral_new"),

@@ -80,14 +80,6 @@ def _acting(request: AuthedRequest, value: str) -> Membership:
 
 @requires(Perm.CASE_VIEW)
 @require_GET
-def dashboard_view(request: AuthedRequest) -> HttpResponse:
-    """Show the user's work list: cases by phase, next contacts and tasks."""
-    board = selectors.dashboard(actor=request.user)
-    return render(request, "cases/dashboard.html", {"board": board})
-
-
-@requires(Perm.CASE_VIEW)
-@require_GET
 @vary_on_headers("HX-Request")
 def case_detail_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     """Show the overview tab of one case the user is on the team of."""
@@ -460,5 +452,6 @@ def concerns_view(request: AuthedRequest) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             return redirect("cases:concerns")
-    concerns = selectors.concern_list(actor=request.user)
-    return _render(request, "cases/concerns.html", {"form": form, "concerns": concerns}, form)
+    number = request.GET.get("page", "1")
+    page = selectors.concern_page(actor=request.user, page=int(number) if number.isdigit() else 1)
+    return _render(request, "cases/concerns.html", {"form": form, "concerns": page.rows, "page": page}, form)
