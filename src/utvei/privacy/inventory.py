@@ -61,6 +61,7 @@ EXEMPT: dict[str, str] = {
     "attachments.AttachmentContent": (
         "The bytes of an attachment: the copy lists every attachment by name, type, size and date, and the "
         "files themselves are handed over by downloading each one listed, not embedded in the copy's text."
+    ),
     "notifications.Notification": (
         "A worker's note that something happened on a case (its kind and the case, no words about the person): "
         "it describes the worker's inbox, and the events it points to are in the copy themselves."
