@@ -11,7 +11,7 @@ from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionS
 from utvei.accounts.models import UserSession
 
 # An unchanged session's expiry is written again only once it would move by more than this: a page view
-# then costs no session write, and the idle limit is kept to within this margin (D82).
+# then costs no session write, and the idle limit is kept to within this margin (D90).
 RENEW_AFTER = timedelta(seconds=60)
 
 # The time the user last signed in again inside this session (ISO 8601), for steps that demand it.
@@ -25,7 +25,8 @@ class SessionStore(DatabaseSessionStore):
 
     def load(self) -> dict[str, Any]:
         """Read the session and remember the expiry stored with it (see :meth:`save`)."""
-        row = self._get_session_from_db()
+        # Django's database store reads the row here (the method is missing from django-stubs).
+        row = self._get_session_from_db()  # type: ignore[attr-defined]
         if row is None:
             self._stored_expiry = None
             return {}

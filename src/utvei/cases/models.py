@@ -473,7 +473,7 @@ class Concern(models.Model):
 
 
 class CalendarFeed(models.Model):
-    """Hold a user's secret calendar address for their own planned contacts (D-worklist-5).
+    """Hold a user's secret calendar address for their own planned contacts (D95).
 
     Only a hash of the token is kept, so the address cannot be read back from the database; a new address
     replaces the old one, and revoking deletes it.
