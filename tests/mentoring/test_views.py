@@ -83,6 +83,9 @@ def test_the_mentor_logs_a_meeting_and_sees_only_the_agreed_parts(world: Mentori
     client = _client(world.mentor, language="en")
     mentee = client.get(reverse("mentoring:mentee", kwargs={"assignment_id": assignment.pk})).content.decode()
     assert "+47 912 34 567" in mentee and plan.goal.text in mentee
+    person = world.case.person
+    heading = mentee.split("<h1", 1)[1].split("</h1>", 1)[0]
+    assert f"{person.given_name} {person.family_name}" in heading, "the page is headed with the person's name"
     assert plan.health_measure.title not in mentee and plan.plan_measure.title not in mentee
     assert "Not shared with the mentor." in mentee
     case_page = client.get(reverse("cases:detail", kwargs={"case_id": world.case.pk})).content.decode()
