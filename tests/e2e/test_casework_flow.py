@@ -465,6 +465,14 @@ def test_casework_pages_are_accessible(browser: Any, base_url: str, axe_context:
     for slug in TAB_SLUGS[1:]:
         open_tab(page, slug)
         axe.check(page, f"Jonas's {slug} tab (coordinator)")
+    # At 375 px no tab scrolls sideways: the tab bar wraps, and a wide table scrolls inside its own box.
+    viewport = page.viewport_size
+    page.set_viewport_size({"width": 375, "height": 800})
+    for slug in TAB_SLUGS:
+        page.goto(tab_path(jonas, slug))
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 375, f"the {slug} tab scrolls sideways at 375 px ({width} px wide)"
+    page.set_viewport_size(viewport)
     open_tab(page, "conversations")
     with page.expect_navigation():
         page.locator("main a[href^='/conversations/']").first.click()
@@ -581,4 +589,11 @@ def test_keyboard_escalation(context: Any, totp_book: Any) -> None:
     assert len(mine) == 1, rows
     assert _label(page, EscalationLevel.SERIOUS) in mine[0]
     assert _label(page, EscalationRecipient.PST) in mine[0]
+
+    # On to the conversations tab by keyboard: Tab to its link, Enter; focus lands on the new panel, so the
+    # next Tab goes into the conversations, not back to the top of the page.
+    open_tab(page, "conversations", keyboard=True)
+    assert page.locator("#case-panel #contacts-heading").is_visible()
+    keyboard.press("Tab")
+    assert page.evaluate("document.getElementById('case-panel').contains(document.activeElement)"), _focused(page)
     assert console.errors == [], console.report()

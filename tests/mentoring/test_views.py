@@ -91,6 +91,8 @@ def test_the_mentor_logs_a_meeting_and_sees_only_the_agreed_parts(world: Mentori
     case_page = client.get(reverse("cases:detail", kwargs={"case_id": world.case.pk})).content.decode()
     assert reverse("contacts:conversation_detail", kwargs={"conversation_id": conversation.pk}) not in case_page
     assert "Hemmelig samtalenotat" not in case_page
+    conversations_tab = reverse("cases:tab", kwargs={"case_id": world.case.pk, "tab": "conversations"})
+    assert conversations_tab not in case_page and client.get(conversations_tab).status_code == 404
     log_url = reverse("mentoring:log_new", kwargs={"assignment_id": assignment.pk})
     assert client.get(log_url).status_code == 200
     too_long = client.post(log_url, {"met_on": _day(-1), "duration": "short", "activity": "talk", "note": "x" * 201})
