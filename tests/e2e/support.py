@@ -108,6 +108,48 @@ def login(page: Any, username: str, book: TotpBook) -> None:
     second_factor_step(page, username, book)
 
 
+CASE_ROOT = re.compile(r"/cases/\d+/")
+
+
+def tab_path(case_path: str, slug: str) -> str:
+    """Give the address of one tab of a case's workspace (the overview is the case page itself)."""
+    return case_path if slug == "overview" else f"{case_path}tab/{slug}/"
+
+
+def _focus(page: Any) -> dict[str, Any]:
+    script = "() => ({id: document.activeElement.id, href: document.activeElement.getAttribute('href')})"
+    return dict(page.evaluate(script))
+
+
+def open_tab(page: Any, slug: str, *, keyboard: bool = False, limit: int = 80) -> str:
+    """Open a tab of the case workspace through its link in the tab bar, as a user does, and give its path.
+
+    With ``keyboard`` the link is reached with Tab and followed with Enter. htmx swaps the workspace in
+    place and pushes the tab's address; focus then moves to the new panel, so the next Tab goes into it.
+    """
+    match = CASE_ROOT.match(path_of(page))
+    assert match, f"not on a case page: {page.url}"
+    target = tab_path(match.group(0), slug)
+    link = page.locator(f"nav.utvei-tabs a[href='{target}']")
+    assert link.count() == 1, f"no link to the {slug} tab on {page.url}: " + str(
+        page.locator("nav.utvei-tabs a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    )
+    if keyboard:
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            if _focus(page)["href"] == target:
+                break
+        else:
+            raise AssertionError(f"the {slug} tab not reached with {limit} presses of Tab; focus: {_focus(page)}")
+        page.keyboard.press("Enter")
+    else:
+        link.click()
+    page.wait_for_url(re.compile(rf"^https?://[^/]+{re.escape(target)}$"))
+    page.locator(f"nav.utvei-tabs a[href='{target}'][aria-current=page]").wait_for()
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'case-panel'")
+    return target
+
+
 def page_language(page: Any) -> str:
     return str(page.locator("html").get_attribute("lang") or "nb")
 

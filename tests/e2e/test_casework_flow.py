@@ -22,8 +22,10 @@ from tests.e2e.support import (
     ConsoleWatch,
     DocumentWatch,
     login,
+    open_tab,
     page_language,
     path_of,
+    tab_path,
     tr,
 )
 from utvei.accounts.models import Role
@@ -32,6 +34,7 @@ from utvei.cases.models import EscalationLevel, EscalationRecipient, Phase
 pytestmark = pytest.mark.e2e
 
 CASE_PATH = re.compile(r"/cases/(\d+)/")
+TAB_SLUGS = ("overview", "conversations", "plan", "network", "sharing", "attachments")
 OSLO = ZoneInfo("Europe/Oslo")
 
 
@@ -177,13 +180,18 @@ def test_referral_to_escalation_flow(context: Any, browser: Any, base_url: str, 
     for item in ("attendees", "trusted_person", "interpreter", "meeting_place"):
         page.locator(f"input[name=checklist][value={item}]").check()
     _submit(page)
-    assert path_of(page) == case_path
+    # Saved, the plan is shown on the conversations tab; the overview no longer warns about R35.
+    conversations_tab = tab_path(case_path, "conversations")
+    assert path_of(page) == conversations_tab
+    assert page.locator("nav.utvei-tabs a[aria-current=page]").get_attribute("href") == conversations_tab
     assert tr(page, "The contact plan is saved.") in _messages(page)
-    assert "R35" not in _warning_rules(page)
     plan = page.locator("section[aria-labelledby='contacts-heading'] dl").inner_text()
     assert "Kari Koordinator" in plan
+    open_tab(page, "overview")
+    assert "R35" not in _warning_rules(page)
 
-    # The first conversation; the notes are saved as a draft while typing.
+    # The first conversation, from the conversations tab; the notes are saved as a draft while typing.
+    open_tab(page, "conversations")
     with page.expect_navigation():
         page.locator(f"main a[href='{case_path}conversations/new/']").click()
     assert path_of(page) == f"{case_path}conversations/new/"
@@ -225,9 +233,8 @@ def test_referral_to_escalation_flow(context: Any, browser: Any, base_url: str, 
     )
     page.locator("#id_decision").fill("Fortsette samtalene hver uke.")
     _submit(page, "main form button[type=submit][value=save]")
-    assert path_of(page) == case_path
+    assert path_of(page) == conversations_tab
     assert tr(page, "The consultation is recorded.") in _messages(page)
-    assert "R05" not in _warning_rules(page)
     consultations = page.locator(
         "section[aria-labelledby='contacts-heading'] table", has_text=tr(page, "Decision")
     ).locator("tbody")
@@ -235,6 +242,8 @@ def test_referral_to_escalation_flow(context: Any, browser: Any, base_url: str, 
     assert "med veileder" in summary, summary
     assert family not in summary and given not in summary and "12.04.1996" not in summary, summary
     assert "[fjernet]" in summary
+    open_tab(page, "overview")
+    assert "R05" not in _warning_rules(page)
 
     # Report a serious concern: the red button on the case page, the 112 guidance, level and recipient only.
     escalate = page.locator(f"main .utvei-case-head a[href='{case_path}escalate/']")
@@ -449,7 +458,22 @@ def test_casework_pages_are_accessible(browser: Any, base_url: str, axe_context:
     page.goto(f"{jonas}consultations/new/")
     axe.check(page, "the consultation form")
 
+    # Every tab of Jonas's workspace, switched in place from the tab bar as a user does.
     page.goto(jonas)
+    tabs = page.locator("nav.utvei-tabs a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert tabs == [tab_path(jonas, slug) for slug in TAB_SLUGS], tabs
+    for slug in TAB_SLUGS[1:]:
+        open_tab(page, slug)
+        axe.check(page, f"Jonas's {slug} tab (coordinator)")
+    # At 375 px no tab scrolls sideways: the tab bar wraps, and a wide table scrolls inside its own box.
+    viewport = page.viewport_size
+    page.set_viewport_size({"width": 375, "height": 800})
+    for slug in TAB_SLUGS:
+        page.goto(tab_path(jonas, slug))
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 375, f"the {slug} tab scrolls sideways at 375 px ({width} px wide)"
+    page.set_viewport_size(viewport)
+    open_tab(page, "conversations")
     with page.expect_navigation():
         page.locator("main a[href^='/conversations/']").first.click()
     assert re.fullmatch(r"/conversations/\d+/", path_of(page))
@@ -470,6 +494,11 @@ def test_casework_pages_are_accessible(browser: Any, base_url: str, axe_context:
         assert tr(nav_page, "Reason for the referral") not in facts
         assert nav_page.locator(f"main a[href='{jonas}team/add/']").count() == 0  # reads only
         axe.check(nav_page, "Jonas's case page (NAV, restricted)")
+        nav_tabs = nav_page.locator("nav.utvei-tabs a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+        for href in nav_tabs[1:]:
+            slug = href.rstrip("/").rsplit("/", 1)[-1]
+            open_tab(nav_page, slug)
+            axe.check(nav_page, f"Jonas's {slug} tab (NAV, restricted)")
 
     # The SLT coordinator: why the police contact is not involved (R03), and advice on coordination.
     with _logged_in(browser, base_url, "slt", totp_book, axe=True) as slt_page:
@@ -560,4 +589,11 @@ def test_keyboard_escalation(context: Any, totp_book: Any) -> None:
     assert len(mine) == 1, rows
     assert _label(page, EscalationLevel.SERIOUS) in mine[0]
     assert _label(page, EscalationRecipient.PST) in mine[0]
+
+    # On to the conversations tab by keyboard: Tab to its link, Enter; focus lands on the new panel, so the
+    # next Tab goes into the conversations, not back to the top of the page.
+    open_tab(page, "conversations", keyboard=True)
+    assert page.locator("#case-panel #contacts-heading").is_visible()
+    keyboard.press("Tab")
+    assert page.evaluate("document.getElementById('case-panel').contains(document.activeElement)"), _focused(page)
     assert console.errors == [], console.report()

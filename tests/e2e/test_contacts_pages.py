@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.e2e.support import ConsoleWatch, assert_accessible, login, path_of
+from tests.e2e.support import ConsoleWatch, assert_accessible, login, open_tab, path_of
 
 pytestmark = pytest.mark.e2e
 
@@ -60,6 +60,9 @@ def test_contacts_pages_are_accessible(axe_context, totp_book) -> None:
 
     page.goto(case_path)
     assert_accessible(page, "a case page with conversations")
+    open_tab(page, "conversations")
+    assert page.locator("#contacts-heading").is_visible()
+    assert_accessible(page, "the conversations tab")
     with page.expect_navigation():
         page.locator("main a[href^='/conversations/']").first.click()
     assert re.fullmatch(r"/conversations/\d+/", path_of(page))

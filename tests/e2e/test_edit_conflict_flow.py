@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.support import assert_accessible, login, path_of, tr
+from tests.e2e.support import assert_accessible, login, open_tab, path_of, tr
 
 pytestmark = pytest.mark.e2e
 
@@ -20,10 +20,11 @@ pytestmark = pytest.mark.e2e
 def _jonas_goal_edit_path(page: Any) -> str:
     page.goto("/cases/")
     item = page.locator("section[aria-labelledby='cases-heading'] li", has_text="Jonas Berg")
-    item.locator("a").first.click()
-    page.wait_for_load_state()
-    page.locator("main a[href^='/plans/']").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        item.locator("a").first.click()
+    open_tab(page, "plan")
+    with page.expect_navigation():
+        page.locator("section[aria-labelledby='plans-heading'] a[href^='/plans/']").first.click()
     assert re.fullmatch(r"/plans/\d+/", path_of(page))
     href = page.locator("main a[href^='/goals/']").first.get_attribute("href")
     assert href and re.fullmatch(r"/goals/\d+/edit/", href)

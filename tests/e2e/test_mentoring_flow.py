@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.e2e.support import assert_accessible, login, path_of
+from tests.e2e.support import assert_accessible, login, open_tab, path_of, tab_path
 
 pytestmark = pytest.mark.e2e
 
@@ -50,8 +50,9 @@ def test_register_assign_refer_and_the_mentors_narrow_view(axe_context, totp_boo
     # Matching: the external mentor on case 1, with an agreement on goals only.
     case_path = _case_of(page, "Berg")
     page.goto(case_path)
+    open_tab(page, "plan")
     assert page.locator("#mentoring-heading").is_visible()
-    assert_accessible(page, "a case page with the mentoring section")
+    assert_accessible(page, "the plan tab with the mentoring section")
     page.goto(f"{case_path}mentor/")
     assert_accessible(page, "the assign-mentor form")
     eva = page.locator("#id_mentor option", has_text="Eva Ekstern").get_attribute("value")
@@ -77,14 +78,16 @@ def test_register_assign_refer_and_the_mentors_narrow_view(axe_context, totp_boo
     page.locator("#id_person_consented").check()
     page.locator("#id_parties_consented").check()
     _submit(page)
-    assert path_of(page) == case_path
+    plan_tab = tab_path(case_path, "plan")
+    assert path_of(page) == plan_tab
     page.locator("main a[href*='/konfliktrad/'][href$='/status/']").last.click()
     page.wait_for_url(re.compile(r"/status/$"))
     assert_accessible(page, "the restorative status form")
     page.locator("#id_status").select_option("held")
     _submit(page)
-    assert path_of(page) == case_path
+    assert path_of(page) == plan_tab
     assert "Møtet er holdt" in page.locator("#mentoring-heading").locator("xpath=..").inner_text()
+    open_tab(page, "conversations")
     conversation_links = page.locator("main a[href^='/conversations/']").evaluate_all(
         "links => links.map(a => a.getAttribute('href'))"
     )
@@ -112,7 +115,17 @@ def test_register_assign_refer_and_the_mentors_narrow_view(axe_context, totp_boo
     _submit(mentor_page)
     assert re.fullmatch(r"/mentees/\d+/", path_of(mentor_page))
     assert "Kaffe." in mentor_page.locator("main table").inner_text()
+    # On the case itself the mentor is offered the overview and the plan tab only, and finds no conversation;
+    # the other tabs, typed in, are not found.
     mentor_page.goto(case_path)
+    offered = mentor_page.locator("nav.utvei-tabs a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert offered == [case_path, tab_path(case_path, "plan")], offered
     assert mentor_page.locator("main a[href^='/conversations/']").count() == 0
+    open_tab(mentor_page, "plan")
+    assert mentor_page.locator("main a[href^='/conversations/']").count() == 0
+    assert_accessible(mentor_page, "the plan tab (mentor)")
+    for slug in ("conversations", "network", "sharing", "attachments"):
+        response = mentor_page.goto(tab_path(case_path, slug))
+        assert response is not None and response.status == 404, slug
     response = mentor_page.goto(conversation_links[0])
     assert response is not None and response.status == 404

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.e2e.support import AxeReport, ConsoleWatch, login, path_of
+from tests.e2e.support import AxeReport, ConsoleWatch, login, open_tab, path_of
 
 pytestmark = pytest.mark.e2e
 
@@ -29,7 +29,10 @@ def test_add_ties_draw_snapshot_and_compare(axe_context, totp_book) -> None:
     axe = AxeReport()
     login(page, "koordinator", totp_book)
     case_path = _first_case(page)
-    axe.check(page, "the case page with the network section")
+    axe.check(page, "the case page")
+    open_tab(page, "network")
+    assert page.locator("#network-heading").is_visible()
+    axe.check(page, "the network tab")
     with page.expect_navigation():
         page.locator(f"main a[href='{case_path}network/']").click()
     assert path_of(page) == f"{case_path}network/"

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.support import AxeReport, login, path_of, tr
+from tests.e2e.support import AxeReport, login, open_tab, path_of, tr
 
 pytestmark = pytest.mark.e2e
 
@@ -25,7 +25,9 @@ def _case(page: Any, name: str) -> str:
 
 
 def _conversation_links(page: Any, case_path: str) -> int:
+    """Count the conversations a user can open from the case's conversations tab (reached from the case page)."""
     page.goto(case_path)
+    open_tab(page, "conversations")
     return int(page.locator("main a[href^='/conversations/']").count())
 
 
@@ -38,11 +40,12 @@ def test_give_use_and_withdraw_a_consent(axe_context: Any, context: Any, totp_bo
     login(nav, "nav", totp_book)
     assert _conversation_links(nav, jonas) == 0, "NAV must not see the municipality's conversations yet"
 
-    # The case section leads to the consent page; the demo consents are listed there.
+    # The sharing tab leads to the consent page; the demo consents are listed there.
     coordinator.goto(jonas)
+    open_tab(coordinator, "sharing")
     section = coordinator.locator("section[aria-labelledby='sharing-heading']")
     assert "NAV Demo" in section.inner_text()
-    axe.check(coordinator, "the case page with the sharing section")
+    axe.check(coordinator, "the sharing tab")
     with coordinator.expect_navigation():
         section.get_by_role("link", name=tr(coordinator, "Consents"), exact=True).click()
     assert path_of(coordinator) == f"{jonas}consents/"
@@ -109,6 +112,7 @@ def test_give_use_and_withdraw_a_consent(axe_context: Any, context: Any, totp_bo
     assert path_of(coordinator) == f"{jonas}consents/"
     assert _conversation_links(nav, jonas) == 0, "after withdrawal NAV must no longer see the conversations"
     nav.goto(jonas)
+    open_tab(nav, "sharing")
     assert nav.locator("[data-notice=withdrawn]").count() >= 1
 
     # A report of concern about a minor asks which child-welfare conditions a–d apply.

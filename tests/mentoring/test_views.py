@@ -83,11 +83,16 @@ def test_the_mentor_logs_a_meeting_and_sees_only_the_agreed_parts(world: Mentori
     client = _client(world.mentor, language="en")
     mentee = client.get(reverse("mentoring:mentee", kwargs={"assignment_id": assignment.pk})).content.decode()
     assert "+47 912 34 567" in mentee and plan.goal.text in mentee
+    person = world.case.person
+    heading = mentee.split("<h1", 1)[1].split("</h1>", 1)[0]
+    assert f"{person.given_name} {person.family_name}" in heading, "the page is headed with the person's name"
     assert plan.health_measure.title not in mentee and plan.plan_measure.title not in mentee
     assert "Not shared with the mentor." in mentee
     case_page = client.get(reverse("cases:detail", kwargs={"case_id": world.case.pk})).content.decode()
     assert reverse("contacts:conversation_detail", kwargs={"conversation_id": conversation.pk}) not in case_page
     assert "Hemmelig samtalenotat" not in case_page
+    conversations_tab = reverse("cases:tab", kwargs={"case_id": world.case.pk, "tab": "conversations"})
+    assert conversations_tab not in case_page and client.get(conversations_tab).status_code == 404
     log_url = reverse("mentoring:log_new", kwargs={"assignment_id": assignment.pk})
     assert client.get(log_url).status_code == 200
     too_long = client.post(log_url, {"met_on": _day(-1), "duration": "short", "activity": "talk", "note": "x" * 201})
