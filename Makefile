@@ -123,7 +123,11 @@ chromium:
 test-e2e: install chromium
 	$(VENV)/bin/pytest -q -m e2e tests/e2e
 
-test: lint test-sqlite test-postgres test-e2e
+# The SQLite and PostgreSQL runs share nothing (each its own databases and temporary directories), so they
+# run side by side, one per core, each printing its output when it ends; the browser tests follow.
+test: lint
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
+	$(MAKE) --no-print-directory test-e2e
 
 # One command regenerates the lock from pyproject.toml (and the build back end), for every platform.
 lock:
