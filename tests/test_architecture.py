@@ -17,7 +17,8 @@ def _python_files() -> list[Path]:
 # models (managers and querysets), policy (the engine's facts and scopes), demo (seeding the synthetic
 # world), the authentication backend, and the plumbing of core and access (encryption, keys, jobs, tokens).
 # Views, forms, URLs, template tags, commands, jobs, sections and the pure rules modules never do.
-ORM_MODULES = ("models.py", "policy.py", "demo.py", "backends.py")
+# sessions.py is the session store: a storage back end, like backends.py.
+ORM_MODULES = ("models.py", "policy.py", "demo.py", "backends.py", "sessions.py")
 ORM_PACKAGES = ("core", "access", "services", "selectors", "migrations")
 MANAGERS = frozenset({"objects", "_default_manager", "_base_manager"})
 QUERYSET_CALLS = frozenset(

@@ -13,7 +13,8 @@ from utvei.access.decorators import ACCESS_ATTR
 from utvei.access.permissions import Perm
 
 # The only views anyone may reach without logging in.
-PUBLIC_ALLOW_LIST = {"accounts:login", "accounts:enrolment_link", "health", "set_language"}
+# cases:calendar_feed answers a secret per-user token with days only, no names or content (D95).
+PUBLIC_ALLOW_LIST = {"accounts:login", "accounts:enrolment_link", "cases:calendar_feed", "health", "set_language"}
 # Views of the login flow itself: a password session that has not yet passed the second factor.
 LOGIN_STEP_ALLOW_LIST = {
     "accounts:otp",

@@ -3,6 +3,7 @@ who chose that kind, with no case content in it."""
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from io import StringIO
 
@@ -22,15 +23,17 @@ from utvei.notifications import selectors, services
 from utvei.notifications.models import Notification, NotificationKind
 
 TODAY = timezone.localdate()
+_ON_PG = os.environ.get("UTVEI_DATABASE_URL", "").startswith("postgres")
+ON_A_REAL_CONNECTION = pytest.mark.django_db(transaction=_ON_PG, serialized_rollback=_ON_PG)
 
 
 def _worker() -> None:
     call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", "--no-reload", stdout=StringIO())
 
 
-# The worker closes its database connection (on PostgreSQL), so the test commits for real; the
-# reference data of the migrations is put back afterwards.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# On SQLite the real worker runs inside the test's transaction (as in tests/core/test_jobs.py); on PostgreSQL
+# it closes its connection, so the test commits for real and the migrations' reference data is put back.
+@ON_A_REAL_CONNECTION
 def test_the_worker_mails_only_users_who_chose_the_kind_and_the_mail_names_no_case(
     demo: dict[str, User], settings: LazySettings
 ) -> None:

@@ -3,6 +3,7 @@ goes through the policy, and due reviews are found by the daily job on the worke
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from io import StringIO
 
@@ -28,6 +29,8 @@ from utvei.sharing import services as sharing_services
 from utvei.sharing.models import Consent
 
 TODAY = timezone.localdate()
+_ON_PG = os.environ.get("UTVEI_DATABASE_URL", "").startswith("postgres")
+ON_A_REAL_CONNECTION = pytest.mark.django_db(transaction=_ON_PG, serialized_rollback=_ON_PG)
 
 
 def _case(n: int) -> Case:
@@ -111,9 +114,9 @@ def test_a_report_to_the_police_tells_the_police_contact_on_the_team(demo: dict[
     assert Notification.objects.filter(kind=NotificationKind.REPORT_RECEIVED).count() == 1
 
 
-# The worker closes its database connection (on PostgreSQL), so the test commits for real; the
-# reference data of the migrations is put back afterwards.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# On SQLite the real worker runs inside the test's transaction (as in tests/core/test_jobs.py); on PostgreSQL
+# it closes its connection, so the test commits for real and the migrations' reference data is put back.
+@ON_A_REAL_CONNECTION
 def test_the_daily_job_on_the_worker_tells_the_coordinator_once_when_a_review_is_due(demo: dict[str, User]) -> None:
     coordinator = demo["koordinator"]
     plan = Plan.objects.get(case=_case(1))

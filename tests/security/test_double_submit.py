@@ -53,6 +53,13 @@ NO_TOKEN_NEEDED = {
     "mentoring:assignment_end": "an assignment ends once; a repeat is refused",
     "mentoring:mentor_edit": "one register entry, saved with the same values",
     "mentoring:restorative_status": "a status, set to the same value",
+    "accounts:reauth": "signing in again records the time of the check; a repeat records a later time",
+    "cases:calendar": "makes or revokes the user's one feed address: a repeat replaces or revokes it again",
+    "notifications:open": "marks the message read and opens the case: read twice stays read",
+    "notifications:read": "a state: read twice stays read",
+    "notifications:read_all": "a state: all read twice stays all read",
+    "notifications:settings": "the user's own e-mail choices: saving twice stores the same",
+    "privacy:emergency_end": "a grant ends once; a repeat finds no live grant and changes nothing",
 }
 
 
