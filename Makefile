@@ -12,7 +12,7 @@ DEMO_ENV := UTVEI_ENV=demo UTVEI_HTTPS=false UTVEI_SECRET_KEY_FILE=var/secret_ke
   UTVEI_ENCRYPTION_KEYS_FILE=var/encryption_keys UTVEI_AUDIT_SIGNING_KEY_FILE=var/audit_signing_key \
   UTVEI_BLIND_INDEX_KEY_FILE=var/blind_index_key
 
-.PHONY: help install vendor messages demo serve test test-sqlite test-postgres test-e2e lint sast chromium bench clean lock sbom
+.PHONY: help install vendor messages demo serve test test-sqlite test-postgres test-e2e test-sqlite-e2e lint sast chromium bench clean lock sbom
 
 help:
 	@echo "make demo   - install, migrate SQLite under var/, load synthetic demo data, serve on 127.0.0.1:8000 with the worker"
@@ -124,9 +124,13 @@ test-e2e: install chromium
 	$(VENV)/bin/pytest -q -m e2e tests/e2e
 
 # The SQLite and PostgreSQL runs share nothing (each its own databases and temporary directories), so they
-# run side by side, one per core, each printing its output when it ends; the browser tests follow.
+# run side by side, one per core, each printing its output when it ends. The SQLite run is the shorter one,
+# so the browser tests follow it on its core while PostgreSQL is still running.
 test: lint
-	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite-e2e test-postgres
+
+test-sqlite-e2e:
+	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-e2e
 
 # One command regenerates the lock from pyproject.toml (and the build back end), for every platform.

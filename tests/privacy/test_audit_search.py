@@ -54,7 +54,7 @@ def _all_pages(actor: User, query: AuditQuery, page_size: int = 50) -> list[sele
         before = page.next_before
 
 
-def test_officer_finds_every_organisations_read_of_jonas_in_one_search(demo: dict[str, User]) -> None:
+def test_r33_officer_finds_every_organisations_read_of_jonas_in_one_search(demo: dict[str, User]) -> None:
     page = selectors.audit_search(actor=demo["personvern"], query=AuditQuery(person="Jonas Berg", event="view"))
     readers = {line.organisation for line in page.lines if line.case_reference == _jonas().reference}
     assert readers >= TEAM_ORGANISATIONS
