@@ -183,25 +183,29 @@ def begin(provider: Provider, *, redirect_uri: str) -> tuple[str, Pending]:
 def complete(provider: Provider, pending: Pending, *, code: str) -> dict[str, Any]:
     """Swap the code for tokens and give the verified claims of the ID token.
 
-    :raises LoginRefused: the flow is too old, the token endpoint refuses, or any check of the ID token
-        fails (see the module docstring for the checks and the reason names).
+    :raises LoginRefused: the flow is too old, the token endpoint refuses the code (``code``), or any
+        check of the ID token fails (see the module docstring for the checks and the reason names).
     """
     if time.time() - pending.started > settings.OIDC_FLOW_SECONDS:
         raise LoginRefused("flow_expired")
     if not code:
         raise LoginRefused("no_code")
     document = metadata(provider)
-    answer = _fetch(
-        document["token_endpoint"],
-        data={
-            "grant_type": "authorization_code",
-            "code": code,
-            "redirect_uri": pending.redirect_uri,
-            "code_verifier": pending.code_verifier,
-            "client_id": provider.client_id,
-        },
-        basic=(provider.client_id, provider.client_secret),
-    )
+    try:
+        answer = _fetch(
+            document["token_endpoint"],
+            data={
+                "grant_type": "authorization_code",
+                "code": code,
+                "redirect_uri": pending.redirect_uri,
+                "code_verifier": pending.code_verifier,
+                "client_id": provider.client_id,
+            },
+            basic=(provider.client_id, provider.client_secret),
+        )
+    except LoginRefused as exc:
+        # The token endpoint refuses a used, expired or foreign code, or a verifier that does not match.
+        raise LoginRefused("code" if exc.reason == "provider_refused" else exc.reason) from exc
     id_token = answer.get("id_token")
     if not isinstance(id_token, str):
         raise LoginRefused("no_id_token")
