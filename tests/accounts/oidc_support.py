@@ -17,7 +17,6 @@ from utvei.devidp.demo import (
     DEMO_IDPORTEN_SECRET,
     DEMO_STAFF_SECRET,
     IDPORTEN_CLIENT_ID,
-    STAFF_CLIENT_ID,
     demo_clients,
 )
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from tests.accounts.oidc_support import _provider_server, idp, walk_to_callback  # noqa: F401  (fixtures)
+from tests.accounts.oidc_support import walk_to_callback
 from utvei.accounts.models import User
 from utvei.audit.models import AuditEntry, AuditEvent, Outcome
 from utvei.devidp import FakeProvider
@@ -122,7 +122,9 @@ def test_a_callback_with_a_state_this_browser_never_sent_is_refused(
 def test_a_staff_state_does_not_finish_a_person_login(demo_shared: dict[str, User], idp: FakeProvider) -> None:
     client = Client()
     walk = walk_to_callback(client, START, identity=demo_national_ids()[0])
-    response = client.get(reverse("oidc:staff_callback", kwargs={"slug": "demo-kommune"}) + "?" + walk.callback.split("?")[1])
+    response = client.get(
+        reverse("oidc:staff_callback", kwargs={"slug": "demo-kommune"}) + "?" + walk.callback.split("?")[1]
+    )
     assert response.status_code == 404
     assert PORTAL_SESSION_KEY not in client.session
 

@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.accounts.oidc_support import _provider_server, idp  # noqa: F401  (fixtures)
 from utvei.devidp import FakeProvider, serve_in_thread
 from utvei.devidp.__main__ import main
 from utvei.devidp.demo import IDPORTEN_CLIENT_ID, demo_clients
@@ -95,7 +94,12 @@ def test_the_token_endpoint_wants_the_pkce_verifier_and_the_secret(idp: FakeProv
     client = demo_clients(["http://testserver"])[IDPORTEN_CLIENT_ID]
     status, body = _post(
         f"{idp.issuer}/token",
-        {"grant_type": "authorization_code", "code": "unknown", "client_id": client.client_id, "client_secret": "wrong"},
+        {
+            "grant_type": "authorization_code",
+            "code": "unknown",
+            "client_id": client.client_id,
+            "client_secret": "wrong",
+        },
     )
     assert status == 401 and json.loads(body)["error"] == "invalid_client"
     status, body = _post(

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.accounts.oidc_support import _provider_server, idp, walk_to_callback  # noqa: F401  (fixtures)
+from tests.accounts.oidc_support import walk_to_callback
 from tests.helpers import login_verified
 from utvei.accounts.models import User
 from utvei.audit.models import AuditEntry, AuditEvent, Outcome
@@ -61,7 +61,9 @@ def test_the_portal_session_ends_after_its_short_lifetime(
     assert response.status_code == 302 and response["Location"] == reverse("portal:login")
 
 
-def test_a_person_login_logs_out_the_staff_user_of_that_browser(demo_shared: dict[str, User], idp: FakeProvider) -> None:
+def test_a_person_login_logs_out_the_staff_user_of_that_browser(
+    demo_shared: dict[str, User], idp: FakeProvider
+) -> None:
     client = login_verified(Client(), demo_shared["koordinator"])
     staff_key = client.session.session_key
     walk = walk_to_callback(client, START, identity=demo_national_ids()[0])

@@ -7,12 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from django_otp import user_has_device
 
-from tests.accounts.oidc_support import (  # noqa: F401  (fixtures)
-    STAFF_SECRET_ENV,
-    _provider_server,
-    idp,
-    walk_to_callback,
-)
+from tests.accounts.oidc_support import STAFF_SECRET_ENV, walk_to_callback
 from utvei.accounts import services
 from utvei.accounts.models import OidcIdentity, OidcProvider, Organisation, OrganisationKind, Role, User
 from utvei.audit.models import AuditEntry, AuditEvent, Outcome
@@ -131,7 +126,9 @@ def test_an_ended_membership_ends_the_provider_login(world: dict[str, object]) -
     assert not response.wsgi_request.user.is_authenticated
 
 
-@pytest.mark.parametrize(("attack", "reason"), [("wrong_aud", "aud"), ("bad_signature", "signature"), ("expired", "expired")])
+@pytest.mark.parametrize(
+    ("attack", "reason"), [("wrong_aud", "aud"), ("bad_signature", "signature"), ("expired", "expired")]
+)
 def test_a_bad_staff_token_is_refused(world: dict[str, object], idp: FakeProvider, attack: str, reason: str) -> None:
     idp.attack = attack
     client = Client()

@@ -142,7 +142,10 @@ class LoginProvider:
 
 def login_providers() -> list[LoginProvider]:
     """List the active staff login providers, for the public login page (names only, no settings)."""
-    return [LoginProvider(slug, name) for slug, name in OidcProvider.objects.filter(is_active=True).values_list("slug", "name")]
+    return [
+        LoginProvider(slug, name)
+        for slug, name in OidcProvider.objects.filter(is_active=True).values_list("slug", "name")
+    ]
 
 
 def login_provider_get(*, slug: str) -> OidcProvider | None:

@@ -15,7 +15,11 @@ from utvei.core.fnr import synthetic_fodselsnummer
 from utvei.devidp.server import Client, Identity
 
 # (given name, family name, birth date) in the order utvei.cases.demo registers them.
-DEMO_PERSONS = (("Jonas", "Berg", date(2001, 3, 14)), ("Emma", "Lie", date(2010, 9, 2)), ("Sander", "Nilsen", date(1998, 11, 23)))
+DEMO_PERSONS = (
+    ("Jonas", "Berg", date(2001, 3, 14)),
+    ("Emma", "Lie", date(2010, 9, 2)),
+    ("Sander", "Nilsen", date(1998, 11, 23)),
+)
 DEMO_SEED = 2026
 # Demo kommune's staff who may log in through the demo's staff provider (e-mail as the demo seed sets it).
 DEMO_STAFF = (("koordinator", "Kari Koordinator"), ("saksbehandler", "Sara Saksbehandler"))

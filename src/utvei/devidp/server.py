@@ -168,10 +168,7 @@ class FakeProvider:
                 f'<option value="{level}"{" selected" if level == wanted else ""}>{level}</option>'
                 for level in ACR_LEVELS
             )
-            level = (
-                '<p><label for="acr">Sikkerhetsnivå</label><br>'
-                f'<select id="acr" name="acr">{options}</select></p>'
-            )
+            level = f'<p><label for="acr">Sikkerhetsnivå</label><br><select id="acr" name="acr">{options}</select></p>'
         else:
             level = (
                 '<p><input type="checkbox" id="mfa" name="mfa" value="1" checked>'

@@ -183,4 +183,3 @@ def staff_login_complete(*, request: HttpRequest, slug: str, params: dict[str, s
     except LoginRefused as exc:
         _failed(target_type=OidcProvider._meta.label, target_id=provider.pk if provider else "", reason=exc.reason)
         raise
-

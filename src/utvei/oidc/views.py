@@ -44,9 +44,7 @@ def _refused(request: HttpRequest, reason: str, *, person: bool) -> HttpResponse
             "to check that your national identity number is registered correctly."
         )
     elif reason in {"no_user", "no_membership", "subject_changed"}:
-        message = _(
-            "This login gives no access to Utvei. Ask your organisation's administrator to check your account."
-        )
+        message = _("This login gives no access to Utvei. Ask your organisation's administrator to check your account.")
     else:
         message = _("The login could not be confirmed, and you are not logged in. Start the login again.")
     context = {
