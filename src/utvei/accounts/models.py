@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_otp.models import Device, DeviceManager
+from django_otp.models import Device
 
 
 class OrganisationKind(models.TextChoices):
@@ -345,15 +345,15 @@ class OidcIdentity(models.Model):
         return f"{self.provider_id}:{self.user_id}"
 
 
-class _ProviderFactorManager(DeviceManager):
+class _ProviderFactorManager(models.Manager["OidcMfaDevice"]):
     """Keep the provider's factor out of the user's own devices (``django_otp.user_has_device``).
 
     It is no factor the user can pass in Utvei: were it counted, a password login would ask for a code
     the user cannot give, and enrolling an app of their own would be refused.
     """
 
-    def devices_for_user(self, user: object, confirmed: bool | None = None) -> models.QuerySet[Device]:
-        """Give no devices: the factor lives at the provider."""
+    def devices_for_user(self, user: object, confirmed: bool | None = None) -> models.QuerySet[OidcMfaDevice]:
+        """Give no devices: the factor lives at the provider (django-otp asks every device model this)."""
         return self.none()
 
 
@@ -366,7 +366,12 @@ class OidcMfaDevice(Device):
 
     objects = _ProviderFactorManager()
 
-    provider = models.ForeignKey(OidcProvider, on_delete=models.CASCADE, related_name="+")
+    # Declared again (django-otp's is untyped) with no reverse accessor: nothing reads a user's factors
+    # at providers through the user.
+    user: models.ForeignKey[User, User] = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    provider: models.ForeignKey[OidcProvider, OidcProvider] = models.ForeignKey(
+        OidcProvider, on_delete=models.CASCADE, related_name="+"
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "provider"], name="oidc_mfa_device_once")]
