@@ -14,7 +14,22 @@ from utvei.access.permissions import Perm
 
 # The only views anyone may reach without logging in.
 # cases:calendar_feed answers a secret per-user token with days only, no names or content (D95).
-PUBLIC_ALLOW_LIST = {"accounts:login", "accounts:enrolment_link", "cases:calendar_feed", "health", "set_language"}
+# The OpenID Connect views are public by nature: they are how a visitor becomes logged in (staff) or gets a
+# portal session (the person); the callbacks accept only a login this browser began (state, once). The
+# portal's two minimal pages are public to the staff login: the portal session, not a staff user, decides.
+PUBLIC_ALLOW_LIST = {
+    "accounts:login",
+    "accounts:enrolment_link",
+    "cases:calendar_feed",
+    "health",
+    "set_language",
+    "oidc:idporten_start",
+    "oidc:idporten_callback",
+    "oidc:staff_start",
+    "oidc:staff_callback",
+    "portal:login",
+    "portal:home",
+}
 # Views of the login flow itself: a password session that has not yet passed the second factor.
 LOGIN_STEP_ALLOW_LIST = {
     "accounts:otp",
