@@ -15,6 +15,7 @@ from utvei.cases.models import TeamMember
 from utvei.contacts.models import ConsultedParty, Conversation, ConversationForm, ConversationMethod, InitiationMethod
 from utvei.contacts.services import PreparationItem
 from utvei.core.forms import DesignForm
+from utvei.core.limits import FREE_TEXT_MAX, LINE_MAX, TEXT_MAX
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -26,9 +27,15 @@ def _date_field(label: StrOrPromise, *, required: bool = True, help_text: StrOrP
     )
 
 
-def _text_area(label: StrOrPromise, *, required: bool = False, help_text: StrOrPromise = "") -> forms.CharField:
+def _text_area(
+    label: StrOrPromise, *, required: bool = False, help_text: StrOrPromise = "", max_length: int = TEXT_MAX
+) -> forms.CharField:
     return forms.CharField(
-        label=label, required=required, help_text=help_text, widget=forms.Textarea(attrs={"rows": 5})
+        label=label,
+        required=required,
+        help_text=help_text,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
 
 
@@ -41,6 +48,8 @@ def _checkbox(label: StrOrPromise, *, help_text: StrOrPromise = "") -> forms.Boo
 
 class ContactPlanForm(DesignForm):
     """Take how first contact is to be made, and the preparation done (R35)."""
+
+    plans_ahead = ("planned_on",)
 
     initiator = forms.TypedChoiceField(label=_("Who makes contact"), coerce=int)
     method = forms.ChoiceField(label=_("How contact will be made"), choices=InitiationMethod.choices)
@@ -81,6 +90,8 @@ class ContactPlanForm(DesignForm):
 class ConversationRecordForm(DesignForm):
     """Take the record of one conversation with the person."""
 
+    plans_ahead = ("next_contact_on",)
+
     held_on = _date_field(_("Date of the conversation"))
     form = forms.ChoiceField(label=_("Form"), choices=ConversationForm.choices)
     participants = _text_area(_("Who took part"), required=True)
@@ -91,7 +102,7 @@ class ConversationRecordForm(DesignForm):
         empty_value=None,
         help_text=_("The guidance for each method is shown below the form."),
     )
-    notes = _text_area(_("Notes"), help_text=_("Observations, not conclusions."))
+    notes = _text_area(_("Notes"), help_text=_("Observations, not conclusions."), max_length=FREE_TEXT_MAX)
     persons_own_words = _text_area(
         _("The person's own words and goals"), help_text=_("Write them as the person put them.")
     )
@@ -130,7 +141,7 @@ class ConsultationRecordForm(DesignForm):
     )
     held_on = _date_field(_("Date of the consultation"))
     consulted = forms.ChoiceField(label=_("Who was consulted"), choices=ConsultedParty.choices)
-    consulted_organisation = forms.CharField(label=_("Organisation consulted"), max_length=200, required=False)
+    consulted_organisation = forms.CharField(label=_("Organisation consulted"), max_length=LINE_MAX, required=False)
     anonymised = _checkbox(
         _("Anonymised consultation"),
         help_text=_("Utvei removes identifying data from the summary before it is stored."),
