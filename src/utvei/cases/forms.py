@@ -101,7 +101,7 @@ class ReferralForm(PersonSearchForm):
     """Take a new person and the referral that opens their case."""
 
     acting_as = forms.ChoiceField(label=_("Open the case as"))
-    email = forms.EmailField(label=_("E-mail"), required=False)
+    email = forms.EmailField(label=_("E-mail"), max_length=254, required=False)
     address = forms.CharField(label=_("Address"), max_length=LINE_MAX * 2, widget=_text(2), required=False)
     protected_address = forms.ChoiceField(
         label=_("Protected address"),

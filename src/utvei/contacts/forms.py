@@ -144,7 +144,7 @@ class ConsultationRecordForm(DesignForm):
     consulted_organisation = forms.CharField(label=_("Organisation consulted"), max_length=LINE_MAX, required=False)
     anonymised = _checkbox(
         _("Anonymised consultation"),
-        help_text=_("Utvei removes identifying data from the summary before it is stored."),
+        help_text=_("Utvei removes identifying data from every text of the consultation before it is stored."),
     )
     summary = _text_area(_("What was discussed"), required=True)
     decision = _text_area(_("Decision on how to proceed"), required=True)
