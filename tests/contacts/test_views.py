@@ -136,9 +136,9 @@ def test_r05_first_conversation_leads_to_the_consultation_page_and_discards_draf
     assert draft_load(actor=world.caseworker, form_key=key) == {}
     page = client.get(response["Location"])
     html = page.content.decode()
-    assert "R05: this was the first conversation." in html
+    assert "This was the first conversation." in html
     # Nothing was ticked as told: the R35/utveier warning is shown too.
-    assert "R35/utveier: tell the person the mandate, confidentiality and reporting duty" in html
+    assert "Tell the person the mandate, confidentiality and reporting duty" in html
     assert f'<option value="{conversation.pk}" selected>' in html
 
 
@@ -177,7 +177,8 @@ def test_conversation_page_shows_the_record_and_the_first_conversation_warning(w
     assert page.status_code == 200
     html = page.content.decode()
     assert "Snakket om jobb." in html
-    assert "R35/utveier" in html
+    assert "Tell the person the mandate, confidentiality and reporting duty." in html
+    assert "R35" not in html
     assert html.count("<h1") == 1
 
 

@@ -140,7 +140,7 @@ def conversation_new_view(request: AuthedRequest, case_id: int) -> HttpResponse:
                 messages.info(
                     request,
                     _(
-                        "R05: this was the first conversation. Discuss the next steps with your supervisor or a "
+                        "This was the first conversation. Discuss the next steps with your supervisor or a "
                         "partner agency, and record the consultation below. Without consent, make it anonymised."
                     ),
                 )

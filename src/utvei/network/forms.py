@@ -78,7 +78,7 @@ class NodeForm(DesignForm):
     contact_permission = _radios(
         _("Contact permission"),
         ContactPermission.choices,
-        help_text=_("Agreed with the person. «May be contacted» needs the consent it rests on (R22)."),
+        help_text=_("Agreed with the person. «May be contacted» needs the consent it rests on."),
     )
     consent = forms.TypedChoiceField(label=_("Consent"), coerce=int, required=False, empty_value=None)
     full_name = forms.CharField(
@@ -99,7 +99,7 @@ class NodeForm(DesignForm):
         choices=InformedAssessment.choices,
         help_text=_(
             "A private person in the map is a data subject too (GDPR art. 14). Record whether they are told, "
-            "or why not (R38)."
+            "or why not."
         ),
     )
     informed_note = forms.CharField(

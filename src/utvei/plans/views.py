@@ -474,7 +474,7 @@ def plan_pdf_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
         messages.error(
             request,
             _(
-                "R27: the PDF was not made, because the plan's text holds words that reveal the work: %s. "
+                "The PDF was not made, because the plan's text holds words that reveal the work: %s. "
                 "Change them first."
             )
             % ", ".join(exc.words),
