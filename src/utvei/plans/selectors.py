@@ -10,7 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from utvei.access import policy
 from utvei.access.policy import Action, NotFound
@@ -199,14 +199,14 @@ _MODELS: dict[str, type[Any]] = {
 
 # What each kind of part is called on the history page, in the reader's language.
 _PART_NAMES = {
-    "plan": gettext_lazy("The plan"),
-    "goal": gettext_lazy("Goal"),
-    "domainnote": gettext_lazy("Resources and needs"),
-    "participant": gettext_lazy("Participating service"),
-    "measure": gettext_lazy("Measure"),
-    "review": gettext_lazy("Review"),
-    "meeting": gettext_lazy("Meeting"),
-    "decision": gettext_lazy("Decision"),
+    "plan": pgettext_lazy("plan part", "The plan"),
+    "goal": pgettext_lazy("plan part", "Goal"),
+    "domainnote": pgettext_lazy("plan part", "Resources and needs"),
+    "participant": pgettext_lazy("plan part", "Participating service"),
+    "measure": pgettext_lazy("plan part", "Measure"),
+    "review": pgettext_lazy("plan part", "Review"),
+    "meeting": pgettext_lazy("plan part", "Meeting"),
+    "decision": pgettext_lazy("plan part", "Decision"),
 }
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
