@@ -92,8 +92,10 @@ def test_invalid_contact_plan_is_422_with_errors_and_creates_nothing(world: Worl
     response = client.post(url, {"initiator": "", "method": "meeting", "interpreter_needed": "on", **loaded})
     assert response.status_code == 422
     html = response.content.decode()
+    # Every error at once: the missing initiator and the missing interpreter language in one submit.
     assert "ds-error-summary" in html and "This field is required." in html
-    # A service refusal comes back as a field error too.
+    assert "Give the language the interpreter is needed for." in html
+    # The service refuses it too, and its refusal comes back as a field error.
     response = client.post(
         url, {"initiator": str(world.caseworker.pk), "method": "meeting", "interpreter_needed": "on", **loaded}
     )

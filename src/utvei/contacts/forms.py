@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from django import forms
 from django.http import QueryDict
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from utvei.accounts.models import User
@@ -82,6 +82,13 @@ class ContactPlanForm(DesignForm):
         assert isinstance(field, forms.TypedChoiceField)
         field.choices = [("", "–")] + [(pk, user.display_name()) for pk, user in self._users.items()]
 
+    def clean(self) -> dict[str, object] | None:
+        """Ask for the interpreter's language together with the other errors, as the service would."""
+        cleaned = super().clean() or {}
+        if cleaned.get("interpreter_needed") and not str(cleaned.get("interpreter_language") or "").strip():
+            self.add_error("interpreter_language", _("Give the language the interpreter is needed for."))
+        return cleaned
+
     def initiator_user(self) -> User:
         """Give the chosen team member (after validation)."""
         return self._users[self.cleaned_data["initiator"]]
@@ -126,6 +133,16 @@ class ConversationRecordForm(DesignForm):
         field = self.fields["method"]
         assert isinstance(field, forms.TypedChoiceField)
         field.choices = [("", _("No particular method"))] + [(m.pk, m.name_in(language)) for m in methods]
+
+    def clean(self) -> dict[str, object] | None:
+        """Check the dates as the service does, so every error shows at the first submit."""
+        cleaned = super().clean() or {}
+        held_on, next_on = cleaned.get("held_on"), cleaned.get("next_contact_on")
+        if held_on is not None and held_on > timezone.localdate():  # type: ignore[operator]
+            self.add_error("held_on", _("The date of the conversation cannot be in the future."))
+        elif held_on is not None and next_on is not None and next_on < held_on:  # type: ignore[operator]
+            self.add_error("next_contact_on", _("The next contact cannot be before the conversation."))
+        return cleaned
 
     def method_object(self) -> ConversationMethod | None:
         """Give the chosen method (after validation), or None."""
