@@ -131,9 +131,11 @@ def test_the_encrypted_field_refuses_more_than_the_longest_form_allows(demo_shar
     actor = demo_shared["koordinator"]
     case = Case.objects.order_by("pk").first()
     assert case is not None
-    with pytest.raises(ValidationError) as raised:
+    with translation.override("en"), pytest.raises(ValidationError) as raised:
         services.relapse_record(actor=actor, case_id=case.pk, occurred_on=TODAY, description="y" * 10_001)
-    assert "too long" in " ".join(raised.value.messages)
+    assert raised.value.message_dict["description"] == [
+        "The text is too long: it has 10,001 characters, and at most 10,000 are allowed."
+    ]
 
 
 # --- dates that plan ahead ------------------------------------------------------------------------------
@@ -202,8 +204,8 @@ def test_a_review_dated_2020_is_refused_on_the_page(demo_shared: dict[str, User]
 @pytest.mark.parametrize(
     ("typed", "stored"),
     [
-        ("91234567", "+47 912 34 567"),
-        ("912 34 567", "+47 912 34 567"),
+        ("91234567", "+47 91 23 45 67"),
+        ("912 34 567", "+47 91 23 45 67"),
         ("+47 22 22 22 22", "+47 22 22 22 22"),
         ("0046701234567", "+46 70 123 45 67"),
         ("", ""),
@@ -229,5 +231,5 @@ def test_a_registered_person_keeps_the_normalised_numbers(demo_shared: dict[str,
         phone="91234567",
         guardians=[services.GuardianInput("Mor Testesen", "mor", "+46701234567")],
     )
-    assert person.phone == "+47 912 34 567"
+    assert person.phone == "+47 91 23 45 67"
     assert person.guardians.get().phone == "+46 70 123 45 67"

@@ -118,9 +118,7 @@ def test_english_dates_are_day_first_never_us_style() -> None:
         ),
     ],
 )
-def test_a_task_utvei_makes_reads_in_the_readers_language(
-    kind: str, about_on: date | None, nb: str, en: str
-) -> None:
+def test_a_task_utvei_makes_reads_in_the_readers_language(kind: str, about_on: date | None, nb: str, en: str) -> None:
     task = Task(kind=kind, about_on=about_on, title="")
     with translation.override("nb"):
         assert task.shown_title() == nb

@@ -124,6 +124,13 @@ def test_adding_a_goal_and_a_measure_through_the_pages(demo: Users) -> None:
     count = Measure.objects.count()
     bad = client.post(url, {"kind": "leisure", "title": "Matkurs", "goal": goal.pk, "status": "planned"})
     assert bad.status_code == 422 and Measure.objects.count() == count
+    # Every error at once: the provider, the responsible person and the start date (R24) in one submit.
+    for message in (
+        "Choose who provides the measure.",
+        "Name the person responsible for the measure.",
+        "Give the start date.",
+    ):
+        assert message in bad.content.decode(), message
     municipality = Organisation.objects.get(name="Demo kommune")
     good = client.post(
         url,

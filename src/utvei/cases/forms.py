@@ -90,9 +90,7 @@ class PersonSearchForm(DesignForm):
         born = cleaned.get("birth_date")
         if born is not None and born > timezone.localdate():
             self.add_error("birth_date", _("The birth date cannot be in the future."))
-        elif born is not None and cleaned.get("national_id") and not national_id_matches(
-            cleaned["national_id"], born
-        ):
+        elif born is not None and cleaned.get("national_id") and not national_id_matches(cleaned["national_id"], born):
             self.add_error("national_id", _("The number does not match the birth date."))
         return cleaned
 
@@ -177,9 +175,13 @@ class CloseForm(DesignForm):
     reason = forms.ChoiceField(label=_("Why is the case closed?"), choices=ClosureReason.choices)
     outcome = forms.CharField(label=_("Outcome"), max_length=TEXT_MAX, widget=_text())
     recipient_1 = forms.CharField(label=_("Handed over to (service)"), max_length=200, required=False)
-    shared_1 = forms.CharField(label=_("What was shared, and on which basis"), max_length=TEXT_MAX, widget=_text(2), required=False)
+    shared_1 = forms.CharField(
+        label=_("What was shared, and on which basis"), max_length=TEXT_MAX, widget=_text(2), required=False
+    )
     recipient_2 = forms.CharField(label=_("Also handed over to"), max_length=200, required=False)
-    shared_2 = forms.CharField(label=_("What was shared, and on which basis"), max_length=TEXT_MAX, widget=_text(2), required=False)
+    shared_2 = forms.CharField(
+        label=_("What was shared, and on which basis"), max_length=TEXT_MAX, widget=_text(2), required=False
+    )
 
 
 class TeamAddForm(DesignForm):

@@ -138,9 +138,9 @@ class ConversationRecordForm(DesignForm):
         """Check the dates as the service does, so every error shows at the first submit."""
         cleaned = super().clean() or {}
         held_on, next_on = cleaned.get("held_on"), cleaned.get("next_contact_on")
-        if held_on is not None and held_on > timezone.localdate():  # type: ignore[operator]
+        if held_on is not None and held_on > timezone.localdate():
             self.add_error("held_on", _("The date of the conversation cannot be in the future."))
-        elif held_on is not None and next_on is not None and next_on < held_on:  # type: ignore[operator]
+        elif held_on is not None and next_on is not None and next_on < held_on:
             self.add_error("next_contact_on", _("The next contact cannot be before the conversation."))
         return cleaned
 

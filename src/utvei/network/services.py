@@ -305,9 +305,7 @@ def node_contact_record(*, actor: User, node_id: int, contacted_on: date | None,
         if node.contact_permission == ContactPermission.MAY_NOT:
             raise ContactRefused(_("This tie may not be contacted. The contact was not recorded."))
         if node.contact_permission == ContactPermission.VIA_PERSON:
-            raise ContactRefused(
-                _("This tie may be reached only through the person. The contact was not recorded.")
-            )
+            raise ContactRefused(_("This tie may be reached only through the person. The contact was not recorded."))
         if current_consent(case=node.case, consent_id=node.consent_id, on=contacted_on) is None:
             raise ContactRefused(
                 _(

@@ -163,7 +163,9 @@ class MeasureForm(DesignForm):
     goal = forms.ChoiceField(label=_("Goal"), help_text=_("The person's goal that this measure works towards."))
     provider_organisation = forms.ChoiceField(label=_("Provided by"))
     responsible_user = forms.ChoiceField(label=_("Responsible person on the team"), required=False)
-    responsible_name = forms.CharField(label=_("Or the name of the responsible person"), max_length=LINE_MAX, required=False)
+    responsible_name = forms.CharField(
+        label=_("Or the name of the responsible person"), max_length=LINE_MAX, required=False
+    )
     start_on = _date(_("Start"), required=False)
     end_on = _date(_("End or deadline"), required=False)
     status = forms.ChoiceField(label=_("Status"), choices=MeasureStatus.choices)
@@ -211,6 +213,25 @@ class MeasureForm(DesignForm):
         if not value:
             raise ValidationError(_("Choose who provides the measure."))
         return value
+
+    def clean(self) -> dict[str, Any] | None:
+        """Check what the measure needs (R24) with the other errors, as the service does again."""
+        cleaned = super().clean() or {}
+        checks = {
+            "responsible_name": (
+                not cleaned.get("responsible_user") and not str(cleaned.get("responsible_name") or "").strip(),
+                _("Name the person responsible for the measure."),
+            ),
+            "start_on": ("start_on" in cleaned and cleaned["start_on"] is None, _("Give the start date.")),
+            "goal": ("goal" in cleaned and not cleaned["goal"], _("Link the measure to one of the plan's goals.")),
+        }
+        start, end = cleaned.get("start_on"), cleaned.get("end_on")
+        if start and end and end < start:
+            checks["end_on"] = (True, _("The measure cannot end before it starts."))
+        for name, (failed, message) in checks.items():
+            if failed and name not in self.errors:
+                self.add_error(name, message)
+        return cleaned
 
 
 def measure_initial(measure: Measure) -> dict[str, Any]:
