@@ -33,6 +33,9 @@ def _entries(path: Path) -> list[tuple[str, str]]:
             if line.startswith(("msgid ", "msgid_plural ")):
                 current = ids
             elif line.startswith("msgstr"):
+                # Each plural form on its own line, so forms that read alike are not one repeated text.
+                if strs:
+                    strs.append("\n")
                 current = strs
             elif line.startswith("msgctxt"):
                 current = None
@@ -129,3 +132,15 @@ def test_a_task_utvei_makes_reads_in_the_readers_language(kind: str, about_on: d
 def test_a_typed_task_keeps_its_words() -> None:
     with translation.override("en"):
         assert Task(title="Ring mor").shown_title() == "Ring mor"
+
+
+def test_no_translation_says_the_same_sentence_twice() -> None:
+    # A translation once held its sentence three times, and the plan page showed it so.
+    found = []
+    for path in CATALOGUES:
+        for _msgid, msgstr in _entries(path):
+            for form in msgstr.split("\n"):
+                sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s*", form) if len(s.strip()) > 20]
+                repeated = {s for s in sentences if sentences.count(s) > 1}
+                found += [f"{path.relative_to(SRC)}: {s}" for s in repeated]
+    assert not found, "Translations that repeat a sentence:\n  " + "\n  ".join(found)
