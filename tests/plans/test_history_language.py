@@ -38,3 +38,27 @@ def test_the_history_in_english_has_day_first_dates(demo_shared: dict[str, User]
     assert "Measure added" in table
     assert not ISO_DAY.search(table)
     assert not re.search(r"\b\d{1,2}/\d{1,2}/\d{4}\b", table)
+
+
+def test_the_review_task_utvei_makes_reads_in_each_readers_language(demo_shared: dict[str, User]) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from utvei.cases.models import Task, TaskKind
+    from utvei.plans import services
+
+    plan = Plan.objects.order_by("pk").first()
+    assert plan is not None
+    review = services.review_add(
+        actor=demo_shared["koordinator"], plan_id=plan.pk, due_on=timezone.localdate() + timedelta(days=40)
+    )
+    task = Task.objects.get(pk=review.task_id)
+    assert (task.kind, task.title) == (TaskKind.REVIEW_PLAN, "")  # a code, not stored Norwegian words
+    page = {}
+    for language in ("nb", "en"):
+        client = login_verified(FormClient(), demo_shared["koordinator"])
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        page[language] = client.get(reverse("cases:detail", kwargs={"case_id": plan.case_id})).content.decode()
+    assert "Evaluer den individuelle planen" in page["nb"]
+    assert "Review the individual plan" in page["en"] and "Evaluer den individuelle planen" not in page["en"]
