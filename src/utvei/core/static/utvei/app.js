@@ -139,7 +139,7 @@
     shown.setAttribute("data-size", "sm");
     shown.setAttribute("aria-hidden", "true");
     var spoken = document.createElement("p");
-    spoken.className = "utvei-visually-hidden";
+    spoken.className = "ds-sr-only";
     spoken.setAttribute("aria-live", "polite");
     area.insertAdjacentElement("afterend", shown);
     shown.insertAdjacentElement("afterend", spoken);
