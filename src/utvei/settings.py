@@ -369,6 +369,8 @@ CONTENT_SECURITY_POLICY = {
 LANGUAGE_CODE = "nb"
 LANGUAGES = [("nb", _("Norwegian Bokmål")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates follow the language: English gets day-first European formats (utvei/formats/en), never US ones.
+FORMAT_MODULE_PATH = ["utvei.formats"]
 LANGUAGE_COOKIE_NAME = "utvei-language"
 LANGUAGE_COOKIE_SECURE = HTTPS
 LANGUAGE_COOKIE_HTTPONLY = True

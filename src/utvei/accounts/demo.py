@@ -30,9 +30,9 @@ DEMO_PROVIDER_SECRET_ENV = "UTVEI_DEMO_STAFF_CLIENT_SECRET"
 MUNICIPALITY = "Demo kommune"
 POLICE = "Demo politidistrikt"
 SCHOOL = "Demo videregående skole"
-NAV = "NAV Demo"
+NAV = "Nav Demo"
 HEALTH = "Demo helsetjeneste"
-CHILD_WELFARE = "Barneverntjenesten i Demo kommune"
+CHILD_WELFARE = "Barnevernstjenesten i Demo kommune"
 NEIGHBOUR = "Nabo kommune"
 
 # (name, kind, the public body it belongs to). The child welfare service is a unit of the municipality, so the
@@ -83,7 +83,7 @@ DEMO_USERS = [
     DemoUser("mentor", "Mona", "Mentor", MUNICIPALITY, (Role.MENTOR,), "mentor"),
     DemoUser("skole", "Siri", "Skole", SCHOOL, (Role.TEAM_MEMBER,), "school, follow-up team member"),
     DemoUser("barnevern", "Bjørn", "Barnevern", CHILD_WELFARE, (Role.TEAM_MEMBER,), "child welfare, team member"),
-    DemoUser("nav", "Nina", "Nav", NAV, (Role.TEAM_MEMBER,), "NAV, follow-up team member"),
+    DemoUser("nav", "Nina", "Nav", NAV, (Role.TEAM_MEMBER,), "Nav, follow-up team member"),
     DemoUser("helse", "Helge", "Helse", HEALTH, (Role.TEAM_MEMBER,), "health service, team member"),
     DemoUser("personvern", "Pia", "Personvern", MUNICIPALITY, (Role.PRIVACY_OFFICER,), "data protection officer"),
     DemoUser("admin", "Adam", "Admin", MUNICIPALITY, (Role.ORG_ADMIN,), "administrator (no case content)"),
