@@ -15,6 +15,7 @@ from utvei.plans.services.meetings import (
     reviews_due_notify,
     version_changes,
 )
+from utvei.plans.services.progress import measure_progress_record
 from utvei.plans.services.plan import (
     coordinator_candidates,
     existing_plan,
@@ -35,6 +36,7 @@ __all__ = [
     "goal_add",
     "goal_update",
     "measure_create",
+    "measure_progress_record",
     "measure_update",
     "meeting_record",
     "participant_add",
