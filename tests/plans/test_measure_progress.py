@@ -5,6 +5,7 @@ changes nothing."""
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -29,7 +30,7 @@ def _measure(title: str) -> Measure:
 
 def _client(user: User) -> Client:
     client = login_verified(FormClient(), user)
-    client.cookies["django_language"] = "en"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
 
 
