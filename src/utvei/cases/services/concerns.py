@@ -76,7 +76,7 @@ def concern_create(
 
 
 def _tell_police_contacts(*, actor: User, case: Case, escalation: Escalation) -> None:
-    """Tell the police contact seats on the team of a report to the police or PST."""
+    """Tell the police contact seats on the team of a report to the police or PST, and give each a task."""
     from utvei.cases.models import EscalationRecipient
 
     if escalation.recipient not in (
@@ -85,9 +85,11 @@ def _tell_police_contacts(*, actor: User, case: Case, escalation: Escalation) ->
         EscalationRecipient.PST,
     ):
         return
-    seats = case.team.filter(role=Role.POLICE_CONTACT, left_at__isnull=True).values_list("user_id", flat=True)
+    from utvei.cases.services.receipts import police_contact_ids, receipt_tasks_create
+
+    receipt_tasks_create(actor=actor, case=case, escalation=escalation)
     notify(
-        recipient_ids=list(seats),
+        recipient_ids=police_contact_ids(case),
         kind=NotificationKind.REPORT_RECEIVED,
         key=f"escalation:{escalation.pk}",
         case_id=case.pk,
