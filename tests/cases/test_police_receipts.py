@@ -90,7 +90,9 @@ def test_police_contact_records_outcome_and_reference_with_history(demo_shared: 
         (EscalationOutcome.FOLLOWED_UP, police.pk),
     ]
     assert rows[0].owner_organisation.name == "Demo politidistrikt"
-    entry = AuditEntry.objects.get(event=AuditEvent.CREATE, target_id=str(second.pk), actor=police)
+    entry = AuditEntry.objects.get(
+        event=AuditEvent.CREATE, target_type="cases.EscalationReceipt", target_id=str(second.pk), actor=police
+    )
     assert sorted(entry.changed_fields) == ["note", "outcome", "police_reference"]
     # The reporter sees the answers; a partner without the police category does not.
     assert policy.can(demo_shared["koordinator"], Action.VIEW, second)

@@ -49,8 +49,12 @@ def test_provider_reports_progress_kept_as_history_and_coordinator_told(demo_sha
     assert rows[0].note == "Møtt hver dag." and rows[0].owner_organisation_id == work.provider_organisation_id
     # Only the status change is a plan version; both reports are audited, with field names only.
     assert PlanVersion.objects.filter(object_type="measure", object_id=work.pk, changed_by=nav).count() == 1
-    assert AuditEntry.objects.filter(event=AuditEvent.CREATE, target_id=str(first.pk), actor=nav).exists()
-    assert AuditEntry.objects.filter(event=AuditEvent.UPDATE, target_id=str(work.pk), actor=nav).exists()
+    assert AuditEntry.objects.filter(
+        event=AuditEvent.CREATE, target_type="plans.MeasureProgress", target_id=str(first.pk), actor=nav
+    ).exists()
+    assert AuditEntry.objects.filter(
+        event=AuditEvent.UPDATE, target_type="plans.Measure", target_id=str(work.pk), actor=nav
+    ).exists()
     told = Notification.objects.filter(kind=NotificationKind.MEASURE_UPDATED, key=f"measure_progress:{second.pk}")
     assert set(told.values_list("recipient__username", flat=True)) == {"koordinator"}
 
