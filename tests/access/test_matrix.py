@@ -22,7 +22,7 @@ from tests.test_url_policy import all_url_names
 from utvei.accounts.models import Organisation, User
 from utvei.attachments.models import Attachment
 from utvei.audit.models import AuditEntry, AuditEvent
-from utvei.cases.models import Case, Person, Task, TeamMember
+from utvei.cases.models import Case, Escalation, Person, Task, TeamMember
 from utvei.contacts.models import Consultation, Conversation
 from utvei.core.idempotency import TOKEN_FIELD, issue_token
 from utvei.mentoring.models import Mentor, MentorAssignment, RestorativeReferral
@@ -55,6 +55,7 @@ def resolve(value: str) -> str:
     models |= {"consent": Consent, "disclosure": Disclosure}
     models |= {"attachment": Attachment}
     models |= {"grant": AccessGrant}
+    models |= {"escalation": Escalation}
     if kind in models:
         model = models[kind]
         if key == "missing":
@@ -119,6 +120,7 @@ CASE_DATA_KWARGS = {
     "task_id",
     "person_id",
     "attachment_id",
+    "escalation_id",
 }
 READ_EVENTS = (AuditEvent.VIEW, AuditEvent.LIST, AuditEvent.EXPORT)
 
