@@ -464,8 +464,10 @@ class EscalationReceipt(models.Model):
     """Keep what the police contact on the team recorded about a report received: outcome and reference.
 
     Rows are only added, never changed, so the report's history shows each answer with its author and
-    time; the newest row is the current one.
+    time; the newest row is the current one. It is shown with its report (to whoever sees the report).
     """
+
+    access_category: ClassVar[str] = Category.POLICE
 
     policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW,)
 
