@@ -52,12 +52,21 @@ def _grow(users: dict[str, User], extra: int) -> None:
     assert report is not None
     statuses = [MeasureStatus.PAUSED, MeasureStatus.ONGOING]
     for index in range(extra):
-        measure_progress_record(actor=users["nav"], measure_id=work.pk, status=statuses[index % 2], note=f"Notat {index}")
+        measure_progress_record(
+            actor=users["nav"], measure_id=work.pk, status=statuses[index % 2], note=f"Notat {index}"
+        )
         escalation_receipt_record(
-            actor=users["politikontakt"], escalation_id=report.pk, outcome=EscalationOutcome.RECEIVED, police_reference=f"R{index}"
+            actor=users["politikontakt"],
+            escalation_id=report.pk,
+            outcome=EscalationOutcome.RECEIVED,
+            police_reference=f"R{index}",
         )
         case_note_record(
-            actor=users["nav"], case_id=case.pk, kind=CaseNoteKind.NOTE, held_on=timezone.localdate(), text=f"Notat {index}"
+            actor=users["nav"],
+            case_id=case.pk,
+            kind=CaseNoteKind.NOTE,
+            held_on=timezone.localdate(),
+            text=f"Notat {index}",
         )
 
 
@@ -72,7 +81,9 @@ def test_the_partners_pages_make_a_fixed_number_of_queries(demo_shared: dict[str
     assert after == before
 
 
-def test_the_progress_page_stays_within_its_query_bound(demo_shared: dict[str, User], django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_the_progress_page_stays_within_its_query_bound(
+    demo_shared: dict[str, User], django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
     _user, url = _pages()["progress"]
     client = login_verified(Client(), demo_shared["nav"])
     client.get(url)

@@ -60,7 +60,9 @@ def _submit_by_keyboard(page: Any) -> None:
     _enter_and_wait(page)
 
 
-def test_nav_reports_progress_the_coordinator_is_told_and_the_police_answer(browser: Any, base_url: str, totp_book: Any) -> None:
+def test_nav_reports_progress_the_coordinator_is_told_and_the_police_answer(
+    browser: Any, base_url: str, totp_book: Any
+) -> None:
     note = f"Møtt hver dag denne uka ({datetime.now(OSLO):%H%M%S%f})."
 
     # 1. NAV, keyboard only: the plan tab, its own measure, an invalid report, then a status and a note.
@@ -92,7 +94,9 @@ def test_nav_reports_progress_the_coordinator_is_told_and_the_police_answer(brow
     nav.keyboard.type(note)
     _submit_by_keyboard(nav)
     assert path_of(nav) == progress_path
-    assert tr(nav, "The progress report is saved. The plan coordinator has been told.") in nav.locator("main").inner_text()
+    assert (
+        tr(nav, "The progress report is saved. The plan coordinator has been told.") in nav.locator("main").inner_text()
+    )
     history = nav.locator("#progress-history li").first.inner_text()
     assert note in history and "Nina Nav" in history
     assert_accessible(nav, "the progress page after a report")
@@ -101,7 +105,9 @@ def test_nav_reports_progress_the_coordinator_is_told_and_the_police_answer(brow
     coordinator = _new_page(browser, base_url)
     login(coordinator, "koordinator", totp_book)
     coordinator.goto("/notifications/")
-    told = coordinator.locator("main ul.utvei-log li", has_text=tr(coordinator, "A partner reported progress on a measure"))
+    told = coordinator.locator(
+        "main ul.utvei-log li", has_text=tr(coordinator, "A partner reported progress on a measure")
+    )
     assert told.count() >= 1
     assert told.first.locator(".ds-tag").count() == 1  # unread
     assert_accessible(coordinator, "the coordinator's inbox with the progress notification")

@@ -227,9 +227,7 @@ class TaskRule:
 
 
 # Reports that reach the police: the police contact seats of the case receive them.
-POLICE_RECIPIENTS = frozenset(
-    {EscalationRecipient.POLICE_CONTACT, EscalationRecipient.POLICE, EscalationRecipient.PST}
-)
+POLICE_RECIPIENTS = frozenset({EscalationRecipient.POLICE_CONTACT, EscalationRecipient.POLICE, EscalationRecipient.PST})
 
 
 def _receiving_cases(ctx: AccessContext, *, open_only: bool = False) -> frozenset[int]:

@@ -12,7 +12,14 @@ from django.utils.translation import gettext_lazy as _
 
 from utvei.accounts.models import User
 from utvei.cases.models import TeamMember
-from utvei.contacts.models import CaseNoteKind, ConsultedParty, Conversation, ConversationForm, ConversationMethod, InitiationMethod
+from utvei.contacts.models import (
+    CaseNoteKind,
+    ConsultedParty,
+    Conversation,
+    ConversationForm,
+    ConversationMethod,
+    InitiationMethod,
+)
 from utvei.contacts.services import PreparationItem
 from utvei.core.forms import DesignForm
 
@@ -162,8 +169,6 @@ class CaseNoteForm(DesignForm):
     text = forms.CharField(
         label=_("Note"),
         max_length=4000,
-        help_text=_(
-            "Your organisation owns this record. Others on the team see it only where a consent opens it."
-        ),
+        help_text=_("Your organisation owns this record. Others on the team see it only where a consent opens it."),
         widget=forms.Textarea(attrs={"rows": 6}),
     )

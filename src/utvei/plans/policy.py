@@ -109,9 +109,7 @@ class ProviderRule:
     """
 
     def _pairs(self, ctx: AccessContext) -> frozenset[tuple[int, int]]:
-        return frozenset(
-            (s.case_id, s.organisation_id) for s in ctx.seats if s.case_open and s.role in DISCLOSER_ROLES
-        )
+        return frozenset((s.case_id, s.organisation_id) for s in ctx.seats if s.case_open and s.role in DISCLOSER_ROLES)
 
     def allows(self, ctx: AccessContext, obj: models.Model) -> bool:
         """Tell whether the measure is in a plan and the actor sits on its open case for its provider."""

@@ -507,6 +507,4 @@ def measure_progress_view(request: AuthedRequest, measure_id: int) -> HttpRespon
         else:
             messages.success(request, _("The progress report is saved. The plan coordinator has been told."))
             return redirect("plans:measure_progress", measure_id=page.pk)
-    return render(
-        request, "plans/measure_progress.html", {"page": page, "form": form}, status=form_status(form)
-    )
+    return render(request, "plans/measure_progress.html", {"page": page, "form": form}, status=form_status(form))

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from utvei.access import policy
 from utvei.access.permissions import Perm, has_perm
 from utvei.access.policy import Action, NotFound
-from utvei.accounts.models import Membership, Organisation, Role, User
+from utvei.accounts.models import Membership, Organisation, User
 from utvei.audit.models import AuditEvent
 from utvei.audit.services import record
 from utvei.cases.models import (

@@ -52,7 +52,9 @@ def receipt_tasks_create(*, actor: User, case: Case, escalation: Escalation) -> 
             assignee_id=user_id,
             created_by=actor,
         )
-        record(actor=actor, event=AuditEvent.CREATE, target=task, case=case, changed_fields=["title", "due_on", "assignee"])
+        record(
+            actor=actor, event=AuditEvent.CREATE, target=task, case=case, changed_fields=["title", "due_on", "assignee"]
+        )
         tasks.append(task)
     return tasks
 
@@ -90,7 +92,9 @@ def escalation_receipt_record(
         if outcome not in EscalationOutcome.values:
             errors["outcome"] = _("Choose what the police did with the report.")
         if len(police_reference) > REFERENCE_MAX_LENGTH:
-            errors.setdefault("police_reference", _("Write at most %(limit)d characters.") % {"limit": REFERENCE_MAX_LENGTH})
+            errors.setdefault(
+                "police_reference", _("Write at most %(limit)d characters.") % {"limit": REFERENCE_MAX_LENGTH}
+            )
         if len(note) > NOTE_MAX_LENGTH:
             errors.setdefault("note", _("Write at most %(limit)d characters.") % {"limit": NOTE_MAX_LENGTH})
         if errors:
@@ -104,6 +108,8 @@ def escalation_receipt_record(
             recorded_by=actor,
             owner_organisation=_police_seat(actor, escalation.case).organisation,
         )
-        fields = ["outcome"] + [name for name, value in (("police_reference", police_reference), ("note", note)) if value.strip()]
+        fields = ["outcome"] + [
+            name for name, value in (("police_reference", police_reference), ("note", note)) if value.strip()
+        ]
         record(actor=actor, event=AuditEvent.CREATE, target=receipt, case=escalation.case, changed_fields=fields)
     return receipt

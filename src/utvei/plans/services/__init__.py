@@ -15,7 +15,6 @@ from utvei.plans.services.meetings import (
     reviews_due_notify,
     version_changes,
 )
-from utvei.plans.services.progress import measure_progress_record
 from utvei.plans.services.plan import (
     coordinator_candidates,
     existing_plan,
@@ -26,6 +25,7 @@ from utvei.plans.services.plan import (
     wish_record,
     wish_withdraw,
 )
+from utvei.plans.services.progress import measure_progress_record
 
 __all__ = [
     "PlanAlreadyExists",

@@ -30,10 +30,12 @@ def _progress_errors(*, measure: Measure, plan: Plan, status: str, note: str) ->
         errors["status"] = _("Choose a status.")
     if len(note) > NOTE_MAX_LENGTH:
         errors.setdefault(
-            "note", _("Write at most %(limit)d characters (you wrote %(count)d).") % {
+            "note",
+            _("Write at most %(limit)d characters (you wrote %(count)d).")
+            % {
                 "limit": NOTE_MAX_LENGTH,
                 "count": len(note),
-            }
+            },
         )
     if status == measure.status and not note.strip() and "status" not in errors:
         errors["note"] = _("Change the status or write a progress note.")
@@ -88,8 +90,9 @@ def measure_progress_record(*, actor: User, measure_id: int, status: str, note: 
                 "user_id", flat=True
             )
         )
-        if plan.coordinator_id is not None and active_seats(plan.coordinator).filter(case_id=plan.case_id).exists():
-            coordinators.add(plan.coordinator_id)
+        coordinator = plan.coordinator
+        if coordinator is not None and active_seats(coordinator).filter(case_id=plan.case_id).exists():
+            coordinators.add(coordinator.pk)
         notify(
             recipient_ids=sorted(coordinators),
             kind=NotificationKind.MEASURE_UPDATED,
