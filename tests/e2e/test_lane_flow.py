@@ -37,7 +37,7 @@ def _case_path(page: Any, person_name: str) -> str:
 def _focused(page: Any) -> dict[str, Any]:
     script = """() => { const e = document.activeElement;
         return {tag: e.tagName.toLowerCase(), id: e.id, href: e.getAttribute('href'), type: e.getAttribute('type'),
-                value: e.value}; }"""
+                value: e.value, inForm: !!e.closest('main form')}; }"""
     return dict(page.evaluate(script))
 
 
@@ -56,7 +56,7 @@ def _enter_and_wait(page: Any) -> None:
 
 
 def _submit_by_keyboard(page: Any) -> None:
-    _tab_to(page, lambda f: f["tag"] == "button" and f["type"] == "submit")
+    _tab_to(page, lambda f: f["tag"] == "button" and f["type"] == "submit" and f["inForm"])
     _enter_and_wait(page)
 
 
