@@ -3,8 +3,8 @@
 Written by hand from DOMAIN.md's roles and the demo world. A measure's progress is reported by the
 organisation that provides it: case 1's "Arbeidstrening" (measure 1) is NAV's, "Samtaler hos psykolog"
 (measure 4) the health service's; nobody else, not the mentor, not another partner, not another
-municipality, reaches those pages. The demo's report of serious concern on case 1 (escalation 1) was made
-by Demo kommune to the police contact: the municipality's seats see it by its category, the police contact
+municipality, reaches those pages. The report of serious concern that test_matrix plants on case 1 (escalation 1)
+was made by Demo kommune to the police contact: the municipality's seats see it by its category, the police contact
 because it received it; only the police contact answers it. Any seat acting for its organisation on an
 open case (not the narrow mentor seat) records its own conversations and notes. Empty POSTs are invalid
 forms (422 for those allowed, nothing changes).

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from tests.helpers import login_verified
 from utvei.accounts.models import User
-from utvei.cases.models import Case, Escalation, EscalationOutcome
-from utvei.cases.services import escalation_receipt_record
+from utvei.cases.models import Case, Escalation, EscalationLevel, EscalationOutcome, EscalationRecipient
+from utvei.cases.services import escalation_receipt_record, escalation_record
 from utvei.contacts.models import CaseNoteKind
 from utvei.contacts.services import case_note_record
 from utvei.plans.models import Measure, MeasureStatus
@@ -70,7 +70,18 @@ def _grow(users: dict[str, User], extra: int) -> None:
         )
 
 
+def _report(users: dict[str, User]) -> None:
+    escalation_record(
+        actor=users["saksbehandler"],
+        case_id=Case.objects.get(person__given_name="Jonas").pk,
+        level=EscalationLevel.SERIOUS,
+        recipient=EscalationRecipient.POLICE_CONTACT,
+        summary="Bekymring.",
+    )
+
+
 def test_the_partners_pages_make_a_fixed_number_of_queries(demo_shared: dict[str, User]) -> None:
+    _report(demo_shared)
     pages = _pages()
     clients = {u: login_verified(Client(), demo_shared[u]) for u in {u for u, _url in pages.values()}}
     before = {name: _count(clients[u], url) for name, (u, url) in pages.items()}
@@ -84,6 +95,7 @@ def test_the_partners_pages_make_a_fixed_number_of_queries(demo_shared: dict[str
 def test_the_progress_page_stays_within_its_query_bound(
     demo_shared: dict[str, User], django_assert_max_num_queries
 ) -> None:  # type: ignore[no-untyped-def]
+    _report(demo_shared)
     _user, url = _pages()["progress"]
     client = login_verified(Client(), demo_shared["nav"])
     client.get(url)

@@ -1,6 +1,7 @@
 """Partners act in their own lane, in the browser: NAV reports progress on its measure with the keyboard alone,
 the coordinator finds it in the inbox, and the police contact opens the report it received and records the
-outcome and the police reference. axe-core runs on every new page and state."""
+outcome and the police reference of a report the coordinator made. axe-core runs on every new page and
+state."""
 
 from __future__ import annotations
 
@@ -112,6 +113,15 @@ def test_nav_reports_progress_the_coordinator_is_told_and_the_police_answer(
     assert told.first.locator(".ds-tag").count() == 1  # unread
     assert_accessible(coordinator, "the coordinator's inbox with the progress notification")
 
+    # The coordinator reports a serious concern to the police contact on the team.
+    coordinator.goto(f"{jonas}escalate/")
+    coordinator.locator("input[name=level][value=serious]").check()
+    coordinator.locator("#id_recipient").select_option("police_contact")
+    coordinator.locator("#id_summary").fill(f"Tidligere venn fra miljøet har tatt kontakt ({note[-12:]})")
+    with coordinator.expect_navigation():
+        coordinator.locator("main form button[type=submit]").last.click()
+    assert path_of(coordinator) == jonas
+
     # 3. The police contact: the task on the work list, the report on the case, the outcome and the reference.
     police = _new_page(browser, base_url)
     login(police, "politikontakt", totp_book)
@@ -119,11 +129,13 @@ def test_nav_reports_progress_the_coordinator_is_told_and_the_police_answer(
     task_title = tr(police, "Answer the report of serious concern: record the outcome and the police reference")
     assert task_title in police.locator("section[aria-labelledby='tasks-heading']").inner_text()
     police.goto(jonas)
-    report_link = police.locator("section[aria-labelledby='escalations-heading'] a[href^='/cases/reports/']").first
+    reports = police.locator("section[aria-labelledby='escalations-heading'] a[href^='/cases/reports/']")
+    report_link = reports.first  # the newest report comes first
     report_path = report_link.get_attribute("href")
     with police.expect_navigation():
         report_link.click()
     assert path_of(police) == report_path
+    assert note[-12:] in police.locator("#report-facts").inner_text()
     assert_accessible(police, "the report page for the police contact")
     reference = f"PO-{datetime.now(OSLO):%H%M%S}"
     police.locator("#id_outcome").select_option("followed_up")

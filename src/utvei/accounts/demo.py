@@ -110,7 +110,6 @@ DEMO_EXTENSIONS = [
     "utvei.network.demo.seed",
     "utvei.attachments.demo.seed",
     "utvei.privacy.demo.seed",
-    "utvei.cases.demo.seed_reports",
 ]
 
 

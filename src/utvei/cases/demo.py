@@ -140,22 +140,3 @@ def seed(world: DemoWorld) -> None:
         description="Lærer har hørt uttalelser som forherliger vold. Drøftet anonymt med SLT.",
     )
 
-
-def seed_reports(world: DemoWorld) -> None:
-    """Add a report of serious concern on the first case, made to the police contact on its team.
-
-    Seeded after the other apps, so the police contact's task for it comes after every other demo task.
-    """
-    from utvei.cases.models import Case, EscalationChannel, EscalationLevel, EscalationRecipient
-
-    case = Case.objects.order_by("pk").first()
-    if case is None:
-        return
-    case_services.escalation_record(
-        actor=world.users["saksbehandler"],
-        case_id=case.pk,
-        level=EscalationLevel.SERIOUS,
-        recipient=EscalationRecipient.POLICE_CONTACT,
-        channel=EscalationChannel.PHONE,
-        summary="Jonas forteller at en tidligere venn fra miljøet har tatt kontakt igjen og vil møte ham.",
-    )
