@@ -51,6 +51,15 @@ def _tab_to(page: Any, wanted: Any, limit: int = 80) -> dict[str, Any]:
     raise AssertionError(f"not reached with {limit} presses of Tab; focus is on {_focused(page)}")
 
 
+def _fits_375(page: Any, what: str) -> None:
+    """Check the page does not scroll sideways on a 375 px wide screen, then give it its width back."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": 375, "height": 800})
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, f"{what} scrolls sideways at 375 px ({width} px wide)"
+    page.set_viewport_size(size)
+
+
 def _enter_and_wait(page: Any) -> None:
     with page.expect_navigation():
         page.keyboard.press("Enter")
@@ -101,6 +110,19 @@ def test_nav_reports_progress_the_coordinator_is_told_and_the_police_answer(
     history = nav.locator("#progress-history li").first.inner_text()
     assert note in history and "Nina Nav" in history
     assert_accessible(nav, "the progress page after a report")
+    _fits_375(nav, "the progress page")
+
+    # NAV also records a conversation of its own on the case; it shows on the conversations tab.
+    nav.goto(jonas)
+    open_tab(nav, "conversations")
+    with nav.expect_navigation():
+        nav.locator(f"#case-panel a[href='{jonas}notes/new/']").click()
+    assert_accessible(nav, "the new-note page")
+    nav.locator("#id_text").fill(f"Samtale om oppmøte ({note[-12:]})")
+    with nav.expect_navigation():
+        nav.locator("main form button[type=submit]").click()
+    assert note[-12:] in nav.locator("#case-notes").inner_text()
+    assert_accessible(nav, "the conversations tab with NAV's note")
 
     # 2. The coordinator finds it in the inbox.
     coordinator = _new_page(browser, base_url)
@@ -146,6 +168,7 @@ def test_nav_reports_progress_the_coordinator_is_told_and_the_police_answer(
     answer = police.locator("#report-receipts li").first.inner_text()
     assert reference in answer and tr(police, "Followed up by the police") in answer
     assert_accessible(police, "the report page with the police's answer")
+    _fits_375(police, "the report page")
 
     # The reporting municipality sees the answer, without the form.
     coordinator.goto(report_path)
