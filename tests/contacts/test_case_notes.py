@@ -102,3 +102,12 @@ def test_note_page_saves_and_the_conversations_tab_shows_it_to_its_owner_only(de
     assert "Ringte om oppmøte." not in other and url in other
     for username in ("mentor", "nabo"):
         assert _client(demo_shared[username]).get(url).status_code == 404
+
+
+def test_R26_the_mentor_seat_neither_records_nor_reads_partner_notes(demo_shared: Users) -> None:
+    note = _note(demo_shared, "koordinator", text="Kommunens notat.")
+    mentor = demo_shared["mentor"]
+    assert not policy.can(mentor, Action.VIEW, note)
+    assert not policy.can(mentor, Action.CREATE, _case1())
+    with pytest.raises(NotFound):
+        _note(demo_shared, "mentor")
