@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from tests.helpers import FormClient, login_verified
 from utvei.access import policy
@@ -51,7 +52,8 @@ def test_a_report_to_the_police_gives_the_police_contact_a_task_and_a_notificati
     police = demo_shared["politikontakt"]
     report = _report(demo_shared)
     task = Task.objects.filter(case=_case1(), assignee=police, done_at__isnull=True).order_by("-pk").first()
-    assert task is not None and "outcome" in task.title and task.created_by == demo_shared["koordinator"]
+    wanted = gettext("Answer the report of serious concern: record the outcome and the police reference")
+    assert task is not None and task.title == wanted and task.created_by == demo_shared["koordinator"]
     assert Notification.objects.filter(
         recipient=police, kind=NotificationKind.REPORT_RECEIVED, key=f"escalation:{report.pk}"
     ).exists()
