@@ -203,6 +203,7 @@ def _extra_rows() -> list[Row]:
         matrix_breakglass,
         matrix_contacts,
         matrix_erasure,
+        matrix_lane,
         matrix_mentoring,
         matrix_network,
         matrix_notifications,
@@ -226,6 +227,7 @@ def _extra_rows() -> list[Row]:
         + matrix_breakglass.ROWS
         + matrix_notifications.ROWS
         + matrix_oidc.ROWS
+        + matrix_lane.ROWS
     )
 
 

@@ -4,7 +4,7 @@ It fails when a URL pattern has no row, when any answer differs from the table, 
 case data (a case, plan, goal, consent, conversation …) leaves no audit row, when a refusal (403 or 404)
 leaves no denial row, or when a response body holds a canary that user must never see. The canaries are
 planted in the demo once per module: case 1's identity number and address, its security assessment, a
-conversation's notes and a disclosure's summary.
+conversation's notes, a disclosure's summary and the summary of a report to the police contact.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from tests.test_url_policy import all_url_names
 from utvei.accounts.models import Organisation, User
 from utvei.attachments.models import Attachment
 from utvei.audit.models import AuditEntry, AuditEvent
-from utvei.cases.models import Case, Person, Task, TeamMember
+from utvei.cases.models import Case, Escalation, Person, Task, TeamMember
 from utvei.contacts.models import Consultation, Conversation
 from utvei.core.idempotency import TOKEN_FIELD, issue_token
 from utvei.mentoring.models import Mentor, MentorAssignment, RestorativeReferral
@@ -55,6 +55,7 @@ def resolve(value: str) -> str:
     models |= {"consent": Consent, "disclosure": Disclosure}
     models |= {"attachment": Attachment}
     models |= {"grant": AccessGrant}
+    models |= {"escalation": Escalation}
     if kind in models:
         model = models[kind]
         if key == "missing":
@@ -119,6 +120,7 @@ CASE_DATA_KWARGS = {
     "task_id",
     "person_id",
     "attachment_id",
+    "escalation_id",
 }
 READ_EVENTS = (AuditEvent.VIEW, AuditEvent.LIST, AuditEvent.EXPORT)
 
@@ -126,6 +128,7 @@ ADDRESS_CANARY = "Kanarivegen 17"
 SECURITY_CANARY = "Kanari Sikkerhetsvurderer"
 CONVERSATION_CANARY = "kanarifugl-samtale"
 LEDGER_CANARY = "kanarifugl-utlevering"
+REPORT_CANARY = "kanarifugl-melding"
 NOBODY = {"nabo", "personvern", "admin", "anonymous"}
 # Who may ever see each canary (on any page); everyone else must never receive it in a response body.
 CANARY_READERS: dict[str, set[str]] = {
@@ -133,6 +136,7 @@ CANARY_READERS: dict[str, set[str]] = {
     SECURITY_CANARY: {"saksbehandler", "koordinator", "politikontakt"},
     CONVERSATION_CANARY: {"saksbehandler", "koordinator"},
     LEDGER_CANARY: {"saksbehandler", "koordinator", "politikontakt"},  # the police district received it
+    REPORT_CANARY: {"saksbehandler", "koordinator", "politikontakt"},  # reported by the municipality to the police
 }
 
 
@@ -140,6 +144,7 @@ CANARY_READERS: dict[str, set[str]] = {
 def canaries(_demo_module: dict[str, User], django_db_blocker: object) -> dict[str, set[str]]:
     """Plant the canaries in the module's demo world (rolled back with it) and say who may read each."""
     from tests.contacts.factories import make_conversation_on
+    from utvei.cases import services as case_services
     from utvei.sharing import services as sharing_services
 
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
@@ -167,6 +172,14 @@ def canaries(_demo_module: dict[str, User], django_db_blocker: object) -> dict[s
             not_informed_reason="Kan hindre avverging.",
             not_informed_until=timezone.localdate() + timedelta(days=30),
             facts={"avert_listed_offence_most_likely": True},
+        )
+        # Escalation 1: a report by Demo kommune to the police contact on the team (who receives it).
+        case_services.escalation_record(
+            actor=_demo_module["saksbehandler"],
+            case_id=case.pk,
+            level="serious",
+            recipient="police_contact",
+            summary=REPORT_CANARY,
         )
         readers = dict(CANARY_READERS)
         readers[person.national_id] = {"saksbehandler", "koordinator"}

@@ -34,6 +34,9 @@ class Action(StrEnum):
     SHARE = "share"  # report a serious concern (any team seat, R17)
     DISCLOSE = "disclose"  # decide and record a disclosure (seats whose role may share)
     MANAGE = "manage"
+    # Answer for one's own part of a case: progress on a measure one's organisation provides, or what the
+    # police contact did with a report received.
+    RESPOND = "respond"
 
 
 class NotFound(Exception):

@@ -176,6 +176,7 @@ class Case(models.Model):
         Action.DISCLOSE,
         Action.EXPORT,
         Action.REVIEW,
+        Action.CREATE,
     )
 
     reference = models.CharField(_("reference"), max_length=32, unique=True)
@@ -424,7 +425,7 @@ class Escalation(models.Model):
 
     access_category: ClassVar[str] = Category.POLICE
 
-    policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW,)
+    policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW, Action.RESPOND)
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="escalations")
     level = models.CharField(_("level"), max_length=16, choices=EscalationLevel.choices)
@@ -473,6 +474,43 @@ class EscalationChange(models.Model):
 
     def __str__(self) -> str:
         return f"change of escalation {self.escalation_id} at {self.changed_at.isoformat()}"
+
+
+class EscalationOutcome(models.TextChoices):
+    """Name what the police did with a report they received."""
+
+    RECEIVED = "received", _("Received, being assessed")
+    FOLLOWED_UP = "followed_up", _("Followed up by the police")
+    FORWARDED_PST = "forwarded_pst", _("Forwarded to PST")
+    NO_ACTION = "no_action", _("No further action by the police")
+
+
+class EscalationReceipt(models.Model):
+    """Keep what the police contact on the team recorded about a report received: outcome and reference.
+
+    Rows are only added, never changed, so the report's history shows each answer with its author and
+    time; the newest row is the current one. It is shown with its report (to whoever sees the report).
+    """
+
+    access_category: ClassVar[str] = Category.POLICE
+
+    policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW,)
+
+    escalation = models.ForeignKey(Escalation, on_delete=models.PROTECT, related_name="receipts")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(_("outcome"), max_length=16, choices=EscalationOutcome.choices)
+    police_reference = EncryptedTextField(_("police reference"), blank=True)
+    note = EncryptedTextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    owner_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    row_uid = RowIdField(data_key_owner="case__person")
+
+    class Meta:
+        ordering = ["-recorded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"receipt {self.pk} of escalation {self.escalation_id}"
 
 
 class Concern(models.Model):

@@ -30,6 +30,8 @@ from utvei.cases.models import (
     CaseAdvice,
     Concern,
     Escalation,
+    EscalationReceipt,
+    EscalationRecipient,
     Guardian,
     Handover,
     Person,
@@ -224,6 +226,67 @@ class TaskRule:
         return seen.filter(Q(assignee_id=ctx.actor_pk) | Q(case_id__in=sorted(EDIT_CASE.case_ids(ctx))))
 
 
+# Reports that reach the police: the police contact seats of the case receive them.
+POLICE_RECIPIENTS = frozenset({EscalationRecipient.POLICE_CONTACT, EscalationRecipient.POLICE, EscalationRecipient.PST})
+
+
+def _receiving_cases(ctx: AccessContext, *, open_only: bool = False) -> frozenset[int]:
+    return ctx.case_ids({Role.POLICE_CONTACT}, open_only=open_only)
+
+
+class EscalationRule:
+    """Show a report of serious concern by its category (the reporting organisation, or a consent), and a
+    report to the police or PST also to the police contact seats on its case, who receive it."""
+
+    def __init__(self) -> None:
+        self.by_category = CaseItemRule(Category.POLICE, VIEW_CASE)
+
+    def allows(self, ctx: AccessContext, obj: models.Model) -> bool:
+        """Tell whether the actor sees the report: by its category, or as the police contact receiving it."""
+        if not isinstance(obj, Escalation):
+            return False
+        if obj.recipient in POLICE_RECIPIENTS and obj.case_id in _receiving_cases(ctx):
+            return True
+        return self.by_category.allows(ctx, obj)
+
+    def scope(self, ctx: AccessContext, qs: QuerySet[policy.M]) -> QuerySet[policy.M]:
+        """Keep the reports the actor sees by category or receives as the police contact."""
+        received = Q(case_id__in=sorted(_receiving_cases(ctx)), recipient__in=sorted(POLICE_RECIPIENTS))
+        shown = policy.category_condition(ctx, qs.model, Category.POLICE, case_ids=VIEW_CASE.case_ids(ctx))
+        return qs.filter(shown | received)
+
+
+class EscalationReceiverRule:
+    """Let a police contact seat on an open case answer a report to the police or PST on that case."""
+
+    def allows(self, ctx: AccessContext, obj: models.Model) -> bool:
+        """Tell whether the report went to the police and the actor is the police contact on its open case."""
+        return (
+            isinstance(obj, Escalation)
+            and obj.recipient in POLICE_RECIPIENTS
+            and obj.case_id in _receiving_cases(ctx, open_only=True)
+        )
+
+    def scope(self, ctx: AccessContext, qs: QuerySet[policy.M]) -> QuerySet[policy.M]:
+        """Keep the reports to the police on open cases where the actor is the police contact."""
+        return qs.filter(
+            case_id__in=sorted(_receiving_cases(ctx, open_only=True)), recipient__in=sorted(POLICE_RECIPIENTS)
+        )
+
+
+class ReceiptRule:
+    """Show the police contact's answers on a report to whoever sees the report itself."""
+
+    def allows(self, ctx: AccessContext, obj: models.Model) -> bool:
+        """Tell whether the actor sees the report the answer belongs to."""
+        return isinstance(obj, EscalationReceipt) and VIEW_ESCALATION.allows(ctx, obj.escalation)
+
+    def scope(self, ctx: AccessContext, qs: QuerySet[policy.M]) -> QuerySet[policy.M]:
+        """Keep the answers on reports the actor sees."""
+        seen = VIEW_ESCALATION.scope(ctx, Escalation.objects.all())
+        return qs.filter(escalation__in=seen.values("pk"))
+
+
 def case_fields(ctx: AccessContext, record: object) -> frozenset[str]:
     """Decide which field categories of a case (and its person) the actor sees.
 
@@ -275,6 +338,10 @@ READ_AS_EDITOR = CaseRule(CASE_EDITOR_ROLES)
 ESCALATE_CASE = CaseRule()
 # Deciding and recording a disclosure needs a seat whose role may share for its organisation.
 DISCLOSE_CASE = CaseRule(DISCLOSER_ROLES)
+# Recording an item of one's own organisation (a partner's conversation or note) needs an acting seat on an
+# open case; a mentor's seat is narrow and records in its own log (R26).
+RECORD_CASE = CaseRule(DISCLOSER_ROLES, open_only=True)
+VIEW_ESCALATION = EscalationRule()
 
 
 def declare() -> None:
@@ -287,6 +354,7 @@ def declare() -> None:
     policy.register(Case, Action.DISCLOSE, DISCLOSE_CASE)
     policy.register(Case, Action.EXPORT, READ_AS_EDITOR)
     policy.register(Case, Action.REVIEW, READ_AS_EDITOR)
+    policy.register(Case, Action.CREATE, RECORD_CASE)
     policy.register(Person, Action.VIEW, PersonRule(VIEW_CASE))
     policy.register(Person, Action.UPDATE, PersonRule(EDIT_CASE))
     policy.register(Guardian, Action.VIEW, GuardianRule())
@@ -294,7 +362,9 @@ def declare() -> None:
     policy.register(PhaseChange, Action.VIEW, CaseFactRule(VIEW_CASE))
     policy.register(Handover, Action.VIEW, CaseFactRule(READ_AS_EDITOR))
     policy.register(Concern, Action.VIEW, ConcernRule())
-    policy.register(Escalation, Action.VIEW, CaseItemRule(Category.POLICE, VIEW_CASE))
+    policy.register(Escalation, Action.VIEW, VIEW_ESCALATION)
+    policy.register(Escalation, Action.RESPOND, EscalationReceiverRule())
+    policy.register(EscalationReceipt, Action.VIEW, ReceiptRule())
     policy.register(CaseAdvice, Action.VIEW, CaseItemRule(Category.COORDINATION, VIEW_CASE))
     policy.register(Relapse, Action.VIEW, CaseItemRule(Category.CONCERN, VIEW_CASE))
     policy.register(Task, Action.VIEW, TaskRule())

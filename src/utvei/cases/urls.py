@@ -1,6 +1,7 @@
 from django.urls import path
 
 from utvei.cases import views
+from utvei.cases.reports import views as reports
 from utvei.cases.worklist import views as worklist
 
 app_name = "cases"
@@ -24,4 +25,5 @@ urlpatterns = [
     path("<int:case_id>/tasks/new/", views.task_new_view, name="task_new"),
     path("tasks/<int:task_id>/done/", views.task_done_view, name="task_done"),
     path("concerns/", views.concerns_view, name="concerns"),
+    path("reports/<int:escalation_id>/", reports.report_view, name="report"),
 ]

@@ -20,5 +20,12 @@ class ContactsConfig(AppConfig):
             provider=selectors.contacts_for_case,
             visible=selectors.sees_contacts,
         )
+        sections.register_section(
+            tab="conversations",
+            order=20,
+            template="contacts/_case_notes.html",
+            provider=selectors.case_notes_for_case,
+            visible=selectors.sees_contacts,
+        )
         sections.register_facts(selectors.contact_facts)
         sections.register_upcoming(selectors.next_contacts)

@@ -12,7 +12,14 @@ from django.utils.translation import gettext_lazy as _
 
 from utvei.accounts.models import User
 from utvei.cases.models import TeamMember
-from utvei.contacts.models import ConsultedParty, Conversation, ConversationForm, ConversationMethod, InitiationMethod
+from utvei.contacts.models import (
+    CaseNoteKind,
+    ConsultedParty,
+    Conversation,
+    ConversationForm,
+    ConversationMethod,
+    InitiationMethod,
+)
 from utvei.contacts.services import PreparationItem
 from utvei.core.forms import DesignForm
 from utvei.core.limits import FREE_TEXT_MAX, LINE_MAX, TEXT_MAX
@@ -180,3 +187,16 @@ class ConsultationRecordForm(DesignForm):
             (c.pk, f"{formats.date_format(c.held_on, 'SHORT_DATE_FORMAT')} – {c.get_form_display()}")
             for c in conversations
         ]
+
+
+class CaseNoteForm(DesignForm):
+    """Take a partner's own conversation or note on a case."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=CaseNoteKind.choices, initial=CaseNoteKind.CONVERSATION)
+    held_on = _date_field(_("Date"))
+    text = forms.CharField(
+        label=_("Note"),
+        max_length=4000,
+        help_text=_("Your organisation owns this record. Others on the team see it only where a consent opens it."),
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )

@@ -175,3 +175,38 @@ class Consultation(models.Model):
 
     def __str__(self) -> str:
         return f"consultation on {self.case}"
+
+
+class CaseNoteKind(models.TextChoices):
+    """Name what a partner's own record on a case is."""
+
+    CONVERSATION = "conversation", _("Conversation")
+    NOTE = "note", _("Note")
+
+
+class CaseNote(models.Model):
+    """Hold a conversation or a note that a seat records for its own organisation on a case.
+
+    It is owned by that organisation (``owner_organisation``) and belongs to the conversations category, so
+    another organisation on the team sees it only when the engine opens it (a consent in force). It is not
+    the municipality's conversation record, so the first-conversation rules (R05, R35) do not count it.
+    """
+
+    access_category: ClassVar[str] = CATEGORY
+
+    policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW,)
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=16, choices=CaseNoteKind.choices)
+    held_on = models.DateField(_("date"))
+    text = EncryptedTextField(_("note"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    owner_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    row_uid = RowIdField(data_key_owner="case__person")
+
+    class Meta:
+        ordering = ["-held_on", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"note {self.pk} on {self.case}"

@@ -18,6 +18,7 @@ from utvei.cases.cards import CaseCard, case_card
 from utvei.cases.models import Case, TeamMember
 from utvei.contacts.models import (
     CATEGORY,
+    CaseNote,
     Consultation,
     ContactPlan,
     Conversation,
@@ -237,3 +238,57 @@ def sees_contacts(*, actor: User, case: Case) -> bool:
     """Tell, from the access context alone, whether the conversations tab is offered: not to a narrow seat,
     whose agreement never opens conversations (R26)."""
     return not policy.context(actor).is_narrow(case.pk)
+
+
+@dataclass(frozen=True)
+class NoteRow:
+    """Hold one partner record as shown: date, kind, author, organisation and text."""
+
+    held_on: date
+    kind: str
+    author: str
+    organisation: str
+    text: str
+
+
+@dataclass(frozen=True)
+class CaseNotes:
+    """Hold the partners' own records on a case that the actor may see, and whether the actor may add one."""
+
+    case: CaseCard
+    notes: list[NoteRow]
+    can_record: bool
+
+
+def case_notes_for_case(*, actor: User, case: Case) -> CaseNotes | None:
+    """Gather the partners' conversations and notes the actor may see (the tab's read is audited by its caller)."""
+    can_record = policy.can(actor, Action.CREATE, case)
+    notes = list(
+        policy.scope(actor, Action.VIEW, CaseNote.objects.filter(case=case)).select_related(
+            "recorded_by", "owner_organisation"
+        )
+    )
+    if not notes and not can_record:
+        return None
+    ctx = policy.context(actor)
+    grounds = {policy.category_ground(ctx, n, CATEGORY) for n in notes}
+    ctx.note(case.pk, [CATEGORY] if notes else [], {g for g in grounds if g is not None})
+    rows = [
+        NoteRow(n.held_on, str(n.get_kind_display()), n.recorded_by.display_name(), n.owner_organisation.name, n.text)
+        for n in notes
+    ]
+    return CaseNotes(case=case_card(case), notes=rows, can_record=can_record)
+
+
+def case_note_form_data(*, actor: User, case_id: int) -> CaseCard:
+    """Load the new-note page for an actor who may record for their organisation on the case, auditing the read.
+
+    :raises NotFound: the case does not exist, is closed, or the actor holds no acting seat on it.
+    """
+    with transaction.atomic():
+        case = Case.objects.select_related("person", "responsible_organisation").filter(pk=case_id).first()
+        if case is None:
+            raise NotFound(Case._meta.label, case_id)
+        policy.require(actor, Action.CREATE, case)
+        record(actor=actor, event=AuditEvent.VIEW, target=case, case=case)
+    return case_card(case)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from utvei.access import policy
-from utvei.access.policy import Action
+from utvei.access.policy import Action, NotFound
 from utvei.accounts.models import User
 from utvei.audit.models import AuditEvent
 from utvei.audit.services import record
@@ -24,6 +24,8 @@ from utvei.cases.policy import active_seats
 from utvei.cases.services import acting_organisation, lock_case_for_update
 from utvei.contacts import rules
 from utvei.contacts.models import (
+    CaseNote,
+    CaseNoteKind,
     Consultation,
     ConsultedParty,
     ContactPlan,
@@ -332,3 +334,61 @@ def consultation_record(
             changed_fields=CONSULTATION_FIELDS,
         )
     return consultation
+
+
+# The longest partner note taken; longer records belong in the organisation's own journal.
+NOTE_MAX_LENGTH = 4000
+
+
+def case_note_record(*, actor: User, case_id: int, kind: str, held_on: date, text: str) -> CaseNote:
+    """Record a conversation or a note for the actor's own organisation on a case.
+
+    Any seat that acts for its organisation on the open case may record one (a mentor keeps its own log).
+    The record is owned by that organisation and is in the conversations category, so the engine decides
+    who else on the team sees it. It is not the municipality's conversation record (R05, R35 count only
+    those).
+
+    :raises NotFound: the case does not exist, is closed, or the actor holds no acting seat on it.
+    :raises ValidationError: an unknown kind, a date in the future, an empty or too long text, hidden
+        characters or a classification marking (every error at once; nothing is saved).
+    """
+    from utvei.cases.models import Case
+    from utvei.cases.policy import DISCLOSER_ROLES
+    from utvei.core.markings import marking_errors
+
+    with transaction.atomic():
+        case = Case.objects.select_for_update().filter(pk=case_id).first()
+        if case is None:
+            raise NotFound(Case._meta.label, case_id)
+        policy.require(actor, Action.CREATE, case)
+        seat = (
+            active_seats(actor)
+            .filter(case=case, role__in=sorted(DISCLOSER_ROLES))
+            .select_related("organisation")
+            .order_by("added_at")
+            .first()
+        )
+        if seat is None:
+            raise NotFound(Case._meta.label, case_id)
+        errors = hidden_control_errors(text=text)
+        errors.update(marking_errors({"text": text}))
+        if kind not in CaseNoteKind.values:
+            errors["kind"] = _("Choose whether it was a conversation or a note.")
+        if not _not_in_future(held_on):
+            errors["held_on"] = _("The date cannot be in the future.")
+        if not text.strip():
+            errors.setdefault("text", _("Write the note."))
+        elif len(text) > NOTE_MAX_LENGTH:
+            errors.setdefault("text", _("Write at most %(limit)d characters.") % {"limit": NOTE_MAX_LENGTH})
+        if errors:
+            raise ValidationError(errors)
+        note = CaseNote.objects.create(
+            case=case,
+            kind=kind,
+            held_on=held_on,
+            text=text.strip(),
+            recorded_by=actor,
+            owner_organisation=seat.organisation,
+        )
+        record(actor=actor, event=AuditEvent.CREATE, target=note, case=case, changed_fields=["kind", "held_on", "text"])
+    return note

@@ -9,5 +9,6 @@ urlpatterns = [
     path("cases/<int:case_id>/conversations/new/", views.conversation_new_view, name="conversation_new"),
     path("conversations/<int:conversation_id>/", views.conversation_detail_view, name="conversation_detail"),
     path("cases/<int:case_id>/consultations/new/", views.consultation_new_view, name="consultation_new"),
+    path("cases/<int:case_id>/notes/new/", views.note_new_view, name="note_new"),
     path("methods/", views.method_list_view, name="methods"),
 ]

@@ -20,9 +20,9 @@ from utvei.access.decorators import requires
 from utvei.access.permissions import Perm
 from utvei.cases import rules as case_rules
 from utvei.contacts import rules, selectors, services
-from utvei.contacts.forms import ConsultationRecordForm, ContactPlanForm, ConversationRecordForm
+from utvei.contacts.forms import CaseNoteForm, ConsultationRecordForm, ContactPlanForm, ConversationRecordForm
 from utvei.core.editing import EditConflict, EditGuard
-from utvei.core.forms import add_service_errors
+from utvei.core.forms import add_service_errors, form_status
 from utvei.core.http import AuthedRequest
 from utvei.core.idempotency import idempotent
 
@@ -236,3 +236,33 @@ def consultation_new_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 def method_list_view(request: AuthedRequest) -> HttpResponse:
     """Show the catalogue of conversation methods with their guidance and sources."""
     return render(request, "contacts/method_list.html", {"methods": selectors.method_list()})
+
+
+@requires(Perm.CASE_VIEW)
+@require_http_methods(["GET", "POST"])
+@idempotent
+def note_new_view(request: AuthedRequest, case_id: int) -> HttpResponse:
+    """Record a conversation or a note for the actor's own organisation on the case."""
+    case = selectors.case_note_form_data(actor=request.user, case_id=case_id)
+    form = CaseNoteForm(request.POST if request.method == "POST" else None, initial={"held_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_note_record(
+                actor=request.user,
+                case_id=case.pk,
+                kind=form.cleaned_data["kind"],
+                held_on=form.cleaned_data["held_on"],
+                text=form.cleaned_data["text"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The note is saved for your organisation."))
+            return redirect("cases:tab", case_id=case.pk, tab="conversations")
+    context = {
+        "form": form,
+        "case": case,
+        "title": _("New conversation or note"),
+        "intro": _("Record what your organisation did or agreed with the person. Keep it short and factual."),
+    }
+    return render(request, "cases/case_form.html", context, status=form_status(form))

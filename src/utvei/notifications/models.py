@@ -25,6 +25,7 @@ class NotificationKind(models.TextChoices):
     REPORT_RECEIVED = "report_received", _("A report to the police was made")
     SEAT_ADDED = "seat_added", _("You were given a seat on a follow-up team")
     SEAT_ENDED = "seat_ended", _("Your seat on a follow-up team ended")
+    MEASURE_UPDATED = "measure_updated", _("A partner reported progress on a measure")
 
 
 class Notification(models.Model):

@@ -20,3 +20,10 @@ class PlansConfig(AppConfig):
             provider=selectors.plan_section,
             visible=selectors.sees_plan,
         )
+        sections.register_section(
+            tab="plan",
+            order=20,
+            template="plans/_provided_measures.html",
+            provider=selectors.provided_measures_section,
+            visible=selectors.provides_measures,
+        )

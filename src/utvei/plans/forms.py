@@ -334,3 +334,16 @@ class DecisionForm(DesignForm):
     def provider(self) -> Organisation | None:
         """Give the chosen provider."""
         return _pick(self.organisations, self.cleaned_data.get("provider_organisation"))
+
+
+class MeasureProgressForm(DesignForm):
+    """Take a provider's progress report on its measure: the status now and a note."""
+
+    status = forms.ChoiceField(label=_("Status now"), choices=MeasureStatus.choices)
+    note = forms.CharField(
+        label=_("Progress note"),
+        required=False,
+        max_length=4000,
+        help_text=_("What has happened since the last report. Write only what the team needs to know."),
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )

@@ -351,7 +351,7 @@ class Measure(models.Model):
     service decision made elsewhere. ``category`` is derived from ``kind`` by the services.
     """
 
-    policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW, Action.UPDATE)
+    policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW, Action.UPDATE, Action.RESPOND)
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="measures")
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, null=True, blank=True, related_name="measures")
@@ -406,6 +406,34 @@ class Measure(models.Model):
         if self.responsible_user_id:
             return self.responsible_user.get_full_name() or self.responsible_user.username  # type: ignore[union-attr]
         return self.responsible_name
+
+
+class MeasureProgress(models.Model):
+    """Keep one progress report on a measure by the organisation that provides it: status and a note.
+
+    Rows are only added, never changed, so the measure's history shows who reported what and when. The
+    row is owned by the reporting organisation and carries the measure's category, so the engine decides
+    per row who else sees the note.
+    """
+
+    policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW,)
+
+    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="progress")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
+    status_before = models.CharField(_("status before"), max_length=16, choices=MeasureStatus.choices)
+    status = models.CharField(_("status"), max_length=16, choices=MeasureStatus.choices)
+    note = EncryptedTextField(_("progress note"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    owner_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    category = models.CharField(max_length=32, choices=Category.choices, default=Category.PLAN)
+    row_uid = RowIdField(data_key_owner="case__person")
+
+    class Meta:
+        ordering = ["-recorded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"progress {self.pk} of measure {self.measure_id}"
 
 
 class Review(models.Model):

@@ -16,12 +16,13 @@ from utvei.access import policy
 from utvei.access.categories import Category
 from utvei.access.engine import AccessContext
 from utvei.access.policy import Action
-from utvei.cases.policy import EDIT_CASE, VIEW_CASE, CaseRule
+from utvei.cases.policy import DISCLOSER_ROLES, EDIT_CASE, VIEW_CASE, CaseRule
 from utvei.plans.models import (
     Decision,
     DomainNote,
     Goal,
     Measure,
+    MeasureProgress,
     Meeting,
     Participant,
     Plan,
@@ -100,6 +101,30 @@ class PlanItemRule:
         return qs.filter(reach & shown)
 
 
+class ProviderRule:
+    """Let a seat of the organisation that provides a plan's measure report its progress, on an open case.
+
+    The provider answers for its own part of the plan: it sees the measure it was given and reports on it,
+    whatever else of the plan its seat shows. A mentor's seat is narrow and keeps its own log (R26).
+    """
+
+    def _pairs(self, ctx: AccessContext) -> frozenset[tuple[int, int]]:
+        return frozenset((s.case_id, s.organisation_id) for s in ctx.seats if s.case_open and s.role in DISCLOSER_ROLES)
+
+    def allows(self, ctx: AccessContext, obj: models.Model) -> bool:
+        """Tell whether the measure is in a plan and the actor sits on its open case for its provider."""
+        if not isinstance(obj, Measure) or obj.plan_id is None:
+            return False
+        return (obj.case_id, obj.provider_organisation_id) in self._pairs(ctx)
+
+    def scope(self, ctx: AccessContext, qs: QuerySet[policy.M]) -> QuerySet[policy.M]:
+        """Keep the plan measures provided by an organisation the actor sits for on their open case."""
+        provided = Q(pk__in=[])
+        for case_id, organisation_id in sorted(self._pairs(ctx)):
+            provided |= Q(case_id=case_id, provider_organisation_id=organisation_id)
+        return qs.filter(provided, plan__isnull=False)
+
+
 VIEW_ITEM = PlanItemRule(VIEW_CASE)
 EDIT_ITEM = PlanItemRule(EDIT_CASE, coordinator=True)
 
@@ -119,4 +144,6 @@ def declare() -> None:
     policy.register(Meeting, Action.UPDATE, EDIT_ITEM)
     policy.register(Measure, Action.VIEW, PlanItemRule(VIEW_CASE, per_row_category=True))
     policy.register(Measure, Action.UPDATE, PlanItemRule(EDIT_CASE, coordinator=True, per_row_category=True))
+    policy.register(Measure, Action.RESPOND, ProviderRule())
+    policy.register(MeasureProgress, Action.VIEW, PlanItemRule(VIEW_CASE, per_row_category=True))
     policy.register(PlanVersion, Action.VIEW, PlanItemRule(VIEW_CASE, per_row_category=True))

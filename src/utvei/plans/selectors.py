@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
@@ -13,12 +13,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from utvei.access import policy
+from utvei.access.engine import Ground
 from utvei.access.policy import Action, NotFound
 from utvei.accounts.models import Organisation, OrganisationKind, User
 from utvei.audit.models import AuditEvent
 from utvei.audit.services import record
 from utvei.cases.cards import CaseCard, case_card
 from utvei.cases.models import Case
+from utvei.cases.policy import DISCLOSER_ROLES
 from utvei.cases.services import lock_case_for_update
 from utvei.core.pdf import render_pdf
 from utvei.plans import rules
@@ -29,6 +31,8 @@ from utvei.plans.models import (
     LegalReference,
     Measure,
     MeasureKind,
+    MeasureProgress,
+    MeasureStatus,
     Meeting,
     Participant,
     Plan,
@@ -179,6 +183,123 @@ def sees_plan(*, actor: User, case: Case) -> bool:
     """Tell, from the access context alone, whether the plan tab is offered (to every seat: a narrow one
     sees the parts its agreement opens)."""
     return policy.context(actor).person_of_case(case.pk) is not None
+
+
+@dataclass(frozen=True)
+class ProgressRow:
+    """Hold one progress report on a measure as shown: when, by whom and what (the note only if shown)."""
+
+    recorded_at: datetime
+    author: str
+    organisation: str
+    status_before: str
+    status: str
+    note: str
+
+
+@dataclass(frozen=True)
+class ProvidedMeasure:
+    """Hold what the provider of a measure sees of it, and the reports shown to the actor."""
+
+    pk: int
+    case: CaseCard
+    title: str
+    kind: str
+    provider: str
+    responsible: str
+    start_on: date | None
+    end_on: date | None
+    status: str
+    status_label: str
+    history: list[ProgressRow] = field(default_factory=list)
+
+
+def _progress_rows(actor: User, measure: Measure) -> list[ProgressRow]:
+    reports = policy.scope(actor, Action.VIEW, MeasureProgress.objects.filter(measure=measure))
+    labels = dict(MeasureStatus.choices)
+    return [
+        ProgressRow(
+            p.recorded_at,
+            p.recorded_by.display_name(),
+            p.owner_organisation.name,
+            str(labels.get(p.status_before, p.status_before)),
+            str(labels.get(p.status, p.status)),
+            p.note,
+        )
+        for p in reports.select_related("recorded_by", "owner_organisation")
+    ]
+
+
+def provided_measure_get(*, actor: User, measure_id: int) -> ProvidedMeasure:
+    """Fetch a measure for the organisation that provides it, with the progress reports the actor may see.
+
+    :raises NotFound: the measure does not exist, or the actor's organisation does not provide it on an open
+        case (the same answer for both).
+    """
+    with transaction.atomic():
+        measure = (
+            Measure.objects.select_related("case", "case__person", "case__responsible_organisation")
+            .select_related("provider_organisation", "responsible_user")
+            .filter(pk=measure_id)
+            .first()
+        )
+        if measure is None:
+            raise NotFound(Measure._meta.label, measure_id)
+        policy.require(actor, Action.RESPOND, measure)
+        history = _progress_rows(actor, measure)
+        page = ProvidedMeasure(
+            pk=measure.pk,
+            case=case_card(measure.case),
+            title=measure.title,
+            kind=str(measure.get_kind_display()),
+            provider=measure.provider_organisation.name,
+            responsible=measure.responsible,
+            start_on=measure.start_on,
+            end_on=measure.end_on,
+            status=measure.status,
+            status_label=str(measure.get_status_display()),
+            history=history,
+        )
+        record(
+            actor=actor,
+            event=AuditEvent.VIEW,
+            target=measure,
+            case=measure.case,
+            categories=[measure.category],
+            grounds=[Ground.SEAT],
+        )
+    return page
+
+
+def provided_measures_section(*, actor: User, case: Case) -> list[ProvidedMeasure] | None:
+    """List the plan measures the actor's organisation provides on the case, for the plan tab (None: none)."""
+    measures = policy.scope(actor, Action.RESPOND, Measure.objects.filter(case=case)).select_related(
+        "provider_organisation", "responsible_user"
+    )
+    card = case_card(case)
+    found = [
+        ProvidedMeasure(
+            pk=m.pk,
+            case=card,
+            title=m.title,
+            kind=str(m.get_kind_display()),
+            provider=m.provider_organisation.name,
+            responsible=m.responsible,
+            start_on=m.start_on,
+            end_on=m.end_on,
+            status=m.status,
+            status_label=str(m.get_status_display()),
+        )
+        for m in measures
+    ]
+    if found:
+        policy.context(actor).note(case.pk, sorted({m.category for m in measures}), set())
+    return found or None
+
+
+def provides_measures(*, actor: User, case: Case) -> bool:
+    """Tell, from the access context alone, whether the actor holds a seat that may provide measures here."""
+    return any(s.case_open and s.role in DISCLOSER_ROLES for s in policy.context(actor).seats_on(case.pk))
 
 
 @dataclass(frozen=True)

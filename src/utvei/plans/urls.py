@@ -16,6 +16,7 @@ urlpatterns = [
     path("plans/<int:plan_id>/participants/new/", views.participant_new_view, name="participant_new"),
     path("plans/<int:plan_id>/measures/new/", views.measure_new_view, name="measure_new"),
     path("measures/<int:measure_id>/edit/", views.measure_edit_view, name="measure_edit"),
+    path("measures/<int:measure_id>/progress/", views.measure_progress_view, name="measure_progress"),
     path("plans/<int:plan_id>/reviews/new/", views.review_new_view, name="review_new"),
     path("plans/<int:plan_id>/activate/", views.plan_activate_view, name="activate"),
     path("plans/<int:plan_id>/meetings/new/", views.meeting_new_view, name="meeting_new"),

@@ -29,6 +29,7 @@ from utvei.plans.forms import (
     GoalEditForm,
     GoalForm,
     MeasureForm,
+    MeasureProgressForm,
     MeetingForm,
     ParticipantForm,
     PlanForm,
@@ -481,3 +482,26 @@ def plan_pdf_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
     name = "individual-plan" if language == "en" else "individuell-plan"
     response["Content-Disposition"] = f'attachment; filename="{name}-{plan.pk}.pdf"'
     return response
+
+
+@requires(Perm.CASE_VIEW)
+@require_http_methods(["GET", "POST"])
+@idempotent
+def measure_progress_view(request: AuthedRequest, measure_id: int) -> HttpResponse:
+    """Show a measure to the organisation that provides it, with its history, and take a progress report."""
+    page = selectors.provided_measure_get(actor=request.user, measure_id=measure_id)
+    form = MeasureProgressForm(request.POST if request.method == "POST" else None, initial={"status": page.status})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.measure_progress_record(
+                actor=request.user,
+                measure_id=page.pk,
+                status=form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The progress report is saved. The plan coordinator has been told."))
+            return redirect("plans:measure_progress", measure_id=page.pk)
+    return render(request, "plans/measure_progress.html", {"page": page, "form": form}, status=form_status(form))

@@ -18,6 +18,7 @@ from utvei.cases.services.concerns import (
 from utvei.cases.services.erasure import person_data_key_destroy
 from utvei.cases.services.items import case_advice_add, relapse_record, task_complete, task_create
 from utvei.cases.services.persons import GuardianInput, normalise_national_id, person_create
+from utvei.cases.services.receipts import escalation_receipt_record
 from utvei.cases.services.retention import concern_purge, person_anonymise, persons_due_for_anonymisation
 from utvei.cases.services.team import team_member_add, team_member_remove, team_member_set_task
 
@@ -35,6 +36,7 @@ __all__ = [
     "concern_create",
     "concern_purge",
     "escalation_complete",
+    "escalation_receipt_record",
     "escalation_record",
     "lock_case_for_update",
     "normalise_national_id",

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from utvei.access import policy
 from utvei.access.permissions import Perm, has_perm
 from utvei.access.policy import Action, NotFound
-from utvei.accounts.models import Membership, Organisation, Role, User
+from utvei.accounts.models import Membership, Organisation, User
 from utvei.audit.models import AuditEvent
 from utvei.audit.services import record
 from utvei.cases.models import (
@@ -77,7 +77,7 @@ def concern_create(
 
 
 def _tell_police_contacts(*, actor: User, case: Case, escalation: Escalation) -> None:
-    """Tell the police contact seats on the team of a report to the police or PST."""
+    """Tell the police contact seats on the team of a report to the police or PST, and give each a task."""
     from utvei.cases.models import EscalationRecipient
 
     if escalation.recipient not in (
@@ -86,9 +86,11 @@ def _tell_police_contacts(*, actor: User, case: Case, escalation: Escalation) ->
         EscalationRecipient.PST,
     ):
         return
-    seats = case.team.filter(role=Role.POLICE_CONTACT, left_at__isnull=True).values_list("user_id", flat=True)
+    from utvei.cases.services.receipts import police_contact_ids, receipt_tasks_create
+
+    receipt_tasks_create(actor=actor, case=case, escalation=escalation)
     notify(
-        recipient_ids=list(seats),
+        recipient_ids=police_contact_ids(case),
         kind=NotificationKind.REPORT_RECEIVED,
         key=f"escalation:{escalation.pk}",
         case_id=case.pk,

@@ -25,6 +25,7 @@ from utvei.plans.services.plan import (
     wish_record,
     wish_withdraw,
 )
+from utvei.plans.services.progress import measure_progress_record
 
 __all__ = [
     "PlanAlreadyExists",
@@ -35,6 +36,7 @@ __all__ = [
     "goal_add",
     "goal_update",
     "measure_create",
+    "measure_progress_record",
     "measure_update",
     "meeting_record",
     "participant_add",
