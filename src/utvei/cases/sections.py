@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -141,4 +142,32 @@ def upcoming(*, actor: User, case_ids: list[int]) -> dict[int, object]:
         for case_id, on in provider(actor=actor, case_ids=case_ids).items():
             if case_id not in found or on < found[case_id]:  # type: ignore[operator]
                 found[case_id] = on
+    return found
+
+
+@dataclass(frozen=True)
+class PhaseEvidence:
+    """Name work recorded on a case that belongs to a phase: the phase, the day it was recorded, and what."""
+
+    phase: str
+    on: date
+    what: str
+
+
+# ``evidence(*, actor, case)`` gives the work an app holds on the case that points to a phase, counted over
+# what the actor may see (a suggestion never reveals another organisation's records).
+EvidenceProvider = Callable[..., list[PhaseEvidence]]
+_evidence: list[EvidenceProvider] = []
+
+
+def register_phase_evidence(provider: EvidenceProvider) -> None:
+    """Contribute recorded work to the overview's phase suggestion (e.g. the first conversation, P3)."""
+    _evidence.append(provider)
+
+
+def phase_evidence(*, actor: User, case: Case) -> list[PhaseEvidence]:
+    """Gather the work every app holds on the case that points to a phase, as far as the actor may see."""
+    found: list[PhaseEvidence] = []
+    for provider in _evidence:
+        found.extend(provider(actor=actor, case=case))
     return found

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Q, Value
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from utvei.access import engine, policy
 from utvei.access.categories import Category, Field
@@ -28,6 +29,7 @@ from utvei.cases.models import (
     Guardian,
     Person,
     Phase,
+    PhaseChange,
     ReferralSource,
     Relapse,
     Task,
@@ -149,6 +151,7 @@ class CaseOverview:
     is_slt_on_team: bool
     phase_targets: list[tuple[str, str]]
     fields: frozenset[str] = field(default_factory=frozenset)
+    phase_suggestion: rules.PhaseSuggestion | None = None
 
 
 def _case_seen(actor: User, case_id: int, action: Action = Action.VIEW) -> Case:
@@ -230,6 +233,7 @@ def case_overview(*, actor: User, case_id: int) -> CaseOverview:
                 is_prison_case=case.referral_source == ReferralSource.CORRECTIONAL or bool(facts.get("prison_visits")),
                 has_correctional_member=any(m.organisation.kind == OrganisationKind.CORRECTIONAL_SERVICE for m in team),
             )
+        suggestion = _phase_suggestion(actor, case, team) if Field.WARNINGS in fields and can_edit else None
         tasks = [
             _task_row(t)
             for t in policy.scope(actor, Action.VIEW, Task.objects.filter(case=case, done_at__isnull=True))
@@ -266,10 +270,33 @@ def case_overview(*, actor: User, case_id: int) -> CaseOverview:
             is_slt_on_team=Role.SLT_COORDINATOR in own_roles,
             phase_targets=[(p, str(Phase(p).label)) for p in rules.allowed_targets(case)] if can_edit else [],
             fields=fields,
+            phase_suggestion=suggestion,
         )
         ctx.note(case.pk, sorted(fields), [ctx.case_ground(case.pk)])
         _record_read(actor, case)
     return overview
+
+
+def _phase_suggestion(actor: User, case: Case, team: list[TeamMember]) -> rules.PhaseSuggestion | None:
+    """Suggest the phase the recorded work points to, from the evidence the apps give and the team."""
+    if not case.is_open:
+        return None
+    evidence = sections.phase_evidence(actor=actor, case=case)
+    coordinators = [m for m in team if m.role == Role.EXIT_COORDINATOR]
+    evidence += [
+        sections.PhaseEvidence(Phase.P2, timezone.localdate(m.added_at), _("an exit coordinator is on the team"))
+        for m in coordinators[:1]
+    ]
+    changes = policy.scope(actor, Action.VIEW, PhaseChange.objects.filter(case=case)).order_by("-changed_at")
+    back_on = next(
+        (
+            timezone.localdate(at)
+            for old, new, at in changes.values_list("from_phase", "to_phase", "changed_at")
+            if rules.ORDER.index(new) < rules.ORDER.index(old)
+        ),
+        None,
+    )
+    return rules.phase_suggestion(case, evidence, moved_back_on=back_on, has_exit_coordinator=bool(coordinators))
 
 
 @dataclass
