@@ -206,6 +206,7 @@ def _extra_rows() -> list[Row]:
         matrix_mentoring,
         matrix_network,
         matrix_notifications,
+        matrix_planinline,
         matrix_plans,
         matrix_privacy,
         matrix_sharing,
@@ -224,6 +225,7 @@ def _extra_rows() -> list[Row]:
         + matrix_erasure.ROWS
         + matrix_breakglass.ROWS
         + matrix_notifications.ROWS
+        + matrix_planinline.ROWS
     )
 
 
