@@ -45,7 +45,12 @@ def _open_case(actor: User, *, coordinator: User | None = None) -> Case:
     )
     if coordinator is not None:
         services.team_member_add(
-            actor=actor, case=case, user=coordinator, organisation=organisation, role=Role.EXIT_COORDINATOR, task="Koordinerer"
+            actor=actor,
+            case=case,
+            user=coordinator,
+            organisation=organisation,
+            role=Role.EXIT_COORDINATOR,
+            task="Koordinerer",
         )
     return case
 
@@ -99,9 +104,7 @@ def test_a_suggestion_one_step_ahead_needs_no_reason() -> None:
 
 def test_work_recorded_before_the_case_was_moved_back_does_not_push_it_forward() -> None:
     old_plan = PhaseEvidence(Phase.P6, TODAY - timedelta(days=30), "the plan is active")
-    assert (
-        rules.phase_suggestion(_case(Phase.P3), [old_plan], moved_back_on=TODAY, has_exit_coordinator=True) is None
-    )
+    assert rules.phase_suggestion(_case(Phase.P3), [old_plan], moved_back_on=TODAY, has_exit_coordinator=True) is None
     review = PhaseEvidence(Phase.P7, TODAY, "a review meeting")
     found = rules.phase_suggestion(_case(Phase.P6), [old_plan, review], moved_back_on=TODAY, has_exit_coordinator=True)
     assert found is not None and found.phase == Phase.P7
@@ -181,7 +184,10 @@ def test_accepting_the_suggestion_is_one_post_with_its_one_time_token(demo: dict
     assert f'action="{accept}"' in page and 'name="form_token"' in page
     assert "The recorded work points to phase P3" in page and "a conversation is recorded" in page
     reason = rules.phase_suggestion(
-        case, [PhaseEvidence(Phase.P3, TODAY, "a conversation is recorded")], moved_back_on=None, has_exit_coordinator=True
+        case,
+        [PhaseEvidence(Phase.P3, TODAY, "a conversation is recorded")],
+        moved_back_on=None,
+        has_exit_coordinator=True,
     )
     assert reason is not None
     response = client.post(accept, {"from_phase": "P0", "to_phase": "P3", "reason": reason.reason})

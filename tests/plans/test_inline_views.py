@@ -72,9 +72,7 @@ def test_an_invalid_inline_goal_comes_back_as_its_form_with_422_and_nothing_save
     client = _client(demo["koordinator"])
     plan = _plan()
     before = Goal.objects.filter(plan=plan).count()
-    response = client.post(
-        reverse("plans:goal_new", kwargs={"plan_id": plan.pk}), {"goal-new-text": " "}, headers=HTMX
-    )
+    response = client.post(reverse("plans:goal_new", kwargs={"plan_id": plan.pk}), {"goal-new-text": " "}, headers=HTMX)
     body = response.content.decode()
     assert response.status_code == 422 and body.lstrip().startswith("<form")
     assert "ds-error-summary" in body and 'href="#id_goal-new-text"' in body
@@ -99,7 +97,12 @@ def test_a_goal_is_changed_inline_and_a_stale_form_is_a_conflict(demo: dict[str,
     prefix = f"goal-{goal.pk}"
     assert f'id="id_{prefix}-text"' in loaded.content.decode()
     fields = loaded_with(loaded)  # the inline form carries the version it was loaded with
-    data = {**fields, f"{prefix}-text": "Fullføre videregående.", f"{prefix}-domain": "", f"{prefix}-status": goal.status}
+    data = {
+        **fields,
+        f"{prefix}-text": "Fullføre videregående.",
+        f"{prefix}-domain": "",
+        f"{prefix}-status": goal.status,
+    }
     saved = client.post(url, data, headers=HTMX)
     assert saved.status_code == 302 and saved["Location"].endswith(f"focus={prefix}#{prefix}")
     goal.refresh_from_db()
@@ -143,7 +146,7 @@ def test_a_part_without_htmx_is_the_whole_plan_page(demo: dict[str, User]) -> No
     response = client.get(f"{url}?part=goals&focus=goal-add")
     body = response.content.decode()
     assert "<html" in body and 'id="plan-goals"' in body and 'id="plan-measures"' in body
-    assert "HX-Retarget" not in response and 'hx-swap-oob' not in body
+    assert "HX-Retarget" not in response and "hx-swap-oob" not in body
     unknown = client.get(f"{url}?part=history", headers=HTMX).content.decode()
     assert "<html" in unknown  # only the goals and the measures are parts
 
@@ -168,9 +171,8 @@ def test_the_inline_parts_make_a_fixed_number_of_queries_no_more_than_the_page(
     client.get(f"{url}?part={part}", headers=HTMX)  # warm the session and caches
     with CaptureQueriesContext(connection) as page:
         client.get(url)
-    with django_assert_max_num_queries(30):  # type: ignore[operator]
-        with CaptureQueriesContext(connection) as inline:
-            response = client.get(f"{url}?part={part}&focus={part[:-1]}-add", headers=HTMX)
+    with django_assert_max_num_queries(30), CaptureQueriesContext(connection) as inline:  # type: ignore[operator]
+        response = client.get(f"{url}?part={part}&focus={part[:-1]}-add", headers=HTMX)
     assert response.status_code == 200
     assert len(inline.captured_queries) <= len(page.captured_queries)
 

@@ -150,9 +150,7 @@ def case_change_phase(*, actor: User, case_id: int, from_phase: str, to_phase: s
         )
         if problem:
             raise ValidationError(problem)
-        PhaseChange.objects.create(
-            case=case, from_phase=case.phase, to_phase=to_phase, changed_by=actor, reason=reason
-        )
+        PhaseChange.objects.create(case=case, from_phase=case.phase, to_phase=to_phase, changed_by=actor, reason=reason)
         case.phase = to_phase
         case.save(update_fields=["phase"])
         record(
