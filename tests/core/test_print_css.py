@@ -17,7 +17,7 @@ PRINT_CSS = Path(__file__).resolve().parents[2] / "src" / "utvei" / "core" / "st
 
 
 def _print_rules() -> str:
-    css = PRINT_CSS.read_text(encoding="utf-8")
+    css = re.sub(r"/\*.*?\*/", "", PRINT_CSS.read_text(encoding="utf-8"), flags=re.S)
     match = re.search(r"@media print\s*\{(.*)\}\s*$", css, re.S)
     assert match, "the print rules sit in @media print"
     return match.group(1)

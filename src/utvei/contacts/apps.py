@@ -10,7 +10,7 @@ class ContactsConfig(AppConfig):
     def ready(self) -> None:
         """Declare the rules, and add the conversations tab, the warning facts and the work list's dates."""
         from utvei.cases import sections
-        from utvei.contacts import phases, policy, selectors
+        from utvei.contacts import policy, selectors
 
         policy.declare()
         sections.register_section(
@@ -22,4 +22,4 @@ class ContactsConfig(AppConfig):
         )
         sections.register_facts(selectors.contact_facts)
         sections.register_upcoming(selectors.next_contacts)
-        sections.register_phase_evidence(phases.phase_evidence)
+        sections.register_phase_evidence(selectors.phase_evidence)

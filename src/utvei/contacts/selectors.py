@@ -7,7 +7,9 @@ from datetime import date
 from typing import NamedTuple
 
 from django.db import transaction
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Max, Min, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from utvei.access import policy
 from utvei.access.policy import Action, NotFound
@@ -15,7 +17,8 @@ from utvei.accounts.models import User
 from utvei.audit.models import AuditEvent
 from utvei.audit.services import record
 from utvei.cases.cards import CaseCard, case_card
-from utvei.cases.models import Case, TeamMember
+from utvei.cases.models import Case, Phase, TeamMember
+from utvei.cases.sections import PhaseEvidence
 from utvei.contacts.models import (
     CATEGORY,
     Consultation,
@@ -237,3 +240,15 @@ def sees_contacts(*, actor: User, case: Case) -> bool:
     """Tell, from the access context alone, whether the conversations tab is offered: not to a narrow seat,
     whose agreement never opens conversations (R26)."""
     return not policy.context(actor).is_narrow(case.pk)
+
+
+def phase_evidence(*, actor: User, case: Case) -> list[PhaseEvidence]:
+    """Give the contact plan and the latest conversation the actor may see, as evidence for P2 and P3."""
+    found: list[PhaseEvidence] = []
+    planned = policy.scope(actor, Action.VIEW, ContactPlan.objects.filter(case=case)).aggregate(at=Max("updated_at"))
+    if planned["at"] is not None:
+        found.append(PhaseEvidence(Phase.P2, timezone.localdate(planned["at"]), _("a contact plan is made")))
+    talked = policy.scope(actor, Action.VIEW, Conversation.objects.filter(case=case)).aggregate(at=Max("created_at"))
+    if talked["at"] is not None:
+        found.append(PhaseEvidence(Phase.P3, timezone.localdate(talked["at"]), _("a conversation is recorded")))
+    return found

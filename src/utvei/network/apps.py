@@ -10,7 +10,7 @@ class NetworkConfig(AppConfig):
     def ready(self) -> None:
         """Declare the rules and add the network section to the case's network tab."""
         from utvei.cases import sections
-        from utvei.network import phases, policy, selectors
+        from utvei.network import policy, selectors
 
         policy.declare()
         sections.register_section(
@@ -20,4 +20,4 @@ class NetworkConfig(AppConfig):
             provider=selectors.section_for_case,
             visible=selectors.sees_network,
         )
-        sections.register_phase_evidence(phases.phase_evidence)
+        sections.register_phase_evidence(selectors.phase_evidence)

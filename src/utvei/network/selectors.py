@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
+from django.utils.translation import gettext as _
 
 from utvei.access import policy
 from utvei.access.policy import Action, NotFound
@@ -18,7 +19,8 @@ from utvei.accounts.models import User
 from utvei.audit.models import AuditEvent
 from utvei.audit.services import record
 from utvei.cases.cards import CaseCard, case_card
-from utvei.cases.models import Case
+from utvei.cases.models import Case, Phase
+from utvei.cases.sections import PhaseEvidence
 from utvei.network import drawing
 from utvei.network.drawing import NodeState
 from utvei.network.models import CATEGORY, NetworkNode, NetworkSnapshot, NodeContact
@@ -336,3 +338,11 @@ def sees_network(*, actor: User, case: Case) -> bool:
     """Tell, from the access context alone, whether the network tab is offered: never to a narrow seat,
     since the map names third parties and risk ties (R23, R26)."""
     return not policy.context(actor).is_narrow(case.pk)
+
+
+def phase_evidence(*, actor: User, case: Case) -> list[PhaseEvidence]:
+    """Give the latest network node the actor may see as evidence for P4."""
+    latest = policy.scope(actor, Action.VIEW, NetworkNode.objects.filter(case=case)).aggregate(on=Max("created_on"))
+    if latest["on"] is None:
+        return []
+    return [PhaseEvidence(Phase.P4, latest["on"], _("the network is being mapped"))]

@@ -10,7 +10,7 @@ class PlansConfig(AppConfig):
     def ready(self) -> None:
         """Declare the rules and add the plan section to the case's plan tab."""
         from utvei.cases import sections
-        from utvei.plans import phases, policy, selectors
+        from utvei.plans import policy, selectors
 
         policy.declare()
         sections.register_section(
@@ -20,4 +20,4 @@ class PlansConfig(AppConfig):
             provider=selectors.plan_section,
             visible=selectors.sees_plan,
         )
-        sections.register_phase_evidence(phases.phase_evidence)
+        sections.register_phase_evidence(selectors.phase_evidence)

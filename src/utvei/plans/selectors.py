@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,7 +16,8 @@ from utvei.accounts.models import Organisation, OrganisationKind, User
 from utvei.audit.models import AuditEvent
 from utvei.audit.services import record
 from utvei.cases.cards import CaseCard, case_card
-from utvei.cases.models import Case
+from utvei.cases.models import Case, Phase
+from utvei.cases.sections import PhaseEvidence
 from utvei.cases.services import lock_case_for_update
 from utvei.core.pdf import render_pdf
 from utvei.plans import rules
@@ -29,6 +31,7 @@ from utvei.plans.models import (
     Meeting,
     Participant,
     Plan,
+    PlanStatus,
     PlanVersion,
     PlanWish,
     Review,
@@ -353,3 +356,19 @@ def plan_pdf(*, actor: User, plan_id: int, language: str) -> tuple[Plan, bytes]:
         document = render_pdf("plans/plan_pdf.html", context, language=language, title=str(title))
         record(actor=actor, event=AuditEvent.EXPORT, target=plan, case=plan.case, changed_fields=["language"])
     return plan, document
+
+
+def phase_evidence(*, actor: User, case: Case) -> list[PhaseEvidence]:
+    """Give the case's plan and its latest review meeting, as far as the actor may see, as evidence."""
+    found: list[PhaseEvidence] = []
+    plans = policy.scope(actor, Action.VIEW, Plan.objects.filter(case=case, ended_at__isnull=True))
+    for status, created_at, activated_at in plans.values_list("status", "created_at", "activated_at"):
+        if status == PlanStatus.ACTIVE and activated_at is not None:
+            found.append(PhaseEvidence(Phase.P6, timezone.localdate(activated_at), _("the plan is active")))
+        else:
+            found.append(PhaseEvidence(Phase.P5, timezone.localdate(created_at), _("a plan is being prepared")))
+    reviews = policy.scope(actor, Action.VIEW, Meeting.objects.filter(plan__case=case, is_review=True))
+    latest = reviews.aggregate(at=Max("created_at"))["at"]
+    if latest is not None:
+        found.append(PhaseEvidence(Phase.P7, timezone.localdate(latest), _("a review meeting is recorded")))
+    return found
