@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import Subquery
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -154,20 +155,29 @@ class PhaseEvidence:
     what: str
 
 
-# ``evidence(*, actor, case)`` gives the work an app holds on the case that points to a phase, counted over
-# what the actor may see (a suggestion never reveals another organisation's records).
-EvidenceProvider = Callable[..., list[PhaseEvidence]]
-_evidence: list[EvidenceProvider] = []
+# ``latest(*, actor)`` gives a subquery for the case row (``OuterRef("pk")``): when the work of
+# this kind was last recorded on the case, counted over what the actor may see, or None. Every source
+# becomes one column of a single query, so the overview's cost does not grow with the sources.
+LatestExpression = Callable[..., Subquery]
 
 
-def register_phase_evidence(provider: EvidenceProvider) -> None:
-    """Contribute recorded work to the overview's phase suggestion (e.g. the first conversation, P3)."""
-    _evidence.append(provider)
+@dataclass(frozen=True)
+class EvidenceSource:
+    """Name one kind of recorded work that points to a phase, and how to find when it was last recorded."""
+
+    phase: str
+    what: str | Promise
+    latest: LatestExpression
 
 
-def phase_evidence(*, actor: User, case: Case) -> list[PhaseEvidence]:
-    """Gather the work every app holds on the case that points to a phase, as far as the actor may see."""
-    found: list[PhaseEvidence] = []
-    for provider in _evidence:
-        found.extend(provider(actor=actor, case=case))
-    return found
+_evidence: list[EvidenceSource] = []
+
+
+def register_phase_evidence(*, phase: str, what: str | Promise, latest: LatestExpression) -> None:
+    """Contribute a kind of recorded work to the overview's phase suggestion (e.g. a conversation, P3)."""
+    _evidence.append(EvidenceSource(phase, what, latest))
+
+
+def evidence_sources() -> list[EvidenceSource]:
+    """List the registered kinds of recorded work that point to a phase."""
+    return list(_evidence)

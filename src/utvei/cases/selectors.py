@@ -4,10 +4,10 @@ the read, naming the categories shown and the grounds they rested on."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.db import transaction
-from django.db.models import Q, Value
+from django.db.models import F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -277,26 +277,40 @@ def case_overview(*, actor: User, case_id: int) -> CaseOverview:
     return overview
 
 
+def _day(value: object) -> date | None:
+    if isinstance(value, datetime):
+        return timezone.localdate(value)
+    return value if isinstance(value, date) else None
+
+
 def _phase_suggestion(actor: User, case: Case, team: list[TeamMember]) -> rules.PhaseSuggestion | None:
-    """Suggest the phase the recorded work points to, from the evidence the apps give and the team."""
+    """Suggest the phase the recorded work points to, from the sources the apps register and the team.
+
+    Every source is one column of a single query on the case row, beside the day the case was last moved
+    back (a move to an earlier phase: phase names sort in process order).
+    """
     if not case.is_open:
         return None
-    evidence = sections.phase_evidence(actor=actor, case=case)
+    sources = sections.evidence_sources()
+    columns: dict[str, Subquery] = {f"source_{i}": s.latest(actor=actor) for i, s in enumerate(sources)}
+    moved_back = policy.scope(
+        actor, Action.VIEW, PhaseChange.objects.filter(case=OuterRef("pk"), to_phase__lt=F("from_phase"))
+    )
+    columns["moved_back"] = Subquery(moved_back.order_by("-changed_at").values("changed_at")[:1])
+    row = Case.objects.filter(pk=case.pk).annotate(**columns).values(*columns).first() or {}
+    evidence = [
+        sections.PhaseEvidence(source.phase, on, str(source.what))
+        for i, source in enumerate(sources)
+        if (on := _day(row.get(f"source_{i}"))) is not None
+    ]
     coordinators = [m for m in team if m.role == Role.EXIT_COORDINATOR]
     evidence += [
         sections.PhaseEvidence(Phase.P2, timezone.localdate(m.added_at), _("an exit coordinator is on the team"))
         for m in coordinators[:1]
     ]
-    changes = policy.scope(actor, Action.VIEW, PhaseChange.objects.filter(case=case)).order_by("-changed_at")
-    back_on = next(
-        (
-            timezone.localdate(at)
-            for old, new, at in changes.values_list("from_phase", "to_phase", "changed_at")
-            if rules.ORDER.index(new) < rules.ORDER.index(old)
-        ),
-        None,
+    return rules.phase_suggestion(
+        case, evidence, moved_back_on=_day(row.get("moved_back")), has_exit_coordinator=bool(coordinators)
     )
-    return rules.phase_suggestion(case, evidence, moved_back_on=back_on, has_exit_coordinator=bool(coordinators))
 
 
 @dataclass

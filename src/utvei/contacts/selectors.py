@@ -7,9 +7,7 @@ from datetime import date
 from typing import NamedTuple
 
 from django.db import transaction
-from django.db.models import Count, Max, Min, Q
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.db.models import Count, Min, OuterRef, Q, Subquery
 
 from utvei.access import policy
 from utvei.access.policy import Action, NotFound
@@ -17,8 +15,7 @@ from utvei.accounts.models import User
 from utvei.audit.models import AuditEvent
 from utvei.audit.services import record
 from utvei.cases.cards import CaseCard, case_card
-from utvei.cases.models import Case, Phase, TeamMember
-from utvei.cases.sections import PhaseEvidence
+from utvei.cases.models import Case, TeamMember
 from utvei.contacts.models import (
     CATEGORY,
     Consultation,
@@ -242,13 +239,17 @@ def sees_contacts(*, actor: User, case: Case) -> bool:
     return not policy.context(actor).is_narrow(case.pk)
 
 
-def phase_evidence(*, actor: User, case: Case) -> list[PhaseEvidence]:
-    """Give the contact plan and the latest conversation the actor may see, as evidence for P2 and P3."""
-    found: list[PhaseEvidence] = []
-    planned = policy.scope(actor, Action.VIEW, ContactPlan.objects.filter(case=case)).aggregate(at=Max("updated_at"))
-    if planned["at"] is not None:
-        found.append(PhaseEvidence(Phase.P2, timezone.localdate(planned["at"]), _("a contact plan is made")))
-    talked = policy.scope(actor, Action.VIEW, Conversation.objects.filter(case=case)).aggregate(at=Max("created_at"))
-    if talked["at"] is not None:
-        found.append(PhaseEvidence(Phase.P3, timezone.localdate(talked["at"]), _("a conversation is recorded")))
-    return found
+# The contact work that points to a phase: a contact plan (P2) and a conversation (P3). Each gives, for the
+# case row of the overview's query, when it was last recorded among what the actor may see.
+
+
+def latest_contact_plan(*, actor: User) -> Subquery:
+    """Give when the case's contact plan was last saved, as far as the actor may see (evidence for P2)."""
+    plans = policy.scope(actor, Action.VIEW, ContactPlan.objects.filter(case=OuterRef("pk")))
+    return Subquery(plans.order_by("-updated_at").values("updated_at")[:1])
+
+
+def latest_conversation(*, actor: User) -> Subquery:
+    """Give when the case's latest conversation was recorded, as far as the actor may see (evidence for P3)."""
+    talks = policy.scope(actor, Action.VIEW, Conversation.objects.filter(case=OuterRef("pk")))
+    return Subquery(talks.order_by("-created_at").values("created_at")[:1])

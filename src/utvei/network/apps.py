@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class NetworkConfig(AppConfig):
@@ -20,4 +21,6 @@ class NetworkConfig(AppConfig):
             provider=selectors.section_for_case,
             visible=selectors.sees_network,
         )
-        sections.register_phase_evidence(selectors.phase_evidence)
+        sections.register_phase_evidence(
+            phase="P4", what=_("the network is being mapped"), latest=selectors.latest_node
+        )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Max, QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from utvei.access import policy
@@ -19,8 +19,7 @@ from utvei.accounts.models import User
 from utvei.audit.models import AuditEvent
 from utvei.audit.services import record
 from utvei.cases.cards import CaseCard, case_card
-from utvei.cases.models import Case, Phase
-from utvei.cases.sections import PhaseEvidence
+from utvei.cases.models import Case
 from utvei.network import drawing
 from utvei.network.drawing import NodeState
 from utvei.network.models import CATEGORY, NetworkNode, NetworkSnapshot, NodeContact
@@ -77,7 +76,6 @@ class NetworkPage:
 
 def _indicators(snapshots: list[NetworkSnapshot], live: list[NodeState]) -> list[drawing.Indicator]:
     from django.utils import formats
-    from django.utils.translation import gettext as _
 
     points = [
         drawing.indicator(
@@ -340,9 +338,8 @@ def sees_network(*, actor: User, case: Case) -> bool:
     return not policy.context(actor).is_narrow(case.pk)
 
 
-def phase_evidence(*, actor: User, case: Case) -> list[PhaseEvidence]:
-    """Give the latest network node the actor may see as evidence for P4."""
-    latest = policy.scope(actor, Action.VIEW, NetworkNode.objects.filter(case=case)).aggregate(on=Max("created_on"))
-    if latest["on"] is None:
-        return []
-    return [PhaseEvidence(Phase.P4, latest["on"], _("the network is being mapped"))]
+def latest_node(*, actor: User) -> Subquery:
+    """Give when a node was last added to the case's network map, as far as the actor may see (evidence for
+    mapping, P4)."""
+    nodes = policy.scope(actor, Action.VIEW, NetworkNode.objects.filter(case=OuterRef("pk")))
+    return Subquery(nodes.order_by("-created_on").values("created_on")[:1])

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,8 +16,7 @@ from utvei.accounts.models import Organisation, OrganisationKind, User
 from utvei.audit.models import AuditEvent
 from utvei.audit.services import record
 from utvei.cases.cards import CaseCard, case_card
-from utvei.cases.models import Case, Phase
-from utvei.cases.sections import PhaseEvidence
+from utvei.cases.models import Case
 from utvei.cases.services import lock_case_for_update
 from utvei.core.pdf import render_pdf
 from utvei.plans import rules
@@ -358,17 +357,27 @@ def plan_pdf(*, actor: User, plan_id: int, language: str) -> tuple[Plan, bytes]:
     return plan, document
 
 
-def phase_evidence(*, actor: User, case: Case) -> list[PhaseEvidence]:
-    """Give the case's plan and its latest review meeting, as far as the actor may see, as evidence."""
-    found: list[PhaseEvidence] = []
-    plans = policy.scope(actor, Action.VIEW, Plan.objects.filter(case=case, ended_at__isnull=True))
-    for status, created_at, activated_at in plans.values_list("status", "created_at", "activated_at"):
-        if status == PlanStatus.ACTIVE and activated_at is not None:
-            found.append(PhaseEvidence(Phase.P6, timezone.localdate(activated_at), _("the plan is active")))
-        else:
-            found.append(PhaseEvidence(Phase.P5, timezone.localdate(created_at), _("a plan is being prepared")))
-    reviews = policy.scope(actor, Action.VIEW, Meeting.objects.filter(plan__case=case, is_review=True))
-    latest = reviews.aggregate(at=Max("created_at"))["at"]
-    if latest is not None:
-        found.append(PhaseEvidence(Phase.P7, timezone.localdate(latest), _("a review meeting is recorded")))
-    return found
+# The plan work that points to a phase: a plan being prepared (P5), an active plan (P6), a review meeting (P7).
+
+
+def _plans_in_force(actor: User) -> QuerySet[Plan]:
+    return policy.scope(actor, Action.VIEW, Plan.objects.filter(case=OuterRef("pk"), ended_at__isnull=True))
+
+
+def latest_draft_plan(*, actor: User) -> Subquery:
+    """Give when the case's plan in preparation was started, as far as the actor may see (evidence for P5)."""
+    return Subquery(
+        _plans_in_force(actor).filter(status=PlanStatus.DRAFT).order_by("-created_at").values("created_at")[:1]
+    )
+
+
+def latest_active_plan(*, actor: User) -> Subquery:
+    """Give when the case's plan became active, as far as the actor may see (evidence for P6)."""
+    active = _plans_in_force(actor).filter(status=PlanStatus.ACTIVE, activated_at__isnull=False)
+    return Subquery(active.order_by("-activated_at").values("activated_at")[:1])
+
+
+def latest_review_meeting(*, actor: User) -> Subquery:
+    """Give when the case's latest review meeting was recorded, as far as the actor may see (evidence for P7)."""
+    reviews = policy.scope(actor, Action.VIEW, Meeting.objects.filter(plan__case=OuterRef("pk"), is_review=True))
+    return Subquery(reviews.order_by("-created_at").values("created_at")[:1])
