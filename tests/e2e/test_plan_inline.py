@@ -36,8 +36,12 @@ def _no_sideways_scroll(page, what: str) -> None:
     viewport = page.viewport_size
     page.set_viewport_size({"width": 375, "height": 800})
     width = page.evaluate("() => document.documentElement.scrollWidth")
+    wide = page.evaluate(
+        "() => [...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > 376)"
+        ".slice(0, 5).map(e => e.tagName + '#' + e.id + '.' + e.className)"
+    )
     page.set_viewport_size(viewport)
-    assert width <= 375, f"{what} scrolls sideways at 375 px ({width} px wide)"
+    assert width <= 375, f"{what} scrolls sideways at 375 px ({width} px wide): {wide}"
 
 
 def _plan_path(page) -> str:
