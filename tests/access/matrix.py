@@ -208,6 +208,7 @@ def _extra_rows() -> list[Row]:
         matrix_network,
         matrix_notifications,
         matrix_oidc,
+        matrix_planinline,
         matrix_plans,
         matrix_privacy,
         matrix_sharing,
@@ -228,6 +229,7 @@ def _extra_rows() -> list[Row]:
         + matrix_notifications.ROWS
         + matrix_oidc.ROWS
         + matrix_lane.ROWS
+        + matrix_planinline.ROWS
     )
 
 

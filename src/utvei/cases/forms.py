@@ -167,6 +167,8 @@ class PhaseForm(DesignForm):
     to_phase = forms.CharField(max_length=2)
     # Optional here so a page without it still reaches the service's policy check; the service refuses it.
     from_phase = forms.CharField(max_length=2, required=False)
+    # Required by the service when the move spans more than one phase.
+    reason = forms.CharField(max_length=1000, required=False)
 
 
 class CloseForm(DesignForm):

@@ -265,6 +265,9 @@ class PhaseChange(models.Model):
     to_phase = models.CharField(max_length=2, choices=Phase.choices)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     changed_at = models.DateTimeField(default=timezone.now)
+    # Why the case moved more than one phase at a time (required then); empty for a move of one step.
+    reason = EncryptedTextField(_("reason"), blank=True)
+    row_uid = RowIdField(data_key_owner="case__person")
 
     class Meta:
         ordering = ["changed_at"]

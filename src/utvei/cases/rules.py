@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from utvei.cases.models import Case, Phase, SecurityAssessment
+from utvei.cases.sections import PhaseEvidence
 from utvei.core.wording import REVEALING_WORDS as REVEALING_WORDS  # re-exported: the rule R27 lives here
 from utvei.core.wording import matches
 from utvei.core.wording import revealing_words as revealing_words
@@ -40,20 +41,29 @@ def security_assessment_errors(answer: str, assessed_by: str, assessed_on: date 
 def allowed_targets(case: Case) -> list[str]:
     """List the phases an open case may move to by a phase change.
 
-    Forward one step at a time; back to any earlier working phase (P1–P7), e.g. after a relapse; P7 may
-    return to P6. Closure (P8) has its own form; P9 only follows a closed case.
+    Forward to any working phase up to P7, the next one first; back to any earlier working phase (P1–P7),
+    e.g. after a relapse, nearest first. A move of more than one step needs a reason
+    (:func:`phase_transition_problem`). Closure (P8) has its own form; P9 only follows a closed case.
     """
     if not case.is_open:
         return [Phase.P9] if case.phase == Phase.P8 else []
     index = ORDER.index(case.phase)
-    targets = [ORDER[index + 1]] if index + 1 < ORDER.index(Phase.P8) else []
-    # The next phase first (the usual move), then earlier phases, nearest first.
+    targets = ORDER[index + 1 : ORDER.index(Phase.P8)]
     targets += [p for p in reversed(ORDER[1:index]) if p != case.phase]
     return targets
 
 
-def phase_transition_problem(case: Case, to_phase: str, *, has_exit_coordinator: bool) -> str:
-    """Explain why a phase change is refused, or return "" when it is allowed (R01 E)."""
+def phase_steps(from_phase: str, to_phase: str) -> int:
+    """Count how many phases a move spans, in either direction."""
+    return abs(ORDER.index(to_phase) - ORDER.index(from_phase))
+
+
+def phase_transition_problem(case: Case, to_phase: str, *, has_exit_coordinator: bool, reason: str = "") -> str:
+    """Explain why a phase change is refused, or return "" when it is allowed.
+
+    R01 (E): no phase from P3 on without an exit coordinator. A move of more than one step, forward or
+    back, needs a reason, so the log says why phases were skipped or work was taken up again.
+    """
     if to_phase not in Phase.values:
         return _("Unknown phase.")
     if to_phase == Phase.P8:
@@ -65,7 +75,54 @@ def phase_transition_problem(case: Case, to_phase: str, *, has_exit_coordinator:
         }
     if ORDER.index(to_phase) >= ORDER.index(Phase.P3) and not has_exit_coordinator and case.is_open:
         return _("Name an exit coordinator on the team before contact and conversations start (P3).")
+    if phase_steps(case.phase, to_phase) > 1 and not reason.strip():
+        return _(
+            "The case would move from %(current)s to %(target)s, more than one phase at a time. "
+            "Write why in the field «Reason»."
+        ) % {"current": case.get_phase_display(), "target": Phase(to_phase).label}
     return ""
+
+
+@dataclass(frozen=True)
+class PhaseSuggestion:
+    """Hold the phase that recorded work points to, and what to say when it is accepted."""
+
+    phase: str
+    label: str
+    evidence: PhaseEvidence
+    steps: int
+    reason: str
+    problem: str
+
+
+def phase_suggestion(
+    case: Case, evidence: list[PhaseEvidence], *, moved_back_on: date | None, has_exit_coordinator: bool
+) -> PhaseSuggestion | None:
+    """Suggest the phase that work recorded on the case belongs to, when it is ahead of the case's phase (W).
+
+    Each piece of evidence names the phase its work belongs to (a contact plan P2, a conversation P3,
+    a network map P4, a plan being prepared P5, an active plan P6, a review meeting P7). The furthest phase
+    ahead wins. Work recorded before the case was last moved back does not count: a case taken back
+    to contact after a relapse is not pushed forward again by its old plan. Closure is never suggested.
+    A suggestion blocked by a rule carries the rule's explanation instead of an offer.
+    """
+    if not case.is_open or case.phase not in ORDER:
+        return None
+    current = ORDER.index(case.phase)
+    ahead = ORDER[current + 1 : ORDER.index(Phase.P8)]
+    fresh = [e for e in evidence if e.phase in ahead and (moved_back_on is None or e.on >= moved_back_on)]
+    if not fresh:
+        return None
+    best = max(fresh, key=lambda e: (ORDER.index(e.phase), e.on))
+    steps = phase_steps(case.phase, best.phase)
+    reason = (
+        _("Suggested from the recorded work: %(what)s (%(date)s).")
+        % {"what": best.what, "date": formats.date_format(best.on, "SHORT_DATE_FORMAT")}
+        if steps > 1
+        else ""
+    )
+    problem = phase_transition_problem(case, best.phase, has_exit_coordinator=has_exit_coordinator, reason=reason)
+    return PhaseSuggestion(best.phase, str(Phase(best.phase).label), best, steps, reason, problem)
 
 
 @dataclass(frozen=True)

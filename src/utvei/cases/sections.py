@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 
+from django.db.models import Subquery
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -142,3 +144,40 @@ def upcoming(*, actor: User, case_ids: list[int]) -> dict[int, object]:
             if case_id not in found or on < found[case_id]:  # type: ignore[operator]
                 found[case_id] = on
     return found
+
+
+@dataclass(frozen=True)
+class PhaseEvidence:
+    """Name work recorded on a case that belongs to a phase: the phase, the day it was recorded, and what."""
+
+    phase: str
+    on: date
+    what: str
+
+
+# ``latest(*, actor)`` gives a subquery for the case row (``OuterRef("pk")``): when the work of
+# this kind was last recorded on the case, counted over what the actor may see, or None. Every source
+# becomes one column of a single query, so the overview's cost does not grow with the sources.
+LatestExpression = Callable[..., Subquery]
+
+
+@dataclass(frozen=True)
+class EvidenceSource:
+    """Name one kind of recorded work that points to a phase, and how to find when it was last recorded."""
+
+    phase: str
+    what: str | Promise
+    latest: LatestExpression
+
+
+_evidence: list[EvidenceSource] = []
+
+
+def register_phase_evidence(*, phase: str, what: str | Promise, latest: LatestExpression) -> None:
+    """Contribute a kind of recorded work to the overview's phase suggestion (e.g. a conversation, P3)."""
+    _evidence.append(EvidenceSource(phase, what, latest))
+
+
+def evidence_sources() -> list[EvidenceSource]:
+    """List the registered kinds of recorded work that point to a phase."""
+    return list(_evidence)

@@ -4,12 +4,13 @@ the read, naming the categories shown and the grounds they rested on."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.db import transaction
-from django.db.models import Q, Value
+from django.db.models import F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from utvei.access import engine, policy
 from utvei.access.categories import Category, Field
@@ -28,6 +29,7 @@ from utvei.cases.models import (
     Guardian,
     Person,
     Phase,
+    PhaseChange,
     ReferralSource,
     Relapse,
     Task,
@@ -151,6 +153,7 @@ class CaseOverview:
     is_slt_on_team: bool
     phase_targets: list[tuple[str, str]]
     fields: frozenset[str] = field(default_factory=frozenset)
+    phase_suggestion: rules.PhaseSuggestion | None = None
 
 
 def _case_seen(actor: User, case_id: int, action: Action = Action.VIEW) -> Case:
@@ -232,6 +235,7 @@ def case_overview(*, actor: User, case_id: int) -> CaseOverview:
                 is_prison_case=case.referral_source == ReferralSource.CORRECTIONAL or bool(facts.get("prison_visits")),
                 has_correctional_member=any(m.organisation.kind == OrganisationKind.CORRECTIONAL_SERVICE for m in team),
             )
+        suggestion = _phase_suggestion(actor, case, team) if Field.WARNINGS in fields and can_edit else None
         tasks = [
             _task_row(t)
             for t in policy.scope(actor, Action.VIEW, Task.objects.filter(case=case, done_at__isnull=True))
@@ -268,10 +272,47 @@ def case_overview(*, actor: User, case_id: int) -> CaseOverview:
             is_slt_on_team=Role.SLT_COORDINATOR in own_roles,
             phase_targets=[(p, str(Phase(p).label)) for p in rules.allowed_targets(case)] if can_edit else [],
             fields=fields,
+            phase_suggestion=suggestion,
         )
         ctx.note(case.pk, sorted(fields), [ctx.case_ground(case.pk)])
         _record_read(actor, case)
     return overview
+
+
+def _day(value: object) -> date | None:
+    if isinstance(value, datetime):
+        return timezone.localdate(value)
+    return value if isinstance(value, date) else None
+
+
+def _phase_suggestion(actor: User, case: Case, team: list[TeamMember]) -> rules.PhaseSuggestion | None:
+    """Suggest the phase the recorded work points to, from the sources the apps register and the team.
+
+    Every source is one column of a single query on the case row, beside the day the case was last moved
+    back (a move to an earlier phase: phase names sort in process order).
+    """
+    if not case.is_open:
+        return None
+    sources = sections.evidence_sources()
+    columns: dict[str, Subquery] = {f"source_{i}": s.latest(actor=actor) for i, s in enumerate(sources)}
+    moved_back = policy.scope(
+        actor, Action.VIEW, PhaseChange.objects.filter(case=OuterRef("pk"), to_phase__lt=F("from_phase"))
+    )
+    columns["moved_back"] = Subquery(moved_back.order_by("-changed_at").values("changed_at")[:1])
+    row = Case.objects.filter(pk=case.pk).annotate(**columns).values(*columns).first() or {}
+    evidence = [
+        sections.PhaseEvidence(source.phase, on, str(source.what))
+        for i, source in enumerate(sources)
+        if (on := _day(row.get(f"source_{i}"))) is not None
+    ]
+    coordinators = [m for m in team if m.role == Role.EXIT_COORDINATOR]
+    evidence += [
+        sections.PhaseEvidence(Phase.P2, timezone.localdate(m.added_at), _("an exit coordinator is on the team"))
+        for m in coordinators[:1]
+    ]
+    return rules.phase_suggestion(
+        case, evidence, moved_back_on=_day(row.get("moved_back")), has_exit_coordinator=bool(coordinators)
+    )
 
 
 @dataclass

@@ -16,6 +16,7 @@ urlpatterns = [
     path("referrals/new/", views.referral_new_view, name="referral_new"),
     path("persons/<int:person_id>/new-case/", views.case_new_for_person_view, name="case_new_for_person"),
     path("<int:case_id>/phase/", views.phase_view, name="phase"),
+    path("<int:case_id>/phase/suggested/", views.phase_accept_view, name="phase_accept"),
     path("<int:case_id>/close/", views.close_view, name="close"),
     path("<int:case_id>/team/add/", views.team_add_view, name="team_add"),
     path("team/<int:seat_id>/task/", views.team_task_view, name="team_task"),

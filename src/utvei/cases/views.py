@@ -199,28 +199,43 @@ def case_new_for_person_view(request: AuthedRequest, person_id: int) -> HttpResp
     return _render(request, "cases/case_open.html", {"form": form, "person": person}, form)
 
 
+def _move_phase(request: AuthedRequest, case_id: int) -> HttpResponse:
+    form = PhaseForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Choose a phase, and write the reason in at most 1000 characters."))
+        case = services.case_change_phase(
+            actor=request.user,
+            case_id=case_id,
+            from_phase=form.cleaned_data["from_phase"],
+            to_phase=form.cleaned_data["to_phase"],
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The case is now in phase %(phase)s.") % {"phase": case.get_phase_display()})
+    return redirect("cases:detail", case_id=case_id)
+
+
 @requires(Perm.CASE_VIEW)
 @require_POST
 def phase_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     """Move a case to another phase, or explain why it cannot move.
 
     The form names the phase the page showed; if the case has moved since, the message names the phase
-    it is in now (an ``EditConflict``, shown like any refusal).
+    it is in now (an ``EditConflict``, shown like any refusal). A move of more than one step needs a reason.
     """
-    form = PhaseForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("Choose a phase."))
-        services.case_change_phase(
-            actor=request.user,
-            case_id=case_id,
-            from_phase=form.cleaned_data["from_phase"],
-            to_phase=form.cleaned_data["to_phase"],
-        )
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    return redirect("cases:detail", case_id=case_id)
+    return _move_phase(request, case_id)
+
+
+@requires(Perm.CASE_VIEW)
+@require_POST
+@idempotent
+def phase_accept_view(request: AuthedRequest, case_id: int) -> HttpResponse:
+    """Accept the phase the recorded work suggests, in one click (the reason is filled in from the work)."""
+    return _move_phase(request, case_id)
 
 
 @requires(Perm.CASE_VIEW)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ContactsConfig(AppConfig):
@@ -29,3 +30,9 @@ class ContactsConfig(AppConfig):
         )
         sections.register_facts(selectors.contact_facts)
         sections.register_upcoming(selectors.next_contacts)
+        sections.register_phase_evidence(
+            phase="P2", what=_("a contact plan is made"), latest=selectors.latest_contact_plan
+        )
+        sections.register_phase_evidence(
+            phase="P3", what=_("a conversation is recorded"), latest=selectors.latest_conversation
+        )

@@ -7,7 +7,7 @@ from datetime import date
 from typing import NamedTuple
 
 from django.db import transaction
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min, OuterRef, Q, Subquery
 
 from utvei.access import policy
 from utvei.access.policy import Action, NotFound
@@ -292,3 +292,17 @@ def case_note_form_data(*, actor: User, case_id: int) -> CaseCard:
         policy.require(actor, Action.CREATE, case)
         record(actor=actor, event=AuditEvent.VIEW, target=case, case=case)
     return case_card(case)
+# The contact work that points to a phase: a contact plan (P2) and a conversation (P3). Each gives, for the
+# case row of the overview's query, when it was last recorded among what the actor may see.
+
+
+def latest_contact_plan(*, actor: User) -> Subquery:
+    """Give when the case's contact plan was last saved, as far as the actor may see (evidence for P2)."""
+    plans = policy.scope(actor, Action.VIEW, ContactPlan.objects.filter(case=OuterRef("pk")))
+    return Subquery(plans.order_by("-updated_at").values("updated_at")[:1])
+
+
+def latest_conversation(*, actor: User) -> Subquery:
+    """Give when the case's latest conversation was recorded, as far as the actor may see (evidence for P3)."""
+    talks = policy.scope(actor, Action.VIEW, Conversation.objects.filter(case=OuterRef("pk")))
+    return Subquery(talks.order_by("-created_at").values("created_at")[:1])

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class NetworkConfig(AppConfig):
@@ -19,4 +20,7 @@ class NetworkConfig(AppConfig):
             template="network/_case_section.html",
             provider=selectors.section_for_case,
             visible=selectors.sees_network,
+        )
+        sections.register_phase_evidence(
+            phase="P4", what=_("the network is being mapped"), latest=selectors.latest_node
         )

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils.translation import gettext as _
 
 from utvei.access import policy
 from utvei.access.policy import Action, NotFound
@@ -75,7 +76,6 @@ class NetworkPage:
 
 def _indicators(snapshots: list[NetworkSnapshot], live: list[NodeState]) -> list[drawing.Indicator]:
     from django.utils import formats
-    from django.utils.translation import gettext as _
 
     points = [
         drawing.indicator(
@@ -336,3 +336,10 @@ def sees_network(*, actor: User, case: Case) -> bool:
     """Tell, from the access context alone, whether the network tab is offered: never to a narrow seat,
     since the map names third parties and risk ties (R23, R26)."""
     return not policy.context(actor).is_narrow(case.pk)
+
+
+def latest_node(*, actor: User) -> Subquery:
+    """Give when a node was last added to the case's network map, as far as the actor may see (evidence for
+    mapping, P4)."""
+    nodes = policy.scope(actor, Action.VIEW, NetworkNode.objects.filter(case=OuterRef("pk")))
+    return Subquery(nodes.order_by("-created_on").values("created_on")[:1])

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PlansConfig(AppConfig):
@@ -26,4 +27,11 @@ class PlansConfig(AppConfig):
             template="plans/_provided_measures.html",
             provider=selectors.provided_measures_section,
             visible=selectors.provides_measures,
+        )
+        sections.register_phase_evidence(
+            phase="P5", what=_("a plan is being prepared"), latest=selectors.latest_draft_plan
+        )
+        sections.register_phase_evidence(phase="P6", what=_("the plan is active"), latest=selectors.latest_active_plan)
+        sections.register_phase_evidence(
+            phase="P7", what=_("a review meeting is recorded"), latest=selectors.latest_review_meeting
         )

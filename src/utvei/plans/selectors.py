@@ -9,6 +9,8 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import formats, timezone
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
@@ -36,6 +38,7 @@ from utvei.plans.models import (
     Meeting,
     Participant,
     Plan,
+    PlanStatus,
     PlanVersion,
     PlanWish,
     Review,
@@ -505,3 +508,29 @@ def plan_pdf(*, actor: User, plan_id: int, language: str) -> tuple[Plan, bytes]:
         document = render_pdf("plans/plan_pdf.html", context, language=language, title=str(title))
         record(actor=actor, event=AuditEvent.EXPORT, target=plan, case=plan.case, changed_fields=["language"])
     return plan, document
+
+
+# The plan work that points to a phase: a plan being prepared (P5), an active plan (P6), a review meeting (P7).
+
+
+def _plans_in_force(actor: User) -> QuerySet[Plan]:
+    return policy.scope(actor, Action.VIEW, Plan.objects.filter(case=OuterRef("pk"), ended_at__isnull=True))
+
+
+def latest_draft_plan(*, actor: User) -> Subquery:
+    """Give when the case's plan in preparation was started, as far as the actor may see (evidence for P5)."""
+    return Subquery(
+        _plans_in_force(actor).filter(status=PlanStatus.DRAFT).order_by("-created_at").values("created_at")[:1]
+    )
+
+
+def latest_active_plan(*, actor: User) -> Subquery:
+    """Give when the case's plan became active, as far as the actor may see (evidence for P6)."""
+    active = _plans_in_force(actor).filter(status=PlanStatus.ACTIVE, activated_at__isnull=False)
+    return Subquery(active.order_by("-activated_at").values("activated_at")[:1])
+
+
+def latest_review_meeting(*, actor: User) -> Subquery:
+    """Give when the case's latest review meeting was recorded, as far as the actor may see (evidence for P7)."""
+    reviews = policy.scope(actor, Action.VIEW, Meeting.objects.filter(plan__case=OuterRef("pk"), is_review=True))
+    return Subquery(reviews.order_by("-created_at").values("created_at")[:1])

@@ -10,9 +10,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from utvei.access.decorators import requires
 from utvei.access.permissions import Perm
@@ -39,6 +41,38 @@ from utvei.plans.forms import (
     measure_initial,
 )
 from utvei.plans.models import Meeting, WishGiver
+
+# The parts of the plan page that htmx swaps in place: the goals and the measures, each edited inline.
+INLINE_PARTS = ("goals", "measures")
+
+
+def _inline(request: AuthedRequest) -> bool:
+    # An htmx request (not a boosted one) edits a part of the plan page in place; a plain one gets the page.
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not getattr(htmx, "boosted", False)
+
+
+def _part_url(plan_id: int, part: str, focus: str) -> str:
+    """Give the address of one part of the plan page, naming the element that gets the focus."""
+    return f"{reverse('plans:detail', kwargs={'plan_id': plan_id})}?part={part}&focus={focus}#{focus}"
+
+
+def _saved(request: AuthedRequest, plan_id: int, part: str, focus: str, message: str) -> HttpResponse:
+    """Answer a saved form: the part of the plan page for htmx, the plan page for a plain post."""
+    messages.success(request, message)
+    if _inline(request):
+        return redirect(_part_url(plan_id, part, focus))
+    return redirect("plans:detail", plan_id=plan_id)
+
+
+def _item_form(
+    request: AuthedRequest, context: dict[str, object], *, part: str, cancel: str, status: int
+) -> HttpResponse:
+    """Render an item form: inline in the plan page for htmx, else as a page of its own."""
+    inline = _inline(request)
+    plan = context["plan"]
+    context |= {"inline": inline, "part": part, "cancel_url": _part_url(plan.pk, part, cancel)}  # type: ignore[attr-defined]
+    return render(request, "plans/item_form.html#form" if inline else "plans/item_form.html", context, status=status)
 
 
 @requires(Perm.CASE_VIEW)
@@ -116,10 +150,23 @@ def wish_withdraw_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
 
 @requires(Perm.CASE_VIEW)
 @require_GET
+@vary_on_headers("HX-Request")
 def plan_detail_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
-    """Show the plan and what it still lacks before it can become active (R08)."""
+    """Show the plan and what it still lacks before it can become active (R08).
+
+    An htmx request for ``?part=goals`` or ``?part=measures`` gets that part alone (after an inline save
+    or a cancelled inline form), with what the plan still lacks swapped out of band.
+    """
     page = selectors.plan_get(actor=request.user, plan_id=plan_id)
-    return render(request, "plans/plan_detail.html", {"page": page, "plan": page.plan, "case": page.plan.case})
+    focus = request.GET.get("focus", "")
+    context = {"page": page, "plan": page.plan, "case": page.plan.case, "focus": focus if focus.isascii() else ""}
+    part = request.GET.get("part", "")
+    if _inline(request) and part in INLINE_PARTS:
+        response = render(request, f"plans/plan_detail.html#{part}", context | {"oob": True})
+        response["HX-Retarget"] = f"#plan-{part}"
+        response["HX-Reswap"] = "outerHTML"
+        return response
+    return render(request, "plans/plan_detail.html", context)
 
 
 @requires(Perm.CASE_VIEW)
@@ -164,33 +211,35 @@ def plan_edit_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
 
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
 @idempotent
 def goal_new_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
-    """Add one of the person's goals, in their own words."""
+    """Add one of the person's goals, in their own words (inline in the plan page for htmx)."""
     data = selectors.plan_form_data(actor=request.user, plan_id=plan_id)
-    form = GoalForm(request.POST if request.method == "POST" else None)
+    form = GoalForm(request.POST if request.method == "POST" else None, prefix="goal-new" if _inline(request) else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.goal_add(
+            goal = services.goal_add(
                 actor=request.user, plan_id=plan_id, text=form.cleaned_data["text"], domain=form.cleaned_data["domain"]
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("The goal is added."))
-            return redirect("plans:detail", plan_id=plan_id)
+            return _saved(request, plan_id, "goals", f"goal-{goal.pk}", _("The goal is added."))
     context = {"plan": data.plan, "form": form, "heading": _("Add a goal")}
-    return render(request, "plans/item_form.html", context, status=form_status(form))
+    return _item_form(request, context, part="goals", cancel="goal-add", status=form_status(form))
 
 
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
 @idempotent
 def goal_edit_view(request: AuthedRequest, goal_id: int) -> HttpResponse:
-    """Change a goal's words, domain or status."""
+    """Change a goal's words, domain or status (inline in the plan page for htmx)."""
     goal = selectors.goal_form_data(actor=request.user, goal_id=goal_id)
     initial = {"text": goal.text, "domain": goal.domain, "status": goal.status}
-    form = GoalEditForm(request.POST if request.method == "POST" else None, initial=initial)
+    prefix = f"goal-{goal.pk}" if _inline(request) else None
+    form = GoalEditForm(request.POST if request.method == "POST" else None, initial=initial, prefix=prefix)
     edit = EditGuard(request, version=goal.version, values=initial)
     if request.method == "POST" and form.is_valid():
         values = form.cleaned_data
@@ -208,10 +257,9 @@ def goal_edit_view(request: AuthedRequest, goal_id: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("The goal is saved."))
-            return redirect("plans:detail", plan_id=goal.plan_id)
+            return _saved(request, goal.plan_id, "goals", f"goal-{goal.pk}", _("The goal is saved."))
     context = {"plan": goal.plan, "form": form, "heading": _("Change a goal"), "edit": edit}
-    return render(request, "plans/item_form.html", context, status=edit.status(form))
+    return _item_form(request, context, part="goals", cancel=f"goal-{goal.pk}", status=edit.status(form))
 
 
 @requires(Perm.CASE_VIEW)
@@ -296,9 +344,10 @@ def _measure_values(form: MeasureForm) -> dict[str, object]:
 
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
 @idempotent
 def measure_new_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
-    """Add a measure linked to a goal (R24)."""
+    """Add a measure linked to a goal (R24), inline in the plan page for htmx."""
     data = selectors.plan_form_data(actor=request.user, plan_id=plan_id)
     form = MeasureForm(
         request.POST if request.method == "POST" else None,
@@ -306,24 +355,25 @@ def measure_new_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
         organisations=data.organisations,
         team=data.team,
         initial={"start_on": timezone.localdate()},
+        prefix="measure-new" if _inline(request) else None,
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.measure_create(actor=request.user, plan_id=plan_id, **_measure_values(form))  # type: ignore[arg-type]
+            measure = services.measure_create(actor=request.user, plan_id=plan_id, **_measure_values(form))  # type: ignore[arg-type]
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("The measure is added."))
-            return redirect("plans:detail", plan_id=plan_id)
+            return _saved(request, plan_id, "measures", f"measure-{measure.pk}", _("The measure is added."))
     context = {"plan": data.plan, "form": form, "heading": _("Add a measure")}
-    return render(request, "plans/item_form.html", context, status=form_status(form))
+    return _item_form(request, context, part="measures", cancel="measure-add", status=form_status(form))
 
 
 @requires(Perm.CASE_VIEW)
 @require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
 @idempotent
 def measure_edit_view(request: AuthedRequest, measure_id: int) -> HttpResponse:
-    """Change a measure, its status and outcome."""
+    """Change a measure, its status and outcome (inline in the plan page for htmx)."""
     measure, data = selectors.measure_form_data(actor=request.user, measure_id=measure_id)
     initial = measure_initial(measure)
     form = MeasureForm(
@@ -332,6 +382,7 @@ def measure_edit_view(request: AuthedRequest, measure_id: int) -> HttpResponse:
         organisations=data.organisations,
         team=data.team,
         initial=initial,
+        prefix=f"measure-{measure.pk}" if _inline(request) else None,
     )
     edit = EditGuard(request, version=measure.version, values=initial)
     if request.method == "POST" and form.is_valid():
@@ -347,10 +398,10 @@ def measure_edit_view(request: AuthedRequest, measure_id: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("The measure is saved."))
-            return redirect("plans:detail", plan_id=data.plan.pk)
+            focus = f"measure-{measure.pk}"
+            return _saved(request, data.plan.pk, "measures", focus, _("The measure is saved."))
     context = {"plan": data.plan, "form": form, "heading": _("Change a measure"), "edit": edit}
-    return render(request, "plans/item_form.html", context, status=edit.status(form))
+    return _item_form(request, context, part="measures", cancel=f"measure-{measure.pk}", status=edit.status(form))
 
 
 @requires(Perm.CASE_VIEW)

@@ -116,17 +116,18 @@ def case_open(
     return case
 
 
-def case_change_phase(*, actor: User, case_id: int, from_phase: str, to_phase: str) -> Case:
+def case_change_phase(*, actor: User, case_id: int, from_phase: str, to_phase: str, reason: str = "") -> Case:
     """Move an open case from ``from_phase`` to another phase, following the guarded transitions.
 
     ``from_phase`` is the phase the actor saw: a move from a page the case has since moved on from
     is refused, so an older page never undoes someone else's move. R01: no phase from P3 on without an
-    exit coordinator on the team. Closure (P8) goes through :func:`case_close`; P9 follows a closed case
-    only.
+    exit coordinator on the team. A move of more than one step, forward or back, needs a ``reason``,
+    kept (encrypted) with the phase change. Closure (P8) goes through :func:`case_close`; P9 follows a
+    closed case only.
 
     :raises NotFound: the actor may not change the case.
     :raises EditConflict: the case is no longer in ``from_phase``; the message names the phase it is in.
-    :raises ValidationError: the transition is not allowed; the message says why.
+    :raises ValidationError: the transition is not allowed, or a reason is missing; the message says why.
     """
     with transaction.atomic():
         case = lock_case_for_update(actor, case_id)
@@ -141,10 +142,16 @@ def case_change_phase(*, actor: User, case_id: int, from_phase: str, to_phase: s
                 )
                 % {"current": Phase(case.phase).label, "seen": _phase_label(from_phase)},
             )
-        problem = rules.phase_transition_problem(case, to_phase, has_exit_coordinator=_has_exit_coordinator(case))
+        reason = reason.strip()
+        hidden = hidden_control_errors(reason=reason)
+        if hidden:
+            raise ValidationError(hidden["reason"])
+        problem = rules.phase_transition_problem(
+            case, to_phase, has_exit_coordinator=_has_exit_coordinator(case), reason=reason
+        )
         if problem:
             raise ValidationError(problem)
-        PhaseChange.objects.create(case=case, from_phase=case.phase, to_phase=to_phase, changed_by=actor)
+        PhaseChange.objects.create(case=case, from_phase=case.phase, to_phase=to_phase, changed_by=actor, reason=reason)
         case.phase = to_phase
         case.save(update_fields=["phase"])
         record(
@@ -152,7 +159,7 @@ def case_change_phase(*, actor: User, case_id: int, from_phase: str, to_phase: s
             event=AuditEvent.UPDATE,
             target=case,
             case=case,
-            changed_fields=["phase"],
+            changed_fields=["phase", "phase_reason"] if reason else ["phase"],
         )
     return case
 

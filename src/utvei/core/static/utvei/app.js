@@ -161,3 +161,19 @@
   scan(document);
   document.addEventListener("htmx:afterSwap", function (event) { scan(event.detail.target || document); });
 })();
+
+// After an inline edit of the plan (or any part swapped by htmx) move focus where the new content says:
+// an element carries data-focus with the id of what should get it (the new item, the form's heading, or
+// the "add" button after a cancel). A form with errors sends focus to its error summary instead.
+(function () {
+  "use strict";
+  document.addEventListener("htmx:afterSettle", function () {
+    document.querySelectorAll("[data-focus]").forEach(function (holder) {
+      var name = holder.getAttribute("data-focus");
+      holder.removeAttribute("data-focus");
+      var problem = holder.querySelector(".ds-error-summary, .utvei-conflict");
+      var target = problem || document.getElementById(name);
+      if (target) { target.focus(); }
+    });
+  });
+})();
