@@ -91,9 +91,7 @@ def _seed_and_keep() -> None:
     baseline: dict[tuple[str, str], tuple[int, Any]] = {}
     for alias in ALIASES:
         baseline.update(_shapes(alias, listing[alias]) or {})
-    before = {
-        (alias, name): _rows(alias, name, pk) for alias in ALIASES for name, pk in listing[alias]
-    }
+    before = {(alias, name): _rows(alias, name, pk) for alias in ALIASES for name, pk in listing[alias]}
     seed_demo()
     tables: dict[str, list[_Table]] = {}
     for alias in ALIASES:

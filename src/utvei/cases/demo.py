@@ -139,4 +139,3 @@ def seed(world: DemoWorld) -> None:
         subject="Elev, 15 år (initialer K.T.)",
         description="Lærer har hørt uttalelser som forherliger vold. Drøftet anonymt med SLT.",
     )
-

@@ -292,6 +292,8 @@ def case_note_form_data(*, actor: User, case_id: int) -> CaseCard:
         policy.require(actor, Action.CREATE, case)
         record(actor=actor, event=AuditEvent.VIEW, target=case, case=case)
     return case_card(case)
+
+
 # The contact work that points to a phase: a contact plan (P2) and a conversation (P3). Each gives, for the
 # case row of the overview's query, when it was last recorded among what the actor may see.
 

@@ -8,9 +8,8 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
-from django.utils import formats, timezone
 from django.db.models import OuterRef, QuerySet, Subquery
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
