@@ -34,6 +34,15 @@ from utvei.cases.models import (
     TeamMember,
 )
 from utvei.cases.policy import COORDINATOR_ROLES
+from utvei.cases.selectors.corrections import (
+    ContactPage,
+    SeatPage,
+    TaskPage,
+    person_contact_for_correction,
+    task_for_correction,
+    team_seat_page,
+)
+from utvei.cases.selectors.history import EarlierValue, RevisionRow, revision_history
 from utvei.cases.services.persons import national_id_indexes
 
 # The columns a list of cases shows; encrypted free text is never loaded for a list.
@@ -553,3 +562,16 @@ def concern_page(*, actor: User, page: int = 1) -> ConcernPage:
         rows = list(concerns.order_by("-recorded_on", "-pk")[start : start + CONCERN_PAGE_SIZE])
         record(actor=actor, event=AuditEvent.LIST, target_type=Concern._meta.label, target_id=len(rows))
     return ConcernPage(rows, total, page, pages)
+
+
+__all__ = [
+    "ContactPage",
+    "EarlierValue",
+    "RevisionRow",
+    "SeatPage",
+    "TaskPage",
+    "person_contact_for_correction",
+    "revision_history",
+    "task_for_correction",
+    "team_seat_page",
+]
