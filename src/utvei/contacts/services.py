@@ -334,7 +334,9 @@ CONVERSATION_CORRECTABLE = tuple(name for name in CONVERSATION_FIELDS if name !=
 CONSULTATION_CORRECTABLE = ("held_on", "consulted", "consulted_organisation", "summary", "decision")
 
 
-def _for_correction(actor: User, model: type[Conversation] | type[Consultation], pk: int) -> Conversation | Consultation:
+def _for_correction(
+    actor: User, model: type[Conversation] | type[Consultation], pk: int
+) -> Conversation | Consultation:
     """Fetch a record to correct under its case's lock, or refuse as not found."""
     found = model.objects.filter(pk=pk).only("case_id").first()
     if found is None:

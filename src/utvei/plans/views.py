@@ -187,7 +187,7 @@ def goal_new_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
 @idempotent
 def goal_edit_view(request: AuthedRequest, goal_id: int) -> HttpResponse:
     """Change a goal's words, domain or status."""
-    goal = selectors.goal_form_data(actor=request.user, goal_id=goal_id)
+    goal, history = selectors.goal_edit_data(actor=request.user, goal_id=goal_id)
     initial = {"text": goal.text, "domain": goal.domain, "status": goal.status}
     form = GoalEditForm(request.POST if request.method == "POST" else None, initial=initial)
     edit = EditGuard(request, version=goal.version, values=initial)
@@ -209,7 +209,7 @@ def goal_edit_view(request: AuthedRequest, goal_id: int) -> HttpResponse:
         else:
             messages.success(request, _("The goal is saved."))
             return redirect("plans:detail", plan_id=goal.plan_id)
-    context = {"plan": goal.plan, "form": form, "heading": _("Change a goal"), "edit": edit}
+    context = {"plan": goal.plan, "form": form, "heading": _("Change a goal"), "edit": edit, "history": history}
     return render(request, "plans/item_form.html", context, status=edit.status(form))
 
 
@@ -348,7 +348,13 @@ def measure_edit_view(request: AuthedRequest, measure_id: int) -> HttpResponse:
         else:
             messages.success(request, _("The measure is saved."))
             return redirect("plans:detail", plan_id=data.plan.pk)
-    context = {"plan": data.plan, "form": form, "heading": _("Change a measure"), "edit": edit}
+    context = {
+        "plan": data.plan,
+        "form": form,
+        "heading": _("Change a measure"),
+        "edit": edit,
+        "history": data.history,
+    }
     return render(request, "plans/item_form.html", context, status=edit.status(form))
 
 

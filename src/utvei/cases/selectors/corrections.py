@@ -55,7 +55,9 @@ def team_seat_page(*, actor: User, seat_id: int) -> SeatPage:
             .filter(user_id=seat.user_id, organisation_id=seat.organisation_id)
             .values_list("role", flat=True)
         )
-        roles = [(value, str(label)) for value, label in Role.choices if value in held & TEAM_ROLES or value == seat.role]
+        roles = [
+            (value, str(label)) for value, label in Role.choices if value in held & TEAM_ROLES or value == seat.role
+        ]
         history = revision_history(actor=actor, obj=seat, person_id=seat.case.person_id, case_id=seat.case_id)
         record(actor=actor, event=AuditEvent.VIEW, target=seat, case=seat.case, categories=[Field.TEAM])
     return SeatPage(seat=seat, case=case_card(seat.case), roles=roles, history=history)

@@ -57,9 +57,7 @@ def revision_history(*, actor: User, obj: models.Model, person_id: int, case_id:
     values that can no longer be read (a shredded key) show as the encrypted field's placeholder.
     """
     with transaction.atomic():
-        rows = list(
-            Revision.objects.filter(target_type=obj._meta.label, target_id=obj.pk).select_related("changed_by")
-        )
+        rows = list(Revision.objects.filter(target_type=obj._meta.label, target_id=obj.pk).select_related("changed_by"))
         if not rows:
             return []
         history: list[RevisionRow] = []
@@ -76,10 +74,10 @@ def revision_history(*, actor: User, obj: models.Model, person_id: int, case_id:
                 if name not in previous:
                     earlier.append(EarlierValue(label=label[:1].upper() + label[1:], value=_("(cannot be shown)")))
                     continue
-                earlier.append(
-                    EarlierValue(label=label[:1].upper() + label[1:], value=_display(field, previous[name]))
-                )
-            history.append(RevisionRow(changed_at=row.changed_at, author=row.changed_by.display_name(), earlier=earlier))
+                earlier.append(EarlierValue(label=label[:1].upper() + label[1:], value=_display(field, previous[name])))
+            history.append(
+                RevisionRow(changed_at=row.changed_at, author=row.changed_by.display_name(), earlier=earlier)
+            )
         record(
             actor=actor,
             event=AuditEvent.VIEW,
