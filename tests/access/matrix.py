@@ -202,6 +202,7 @@ def _extra_rows() -> list[Row]:
         matrix_attachments,
         matrix_breakglass,
         matrix_contacts,
+        matrix_correct,
         matrix_erasure,
         matrix_mentoring,
         matrix_network,
@@ -224,6 +225,7 @@ def _extra_rows() -> list[Row]:
         + matrix_erasure.ROWS
         + matrix_breakglass.ROWS
         + matrix_notifications.ROWS
+        + matrix_correct.ROWS
     )
 
 

@@ -510,18 +510,20 @@ class Revision(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="revisions")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     # The record corrected, by model label ("contacts.Conversation") and primary key.
-    target_type = models.CharField(max_length=64)
-    target_id = models.PositiveBigIntegerField()
+    target_type = models.CharField(_("kind of record"), max_length=64)
+    target_id = models.PositiveBigIntegerField(_("record number"))
     owner_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    changed_at = models.DateTimeField(default=timezone.now)
-    changed_fields = models.JSONField(default=list)
+    changed_at = models.DateTimeField(_("corrected at"), default=timezone.now)
+    changed_fields = models.JSONField(_("fields corrected"), default=list)
     previous = EncryptedTextField(_("earlier values"), blank=True)
     row_uid = RowIdField(data_key_owner="person")
 
     class Meta:
         ordering = ["-changed_at", "-pk"]
         indexes = [models.Index(fields=["target_type", "target_id"], name="revision_target")]
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
 
     def __str__(self) -> str:
         return f"revision of {self.target_type} {self.target_id}"

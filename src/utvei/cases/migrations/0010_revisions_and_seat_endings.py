@@ -44,10 +44,10 @@ class Migration(migrations.Migration):
             name='Revision',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('target_type', models.CharField(max_length=64)),
-                ('target_id', models.PositiveBigIntegerField()),
-                ('changed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('changed_fields', models.JSONField(default=list)),
+                ('target_type', models.CharField(max_length=64, verbose_name='kind of record')),
+                ('target_id', models.PositiveBigIntegerField(verbose_name='record number')),
+                ('changed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='corrected at')),
+                ('changed_fields', models.JSONField(default=list, verbose_name='fields corrected')),
                 ('previous', utvei.core.crypto.EncryptedTextField(blank=True, verbose_name='earlier values')),
                 ('row_uid', utvei.core.crypto.RowIdField(data_key_owner='person')),
                 ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.case')),
@@ -57,6 +57,8 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-changed_at', '-pk'],
+                'verbose_name': 'correction',
+                'verbose_name_plural': 'corrections',
                 'indexes': [models.Index(fields=['target_type', 'target_id'], name='revision_target')],
             },
         ),
