@@ -42,7 +42,7 @@ from utvei.cases.selectors.corrections import (
     task_for_correction,
     team_seat_page,
 )
-from utvei.cases.selectors.history import EarlierValue, RevisionRow, revision_history
+from utvei.cases.selectors.history import EarlierValue, RevisionRow, history_rows, revision_history
 from utvei.cases.services.persons import national_id_indexes
 
 # The columns a list of cases shows; encrypted free text is never loaded for a list.
@@ -158,6 +158,8 @@ class CaseOverview:
     is_slt_on_team: bool
     phase_targets: list[tuple[str, str]]
     fields: frozenset[str] = field(default_factory=frozenset)
+    # The reports made by an organisation the actor sits for: those they may complete later (R17).
+    own_report_ids: frozenset[int] = field(default_factory=frozenset)
 
 
 def _case_seen(actor: User, case_id: int, action: Action = Action.VIEW) -> Case:
@@ -276,6 +278,8 @@ def case_overview(*, actor: User, case_id: int) -> CaseOverview:
             phase_targets=[(p, str(Phase(p).label)) for p in rules.allowed_targets(case)] if can_edit else [],
             fields=fields,
         )
+        acting = set(ctx.acting_organisations(case.pk))
+        overview.own_report_ids = frozenset(e.pk for e in overview.escalations if e.owner_organisation_id in acting)
         ctx.note(case.pk, sorted(fields), [ctx.case_ground(case.pk)])
         _record_read(actor, case)
     return overview
@@ -570,6 +574,7 @@ __all__ = [
     "RevisionRow",
     "SeatPage",
     "TaskPage",
+    "history_rows",
     "person_contact_for_correction",
     "revision_history",
     "task_for_correction",

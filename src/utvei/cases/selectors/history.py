@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Protocol
 
 from django.db import models, transaction
 from django.utils import formats
@@ -49,35 +51,53 @@ def _display(field: models.Field[object, object], raw: object) -> str:
     return str(raw)
 
 
+class _Kept(Protocol):
+    """Name what a kept change holds: when, by whom, which fields, and their earlier values as JSON."""
+
+    changed_at: datetime
+    changed_fields: list[str]
+    previous: str
+
+    @property
+    def changed_by(self) -> User: ...
+
+
+def history_rows(obj: models.Model, kept: Iterable[_Kept]) -> list[RevisionRow]:
+    """Turn kept changes of ``obj`` (revisions, or a report's completions) into rows the reader can read.
+
+    Earlier values that can no longer be read (a shredded key) show as "(cannot be shown)".
+    """
+    history: list[RevisionRow] = []
+    for row in kept:
+        try:
+            previous = json.loads(row.previous) if row.previous else {}
+        except ValueError:
+            previous = {}
+        earlier: list[EarlierValue] = []
+        for name in row.changed_fields:
+            field = obj._meta.get_field(name)
+            assert isinstance(field, models.Field)
+            label = str(field.verbose_name)
+            label = label[:1].upper() + label[1:]
+            shown = _display(field, previous[name]) if name in previous else _("(cannot be shown)")
+            earlier.append(EarlierValue(label=label, value=shown))
+        history.append(RevisionRow(changed_at=row.changed_at, author=row.changed_by.display_name(), earlier=earlier))
+    return history
+
+
 def revision_history(*, actor: User, obj: models.Model, person_id: int, case_id: int | None) -> list[RevisionRow]:
     """Give the corrections of one record, newest first, and audit that its history was shown.
 
     Call it only after the record's own access check has allowed ``actor`` to see ``obj``: the history
-    follows the record, so it is shown to exactly those who may see the record, in its category. Earlier
-    values that can no longer be read (a shredded key) show as the encrypted field's placeholder.
+    follows the record, so it is shown to exactly those who may see the record, in its category.
     """
     with transaction.atomic():
-        rows = list(Revision.objects.filter(target_type=obj._meta.label, target_id=obj.pk).select_related("changed_by"))
+        rows = list(
+            Revision.objects.filter(target_type=obj._meta.label, target_id=obj.pk).select_related("changed_by")
+        )
         if not rows:
             return []
-        history: list[RevisionRow] = []
-        for row in rows:
-            try:
-                previous = json.loads(row.previous) if row.previous else {}
-            except ValueError:
-                previous = {}
-            earlier: list[EarlierValue] = []
-            for name in row.changed_fields:
-                field = obj._meta.get_field(name)
-                assert isinstance(field, models.Field)
-                label = str(field.verbose_name)
-                if name not in previous:
-                    earlier.append(EarlierValue(label=label[:1].upper() + label[1:], value=_("(cannot be shown)")))
-                    continue
-                earlier.append(EarlierValue(label=label[:1].upper() + label[1:], value=_display(field, previous[name])))
-            history.append(
-                RevisionRow(changed_at=row.changed_at, author=row.changed_by.display_name(), earlier=earlier)
-            )
+        history = history_rows(obj, rows)
         record(
             actor=actor,
             event=AuditEvent.VIEW,
