@@ -92,9 +92,7 @@ def revision_history(*, actor: User, obj: models.Model, person_id: int, case_id:
     follows the record, so it is shown to exactly those who may see the record, in its category.
     """
     with transaction.atomic():
-        rows = list(
-            Revision.objects.filter(target_type=obj._meta.label, target_id=obj.pk).select_related("changed_by")
-        )
+        rows = list(Revision.objects.filter(target_type=obj._meta.label, target_id=obj.pk).select_related("changed_by"))
         if not rows:
             return []
         history = history_rows(obj, rows)

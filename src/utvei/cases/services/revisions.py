@@ -50,7 +50,7 @@ def revision_apply(
             owner_organisation_id=owner_organisation_id,
             changed_by=actor,
             changed_fields=sorted(earlier),
-            previous=json.dumps(earlier, default=str),
+            previous=json.dumps(earlier, default=str, ensure_ascii=False),
         )
     return sorted(earlier)
 
