@@ -5,6 +5,7 @@ history with it."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -375,6 +376,53 @@ def test_destroying_the_persons_key_leaves_the_history_unreadable(demo: dict[str
     )
     assert [e.value for e in rows[0].earlier] == ["(kan ikke vises)"]
     assert EARLIER_NOTES not in str(rows)
+
+
+# --- query counts --------------------------------------------------------------------------------------
+
+# The correction pages and a corrected conversation, with the most queries each may make: one query
+# reads the whole history, however many corrections there are.
+PAGE_LIMITS = {"seat": 19, "end": 19, "task": 16, "contact": 15, "conversation": 18, "detail": 22}
+
+
+def _correction_pages(demo: dict[str, User]) -> dict[str, str]:
+    case = _jonas()
+    seat = _seat_of(case, demo["nav"])
+    task = Task.objects.filter(case=case, done_at__isnull=True).order_by("pk").first()
+    assert task is not None
+    conversation = _conversation()
+    return {
+        "seat": reverse("cases:team_task", kwargs={"seat_id": seat.pk}),
+        "end": reverse("cases:team_end", kwargs={"seat_id": seat.pk}),
+        "task": reverse("cases:task_correct", kwargs={"task_id": task.pk}),
+        "contact": reverse("cases:person_contact", kwargs={"case_id": case.pk}),
+        "conversation": reverse("contacts:conversation_correct", kwargs={"conversation_id": conversation.pk}),
+        "detail": reverse("contacts:conversation_detail", kwargs={"conversation_id": conversation.pk}),
+    }
+
+
+def test_correction_pages_make_a_fixed_number_of_queries_however_long_the_history(
+    demo: dict[str, User], django_assert_max_num_queries: Any
+) -> None:
+    client = _client(demo["koordinator"])
+    pages = _correction_pages(demo)
+    conversation = _conversation()
+    seat = _seat_of(_jonas(), demo["nav"])
+    for round_ in range(3):
+        contact_services.conversation_correct(
+            actor=demo["saksbehandler"], conversation_id=conversation.pk, notes=f"Rettet notat {round_}."
+        )
+        seat = services.team_member_change(
+            actor=demo["koordinator"],
+            seat_id=seat.pk,
+            task=f"Oppgave {round_}",
+            role=seat.role,
+            expected_version=seat.version,
+        )
+        for name, url in pages.items():
+            client.get(url)  # warm: the first request of a session may touch the session table differently
+            with django_assert_max_num_queries(PAGE_LIMITS[name]):
+                assert client.get(url).status_code == 200, name
 
 
 @pytest.fixture
