@@ -335,6 +335,29 @@ def test_a_changed_goal_keeps_its_earlier_words_and_its_page_shows_them(demo: di
     assert earlier in html and "Rettet" in html
 
 
+# --- reports of concern are completed later, with their history ------------------------------------------
+
+
+def test_a_report_is_completed_later_from_the_case_page_and_shows_what_it_said_before(demo: dict[str, User]) -> None:
+    from utvei.sharing import services as sharing_services
+
+    case = _jonas()
+    report = services.escalation_record(
+        actor=demo["koordinator"], case_id=case.pk, level="serious", recipient="police_contact"
+    )
+    client = _client(demo["koordinator"])
+    overview = client.get(reverse("cases:detail", kwargs={"case_id": case.pk})).content.decode()
+    url = reverse("sharing:report_complete", kwargs={"case_id": case.pk, "escalation_id": report.pk})
+    assert url in overview and "Fullfør meldingen" in overview
+    sharing_services.report_complete(actor=demo["koordinator"], escalation_id=report.pk, reference="POL-0001")
+    sharing_services.report_complete(actor=demo["koordinator"], escalation_id=report.pk, reference="POL-0002")
+    html = client.get(url).content.decode()
+    assert "report-history" in html and "POL-0001" in html  # the earlier reference is shown
+    # A team member of another organisation sees no way to complete the report.
+    other = _client(demo["nav"]).get(reverse("cases:detail", kwargs={"case_id": case.pk})).content.decode()
+    assert url not in other
+
+
 # --- erasure -------------------------------------------------------------------------------------------
 
 
