@@ -512,7 +512,9 @@ class Revision(models.Model):
     # The record corrected, by model label ("contacts.Conversation") and primary key.
     target_type = models.CharField(_("kind of record"), max_length=64)
     target_id = models.PositiveBigIntegerField(_("record number"))
-    owner_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    # The organisation that owns the corrected record (not named owner_organisation: a revision is no item
+    # of the case of its own, so the engine's item counts leave it out).
+    record_owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     changed_at = models.DateTimeField(_("corrected at"), default=timezone.now)
     changed_fields = models.JSONField(_("fields corrected"), default=list)

@@ -32,7 +32,7 @@ EXPORTED: tuple[Exported, ...] = (
     Exported("cases.Task", "case__person", "case__responsible_organisation"),
     Exported("cases.Escalation", "case__person", "owner_organisation"),
     Exported("cases.EscalationChange", "escalation__case__person", "escalation__owner_organisation"),
-    Exported("cases.Revision", "person", "owner_organisation"),
+    Exported("cases.Revision", "person", "record_owner"),
     Exported("contacts.ContactPlan", "case__person", "owner_organisation"),
     Exported("contacts.Conversation", "case__person", "owner_organisation"),
     Exported("contacts.Consultation", "case__person", "owner_organisation"),

@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
                 ('row_uid', utvei.core.crypto.RowIdField(data_key_owner='person')),
                 ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.case')),
                 ('changed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner_organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation')),
+                ('record_owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation')),
                 ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='revisions', to='cases.person')),
             ],
             options={

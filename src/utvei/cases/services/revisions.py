@@ -47,7 +47,7 @@ def revision_apply(
             case_id=case_id,
             target_type=obj._meta.label,
             target_id=obj.pk,
-            owner_organisation_id=owner_organisation_id,
+            record_owner_id=owner_organisation_id,
             changed_by=actor,
             changed_fields=sorted(earlier),
             previous=json.dumps(earlier, default=str, ensure_ascii=False),
