@@ -387,20 +387,6 @@ def test_anonymising_the_person_erases_every_kept_earlier_value(demo: dict[str, 
     ).exists()
 
 
-def test_destroying_the_persons_key_leaves_the_history_unreadable(demo: dict[str, User]) -> None:
-    case = _jonas()
-    conversation = _conversation()
-    contact_services.conversation_correct(
-        actor=demo["saksbehandler"], conversation_id=conversation.pk, notes="Rettet notat."
-    )
-    services.person_data_key_destroy(actor=None, person_id=case.person_id)
-    rows = selectors.history_rows(
-        conversation, Revision.objects.filter(target_type="contacts.Conversation", target_id=conversation.pk)
-    )
-    assert [e.value for e in rows[0].earlier] == ["(kan ikke vises)"]
-    assert EARLIER_NOTES not in str(rows)
-
-
 # --- query counts --------------------------------------------------------------------------------------
 
 # The correction pages and a corrected conversation, with the most queries each may make: one query
