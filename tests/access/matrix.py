@@ -202,6 +202,7 @@ def _extra_rows() -> list[Row]:
         matrix_attachments,
         matrix_breakglass,
         matrix_contacts,
+        matrix_correct,
         matrix_erasure,
         matrix_lane,
         matrix_mentoring,
@@ -230,6 +231,7 @@ def _extra_rows() -> list[Row]:
         + matrix_oidc.ROWS
         + matrix_lane.ROWS
         + matrix_planinline.ROWS
+        + matrix_correct.ROWS
     )
 
 

@@ -209,6 +209,40 @@ class TeamTaskForm(DesignForm):
     )
 
 
+class TeamSeatForm(TeamTaskForm):
+    """Take a team member's agreed task and the role they sit in (one they hold in the seat's organisation)."""
+
+    role = forms.ChoiceField(label=_("Role on the team"), required=False)
+
+
+class SeatEndForm(DesignForm):
+    """Take why a team seat ends; the holder loses access to the case."""
+
+    reason = forms.CharField(
+        label=_("Why does the seat end?"),
+        max_length=1000,
+        widget=_text(3),
+        help_text=_("For example: the measure is finished, or the member has changed jobs."),
+    )
+
+
+class TaskCorrectForm(DesignForm):
+    """Take the corrected text and due date of a task."""
+
+    title = forms.CharField(label=_("Task"), max_length=200)
+    due_on = forms.DateField(label=_("Due"), widget=DATE)
+
+
+class ContactCorrectForm(DesignForm):
+    """Take the corrected contact details of the person."""
+
+    phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    address = forms.CharField(label=_("Address"), widget=_text(2), required=False, max_length=500)
+    language = forms.CharField(label=_("Language"), max_length=64, required=False)
+    interpreter_needed = forms.BooleanField(label=_("Needs an interpreter"), required=False)
+
+
 class TaskForm(DesignForm):
     """Take a task with a due date for a team member."""
 

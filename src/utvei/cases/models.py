@@ -236,8 +236,14 @@ class TeamMember(models.Model):
     task = models.CharField(_("agreed task"), max_length=300, blank=True)
     added_at = models.DateTimeField(default=timezone.now)
     left_at = models.DateTimeField(null=True, blank=True)
+    # Why the coordinator ended the seat; about the case, so under the person's key.
+    end_reason = EncryptedTextField(_("why the seat ended"), blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     # Bumped by every service write; an edit form sends the version it was loaded with (core.editing).
     version = models.PositiveIntegerField(default=1)
+    row_uid = RowIdField(data_key_owner="case__person")
 
     class Meta:
         ordering = ["added_at"]
@@ -553,3 +559,39 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"calendar feed of user {self.user_id}"
+
+
+class Revision(models.Model):
+    """Keep what a record said before one correction: who corrected it, when, and the earlier values.
+
+    One mechanism for every correctable record (art. 16): the correction service of the record's app
+    stores the earlier values here, encrypted under the person's data key, so they are as protected as the
+    current ones and shredded with them. A revision is read only together with its record, after the
+    record's own access check (``cases.selectors.revision_history``), so it is shown to exactly those who
+    may see the record, in the record's category.
+    """
+
+    policy_exempt = "the earlier values of one record, read only with that record after its own access check"
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="revisions")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # The record corrected, by model label ("contacts.Conversation") and primary key.
+    target_type = models.CharField(_("kind of record"), max_length=64)
+    target_id = models.PositiveBigIntegerField(_("record number"))
+    # The organisation that owns the corrected record (not named owner_organisation: a revision is no item
+    # of the case of its own, so the engine's item counts leave it out).
+    record_owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(_("corrected at"), default=timezone.now)
+    changed_fields = models.JSONField(_("fields corrected"), default=list)
+    previous = EncryptedTextField(_("earlier values"), blank=True)
+    row_uid = RowIdField(data_key_owner="person")
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        indexes = [models.Index(fields=["target_type", "target_id"], name="revision_target")]
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+
+    def __str__(self) -> str:
+        return f"revision of {self.target_type} {self.target_id}"

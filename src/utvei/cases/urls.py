@@ -1,6 +1,7 @@
 from django.urls import path
 
 from utvei.cases import views
+from utvei.cases.corrections import views as corrections
 from utvei.cases.reports import views as reports
 from utvei.cases.worklist import views as worklist
 
@@ -20,6 +21,9 @@ urlpatterns = [
     path("<int:case_id>/close/", views.close_view, name="close"),
     path("<int:case_id>/team/add/", views.team_add_view, name="team_add"),
     path("team/<int:seat_id>/task/", views.team_task_view, name="team_task"),
+    path("team/<int:seat_id>/end/", corrections.team_end_view, name="team_end"),
+    path("<int:case_id>/person/contact/", corrections.person_contact_view, name="person_contact"),
+    path("tasks/<int:task_id>/correct/", corrections.task_correct_view, name="task_correct"),
     path("<int:case_id>/police-contact/", views.police_reason_view, name="police_reason"),
     path("<int:case_id>/advice/", views.advice_view, name="advice"),
     path("<int:case_id>/relapse/", views.relapse_view, name="relapse"),

@@ -30,7 +30,7 @@ from utvei.cases.forms import (
     RelapseForm,
     TaskForm,
     TeamAddForm,
-    TeamTaskForm,
+    TeamSeatForm,
 )
 from utvei.core.drafts import autosaved
 from utvei.core.editing import EditConflict, EditGuard
@@ -304,17 +304,21 @@ def team_add_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @idempotent
 def team_task_view(request: AuthedRequest, seat_id: int) -> HttpResponse:
-    """Change a team member's agreed task (R02), refusing a save over a change made since the form was loaded."""
-    seat, card = selectors.team_seat_for_update(actor=request.user, seat_id=seat_id)
-    initial = {"task": seat.task}
-    form = TeamTaskForm(_post(request), initial=initial)
+    """Change a team member's agreed task (R02) and role, refusing a save over a change made since the form
+    was loaded; the page shows the seat's earlier values and leads to ending the seat."""
+    page = selectors.team_seat_page(actor=request.user, seat_id=seat_id)
+    seat = page.seat
+    initial = {"task": seat.task, "role": seat.role}
+    form = TeamSeatForm(_post(request), initial=initial)
+    _choices(form, "role", page.roles)
     edit = EditGuard(request, version=seat.version, values=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.team_member_set_task(
+            services.team_member_change(
                 actor=request.user,
                 seat_id=seat.pk,
                 task=form.cleaned_data["task"],
+                role=form.cleaned_data["role"] or seat.role,
                 expected_version=edit.posted_version,
             )
         except EditConflict as exc:
@@ -322,17 +326,19 @@ def team_task_view(request: AuthedRequest, seat_id: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("The agreed task is saved."))
+            messages.success(request, _("The team seat is saved."))
             return redirect("cases:detail", case_id=seat.case_id)
     context = {
         "form": form,
-        "case": card,
+        "case": page.case,
         "edit": edit,
-        "title": _("Agreed task of %(name)s") % {"name": seat.user.display_name()},
+        "history": page.history,
+        "seat": seat,
+        "title": _("Team seat of %(name)s") % {"name": seat.user.display_name()},
         "intro": _("%(organisation)s – %(role)s")
         % {"organisation": seat.organisation.name, "role": seat.get_role_display()},
     }
-    return render(request, "cases/case_form.html", context, status=edit.status(form))
+    return render(request, "cases/team_seat.html", context, status=edit.status(form))
 
 
 @requires(Perm.CASE_VIEW)

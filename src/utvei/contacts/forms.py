@@ -200,3 +200,30 @@ class CaseNoteForm(DesignForm):
         help_text=_("Your organisation owns this record. Others on the team see it only where a consent opens it."),
         widget=forms.Textarea(attrs={"rows": 6}),
     )
+
+
+class ConversationCorrectForm(DesignForm):
+    """Take the corrected record of a conversation (its method stays as recorded)."""
+
+    held_on = _date_field(_("Date of the conversation"))
+    form = forms.ChoiceField(label=_("Form"), choices=ConversationForm.choices)
+    participants = _text_area(_("Who took part"), required=True)
+    notes = _text_area(_("Notes"), help_text=_("Observations, not conclusions."))
+    persons_own_words = _text_area(
+        _("The person's own words and goals"), help_text=_("Write them as the person put them.")
+    )
+    told_mandate = _checkbox(_("The person was told about my mandate"))
+    told_confidentiality = _checkbox(_("The person was told about confidentiality"))
+    told_reporting_duty = _checkbox(_("The person was told about my duty to report"))
+    next_steps = _text_area(_("Agreed next steps"))
+    next_contact_on = _date_field(_("Next contact"), required=False)
+
+
+class ConsultationCorrectForm(DesignForm):
+    """Take the corrected record of a consultation (whether it was anonymised stays as recorded)."""
+
+    held_on = _date_field(_("Date of the consultation"))
+    consulted = forms.ChoiceField(label=_("Who was consulted"), choices=ConsultedParty.choices)
+    consulted_organisation = forms.CharField(label=_("Organisation consulted"), max_length=200, required=False)
+    summary = _text_area(_("What was discussed"), required=True)
+    decision = _text_area(_("Decision on how to proceed"), required=True)

@@ -16,6 +16,7 @@ from utvei.audit.models import AuditEvent
 from utvei.audit.services import record
 from utvei.cases.cards import CaseCard, case_card
 from utvei.cases.models import Case, TeamMember
+from utvei.cases.selectors import RevisionRow, revision_history
 from utvei.contacts.models import (
     CATEGORY,
     CaseNote,
@@ -308,3 +309,51 @@ def latest_conversation(*, actor: User) -> Subquery:
     """Give when the case's latest conversation was recorded, as far as the actor may see (evidence for P3)."""
     talks = policy.scope(actor, Action.VIEW, Conversation.objects.filter(case=OuterRef("pk")))
     return Subquery(talks.order_by("-created_at").values("created_at")[:1])
+
+
+@dataclass(frozen=True)
+class ConversationPage:
+    """Hold one conversation the actor may see, whether they may correct it, and its corrections."""
+
+    conversation: Conversation
+    can_correct: bool
+    history: list[RevisionRow]
+
+
+def conversation_page(*, actor: User, conversation_id: int) -> ConversationPage:
+    """Fetch one conversation the actor may see with its history of corrections; audit both reads.
+
+    :raises NotFound: the conversation does not exist or the actor may not see it (the same answer for both).
+    """
+    with transaction.atomic():
+        conversation = conversation_get(actor=actor, conversation_id=conversation_id)
+        history = revision_history(
+            actor=actor, obj=conversation, person_id=conversation.case.person_id, case_id=conversation.case_id
+        )
+        can_correct = policy.can(actor, Action.UPDATE, conversation) and conversation.case.is_open
+    return ConversationPage(conversation, can_correct, history)
+
+
+@dataclass(frozen=True)
+class CorrectionData:
+    """Hold a record the actor may correct, its case's card and its history of corrections."""
+
+    item: Conversation | Consultation
+    case: CaseCard
+    history: list[RevisionRow]
+
+
+def record_for_correction(*, actor: User, model: type[Conversation] | type[Consultation], pk: int) -> CorrectionData:
+    """Fetch a conversation or consultation the actor may change, with its history; audit the read.
+
+    :raises NotFound: the record does not exist, its case is closed, or the actor may not change it.
+    """
+    with transaction.atomic():
+        item = (
+            model.objects.select_related("case", "case__person", "case__responsible_organisation").filter(pk=pk).first()
+        )
+        if item is None or not item.case.is_open or not policy.can(actor, Action.UPDATE, item):
+            raise NotFound(model._meta.label, pk)
+        history = revision_history(actor=actor, obj=item, person_id=item.case.person_id, case_id=item.case_id)
+        record(actor=actor, event=AuditEvent.VIEW, target=item, case_id=item.case_id, person_id=item.case.person_id)
+    return CorrectionData(item, case_card(item.case), history)

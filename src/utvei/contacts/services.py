@@ -21,7 +21,7 @@ from utvei.accounts.models import User
 from utvei.audit.models import AuditEvent
 from utvei.audit.services import record
 from utvei.cases.policy import active_seats
-from utvei.cases.services import acting_organisation, lock_case_for_update
+from utvei.cases.services import acting_organisation, lock_case_for_update, revision_apply
 from utvei.contacts import rules
 from utvei.contacts.models import (
     CaseNote,
@@ -392,3 +392,137 @@ def case_note_record(*, actor: User, case_id: int, kind: str, held_on: date, tex
         )
         record(actor=actor, event=AuditEvent.CREATE, target=note, case=case, changed_fields=["kind", "held_on", "text"])
     return note
+
+
+# What a correction may change: the record's own content. The case, the author and the owning
+# organisation stay; so do a consultation's link to a conversation and whether it was anonymised.
+CONVERSATION_CORRECTABLE = tuple(name for name in CONVERSATION_FIELDS if name != "method")
+CONSULTATION_CORRECTABLE = ("held_on", "consulted", "consulted_organisation", "summary", "decision")
+
+
+def _for_correction(
+    actor: User, model: type[Conversation] | type[Consultation], pk: int
+) -> Conversation | Consultation:
+    """Fetch a record to correct under its case's lock, or refuse as not found."""
+    found = model.objects.filter(pk=pk).only("case_id").first()
+    if found is None:
+        raise NotFound(model._meta.label, pk)
+    lock_case_for_update(actor, found.case_id)
+    item = model.objects.select_for_update().select_related("case__person").get(pk=pk)
+    policy.require(actor, Action.UPDATE, item)
+    return item
+
+
+def conversation_correct(*, actor: User, conversation_id: int, **values: object) -> Conversation:
+    """Correct a recorded conversation; what it said before is kept as a revision (art. 16, G37).
+
+    The same checks as when it was recorded apply. The audit row names the changed fields only.
+
+    :raises NotFound: the conversation does not exist or the actor may not change it.
+    :raises ValidationError: a date in the future, a next contact before the conversation, no participants,
+        an unknown form, or hidden control characters (all field errors at once).
+    """
+    unknown = set(values) - set(CONVERSATION_CORRECTABLE)
+    if unknown:
+        raise ValueError(f"Not correctable: {sorted(unknown)}")
+    with transaction.atomic():
+        conversation = _for_correction(actor, Conversation, conversation_id)
+        assert isinstance(conversation, Conversation)
+        held_on = values.get("held_on", conversation.held_on)
+        next_contact_on = values.get("next_contact_on", conversation.next_contact_on)
+        errors: dict[str, str] = hidden_control_errors(
+            **{name: value for name, value in values.items() if isinstance(value, str)}
+        )
+        if not isinstance(held_on, date) or not _not_in_future(held_on):
+            errors["held_on"] = _("The date of the conversation cannot be in the future.")
+        elif isinstance(next_contact_on, date) and next_contact_on < held_on:
+            errors["next_contact_on"] = _("The next contact cannot be before the conversation.")
+        if not str(values.get("participants", conversation.participants)).strip():
+            errors["participants"] = _("Write who took part in the conversation.")
+        if values.get("form", conversation.form) not in ConversationForm.values:
+            errors["form"] = _("Choose the form the conversation took.")
+        if errors:
+            raise ValidationError(errors)
+        changed = revision_apply(
+            actor=actor,
+            obj=conversation,
+            changes=values,
+            person_id=conversation.case.person_id,
+            case_id=conversation.case_id,
+            owner_organisation_id=conversation.owner_organisation_id,
+        )
+        if changed:
+            conversation.save(update_fields=changed)
+            record(
+                actor=actor,
+                event=AuditEvent.UPDATE,
+                target=conversation,
+                case=conversation.case,
+                organisation_id=conversation.owner_organisation_id,
+                changed_fields=changed,
+            )
+    return conversation
+
+
+def consultation_correct(*, actor: User, consultation_id: int, **values: object) -> Consultation:
+    """Correct a recorded consultation; what it said before is kept as a revision (art. 16, G37).
+
+    An anonymised consultation stays anonymised: its corrected summary and decision are anonymised again,
+    and an 11-digit number left in them is refused.
+
+    :raises NotFound: the consultation does not exist or the actor may not change it.
+    :raises ValidationError: a date in the future, an unknown party, an empty summary or decision, an
+        identity number in an anonymised text, or hidden control characters (all field errors at once).
+    """
+    unknown = set(values) - set(CONSULTATION_CORRECTABLE)
+    if unknown:
+        raise ValueError(f"Not correctable: {sorted(unknown)}")
+    with transaction.atomic():
+        consultation = _for_correction(actor, Consultation, consultation_id)
+        assert isinstance(consultation, Consultation)
+        errors: dict[str, str] = hidden_control_errors(
+            **{name: value for name, value in values.items() if isinstance(value, str)}
+        )
+        held_on = values.get("held_on", consultation.held_on)
+        if not isinstance(held_on, date) or not _not_in_future(held_on):
+            errors["held_on"] = _("The date of the consultation cannot be in the future.")
+        if values.get("consulted", consultation.consulted) not in ConsultedParty.values:
+            errors["consulted"] = _("Choose who was consulted.")
+        texts = {name: str(values.get(name, getattr(consultation, name))).strip() for name in ("summary", "decision")}
+        if not texts["summary"]:
+            errors["summary"] = _("Write what was discussed.")
+        if not texts["decision"]:
+            errors["decision"] = _("Write what was decided on how to proceed.")
+        if consultation.anonymised:
+            person = consultation.case.person
+            guardians = list(person.guardians.values_list("name", flat=True))
+            for name, text in texts.items():
+                texts[name] = rules.anonymise(text, person, extra_names=guardians)
+                if name not in errors and rules.contains_identity_number(texts[name]):
+                    errors[name] = _(
+                        "The text still holds an 11-digit number, which may be a national identity number. "
+                        "Remove it: an anonymised consultation may not contain identifying data."
+                    )
+        if errors:
+            raise ValidationError(errors)
+        changes = dict(values)
+        changes.update({name: text for name, text in texts.items() if name in values})
+        changed = revision_apply(
+            actor=actor,
+            obj=consultation,
+            changes=changes,
+            person_id=consultation.case.person_id,
+            case_id=consultation.case_id,
+            owner_organisation_id=consultation.owner_organisation_id,
+        )
+        if changed:
+            consultation.save(update_fields=changed)
+            record(
+                actor=actor,
+                event=AuditEvent.UPDATE,
+                target=consultation,
+                case=consultation.case,
+                organisation_id=consultation.owner_organisation_id,
+                changed_fields=changed,
+            )
+    return consultation

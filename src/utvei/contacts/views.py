@@ -20,7 +20,15 @@ from utvei.access.decorators import requires
 from utvei.access.permissions import Perm
 from utvei.cases import rules as case_rules
 from utvei.contacts import rules, selectors, services
-from utvei.contacts.forms import CaseNoteForm, ConsultationRecordForm, ContactPlanForm, ConversationRecordForm
+from utvei.contacts.forms import (
+    CaseNoteForm,
+    ConsultationCorrectForm,
+    ConsultationRecordForm,
+    ContactPlanForm,
+    ConversationCorrectForm,
+    ConversationRecordForm,
+)
+from utvei.contacts.models import Consultation, Conversation
 from utvei.core.editing import EditConflict, EditGuard
 from utvei.core.forms import add_service_errors, form_status
 from utvei.core.http import AuthedRequest
@@ -161,14 +169,21 @@ def conversation_new_view(request: AuthedRequest, case_id: int) -> HttpResponse:
 @require_GET
 def conversation_detail_view(request: AuthedRequest, conversation_id: int) -> HttpResponse:
     """Show one conversation the user may see, with the first-conversation warning (R35/utveier)."""
-    conversation = selectors.conversation_get(actor=request.user, conversation_id=conversation_id)
+    page = selectors.conversation_page(actor=request.user, conversation_id=conversation_id)
+    conversation = page.conversation
     warnings = rules.first_conversation_warnings(
         is_first=conversation.is_first_of_case,
         told_mandate=conversation.told_mandate,
         told_confidentiality=conversation.told_confidentiality,
         told_reporting_duty=conversation.told_reporting_duty,
     )
-    context = {"conversation": conversation, "case": conversation.case, "warnings": warnings}
+    context = {
+        "conversation": conversation,
+        "case": conversation.case,
+        "warnings": warnings,
+        "can_correct": page.can_correct,
+        "history": page.history,
+    }
     return render(request, "contacts/conversation_detail.html", context)
 
 
@@ -266,3 +281,62 @@ def note_new_view(request: AuthedRequest, case_id: int) -> HttpResponse:
         "intro": _("Record what your organisation did or agreed with the person. Keep it short and factual."),
     }
     return render(request, "cases/case_form.html", context, status=form_status(form))
+
+
+def _correction_page(
+    request: AuthedRequest,
+    data: selectors.CorrectionData,
+    form: ConversationCorrectForm | ConsultationCorrectForm,
+    title: str,
+) -> HttpResponse:
+    context = {
+        "form": form,
+        "case": data.case,
+        "history": data.history,
+        "back_url": reverse("cases:tab", kwargs={"case_id": data.case.pk, "tab": "conversations"}),
+        "back_label": _("Back to the conversations"),
+        "title": title,
+        "intro": "",
+        "submit_label": _("Save the correction"),
+    }
+    return render(request, "cases/correction_form.html", context, status=form_status(form))
+
+
+@requires(Perm.CASE_VIEW)
+@require_http_methods(["GET", "POST"])
+@idempotent
+def conversation_correct_view(request: AuthedRequest, conversation_id: int) -> HttpResponse:
+    """Correct a recorded conversation; what it said before is kept and shown with it."""
+    data = selectors.record_for_correction(actor=request.user, model=Conversation, pk=conversation_id)
+    item = data.item
+    initial = {name: getattr(item, name) for name in services.CONVERSATION_CORRECTABLE}
+    form = ConversationCorrectForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.conversation_correct(actor=request.user, conversation_id=item.pk, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The conversation is corrected. What it said before is kept."))
+            return redirect("contacts:conversation_detail", conversation_id=item.pk)
+    return _correction_page(request, data, form, _("Correct the conversation"))
+
+
+@requires(Perm.CASE_VIEW)
+@require_http_methods(["GET", "POST"])
+@idempotent
+def consultation_correct_view(request: AuthedRequest, consultation_id: int) -> HttpResponse:
+    """Correct a recorded consultation; an anonymised one stays anonymised, and the earlier text is kept."""
+    data = selectors.record_for_correction(actor=request.user, model=Consultation, pk=consultation_id)
+    item = data.item
+    initial = {name: getattr(item, name) for name in services.CONSULTATION_CORRECTABLE}
+    form = ConsultationCorrectForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consultation_correct(actor=request.user, consultation_id=item.pk, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The consultation is corrected. What it said before is kept."))
+            return redirect("cases:tab", case_id=data.case.pk, tab="conversations")
+    return _correction_page(request, data, form, _("Correct the consultation"))

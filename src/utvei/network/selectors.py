@@ -20,6 +20,7 @@ from utvei.audit.models import AuditEvent
 from utvei.audit.services import record
 from utvei.cases.cards import CaseCard, case_card
 from utvei.cases.models import Case
+from utvei.cases.selectors import RevisionRow, revision_history
 from utvei.network import drawing
 from utvei.network.drawing import NodeState
 from utvei.network.models import CATEGORY, NetworkNode, NetworkSnapshot, NodeContact
@@ -137,6 +138,7 @@ class NodeFormData:
     consents: list[Consent]
     measures: list[Measure] = field(default_factory=list)
     contacts: list[NodeContact] = field(default_factory=list)
+    history: list[RevisionRow] = field(default_factory=list)
 
 
 def _consents(case: Case) -> list[Consent]:
@@ -180,8 +182,16 @@ def node_get_for_edit(*, actor: User, node_id: int) -> NodeFormData:
         policy.require(actor, Action.UPDATE, node)
         contacts = list(node.contacts.select_related("recorded_by"))
         measures = _measures(actor, node.case)
+        history = revision_history(actor=actor, obj=node, person_id=node.case.person_id, case_id=node.case_id)
         record(actor=actor, event=AuditEvent.VIEW, target=node, case=node.case)
-    return NodeFormData(case=node.case, node=node, consents=_consents(node.case), measures=measures, contacts=contacts)
+    return NodeFormData(
+        case=node.case,
+        node=node,
+        consents=_consents(node.case),
+        measures=measures,
+        contacts=contacts,
+        history=history,
+    )
 
 
 def snapshot_form_data(*, actor: User, case_id: int) -> Case:

@@ -23,7 +23,7 @@ from utvei.accounts.models import User
 from utvei.audit.models import AuditEvent
 from utvei.audit.services import record
 from utvei.cases.models import Case
-from utvei.cases.services import acting_organisation, lock_case_for_update
+from utvei.cases.services import acting_organisation, lock_case_for_update, revision_apply
 from utvei.core.editing import refuse_stale
 from utvei.core.text import hidden_control_errors
 from utvei.network.drawing import NodeState
@@ -242,8 +242,16 @@ def node_update(
             node.valence_assessed_by = actor
             node.valence_assessed_on = day
             changed += ["valence_assessed_by", "valence_assessed_on"]
-        for name, value in values.items():
-            setattr(node, name, value)
+        # The earlier content is kept as a revision, shown with the tie (art. 16); the links are not text.
+        revision_apply(
+            actor=actor,
+            obj=node,
+            changes={name: value for name, value in values.items() if name not in ("consent", "measure")},
+            person_id=node.case.person_id,
+            case_id=node.case_id,
+            owner_organisation_id=node.owner_organisation_id,
+        )
+        node.consent, node.measure = values["consent"], values["measure"]  # type: ignore[assignment]
         node.updated_at = timezone.now()
         node.version += 1 if changed else 0
         node.save()

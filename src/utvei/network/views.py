@@ -53,7 +53,14 @@ def _node_form_page(
     status: int = 200,
     edit: EditGuard | None = None,
 ) -> HttpResponse:
-    context = {"form": form, "case": data.case, "node": data.node, "contacts": data.contacts, "edit": edit}
+    context = {
+        "form": form,
+        "case": data.case,
+        "node": data.node,
+        "contacts": data.contacts,
+        "edit": edit,
+        "history": data.history,
+    }
     if data.node is not None:
         context["contact_form"] = NodeContactForm(initial={"contacted_on": timezone.localdate()})
         context["end_form"] = NodeEndForm(initial={"ended_on": timezone.localdate()})

@@ -22,6 +22,7 @@ from utvei.audit.services import record
 from utvei.cases.cards import CaseCard, case_card
 from utvei.cases.models import Case
 from utvei.cases.policy import DISCLOSER_ROLES
+from utvei.cases.selectors import RevisionRow, revision_history
 from utvei.cases.services import lock_case_for_update
 from utvei.core.pdf import render_pdf
 from utvei.plans import rules
@@ -421,6 +422,8 @@ class PlanFormData:
     goals: list[Goal] = field(default_factory=list)
     measures: list[Measure] = field(default_factory=list)
     references: list[LegalReference] = field(default_factory=list)
+    # The corrections of the one goal or measure the page edits, newest first.
+    history: list[RevisionRow] = field(default_factory=list)
 
 
 def plan_form_data(*, actor: User, plan_id: int) -> PlanFormData:
@@ -458,6 +461,7 @@ def measure_form_data(*, actor: User, measure_id: int) -> tuple[Measure, PlanFor
     if measure is None or measure.plan_id is None or not policy.can(actor, Action.UPDATE, measure):
         raise NotFound(Measure._meta.label, measure_id)
     data = _plan_form_data(actor, measure.plan_id)
+    data.history = revision_history(actor=actor, obj=measure, person_id=measure.case.person_id, case_id=measure.case_id)
     record(actor=actor, event=AuditEvent.VIEW, target=measure, case=measure.case, categories=[measure.category])
     return measure, data
 
@@ -472,6 +476,17 @@ def goal_form_data(*, actor: User, goal_id: int) -> Goal:
         raise NotFound(Goal._meta.label, goal_id)
     record(actor=actor, event=AuditEvent.VIEW, target=goal, case=goal.case, categories=["plan"])
     return goal
+
+
+def goal_edit_data(*, actor: User, goal_id: int) -> tuple[Goal, list[RevisionRow]]:
+    """Load a goal the actor may see on a plan they may change, with its corrections (newest first).
+
+    :raises NotFound: the goal does not exist or the actor may not change it.
+    """
+    with transaction.atomic():
+        goal = goal_form_data(actor=actor, goal_id=goal_id)
+        history = revision_history(actor=actor, obj=goal, person_id=goal.case.person_id, case_id=goal.case_id)
+    return goal, history
 
 
 # --- the PDF for the person ----------------------------------------------------------------------------

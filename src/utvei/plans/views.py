@@ -236,7 +236,7 @@ def goal_new_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
 @idempotent
 def goal_edit_view(request: AuthedRequest, goal_id: int) -> HttpResponse:
     """Change a goal's words, domain or status (inline in the plan page for htmx)."""
-    goal = selectors.goal_form_data(actor=request.user, goal_id=goal_id)
+    goal, history = selectors.goal_edit_data(actor=request.user, goal_id=goal_id)
     initial = {"text": goal.text, "domain": goal.domain, "status": goal.status}
     prefix = f"goal-{goal.pk}" if _inline(request) else None
     form = GoalEditForm(request.POST if request.method == "POST" else None, initial=initial, prefix=prefix)
@@ -258,7 +258,7 @@ def goal_edit_view(request: AuthedRequest, goal_id: int) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             return _saved(request, goal.plan_id, "goals", f"goal-{goal.pk}", _("The goal is saved."))
-    context = {"plan": goal.plan, "form": form, "heading": _("Change a goal"), "edit": edit}
+    context = {"plan": goal.plan, "form": form, "heading": _("Change a goal"), "edit": edit, "history": history}
     return _item_form(request, context, part="goals", cancel=f"goal-{goal.pk}", status=edit.status(form))
 
 
@@ -400,7 +400,13 @@ def measure_edit_view(request: AuthedRequest, measure_id: int) -> HttpResponse:
         else:
             focus = f"measure-{measure.pk}"
             return _saved(request, data.plan.pk, "measures", focus, _("The measure is saved."))
-    context = {"plan": data.plan, "form": form, "heading": _("Change a measure"), "edit": edit}
+    context = {
+        "plan": data.plan,
+        "form": form,
+        "heading": _("Change a measure"),
+        "edit": edit,
+        "history": data.history,
+    }
     return _item_form(request, context, part="measures", cancel=f"measure-{measure.pk}", status=edit.status(form))
 
 

@@ -33,6 +33,7 @@ EXPORTED: tuple[Exported, ...] = (
     Exported("cases.Escalation", "case__person", "owner_organisation"),
     Exported("cases.EscalationChange", "escalation__case__person", "escalation__owner_organisation"),
     Exported("cases.EscalationReceipt", "case__person", "owner_organisation"),
+    Exported("cases.Revision", "person", "record_owner"),
     Exported("contacts.ContactPlan", "case__person", "owner_organisation"),
     Exported("contacts.Conversation", "case__person", "owner_organisation"),
     Exported("contacts.Consultation", "case__person", "owner_organisation"),

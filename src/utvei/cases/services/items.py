@@ -22,6 +22,7 @@ from utvei.cases.models import (
     TaskKind,
 )
 from utvei.cases.services._common import acting_organisation, lock_case_for_update
+from utvei.cases.services.revisions import revision_apply
 from utvei.core.text import require_plain
 from utvei.notifications.models import NotificationKind
 from utvei.notifications.services import notify
@@ -161,4 +162,34 @@ def task_complete(*, actor: User, task_id: int) -> Task:
                 person_id=task.case.person_id,
                 changed_fields=["done_at"],
             )
+    return task
+
+
+def task_correct(*, actor: User, task_id: int, title: str, due_on: date) -> Task:
+    """Correct an open task's text and due date; what it said before is kept as a revision (art. 16).
+
+    :raises NotFound: the task does not exist, is done, or the actor may not change its case.
+    :raises ValidationError: an empty title or one with hidden control characters.
+    """
+    with transaction.atomic():
+        task = Task.objects.filter(pk=task_id, done_at__isnull=True).first()
+        if task is None:
+            raise NotFound(Task._meta.label, task_id)
+        case = lock_case_for_update(actor, task.case_id)
+        task = Task.objects.select_for_update().get(pk=task.pk)
+        policy.require(actor, Action.VIEW, task)
+        require_plain(title=title)
+        if not title.strip():
+            raise ValidationError({"title": _("Write what is to be done.")})
+        changed = revision_apply(
+            actor=actor,
+            obj=task,
+            changes={"title": title, "due_on": due_on},
+            person_id=case.person_id,
+            case_id=case.pk,
+            owner_organisation_id=case.responsible_organisation_id,
+        )
+        if changed:
+            task.save(update_fields=changed)
+            record(actor=actor, event=AuditEvent.UPDATE, target=task, case=case, changed_fields=changed)
     return task

@@ -13,8 +13,10 @@ from django.utils.translation import gettext as _
 from stdnum.exceptions import ValidationError as NumberError
 from stdnum.no import fodselsnummer
 
+from utvei.access import policy
+from utvei.access.categories import Field
 from utvei.access.permissions import Perm, has_perm
-from utvei.access.policy import NotFound
+from utvei.access.policy import Action, NotFound
 from utvei.accounts.models import Membership, Organisation, User
 from utvei.audit.models import AuditEvent
 from utvei.audit.services import record
@@ -22,6 +24,8 @@ from utvei.cases.models import (
     Guardian,
     Person,
 )
+from utvei.cases.services._common import lock_case_for_update
+from utvei.cases.services.revisions import revision_apply
 from utvei.core.cipher import NATIONAL_ID_INDEX, blind_index, blind_indexes
 from utvei.core.limits import normalise_phone
 from utvei.core.text import require_plain
@@ -180,4 +184,63 @@ def person_create(
                 *(["guardians"] if guardians else []),
             ],
         )
+    return person
+
+
+def person_correct_contact(
+    *,
+    actor: User,
+    case_id: int,
+    phone: str,
+    email: str,
+    address: str | None,
+    language: str,
+    interpreter_needed: bool,
+) -> Person:
+    """Correct the contact details of a case's person; the earlier values are kept as a revision (art. 16).
+
+    The actor must be allowed to change the case and its person and to see the contact details; the address
+    only when they see it too (``None`` leaves it as it is, and a protected address is never changed here).
+
+    :raises NotFound: the case does not exist, or the actor may not change it, its person or their details.
+    :raises ValidationError: an address the actor may not see, or text with hidden control characters.
+    """
+    with transaction.atomic():
+        case = lock_case_for_update(actor, case_id)
+        person = Person.objects.select_for_update().get(pk=case.person_id)
+        policy.require(actor, Action.UPDATE, person)
+        case.person = person
+        shown = policy.fields(actor, "case", case)
+        if Field.CONTACT not in shown:
+            raise NotFound(Person._meta.label, person.pk)
+        require_plain(phone=phone, language=language)
+        changes: dict[str, object] = {
+            "phone": phone,
+            "email": email,
+            "language": language,
+            "interpreter_needed": interpreter_needed,
+        }
+        if address is not None:
+            if Field.ADDRESS not in shown:
+                raise ValidationError({"address": _("The address cannot be changed here.")})
+            changes["address"] = address
+        changed = revision_apply(
+            actor=actor,
+            obj=person,
+            changes=changes,
+            person_id=person.pk,
+            case_id=case.pk,
+            owner_organisation_id=person.registered_by_id,
+        )
+        if changed:
+            person.save(update_fields=changed)
+            record(
+                actor=actor,
+                event=AuditEvent.UPDATE,
+                target=person,
+                person_id=person.pk,
+                case_id=case.pk,
+                organisation_id=person.registered_by_id,
+                changed_fields=changed,
+            )
     return person

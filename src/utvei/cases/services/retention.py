@@ -14,7 +14,21 @@ from django.utils import timezone
 
 from utvei.audit.models import AuditEvent
 from utvei.audit.services import record
-from utvei.cases.models import Case, CaseAdvice, Concern, Escalation, Guardian, Handover, Person, Relapse, Task
+from utvei.cases.models import (
+    Case,
+    CaseAdvice,
+    Concern,
+    Escalation,
+    EscalationChange,
+    Guardian,
+    Handover,
+    Person,
+    Relapse,
+    Revision,
+    Task,
+    TeamMember,
+)
+from utvei.cases.services.revisions import revisions_erase
 
 ANONYMISED_NAME = "Anonymisert"
 
@@ -111,6 +125,12 @@ def person_anonymise(*, run_by: str, person_id: int) -> None:
                 escalation.summary = ""
                 escalation.person_not_informed_reason = ""
                 escalation.save(update_fields=["summary", "person_not_informed_reason"])
+            for change in EscalationChange.objects.filter(escalation__case=case):
+                change.previous = ""
+                change.save(update_fields=["previous"])
+            for seat in TeamMember.objects.filter(case=case, left_at__isnull=False):
+                seat.end_reason = ""
+                seat.save(update_fields=["end_reason"])
             for task in Task.objects.filter(case=case):
                 task.title = ANONYMISED_NAME
                 task.save(update_fields=["title"])
@@ -121,5 +141,25 @@ def person_anonymise(*, run_by: str, person_id: int) -> None:
                 target=case,
                 case=case,
                 organisation_id=case.responsible_organisation_id,
-                changed_fields=[*CASE_TEXT_FIELDS, "handovers", "relapses", "advice", "escalations", "tasks"],
+                changed_fields=[
+                    *CASE_TEXT_FIELDS,
+                    "handovers",
+                    "relapses",
+                    "advice",
+                    "escalations",
+                    "escalation_history",
+                    "team_end_reasons",
+                    "tasks",
+                ],
+            )
+        # The earlier values kept by corrections say what the cleared fields said: they go too.
+        if revisions_erase(person_id=person.pk):
+            record(
+                actor=None,
+                actor_username=run_by,
+                event=AuditEvent.DELETE,
+                target_type=Revision._meta.label,
+                person_id=person.pk,
+                organisation_id=person.registered_by_id,
+                changed_fields=["revisions"],
             )

@@ -12,6 +12,7 @@ from utvei.access.policy import Action, NotFound
 from utvei.accounts.models import Organisation, User
 from utvei.audit.models import AuditEvent
 from utvei.audit.services import record
+from utvei.cases.services import revision_apply
 from utvei.core.editing import refuse_stale
 from utvei.core.text import hidden_control_errors
 from utvei.plans.models import (
@@ -118,7 +119,15 @@ def goal_update(*, actor: User, goal_id: int, text: str, domain: str, status: st
         if errors:
             raise ValidationError(errors)
         before = _snapshot(goal, GOAL_FIELDS)
-        goal.text, goal.domain, goal.status = text.strip(), domain, status
+        # The earlier words are kept as a revision, shown with the goal (art. 16).
+        revision_apply(
+            actor=actor,
+            obj=goal,
+            changes={"text": text, "domain": domain, "status": status},
+            person_id=plan.case.person_id,
+            case_id=plan.case_id,
+            owner_organisation_id=goal.owner_organisation_id,
+        )
         changes = _diff(before, _snapshot(goal, GOAL_FIELDS))
         goal.version += 1 if changes else 0
         goal.save()

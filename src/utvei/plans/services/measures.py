@@ -13,6 +13,7 @@ from utvei.access.policy import Action, NotFound
 from utvei.accounts.models import Organisation, User
 from utvei.audit.models import AuditEvent
 from utvei.audit.services import record
+from utvei.cases.services import revision_apply
 from utvei.core.editing import refuse_stale
 from utvei.core.text import hidden_control_errors
 from utvei.plans.models import (
@@ -181,15 +182,28 @@ def measure_update(
         if errors:
             raise ValidationError(errors)
         before = _snapshot(measure, MEASURE_FIELDS)
-        measure.kind = kind
-        measure.title = title.strip()
+        # The earlier text and dates are kept as a revision, shown with the measure (art. 16).
+        revision_apply(
+            actor=actor,
+            obj=measure,
+            changes={
+                "kind": kind,
+                "title": title,
+                "responsible_name": "" if responsible_user else responsible_name,
+                "start_on": start_on,
+                "end_on": end_on,
+                "status": status,
+                "outcome": outcome,
+                "decision_reference": decision_reference,
+                "decision_date": decision_date,
+            },
+            person_id=plan.case.person_id,
+            case_id=plan.case_id,
+            owner_organisation_id=measure.owner_organisation_id,
+        )
         measure.provider_organisation = provider_organisation
         measure.responsible_user = responsible_user
-        measure.responsible_name = "" if responsible_user else responsible_name.strip()
-        measure.start_on, measure.end_on, measure.status = start_on, end_on, status
         measure.goal_id = goal_id
-        measure.outcome = outcome.strip()
-        measure.decision_reference, measure.decision_date = decision_reference.strip(), decision_date
         measure.category = measure_category(kind)
         changes = _diff(before, _snapshot(measure, MEASURE_FIELDS))
         measure.version += 1 if changes else 0

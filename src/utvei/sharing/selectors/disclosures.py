@@ -18,6 +18,7 @@ from utvei.audit.models import AuditEvent
 from utvei.audit.services import record
 from utvei.cases.cards import CaseCard, case_card
 from utvei.cases.models import Escalation, EscalationChange
+from utvei.cases.selectors import RevisionRow, history_rows
 from utvei.sharing.models import (
     Consent,
     ConsentGiver,
@@ -76,6 +77,8 @@ class ReportPage:
     case: CaseCard
     escalation: Escalation
     changes: list[EscalationChange]
+    # The same completions with what each field said before, newest first, in the reader's words.
+    history: list[RevisionRow] = field(default_factory=list)
 
 
 def report_for_completion(*, actor: User, case_id: int, escalation_id: int) -> ReportPage:
@@ -91,7 +94,8 @@ def report_for_completion(*, actor: User, case_id: int, escalation_id: int) -> R
             raise NotFound(Escalation._meta.label, escalation_id)
         changes = list(EscalationChange.objects.filter(escalation=escalation).select_related("changed_by"))
         record(actor=actor, event=AuditEvent.VIEW, target=escalation, case=case, categories=[Category.POLICE])
-    return ReportPage(case=case_card(case), escalation=escalation, changes=changes)
+    history = history_rows(escalation, reversed(changes))
+    return ReportPage(case=case_card(case), escalation=escalation, changes=changes, history=history)
 
 
 @dataclass(frozen=True)

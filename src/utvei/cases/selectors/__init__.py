@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db import transaction
-from django.db.models import F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Lower
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +26,6 @@ from utvei.cases.models import (
     Concern,
     Escalation,
     Guardian,
-    Person,
     Phase,
     PhaseChange,
     ReferralSource,
@@ -36,7 +34,18 @@ from utvei.cases.models import (
     TeamMember,
 )
 from utvei.cases.policy import COORDINATOR_ROLES
-from utvei.cases.services.persons import national_id_indexes
+from utvei.cases.selectors.corrections import (
+    ContactPage,
+    SeatPage,
+    TaskPage,
+    person_contact_for_correction,
+    task_for_correction,
+    team_seat_page,
+)
+from utvei.cases.selectors.history import EarlierValue, RevisionRow, history_rows, revision_history
+from utvei.cases.selectors.persons import PersonMatch as PersonMatch
+from utvei.cases.selectors.persons import person_for_new_case as person_for_new_case
+from utvei.cases.selectors.persons import person_search as person_search
 
 # The columns a list of cases shows; encrypted free text is never loaded for a list.
 CASE_LIST_FIELDS = (
@@ -154,6 +163,8 @@ class CaseOverview:
     phase_targets: list[tuple[str, str]]
     fields: frozenset[str] = field(default_factory=frozenset)
     phase_suggestion: rules.PhaseSuggestion | None = None
+    # The reports made by an organisation the actor sits for: those they may complete later (R17).
+    own_report_ids: frozenset[int] = field(default_factory=frozenset)
 
 
 def _case_seen(actor: User, case_id: int, action: Action = Action.VIEW) -> Case:
@@ -274,6 +285,8 @@ def case_overview(*, actor: User, case_id: int) -> CaseOverview:
             fields=fields,
             phase_suggestion=suggestion,
         )
+        acting = set(ctx.acting_organisations(case.pk))
+        overview.own_report_ids = frozenset(e.pk for e in overview.escalations if e.owner_organisation_id in acting)
         ctx.note(case.pk, sorted(fields), [ctx.case_ground(case.pk)])
         _record_read(actor, case)
     return overview
@@ -455,120 +468,6 @@ def team_candidates(*, actor: User, case_id: int) -> TeamCandidates:
     return TeamCandidates(case, case_card(case), candidates)
 
 
-@dataclass
-class PersonMatch:
-    """Hold one search hit shown before a new person is created."""
-
-    person: Person
-    open_case: Case | None
-    on_my_team: bool
-
-
-# The most hits one criterion of the person search collects, and the most it shows.
-SEARCH_MAX = 200
-SEARCH_SHOWN = 20
-
-
-def _search_scope(actor: User) -> Q:
-    """Give the persons a search may find: those registered by the actor's organisations, and those on the
-    actor's cases. Nothing registered by another organisation is ever found (each keeps its own record)."""
-    ctx = policy.context(actor)
-    return Q(registered_by_id__in=sorted(ctx.organisation_ids)) | Q(pk__in=sorted(ctx.person_ids()))
-
-
-def _lower(value: str) -> Lower:
-    # Folded by the database on both sides, so the indexed expression and the value agree on every backend.
-    return Lower(Value(value))
-
-
-def _search_criteria(
-    *, given_name: str, family_name: str, birth_date: date | None, national_id: str, phone: str
-) -> list[tuple[list[str], Q]]:
-    """Give each way a search may match, with the names of the criteria it uses. Each is an equality on
-    an indexed column or expression (models.Person's indexes), so the database finds it without a scan."""
-    given, family, number, phone = given_name.strip(), family_name.strip(), national_id.strip(), phone.strip()
-    found: list[tuple[list[str], Q]] = []
-    if number:
-        found.append((["national_id"], Q(national_id_index__in=national_id_indexes(number))))
-    if phone:
-        found.append((["phone"], Q(phone=phone)))
-    if family and given:
-        found.append((["family_name", "given_name"], Q(family_key=_lower(family), given_key=_lower(given))))
-    if family and birth_date:
-        found.append((["family_name", "birth_date"], Q(family_key=_lower(family), birth_date=birth_date)))
-    if given and birth_date:
-        found.append((["given_name", "birth_date"], Q(given_key=_lower(given), birth_date=birth_date)))
-    return found
-
-
-def person_search(
-    *,
-    actor: User,
-    given_name: str = "",
-    family_name: str = "",
-    birth_date: date | None = None,
-    national_id: str = "",
-    phone: str = "",
-) -> list[PersonMatch]:
-    """Find possible duplicates before a person is created (search before create).
-
-    It searches persons registered by the actor's organisations and persons on the actor's cases, by
-    name, birth date, number and phone. Each criterion is one indexed lookup narrowed to the scope (at
-    most five queries, whatever the number of persons); the hits are then read in one query. The search
-    itself is audited with the kinds of criteria used (never their values) and the number of hits; every
-    hit shown is audited as a read of that person.
-    """
-    criteria = _search_criteria(
-        given_name=given_name, family_name=family_name, birth_date=birth_date, national_id=national_id, phone=phone
-    )
-    used = [name for names, _match in criteria for name in names]
-    with transaction.atomic(), engine.request_scope():
-        mine = policy.context(actor).person_ids()
-        keyed = Person.objects.alias(family_key=Lower("family_name"), given_key=Lower("given_name"))
-        ids: set[int] = set()
-        for _names, match in criteria:
-            ids.update(keyed.filter(match).filter(_search_scope(actor)).values_list("pk", flat=True)[:SEARCH_MAX])
-        hits = list(
-            Person.objects.filter(pk__in=sorted(ids))
-            .only("pk", "given_name", "family_name", "birth_date", "registered_by_id")
-            .order_by("family_name", "given_name", "pk")[:SEARCH_SHOWN]
-        )
-        open_cases = {
-            c.person_id: c
-            for c in Case.objects.filter(person__in=hits, closed_at__isnull=True).only("pk", "person_id", "reference")
-        }
-        record(
-            actor=actor,
-            event=AuditEvent.LIST,
-            target_type=Person._meta.label,
-            target_id=len(hits),
-            changed_fields=used,
-        )
-        result = []
-        for person in hits:
-            record(actor=actor, event=AuditEvent.VIEW, target=person, person_id=person.pk, categories=["name"])
-            result.append(PersonMatch(person, open_cases.get(person.pk), person.pk in mine))
-    return result
-
-
-def person_for_new_case(*, actor: User, person_id: int) -> Person:
-    """Fetch a person found by the search, to open a new case for them.
-
-    :raises NotFound: the person is outside the actor's search scope.
-    """
-    with transaction.atomic(), engine.request_scope():
-        person = (
-            Person.objects.filter(_search_scope(actor))
-            .filter(pk=person_id)
-            .only("pk", "given_name", "family_name", "birth_date", "registered_by_id")
-            .first()
-        )
-        if person is None:
-            raise NotFound(Person._meta.label, person_id)
-        record(actor=actor, event=AuditEvent.VIEW, target=person, person_id=person.pk, categories=["name"])
-    return person
-
-
 CONCERN_PAGE_SIZE = 25
 
 
@@ -596,3 +495,17 @@ def concern_page(*, actor: User, page: int = 1) -> ConcernPage:
         rows = list(concerns.order_by("-recorded_on", "-pk")[start : start + CONCERN_PAGE_SIZE])
         record(actor=actor, event=AuditEvent.LIST, target_type=Concern._meta.label, target_id=len(rows))
     return ConcernPage(rows, total, page, pages)
+
+
+__all__ = [
+    "ContactPage",
+    "EarlierValue",
+    "RevisionRow",
+    "SeatPage",
+    "TaskPage",
+    "history_rows",
+    "person_contact_for_correction",
+    "revision_history",
+    "task_for_correction",
+    "team_seat_page",
+]
