@@ -1,7 +1,13 @@
-"""Partners act in their own lane, in the browser: NAV reports progress on its measure with the keyboard alone,
-the coordinator finds it in the inbox, and the police contact opens the report it received and records the
-outcome and the police reference of a report the coordinator made. axe-core runs on every new page and
-state."""
+"""The whole team works in Utvei, in the browser (the done-means of the team issue), in one flow:
+
+1. NAV reports progress on its measure with the keyboard alone;
+2. the coordinator finds it in the inbox;
+3. the police contact opens the report it received and records the outcome and the police reference;
+4. the coordinator corrects a team seat;
+5. the coordinator finds the case by the person's name from the work list;
+6. the coordinator attaches the signed consent.
+
+axe-core runs on every new page and state."""
 
 from __future__ import annotations
 
@@ -70,9 +76,7 @@ def _submit_by_keyboard(page: Any) -> None:
     _enter_and_wait(page)
 
 
-def test_nav_reports_progress_the_coordinator_is_told_and_the_police_answer(
-    browser: Any, base_url: str, totp_book: Any
-) -> None:
+def test_done_the_whole_team_flow_from_nav_to_the_signed_consent(browser: Any, base_url: str, totp_book: Any) -> None:
     note = f"Møtt hver dag denne uka ({datetime.now(OSLO):%H%M%S%f})."
 
     # 1. NAV, keyboard only: the plan tab, its own measure, an invalid report, then a status and a note.
@@ -174,3 +178,47 @@ def test_nav_reports_progress_the_coordinator_is_told_and_the_police_answer(
     coordinator.goto(report_path)
     assert reference in coordinator.locator("#report-receipts").inner_text()
     assert coordinator.locator("#id_outcome").count() == 0
+
+    # 4. The coordinator corrects a team seat: a new agreed task for the first seat, kept with its history.
+    coordinator.goto(jonas)
+    seat_link = coordinator.locator("section[aria-labelledby='team-heading'] a[href^='/cases/team/'][href$='/task/']")
+    seat_path = seat_link.first.get_attribute("href")
+    with coordinator.expect_navigation():
+        seat_link.first.click()
+    assert path_of(coordinator) == seat_path
+    assert_accessible(coordinator, "the team seat page")
+    task = f"Følger opp skole og arbeid ({note[-12:]})"
+    coordinator.locator("#id_task").fill(task)
+    with coordinator.expect_navigation():
+        coordinator.locator("main form button[type=submit]", has_text=tr(coordinator, "Save")).first.click()
+    assert path_of(coordinator) == jonas
+    assert task in coordinator.locator("section[aria-labelledby='team-heading']").inner_text()
+
+    # 5. The coordinator finds the case by the person's name from the work list.
+    coordinator.goto("/cases/")
+    coordinator.locator("#id_q").fill("Berg")
+    with coordinator.expect_navigation():
+        coordinator.locator("#id_q").press("Enter")
+    assert "q=Berg" in coordinator.url
+    hits = coordinator.locator("section[aria-labelledby='cases-heading'] li", has_text="Jonas Berg")
+    assert hits.count() == 1
+    assert_accessible(coordinator, "the work list with a search by name")
+    with coordinator.expect_navigation():
+        hits.first.locator("a").first.click()
+    assert path_of(coordinator) == jonas
+
+    # 6. The coordinator attaches the signed consent to the consent it belongs to.
+    coordinator.goto(f"{jonas}attachments/new/")
+    assert_accessible(coordinator, "the attachment page")
+    consent_option = coordinator.locator("#id_target option[value^='consent:']").first
+    coordinator.locator("#id_target").select_option(consent_option.get_attribute("value"))
+    signed = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    file_name = f"signert-samtykke-{note[-8:-1]}.pdf"
+    upload = {"name": file_name, "mimeType": "application/pdf", "buffer": signed}
+    coordinator.locator("#id_file").set_input_files(upload)
+    with coordinator.expect_navigation():
+        coordinator.locator("main form button[type=submit]").click()
+    coordinator.goto(f"{jonas}tab/attachments/")
+    listed = coordinator.locator("section[aria-labelledby='attachments-heading']").inner_text()
+    assert file_name in listed
+    assert_accessible(coordinator, "the attachments tab with the signed consent")
