@@ -20,6 +20,8 @@ urlpatterns = [
     path("", include("utvei.attachments.urls")),
     path("", include("utvei.privacy.urls")),
     path("", include("utvei.notifications.urls")),
+    path("min/", include("utvei.portal.urls")),
+    path("", include("utvei.portal.staff_urls")),
 ]
 
 handler403 = "utvei.core.errors.forbidden"

@@ -25,6 +25,8 @@ class NotificationKind(models.TextChoices):
     REPORT_RECEIVED = "report_received", _("A report to the police was made")
     SEAT_ADDED = "seat_added", _("You were given a seat on a follow-up team")
     SEAT_ENDED = "seat_ended", _("Your seat on a follow-up team ended")
+    PERSON_MESSAGE = "person_message", _("The person sent a comment on their plan")
+    BLOCK_REQUESTED = "block_requested", _("The person asked for a staff member to be blocked")
 
 
 class Notification(models.Model):
