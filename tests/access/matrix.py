@@ -207,6 +207,7 @@ def _extra_rows() -> list[Row]:
         matrix_network,
         matrix_notifications,
         matrix_plans,
+        matrix_portal,
         matrix_privacy,
         matrix_sharing,
         matrix_worklist,
@@ -224,6 +225,7 @@ def _extra_rows() -> list[Row]:
         + matrix_erasure.ROWS
         + matrix_breakglass.ROWS
         + matrix_notifications.ROWS
+        + matrix_portal.ROWS
     )
 
 
