@@ -32,7 +32,9 @@ OUTSIDE_PORTAL = [row for row in MATRIX if not row.name.startswith("portal:")]
 
 @pytest.mark.parametrize("row", OUTSIDE_PORTAL, ids=lambda r: f"{r.method} {r.name} {r.kwargs or ''}")
 def test_the_person_gets_what_an_anonymous_visitor_gets_outside_the_portal(
-    demo_shared: dict[str, User], canaries: dict[str, set[str]], row: Row  # noqa: F811
+    demo_shared: dict[str, User],
+    canaries: dict[str, set[str]],  # noqa: F811
+    row: Row,
 ) -> None:
     client = portal_login(Client(), jonas())
     client._matrix_user = "anonymous"  # type: ignore[attr-defined]  # as the oracle names a visitor without a user

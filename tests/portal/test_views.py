@@ -78,7 +78,9 @@ def test_the_plan_shows_the_persons_goals_and_audits_the_read(demo_shared: Users
 def test_the_person_withdraws_the_nav_consent_and_nav_loses_access_at_once(demo_shared: Users) -> None:
     person = jonas()
     nav = Organisation.objects.get(name="NAV Demo")
-    consent = next(c for c in Consent.objects.current(timezone.localdate()).filter(person=person) if nav.pk in c.recipients)
+    consent = next(
+        c for c in Consent.objects.current(timezone.localdate()).filter(person=person) if nav.pk in c.recipients
+    )
     case = Case.objects.filter(person=person).first()
     nav_user = demo_shared["nav"]
     assert policy.can(nav_user, Action.VIEW, case, category="network")

@@ -13,7 +13,9 @@ from utvei.portal.services import MAX_TEXT
 class MessageForm(DesignForm):
     """Take a comment on a goal, or a request to change it."""
 
-    kind = forms.ChoiceField(label=_("What do you want to send?"), choices=MessageKind.choices, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(
+        label=_("What do you want to send?"), choices=MessageKind.choices, widget=forms.RadioSelect
+    )
     text = forms.CharField(label=_("Your message"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 3}))
 
 

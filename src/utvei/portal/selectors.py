@@ -433,7 +433,11 @@ def from_person_page(*, actor: User, case_id: int) -> FromPersonPage:
             ],
         )
         record(
-            actor=actor, event=AuditEvent.VIEW, target_type="portal.FromPerson", target_id=case.pk, case=case,
+            actor=actor,
+            event=AuditEvent.VIEW,
+            target_type="portal.FromPerson",
+            target_id=case.pk,
+            case=case,
             categories=[Category.PLAN, Category.COORDINATION],
         )
     return page

@@ -32,8 +32,9 @@ MAX_TEXT = 2000
 def _coordinators(case_id: int) -> set[int]:
     """Give the users holding a coordinator seat in force on the case (who answer the person)."""
     return set(
-        TeamMember.objects.filter(case_id=case_id, role__in=sorted(COORDINATOR_ROLES), left_at__isnull=True)
-        .values_list("user_id", flat=True)
+        TeamMember.objects.filter(
+            case_id=case_id, role__in=sorted(COORDINATOR_ROLES), left_at__isnull=True
+        ).values_list("user_id", flat=True)
     )
 
 

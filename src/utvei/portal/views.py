@@ -100,7 +100,9 @@ def goal_message_view(request: HttpRequest, actor: PersonActor, goal_id: int) ->
 def consents_view(request: HttpRequest, actor: PersonActor) -> HttpResponse:
     """Show the person's consents in force, each with a way to withdraw it."""
     lines = selectors.consent_lines(actor=actor)
-    return render(request, "portal/consents.html", {"lines": lines, "token": issue_token(request), "section": "consents"})
+    return render(
+        request, "portal/consents.html", {"lines": lines, "section": "consents"}
+    )
 
 
 @person_view

@@ -545,9 +545,7 @@ def consent_amend(
         return new
 
 
-def consent_withdraw(
-    *, actor: User | PersonActor, consent_id: int, expected_version: int | None = None
-) -> Consent:
+def consent_withdraw(*, actor: User | PersonActor, consent_id: int, expected_version: int | None = None) -> Consent:
     """Withdraw a consent at once for the future and notify each recipient organisation.
 
     The actor is a seat for the consent's discloser, or the person themself in the portal (then no user
