@@ -16,7 +16,16 @@ from __future__ import annotations
 from tests.access.matrix import CASE1_EDITORS, Row, case_view, everyone
 
 CASE1 = {"case_id": "case:1"}
-PORTAL_GET = ["portal:home", "portal:plan", "portal:consents", "portal:log", "portal:settings", "portal:requests"]
+PORTAL_GET = [
+    "portal:home",
+    "portal:plan",
+    "portal:consents",
+    "portal:log",
+    "portal:settings",
+    "portal:requests",
+    "portal:network",
+    "portal:pdf",
+]
 TO_PORTAL_LOGIN = everyone(302, anonymous=302)
 
 ROWS: list[Row] = [

@@ -120,3 +120,34 @@ def test_another_persons_consent_is_not_found_for_the_person(demo_shared: Users)
     assert response.status_code == 404
     other.refresh_from_db()
     assert other.withdrawn_at is None
+
+
+def test_the_network_page_leaves_out_risk_ties(demo_shared: Users) -> None:
+    from utvei.network.models import NetworkNode, Valence
+
+    person = jonas()
+    nodes = NetworkNode.objects.filter(case__person=person, ended_on__isnull=True)
+    risky = [n.label for n in nodes if n.valence == Valence.RISK]
+    kept = [n.label for n in nodes if n.valence != Valence.RISK]
+    assert risky and kept, "the demo network has risk ties and others"
+    body = portal_login(_client(), person).get(reverse("portal:network")).content.decode()
+    assert all(label in body for label in kept)
+    assert not [label for label in risky if label in body]
+
+
+def test_the_pdf_holds_the_plan_and_no_risk_tie(demo_shared: Users) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from utvei.network.models import NetworkNode, Valence
+
+    person = jonas()
+    response = portal_login(_client(), person).get(reverse("portal:pdf"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert "My plan" in text
+    risky = NetworkNode.objects.filter(case__person=person, valence=Valence.RISK)
+    assert not [n.label for n in risky if n.label in text]
+    assert AuditEntry.objects.filter(person_id=person.pk, event=AuditEvent.EXPORT, target_type="portal.Export").exists()

@@ -34,6 +34,8 @@ PAGE_PLAN = "portal.Plan"
 PAGE_CONSENTS = "portal.Consents"
 PAGE_LOG = "portal.AccessLog"
 PAGE_REQUESTS = "portal.Requests"
+PAGE_NETWORK = "portal.Network"
+PAGE_EXPORT = "portal.Export"
 
 
 def _audit_read(actor: PersonActor, page: str, categories: Iterable[str]) -> None:
@@ -441,3 +443,68 @@ def from_person_page(*, actor: User, case_id: int) -> FromPersonPage:
             categories=[Category.PLAN, Category.COORDINATION],
         )
     return page
+
+
+# --- the network map and the whole as PDF -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TieLine:
+    """Hold one tie of the person's network as they read it: who, the relation and how close."""
+
+    label: str
+    kind: str
+    relation: str
+    closeness: str
+
+
+def _tie_lines(actor: PersonActor) -> list[TieLine]:
+    from utvei.network.models import Closeness, NetworkNode
+
+    order = {value: index for index, value in enumerate(Closeness.values)}
+    nodes = list(policy.scope(actor, Action.OWN, NetworkNode.objects.all()))
+    nodes.sort(key=lambda n: (order.get(n.closeness, 99), n.label.lower(), n.pk))
+    return [TieLine(n.label, n.get_kind_display(), n.get_relation_display(), n.get_closeness_display()) for n in nodes]
+
+
+def network_lines(*, actor: PersonActor) -> list[TieLine]:
+    """Give the ties of the person's network in force, without risk ties, and record the read."""
+    with transaction.atomic():
+        lines = _tie_lines(actor)
+        _audit_read(actor, PAGE_NETWORK, [Category.NETWORK])
+    return lines
+
+
+def portal_pdf(*, actor: PersonActor, language: str) -> bytes:
+    """Render everything the portal shows the person (plan, consents, network, access log) as one PDF,
+    and record the export.
+
+    It is the person's own copy, fetched by them after an ID-porten login, so it holds the words as
+    recorded (as the data copy does); it holds nothing the portal pages do not show.
+    """
+    from django.utils import translation
+
+    from utvei.core.pdf import render_pdf
+
+    language = "en" if language.startswith("en") else "nb"
+    with transaction.atomic():
+        context = {
+            "plan": plan_page(actor=actor),
+            "consents": consent_lines(actor=actor),
+            "ties": _tie_lines(actor),
+            "log": log_page(actor=actor, language=language),
+            "printed_on": timezone.localdate(),
+        }
+        with translation.override(language):
+            title = str(_("Your information in Utvei"))
+        document = render_pdf("portal/portal_pdf.html", context, language=language, title=title, faithful_copy=True)
+        for person_id in sorted(actor.person_ids):
+            record(
+                actor=actor,
+                event=AuditEvent.EXPORT,
+                target_type=PAGE_EXPORT,
+                person_id=person_id,
+                categories=sorted({Category.PLAN, Category.COORDINATION, Category.NETWORK}),
+                grounds=[Ground.OWN],
+            )
+    return document

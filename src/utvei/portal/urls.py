@@ -17,4 +17,6 @@ urlpatterns = [
     path("logg/", views.log_view, name="log"),
     path("varsler/", views.settings_view, name="settings"),
     path("sperring/", views.requests_view, name="requests"),
+    path("nettverk/", views.network_view, name="network"),
+    path("last-ned/", views.pdf_view, name="pdf"),
 ]

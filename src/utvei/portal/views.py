@@ -100,9 +100,7 @@ def goal_message_view(request: HttpRequest, actor: PersonActor, goal_id: int) ->
 def consents_view(request: HttpRequest, actor: PersonActor) -> HttpResponse:
     """Show the person's consents in force, each with a way to withdraw it."""
     lines = selectors.consent_lines(actor=actor)
-    return render(
-        request, "portal/consents.html", {"lines": lines, "section": "consents"}
-    )
+    return render(request, "portal/consents.html", {"lines": lines, "section": "consents"})
 
 
 @person_view
@@ -156,6 +154,24 @@ def requests_view(request: HttpRequest, actor: PersonActor) -> HttpResponse:
             return redirect("portal:requests")
     context = {"page": page, "form": form, "token": issue_token(request), "section": "requests"}
     return render(request, "portal/requests.html", context, status=form_status(form))
+
+
+@person_view
+@require_GET
+def network_view(request: HttpRequest, actor: PersonActor) -> HttpResponse:
+    """Show the person's network: the ties in force, never the ones assessed as a risk."""
+    ties = selectors.network_lines(actor=actor)
+    return render(request, "portal/network.html", {"ties": ties, "section": "network"})
+
+
+@person_view
+@require_GET
+def pdf_view(request: HttpRequest, actor: PersonActor) -> HttpResponse:
+    """Give the person everything the portal shows, as one PDF to download."""
+    document = selectors.portal_pdf(actor=actor, language=get_language() or "nb")
+    response = HttpResponse(document, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="utvei-min-side.pdf"'
+    return response
 
 
 # --- staff: what the person sent -----------------------------------------------------------------------
