@@ -36,7 +36,7 @@ class BlockForm(DesignForm):
     )
 
     def __init__(self, *args: object, team: list[tuple[int, str]], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         field = self.fields["user"]
         assert isinstance(field, forms.TypedChoiceField)
         field.choices = [("", _("Choose a person")), *team]
