@@ -41,6 +41,8 @@ CHROMIUM_ARGS = [
 AXE_JS = PROJECT_DIR / "build" / "static" / "vendor" / "axe" / "axe.min.js"
 # username -> path of the one-time enrolment link issued for the session's server.
 ENROLMENT_LINKS: dict[str, str] = {}
+# The server's environment, for tests that run a command against its database (the portal's session).
+SERVER_ENV: dict[str, str] = {}
 
 
 def _free_port() -> int:
@@ -93,6 +95,7 @@ def base_url() -> Iterator[str]:
     var_dir = Path(tempfile.mkdtemp(prefix="utvei-e2e-"))
     port = _free_port()
     env = _server_env(var_dir, port)
+    SERVER_ENV.update(env)
     try:
         # 2FA is required here, so every demo user gets the one-time enrolment link an administrator
         # would hand out (the operator's command), for the tests that meet a first login.
