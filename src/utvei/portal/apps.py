@@ -9,6 +9,14 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         """Declare the portal's rules and the approved blocks to the access engine."""
-        from utvei.portal import policy
+        from utvei.cases import sections
+        from utvei.portal import policy, selectors
 
         policy.declare()
+        sections.register_section(
+            tab="plan",
+            order=90,
+            template="portal/_case_section.html",
+            provider=selectors.from_person_section,
+            visible=selectors.sees_from_person,
+        )

@@ -23,7 +23,7 @@ from utvei.access.policy import Action
 from utvei.accounts.models import Organisation, User
 from utvei.audit.models import AuditEntry, AuditEvent, Outcome
 from utvei.audit.services import record
-from utvei.cases.models import Person
+from utvei.cases.models import Case, Person
 from utvei.plans.models import Goal, Measure, Meeting
 from utvei.portal.models import BlockRequest, BlockStatus, MessageKind, NoticeSetting
 from utvei.privacy.selectors.access_log import AccessLine, DisclosureLine, person_access_log
@@ -333,7 +333,7 @@ def _user_names(ids: Iterable[int]) -> dict[int, str]:
 
 def requests_page(*, actor: PersonActor) -> RequestsPage:
     """Give the person's block requests and the staff of their follow-up team, and record the read."""
-    from utvei.cases.models import Case, TeamMember
+    from utvei.cases.models import TeamMember
 
     with transaction.atomic():
         case_ids = sorted(policy.scope(actor, Action.OWN, Case.objects.all()).values_list("pk", flat=True))
@@ -401,7 +401,6 @@ def from_person_page(*, actor: User, case_id: int) -> FromPersonPage:
 
     :raises NotFound: the actor reads neither the comments nor the block requests of the case.
     """
-    from utvei.cases.models import Case
     from utvei.portal.models import PersonMessage
 
     with transaction.atomic():
@@ -508,3 +507,32 @@ def portal_pdf(*, actor: PersonActor, language: str) -> bytes:
                 grounds=[Ground.OWN],
             )
     return document
+
+
+@dataclass(frozen=True)
+class FromPersonSection:
+    """Hold the plan tab's note of what the person sent: how many comments and open block requests."""
+
+    case_id: int
+    messages: int
+    pending_blocks: int
+
+
+def sees_from_person(*, actor: User, case: Case) -> bool:
+    """Tell, from the access context alone, whether the note is offered (the case's editors)."""
+    from utvei.cases.policy import EDIT_CASE
+
+    return EDIT_CASE.allows_case(policy.context(actor), case.pk)
+
+
+def from_person_section(*, actor: User, case: Case) -> FromPersonSection | None:
+    """Count what the person sent on the case, for the plan tab (the tab's read is audited by its caller)."""
+    from utvei.portal.models import PersonMessage
+
+    messages = policy.scope(actor, Action.VIEW, PersonMessage.objects.filter(case=case)).count()
+    pending = policy.scope(
+        actor, Action.VIEW, BlockRequest.objects.filter(case=case, status=BlockStatus.PENDING)
+    ).count()
+    if not messages and not pending:
+        return None
+    return FromPersonSection(case_id=case.pk, messages=messages, pending_blocks=pending)
