@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from tests.portal.helpers import jonas
 from utvei.access import engine, policy
@@ -68,10 +69,14 @@ def test_an_approved_block_closes_the_case_to_a_seated_user(demo_shared: Users) 
     engine.invalidate()
     assert not policy.can(skole, Action.VIEW, case)
     assert policy.can(koordinator, Action.VIEW, case)
-    notices = selectors.home_page(actor=_actor()).notices
+    with translation.override("en"):
+        notices = selectors.home_page(actor=_actor()).notices
     assert any("approved" in n.text for n in notices)
-    lines = selectors.requests_page(actor=_actor()).blocks
-    assert [(b.status, b.decision_reason) for b in lines] == [(str(BlockStatus.APPROVED.label), "Personen ber om det.")]
+    with translation.override("en"):
+        lines = selectors.requests_page(actor=_actor()).blocks
+        assert [(b.status, b.decision_reason) for b in lines] == [
+            (str(BlockStatus.APPROVED.label), "Personen ber om det.")
+        ]
 
 
 def test_the_named_user_cannot_decide_their_own_block(demo_shared: Users) -> None:
@@ -92,5 +97,6 @@ def test_the_person_is_told_of_an_emergency_opening_once_they_ask_for_it(demo_sh
 
     services.notice_setting_set(actor=_actor(), notify_outside_team=True)
     record(actor=demo_shared["nabo"], event=AuditEvent.BREAK_GLASS, case=_case())
-    notices = selectors.home_page(actor=_actor()).notices
+    with translation.override("en"):
+        notices = selectors.home_page(actor=_actor()).notices
     assert any("emergency access" in n.text for n in notices)
