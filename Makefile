@@ -10,9 +10,12 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/utvei
 VENDOR := build/static/vendor
 DEMO_ENV := UTVEI_ENV=demo UTVEI_HTTPS=false UTVEI_SECRET_KEY_FILE=var/secret_key \
   UTVEI_ENCRYPTION_KEYS_FILE=var/encryption_keys UTVEI_AUDIT_SIGNING_KEY_FILE=var/audit_signing_key \
-  UTVEI_BLIND_INDEX_KEY_FILE=var/blind_index_key
+  UTVEI_BLIND_INDEX_KEY_FILE=var/blind_index_key \
+  UTVEI_IDPORTEN_ISSUER=http://127.0.0.1:8001 UTVEI_IDPORTEN_CLIENT_ID=utvei-idporten \
+  UTVEI_IDPORTEN_CLIENT_SECRET=demo-idporten-secret-not-for-production \
+  UTVEI_DEMO_STAFF_CLIENT_SECRET=demo-staff-secret-not-for-production
 
-.PHONY: help install vendor messages demo serve test test-sqlite test-postgres test-e2e lint sast chromium bench clean lock sbom
+.PHONY: help install vendor messages demo serve test test-sqlite test-postgres test-e2e test-sqlite-e2e lint sast chromium bench clean lock sbom
 
 help:
 	@echo "make demo   - install, migrate SQLite under var/, load synthetic demo data, serve on 127.0.0.1:8000 with the worker"
@@ -76,15 +79,18 @@ var/blind_index_key:
 	chmod 600 $@
 
 # The key store (persons' data keys, its own SQLite file var/utvei-keys.sqlite3) is migrated first. The
-# background worker (scheduled jobs: audit checkpoints, consent reminders, retention) runs next to
-# gunicorn and is stopped with it: Ctrl+C (or INT or TERM to the process group) ends both.
+# background worker (scheduled jobs: audit checkpoints, consent reminders, retention) and the local fake
+# OpenID provider (utvei.devidp on 127.0.0.1:8001: ID-porten for the person, Demo kommune's staff login;
+# the demo's secrets above are public by design) run next to gunicorn and are stopped with it: Ctrl+C
+# (or INT or TERM to the process group) ends all three.
 demo: install var/secret_key var/encryption_keys var/audit_signing_key var/blind_index_key
 	$(DEMO_ENV) $(PY) manage.py migrate --database keys --verbosity 0
 	$(DEMO_ENV) $(PY) manage.py migrate --verbosity 0
 	$(DEMO_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	$(DEMO_ENV) $(PY) manage.py seed_demo
-	$(DEMO_ENV) $(PY) manage.py run_worker & worker=$$!; \
-	  trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 0' INT TERM; \
+	$(DEMO_ENV) $(PY) -m utvei.devidp --port 8001 & idp=$$!; \
+	  $(DEMO_ENV) $(PY) manage.py run_worker & worker=$$!; \
+	  trap 'kill -TERM $$worker $$idp 2>/dev/null; wait $$worker $$idp 2>/dev/null' EXIT; trap 'exit 0' INT TERM; \
 	  $(DEMO_ENV) $(VENV)/bin/gunicorn utvei.wsgi --pythonpath src --bind 127.0.0.1:8000 --workers 2 --access-logfile -
 
 # SAST, offline: bandit (medium and higher severity and confidence) and the project's own semgrep rules
@@ -124,9 +130,13 @@ test-e2e: install chromium
 	$(VENV)/bin/pytest -q -m e2e tests/e2e
 
 # The SQLite and PostgreSQL runs share nothing (each its own databases and temporary directories), so they
-# run side by side, one per core, each printing its output when it ends; the browser tests follow.
+# run side by side, one per core, each printing its output when it ends. The SQLite run is the shorter one,
+# so the browser tests follow it on its core while PostgreSQL is still running.
 test: lint
-	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite-e2e test-postgres
+
+test-sqlite-e2e:
+	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-e2e
 
 # One command regenerates the lock from pyproject.toml (and the build back end), for every platform.

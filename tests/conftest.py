@@ -58,11 +58,14 @@ def _audit_checkpoints(settings: LazySettings, tmp_path_factory: pytest.TempPath
 
 @pytest.fixture
 def demo(db: None) -> dict[str, object]:
-    """Seed the demo world through the services and return its users by username."""
-    from utvei.accounts.demo import seed_demo
+    """Seed the demo world through the services and return its users by username.
+
+    The first test in a process seeds it; later ones get the same rows replayed (tests/demo_snapshot.py).
+    """
+    from tests.demo_snapshot import seed_demo_for_test
     from utvei.accounts.models import User
 
-    seed_demo()
+    seed_demo_for_test()
     return {u.username: u for u in User.objects.all()}
 
 
@@ -76,12 +79,12 @@ def _demo_module(django_db_setup: None, django_db_blocker: object) -> Iterator[d
     """
     from django.db import transaction
 
-    from utvei.accounts.demo import seed_demo
+    from tests.demo_snapshot import seed_demo_for_test
     from utvei.accounts.models import User
 
     blocker = django_db_blocker.unblock()  # type: ignore[attr-defined]
     with blocker, transaction.atomic(using="keys"), transaction.atomic():
-        seed_demo()
+        seed_demo_for_test()
         yield {u.username: u for u in User.objects.all()}
         transaction.set_rollback(True)
         transaction.set_rollback(True, using="keys")

@@ -14,13 +14,20 @@ from utvei.access.permissions import Perm
 
 # The only views anyone may reach without logging in.
 # cases:calendar_feed answers a secret per-user token with days only, no names or content (D95).
-# portal:login only offers the ID-porten login; every other portal page needs a portal session.
+# The OpenID Connect views are public by nature: they are how a visitor becomes logged in (staff) or gets a
+# portal session (the person); the callbacks accept only a login this browser began (state, once).
+# portal:login only offers the ID-porten login; every other portal page is a @person_view and needs a
+# portal session.
 PUBLIC_ALLOW_LIST = {
     "accounts:login",
     "accounts:enrolment_link",
     "cases:calendar_feed",
     "health",
     "set_language",
+    "oidc:idporten_start",
+    "oidc:idporten_callback",
+    "oidc:staff_start",
+    "oidc:staff_callback",
     "portal:login",
 }
 # Views of the login flow itself: a password session that has not yet passed the second factor.

@@ -172,6 +172,7 @@ INSTALLED_APPS = [
     "utvei.attachments",
     "utvei.privacy",
     "utvei.portal",
+    "utvei.oidc",
 ]
 
 MIDDLEWARE = [
@@ -292,9 +293,6 @@ SESSION_ENGINE = "utvei.accounts.sessions"
 SESSION_IDLE_SECONDS = env_int("UTVEI_SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_ABSOLUTE_SECONDS = env_int("UTVEI_SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
 SESSION_WARNING_SECONDS = env_int("UTVEI_SESSION_WARNING_SECONDS", 2 * 60)
-# The person's portal: short sessions, idle and in all.
-UTVEI_PORTAL_SESSION_SECONDS = env_int("UTVEI_PORTAL_SESSION_SECONDS", 15 * 60)
-UTVEI_PORTAL_SESSION_ABSOLUTE_SECONDS = env_int("UTVEI_PORTAL_SESSION_ABSOLUTE_SECONDS", 60 * 60)
 SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -371,6 +369,8 @@ CONTENT_SECURITY_POLICY = {
 LANGUAGE_CODE = "nb"
 LANGUAGES = [("nb", _("Norwegian Bokmål")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates follow the language: English gets day-first European formats (utvei/formats/en), never US ones.
+FORMAT_MODULE_PATH = ["utvei.formats"]
 LANGUAGE_COOKIE_NAME = "utvei-language"
 LANGUAGE_COOKIE_SECURE = HTTPS
 LANGUAGE_COOKIE_HTTPONLY = True
@@ -418,3 +418,23 @@ LOGGING = {
 # axes.W006 asks for per-IP lockout too. Utvei locks per username: a municipal office shares one public
 # address, and a per-IP lock would let one person lock out every colleague (docs/decisions.md, D4).
 SILENCED_SYSTEM_CHECKS: list[str] = ["axes.W006"]
+
+# OpenID Connect login (utvei.core.oidc): the person through ID-porten, staff through their organisation's
+# provider (accounts.OidcProvider). A flow must come back within OIDC_FLOW_SECONDS; token times are checked
+# with OIDC_LEEWAY_SECONDS of clock skew. Plain-HTTP providers are accepted only outside production (the
+# local fake provider, utvei.devidp).
+OIDC_HTTP_TIMEOUT = env_int("UTVEI_OIDC_HTTP_TIMEOUT", 10)
+OIDC_FLOW_SECONDS = env_int("UTVEI_OIDC_FLOW_SECONDS", 10 * 60)
+OIDC_LEEWAY_SECONDS = env_int("UTVEI_OIDC_LEEWAY_SECONDS", 60)
+# ID-porten: empty issuer = the person's login is off. The level asked for and required is
+# idporten-loa-substantial or idporten-loa-high; a token of a lower level is refused.
+UTVEI_IDPORTEN_ISSUER = os.environ.get("UTVEI_IDPORTEN_ISSUER", "").rstrip("/")
+UTVEI_IDPORTEN_CLIENT_ID = os.environ.get("UTVEI_IDPORTEN_CLIENT_ID", "")
+UTVEI_IDPORTEN_CLIENT_SECRET = env_secret("UTVEI_IDPORTEN_CLIENT_SECRET")
+UTVEI_IDPORTEN_ACR = os.environ.get("UTVEI_IDPORTEN_ACR", "idporten-loa-substantial")
+if UTVEI_IDPORTEN_ACR not in {"idporten-loa-substantial", "idporten-loa-high"}:
+    raise ImproperlyConfigured("UTVEI_IDPORTEN_ACR must be idporten-loa-substantial or idporten-loa-high.")
+if IS_PRODUCTION and UTVEI_IDPORTEN_ISSUER and not UTVEI_IDPORTEN_ISSUER.startswith("https://"):
+    raise ImproperlyConfigured("UTVEI_IDPORTEN_ISSUER must be an https:// address in production.")
+# The person's portal session is short and absolute: it ends this many seconds after the login.
+UTVEI_PORTAL_SESSION_SECONDS = env_int("UTVEI_PORTAL_SESSION_SECONDS", 15 * 60)

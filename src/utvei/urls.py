@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("utvei.privacy.urls")),
     path("", include("utvei.notifications.urls")),
     path("min/", include("utvei.portal.urls")),
+    path("oidc/", include("utvei.oidc.urls")),
     path("", include("utvei.portal.staff_urls")),
 ]
 

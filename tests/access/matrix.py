@@ -206,6 +206,7 @@ def _extra_rows() -> list[Row]:
         matrix_mentoring,
         matrix_network,
         matrix_notifications,
+        matrix_oidc,
         matrix_plans,
         matrix_portal,
         matrix_privacy,
@@ -225,6 +226,7 @@ def _extra_rows() -> list[Row]:
         + matrix_erasure.ROWS
         + matrix_breakglass.ROWS
         + matrix_notifications.ROWS
+        + matrix_oidc.ROWS
         + matrix_portal.ROWS
     )
 

@@ -3,7 +3,7 @@
 Written by hand from DOMAIN.md (§5) and R23: the network map is seen by default by the case's
 coordinators and case workers (here `saksbehandler` and `koordinator` of Demo kommune, which recorded
 every tie); other team members only through a consent for category "network". The network demo records
-such a consent from Demo kommune to NAV Demo for Jonas (case 1), so `nav` reads the map, snapshots and
+such a consent from Demo kommune to Nav Demo for Jonas (case 1), so `nav` reads the map, snapshots and
 comparison, but changes nothing. The mentor, school, health and police members of case 1 get the same
 404 as for a missing case. Case 3 has no ties: its editors may open (and start) its map. Writes need an
 editing seat in the recording organisation; empty POSTs are invalid (422 for form pages; the contact and

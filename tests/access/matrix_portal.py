@@ -30,6 +30,7 @@ TO_PORTAL_LOGIN = everyone(302, anonymous=302)
 
 ROWS: list[Row] = [
     Row("portal:login", "GET", everyone(200, anonymous=200)),
+    Row("portal:login", "POST", everyone(405, anonymous=405)),
     *[Row(name, "GET", TO_PORTAL_LOGIN) for name in PORTAL_GET],
     Row("portal:settings", "POST", TO_PORTAL_LOGIN),
     Row("portal:requests", "POST", TO_PORTAL_LOGIN),

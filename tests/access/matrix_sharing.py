@@ -5,7 +5,7 @@ Written by hand from DOMAIN.md's roles and docs/sharing.md:
   is only a mentor seat: the mentor sees what the agreement names and nothing else (R26), so 404;
 - recording a consent needs a seat that is not only a mentor seat (the mentor's view is narrow, R26);
 - changing or withdrawing a consent needs such a seat for the consent's discloser. Consent 1 is the demo
-  consent of Demo kommune to NAV Demo on case 1: on case 1, Demo kommune's non-mentor seats are
+  consent of Demo kommune to Nav Demo on case 1: on case 1, Demo kommune's non-mentor seats are
   saksbehandler and koordinator;
 - the overview for the person is put together by the case's workers and coordinators (case editors).
 Other case roles get the same 404 as for a missing case; roles without case access get 403.

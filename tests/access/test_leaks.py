@@ -27,7 +27,7 @@ def test_the_team_picker_offers_the_case_organisation_and_its_partners_never_ano
     offered = {m.organisation.name for m in choices.candidates}
     assert "Nabo kommune" not in offered
     assert not any(m.user.username == "nabo" for m in choices.candidates)
-    assert "Barneverntjenesten i Demo kommune" in offered
+    assert "Barnevernstjenesten i Demo kommune" in offered
     page = login_verified(Client(), demo["koordinator"]).get(reverse("cases:team_add", kwargs={"case_id": _jonas().pk}))
     assert page.status_code == 200 and "Nils Nabo" not in page.content.decode()
 

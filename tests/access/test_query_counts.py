@@ -57,7 +57,7 @@ def _count(client: Client, url: str) -> tuple[int, int]:
 def _grow(extra: int) -> None:
     """Add ``extra`` cases in Demo kommune with the demo team's seats, consents to NAV and conversations."""
     municipality = Organisation.objects.get(name="Demo kommune")
-    nav = Organisation.objects.get(name="NAV Demo")
+    nav = Organisation.objects.get(name="Nav Demo")
     opener = User.objects.get(username="saksbehandler")
     members = {u.username: u for u in User.objects.filter(username__in=ROLES)}
     organisations = {m.user.username: (m.organisation, m.role) for m in TeamMember.objects.filter(case=_jonas())}

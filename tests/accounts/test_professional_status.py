@@ -24,14 +24,14 @@ def _org(name: str) -> Organisation:
 
 
 def test_the_demo_records_public_bodies_sectors_and_confirmed_statuses(demo: dict[str, User]) -> None:
-    municipality, child_welfare = _org("Demo kommune"), _org("Barneverntjenesten i Demo kommune")
+    municipality, child_welfare = _org("Demo kommune"), _org("Barnevernstjenesten i Demo kommune")
     assert child_welfare.parent == municipality and child_welfare.public_body_id == municipality.pk
-    assert (child_welfare.sector, _org("NAV Demo").sector, _org("Demo helsetjeneste").sector) == (
+    assert (child_welfare.sector, _org("Nav Demo").sector, _org("Demo helsetjeneste").sector) == (
         Sector.CHILD_WELFARE,
         Sector.NAV,
         Sector.HEALTH,
     )
-    assert _org("NAV Demo").public_body_id != municipality.pk
+    assert _org("Nav Demo").public_body_id != municipality.pk
     health = confirmed_status(user=demo["helse"], organisation_id=_org("Demo helsetjeneste").pk)
     assert health is not None and health.professional_status == ProfessionalStatus.HEALTH_PERSONNEL
     assert health.hpr_number and health.status_confirmed_at is not None

@@ -74,7 +74,7 @@ def test_a_case_cannot_be_opened_for_an_organisation_one_does_not_act_for(demo: 
 
 
 def test_roles_that_may_not_open_cases_are_refused(demo: dict[str, User]) -> None:
-    org = Organisation.objects.get(name="NAV Demo")
+    org = Organisation.objects.get(name="Nav Demo")
     person = _new_person(demo["saksbehandler"])
     with pytest.raises(ValidationError):
         services.case_open(actor=demo["nav"], organisation=org, role=Role.TEAM_MEMBER, **_referral(person))

@@ -148,7 +148,7 @@ def test_r35_utveier_warns_when_nothing_was_told_in_the_first_conversation() -> 
         is_first=True, told_mandate=False, told_confidentiality=False, told_reporting_duty=False
     )
     assert len(warnings) == 1
-    assert warnings[0].startswith("R35/utveier:")
+    assert warnings[0].startswith("Fortell personen om mandatet") and "R35" not in warnings[0]
 
 
 @pytest.mark.parametrize("told", ["told_mandate", "told_confidentiality", "told_reporting_duty"])

@@ -92,8 +92,10 @@ def test_invalid_contact_plan_is_422_with_errors_and_creates_nothing(world: Worl
     response = client.post(url, {"initiator": "", "method": "meeting", "interpreter_needed": "on", **loaded})
     assert response.status_code == 422
     html = response.content.decode()
+    # Every error at once: the missing initiator and the missing interpreter language in one submit.
     assert "ds-error-summary" in html and "This field is required." in html
-    # A service refusal comes back as a field error too.
+    assert "Give the language the interpreter is needed for." in html
+    # The service refuses it too, and its refusal comes back as a field error.
     response = client.post(
         url, {"initiator": str(world.caseworker.pk), "method": "meeting", "interpreter_needed": "on", **loaded}
     )
@@ -136,9 +138,9 @@ def test_r05_first_conversation_leads_to_the_consultation_page_and_discards_draf
     assert draft_load(actor=world.caseworker, form_key=key) == {}
     page = client.get(response["Location"])
     html = page.content.decode()
-    assert "R05: this was the first conversation." in html
+    assert "This was the first conversation." in html
     # Nothing was ticked as told: the R35/utveier warning is shown too.
-    assert "R35/utveier: tell the person the mandate, confidentiality and reporting duty" in html
+    assert "Tell the person the mandate, confidentiality and reporting duty" in html
     assert f'<option value="{conversation.pk}" selected>' in html
 
 
@@ -177,7 +179,8 @@ def test_conversation_page_shows_the_record_and_the_first_conversation_warning(w
     assert page.status_code == 200
     html = page.content.decode()
     assert "Snakket om jobb." in html
-    assert "R35/utveier" in html
+    assert "Tell the person the mandate, confidentiality and reporting duty." in html
+    assert "R35" not in html
     assert html.count("<h1") == 1
 
 

@@ -67,7 +67,7 @@ def test_rows_of_no_person_use_the_master_key(demo: dict[str, User]) -> None:
 
 def test_a_value_is_opened_only_when_it_is_read(demo: dict[str, User]) -> None:
     with keystore.key_scope(), CaptureQueriesContext(connections["keys"]) as key_queries:
-        tasks = list(Task.objects.all())
+        tasks = list(Task.objects.filter(kind=""))  # typed tasks: a task Utvei makes has no stored title
         assert all(isinstance(t.__dict__["title"], Sealed) for t in tasks)
         assert len(key_queries) == 0  # nothing read yet, no key loaded
         titles = [t.title for t in tasks]

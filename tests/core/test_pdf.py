@@ -33,7 +33,7 @@ def test_the_language_follows_the_request_not_the_active_language() -> None:
     data = pdf.render_pdf("pdf/base.html", {"printed_on": date(2026, 11, 25)}, language="en", title="Your plan")
     reader = _reader(data)
     assert reader.trailer["/Root"]["/Lang"] == "en"
-    assert "Printed 11/25/2026" in reader.pages[0].extract_text()
+    assert "Printed 25 Nov 2026" in reader.pages[0].extract_text()
 
 
 def test_a_revealing_word_refuses_the_document(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -24,7 +24,9 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.support import TotpBook
-from utvei.accounts.demo import DEMO_USERS
+from utvei.accounts.demo import DEMO_PROVIDER_SECRET_ENV, DEMO_USERS
+from utvei.devidp import FakeProvider, serve_in_thread
+from utvei.devidp.demo import DEMO_IDPORTEN_SECRET, DEMO_STAFF_SECRET, IDPORTEN_CLIENT_ID, demo_clients
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -41,6 +43,8 @@ CHROMIUM_ARGS = [
 AXE_JS = PROJECT_DIR / "build" / "static" / "vendor" / "axe" / "axe.min.js"
 # username -> path of the one-time enrolment link issued for the session's server.
 ENROLMENT_LINKS: dict[str, str] = {}
+# The local fake OpenID provider the session's server logs in through (ID-porten and Demo kommune's staff).
+FAKE_PROVIDERS: list[FakeProvider] = []
 # The server's environment, for tests that run a command against its database (the portal's session).
 SERVER_ENV: dict[str, str] = {}
 
@@ -49,6 +53,16 @@ def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def _provider_env(issuer: str) -> dict[str, str]:
+    return {
+        "UTVEI_IDPORTEN_ISSUER": issuer,
+        "UTVEI_IDPORTEN_CLIENT_ID": IDPORTEN_CLIENT_ID,
+        "UTVEI_IDPORTEN_CLIENT_SECRET": DEMO_IDPORTEN_SECRET,
+        "UTVEI_DEMO_PROVIDER_ISSUER": issuer,
+        DEMO_PROVIDER_SECRET_ENV: DEMO_STAFF_SECRET,
+    }
 
 
 def _server_env(var_dir: Path, port: int) -> dict[str, str]:
@@ -95,6 +109,12 @@ def base_url() -> Iterator[str]:
     var_dir = Path(tempfile.mkdtemp(prefix="utvei-e2e-"))
     port = _free_port()
     env = _server_env(var_dir, port)
+    apps = [f"http://127.0.0.1:{port}", f"http://localhost:{port}"]
+    provider, provider_server, _thread = serve_in_thread(
+        lambda issuer: FakeProvider(issuer=issuer, clients=demo_clients(apps))
+    )
+    FAKE_PROVIDERS.append(provider)
+    env.update(_provider_env(provider.issuer))
     SERVER_ENV.update(env)
     try:
         # 2FA is required here, so every demo user gets the one-time enrolment link an administrator
@@ -150,6 +170,8 @@ def base_url() -> Iterator[str]:
                 server.kill()
                 server.wait(timeout=5)
     finally:
+        provider_server.shutdown()
+        provider_server.server_close()
         shutil.rmtree(var_dir, ignore_errors=True)
 
 

@@ -219,7 +219,7 @@ def test_audit_log_page(axe_context, totp_book) -> None:
     with page.expect_navigation():
         page.keyboard.press("Enter")
     sentences = page.locator("main ol.utvei-log > li strong").all_inner_texts()
-    for organisation in ("NAV Demo", "Demo politidistrikt", "Demo videregående skole", "Demo helsetjeneste"):
+    for organisation in ("Nav Demo", "Demo politidistrikt", "Demo videregående skole", "Demo helsetjeneste"):
         assert any(organisation in s and s.endswith("åpnet saken") for s in sentences), organisation
     assert_accessible(page, "the audit log searched by person")
     _no_sideways_scroll(page, "the audit log")
@@ -247,7 +247,7 @@ def test_access_log_pages(axe_context, totp_book) -> None:
     with page.expect_navigation():
         page.locator("main a", has_text="Tilgangslogg for personen").click()
     assert re.fullmatch(r"/cases/\d+/access-log/", path_of(page))
-    assert page.locator("main ol.utvei-log > li", has_text="NAV Demo").count() >= 1
+    assert page.locator("main ol.utvei-log > li", has_text="Nav Demo").count() >= 1
     assert_accessible(page, "the access log for the person")
     _no_sideways_scroll(page, "the access log for the person")
 

@@ -220,7 +220,15 @@ def test_referral_to_escalation_flow(context: Any, browser: Any, base_url: str, 
     assert page.locator("#id_conversation").input_value() == conversation_id.group(1)
     prompt = _messages(page)
     assert tr(page, "The conversation is recorded.") in prompt
-    assert "R05" in prompt
+    assert (
+        tr(
+            page,
+            "This was the first conversation. Discuss the next steps with your supervisor or a partner agency, and "
+            "record the consultation below. Without consent, make it anonymised.",
+        )
+        in prompt
+    )
+    assert "R05" not in prompt
     assert page.locator("main .utvei-messages .ds-alert[data-color=warning]").count() == 0, (
         "mandate, confidentiality and duty to report were all told: no R35/utveier warning"
     )

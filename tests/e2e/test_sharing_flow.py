@@ -44,7 +44,7 @@ def test_give_use_and_withdraw_a_consent(axe_context: Any, context: Any, totp_bo
     coordinator.goto(jonas)
     open_tab(coordinator, "sharing")
     section = coordinator.locator("section[aria-labelledby='sharing-heading']")
-    assert "NAV Demo" in section.inner_text()
+    assert "Nav Demo" in section.inner_text()
     axe.check(coordinator, "the sharing tab")
     with coordinator.expect_navigation():
         section.get_by_role("link", name=tr(coordinator, "Consents"), exact=True).click()
@@ -60,7 +60,7 @@ def test_give_use_and_withdraw_a_consent(axe_context: Any, context: Any, totp_bo
     axe.check(coordinator, "the consent form with errors")
 
     form = coordinator.locator("main form")
-    form.get_by_label("NAV Demo", exact=True).check()
+    form.get_by_label("Nav Demo", exact=True).check()
     form.get_by_label(tr(coordinator, "Conversations"), exact=True).check()
     coordinator.locator("#id_purpose").select_option("coordination")
     form.get_by_label(tr(coordinator, "Written"), exact=True).check()
@@ -78,7 +78,7 @@ def test_give_use_and_withdraw_a_consent(axe_context: Any, context: Any, totp_bo
     coordinator.goto(f"{jonas}share/")
     axe.check(coordinator, "the sharing page")
     share = coordinator.locator("main form")
-    coordinator.locator("#id_recipient").select_option(label="NAV Demo")
+    coordinator.locator("#id_recipient").select_option(label="Nav Demo")
     share.get_by_label(tr(coordinator, "Conversations"), exact=True).check()
     coordinator.locator("#id_purpose").select_option("coordination")
     share.get_by_label(tr(coordinator, "No: the recipient needs to know who it is"), exact=True).check()

@@ -100,7 +100,7 @@ def _complete(demo: Users, plan: Plan) -> Goal:
         plan_id=plan.pk,
         kind=MeasureKind.WORK,
         title="Arbeidstrening",
-        provider_organisation=_org("NAV Demo"),
+        provider_organisation=_org("Nav Demo"),
         responsible_name="Nina Nav",
         start_on=today,
         goal_id=goal.pk,

@@ -55,7 +55,7 @@ def _police_exception(actor: User, days: int = 30) -> AccessLogException:
 
 def test_the_log_shows_every_organisation_and_role_that_read_the_case(demo: dict[str, User]) -> None:
     page = _log(demo["koordinator"])
-    assert _organisations(page) >= {"Demo kommune", "Demo politidistrikt", "NAV Demo", "Demo helsetjeneste"}
+    assert _organisations(page) >= {"Demo kommune", "Demo politidistrikt", "Nav Demo", "Demo helsetjeneste"}
     police = [a for a in page.log.accesses if a.organisation == "Demo politidistrikt"]
     assert {a.role for a in police} == {"Police contact person"}
     assert {a.action for a in police} == {"read information about you"}
@@ -64,7 +64,7 @@ def test_the_log_shows_every_organisation_and_role_that_read_the_case(demo: dict
 def test_the_log_holds_only_this_persons_entries(demo: dict[str, User]) -> None:
     emma = Case.objects.get(person__given_name="Emma")
     case_overview(actor=demo["barnevern"], case_id=emma.pk)
-    assert "Barneverntjenesten i Demo kommune" not in _organisations(_log(demo["koordinator"]))
+    assert "Barnevernstjenesten i Demo kommune" not in _organisations(_log(demo["koordinator"]))
     shown = {line.at for line in _log(demo["koordinator"]).log.accesses}
     expected = set(
         AuditEntry.objects.filter(person_id=_jonas().person_id, outcome="success")
@@ -81,7 +81,7 @@ def test_grounds_and_categories_appear_when_the_entry_has_them(demo: dict[str, U
     record(actor=demo["nav"], event=AuditEvent.VIEW, target=case, case=case, categories=["work"], grounds=["consent"])
     lines = [a for a in _log(demo["koordinator"]).log.accesses if a.categories == ["Work and income"]]
     assert [(a.organisation, a.categories, a.grounds) for a in lines] == [
-        ("NAV Demo", ["Work and income"], ["consent"])
+        ("Nav Demo", ["Work and income"], ["consent"])
     ]
     # Reads through the pages name what they showed in plain words, never a field's code.
     shown = {c for a in _log(demo["koordinator"]).log.accesses for c in a.categories}
@@ -142,7 +142,7 @@ def test_only_editors_of_the_case_record_exceptions(demo: dict[str, User]) -> No
 
 def _disclosure_to_nav(actor: User, **extra: object) -> None:
     fields: dict[str, object] = {
-        "recipient_organisation": Organisation.objects.get(name="NAV Demo"),
+        "recipient_organisation": Organisation.objects.get(name="Nav Demo"),
         "recipient_kind": OrganisationKind.NAV,
         "categories": [Category.WORK],
         "basis": BasisCode.CONSENT,
@@ -160,12 +160,12 @@ def test_disclosures_show_who_received_what_and_why_unless_held_back(demo: dict[
     _disclosure_to_nav(coordinator)
     lines = _log(coordinator).log.disclosures
     assert [(d.discloser, d.recipient, d.categories) for d in lines] == [
-        ("Demo kommune", "NAV Demo", ["Work and income"])
+        ("Demo kommune", "Nav Demo", ["Work and income"])
     ]
     services.access_log_exception_record(
         actor=coordinator,
         case_id=_jonas().pk,
-        organisation_id=Organisation.objects.get(name="NAV Demo").pk,
+        organisation_id=Organisation.objects.get(name="Nav Demo").pk,
         reason_code=ExceptionReason.PROTECT_OTHERS,
         reason="Hensynet til andre.",
         valid_until=timezone.localdate() + timedelta(days=10),
@@ -179,7 +179,7 @@ def test_the_coordinator_prints_the_access_log_without_staff_names(demo: dict[st
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     reader = PdfReader(io.BytesIO(response.content))
     text = " ".join(page.extract_text() for page in reader.pages)
-    assert "Jonas Berg" in text and "NAV Demo" in text and "Demo politidistrikt" in text
+    assert "Jonas Berg" in text and "Nav Demo" in text and "Demo politidistrikt" in text
     assert "kontaktperson i politiet" in text
     assert not any(name in text for name in STAFF_NAMES)
     assert AuditEntry.objects.filter(

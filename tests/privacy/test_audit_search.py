@@ -29,7 +29,7 @@ from utvei.privacy.selectors import AuditQuery, audit_log
 TEAM_ORGANISATIONS = {
     "Demo kommune",
     "Demo politidistrikt",
-    "NAV Demo",
+    "Nav Demo",
     "Demo videregående skole",
     "Demo helsetjeneste",
 }
@@ -54,7 +54,7 @@ def _all_pages(actor: User, query: AuditQuery, page_size: int = 50) -> list[sele
         before = page.next_before
 
 
-def test_officer_finds_every_organisations_read_of_jonas_in_one_search(demo: dict[str, User]) -> None:
+def test_r33_officer_finds_every_organisations_read_of_jonas_in_one_search(demo: dict[str, User]) -> None:
     page = selectors.audit_search(actor=demo["personvern"], query=AuditQuery(person="Jonas Berg", event="view"))
     readers = {line.organisation for line in page.lines if line.case_reference == _jonas().reference}
     assert readers >= TEAM_ORGANISATIONS
@@ -87,9 +87,9 @@ def test_a_national_identity_number_finds_the_same_entries_as_the_name(demo: dic
 
 def test_filters_by_case_user_organisation_event_and_period(demo: dict[str, User]) -> None:
     officer = demo["personvern"]
-    nav = Organisation.objects.get(name="NAV Demo")
+    nav = Organisation.objects.get(name="Nav Demo")
     lines = _all_pages(officer, AuditQuery(case=_jonas().reference.lower(), organisation_id=nav.pk))
-    assert lines and {line.organisation for line in lines} == {"NAV Demo"}
+    assert lines and {line.organisation for line in lines} == {"Nav Demo"}
     assert {line.case_reference for line in lines} == {_jonas().reference}
     by_user = _all_pages(officer, AuditQuery(user="Nina Nav", event="view"))
     assert by_user and {line.actor_name for line in by_user} == {"Nina Nav"}
@@ -141,7 +141,7 @@ def test_categories_and_grounds_are_shown_when_the_entry_has_them(demo: dict[str
     with translation.override("en"):
         line = selectors.audit_search(actor=demo["personvern"], query=AuditQuery(person="Jonas")).lines[0]
     assert line.categories == ["Work and income"] and line.grounds == ["consent"]
-    assert line.organisation == "NAV Demo"
+    assert line.organisation == "Nav Demo"
 
 
 def _neighbour_case(demo: dict[str, User]) -> Case:
@@ -211,7 +211,7 @@ def test_the_officer_page_shows_names_and_no_case_content(demo: dict[str, User])
     response = client.get(reverse("privacy:audit_log"), {"person": "Jonas Berg"})
     assert response.status_code == 200
     text = response.content.decode()
-    assert "Nina Nav" in text and "NAV Demo" in text and _jonas().reference in text
+    assert "Nina Nav" in text and "Nav Demo" in text and _jonas().reference in text
     assert "Tok selv kontakt" not in text and _jonas().person.national_id not in text
 
 

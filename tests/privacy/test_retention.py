@@ -124,7 +124,7 @@ def _close(actor: User, case: Case) -> None:
         case_id=case.pk,
         reason="goals_met",
         outcome="Har arbeid og bolig.",
-        handovers=[case_services.HandoverInput("NAV Demo", "Arbeidsoppfølging, med samtykke.")],
+        handovers=[case_services.HandoverInput("Nav Demo", "Arbeidsoppfølging, med samtykke.")],
     )
 
 

@@ -72,7 +72,7 @@ def _record(actor: User, person: Person, **extra: object) -> Consent:
     today = timezone.localdate()
     fields: dict[str, object] = {
         "organisation": _org("Demo kommune"),
-        "recipients": [_org("NAV Demo")],
+        "recipients": [_org("Nav Demo")],
         "categories": [Category.PLAN],
         "purpose": "coordination",
         "valid_from": today,
@@ -90,7 +90,7 @@ def _asks_nav(actor: User, case: Case, categories: list[str]) -> selectors.Decis
     return selectors.sharing_decision(
         actor=actor,
         case_id=case.pk,
-        recipient_organisation=_org("NAV Demo"),
+        recipient_organisation=_org("Nav Demo"),
         recipient_kind=OrganisationKind.NAV,
         categories=categories,
         purpose="coordination",
@@ -172,13 +172,13 @@ def test_a_twin_of_a_consent_in_force_is_refused_by_the_service_and_by_the_datab
 def test_done_a_newer_narrower_consent_replaces_the_older_broader_one(demo: dict[str, User]) -> None:
     jonas = Case.objects.get(person__given_name="Jonas")
     actor = demo["koordinator"]
-    older = Consent.objects.get(recipients=[_org("NAV Demo").pk], categories=sorted(NAV_CATEGORIES))
+    older = Consent.objects.get(recipients=[_org("Nav Demo").pk], categories=sorted(NAV_CATEGORIES))
     assert _asks_nav(actor, jonas, [Category.MAPPING]).decision.allowed
     newer = _record(actor, jonas.person, categories=[Category.WORK])
     older.refresh_from_db()
     assert older.ended_reason == ConsentEnd.REPLACED and older.replaced_by == newer and older.withdrawn_at is None
     in_force = Consent.objects.current(TODAY).filter(person=jonas.person)
-    to_nav = {category for c in in_force if _org("NAV Demo").pk in c.recipients for category in c.categories}
+    to_nav = {category for c in in_force if _org("Nav Demo").pk in c.recipients for category in c.categories}
     assert Category.WORK in to_nav and not {Category.MAPPING, Category.PLAN} & to_nav
     refused = _asks_nav(actor, jonas, [Category.MAPPING])
     assert not refused.decision.allowed and refused.consent == newer
@@ -191,9 +191,9 @@ def test_a_newer_consent_goes_on_for_the_older_ones_other_recipients(demo: dict[
     jonas = Person.objects.get(given_name="Jonas")
     actor = demo["koordinator"]
     both = _record(
-        actor, jonas, categories=[Category.HEALTH], recipients=[_org("NAV Demo"), _org("Demo helsetjeneste")]
+        actor, jonas, categories=[Category.HEALTH], recipients=[_org("Nav Demo"), _org("Demo helsetjeneste")]
     )
-    _record(actor, jonas, categories=[Category.HEALTH, Category.PLAN], recipients=[_org("NAV Demo")])
+    _record(actor, jonas, categories=[Category.HEALTH, Category.PLAN], recipients=[_org("Nav Demo")])
     both.refresh_from_db()
     assert both.ended_at is not None
     rest = Consent.objects.current(TODAY).get(person=jonas, categories=[Category.HEALTH])
@@ -250,7 +250,7 @@ def test_done_the_person_turning_18_under_a_guardians_consent(demo: dict[str, Us
         given_by=ConsentGiver.BOTH,
         child_view="Ola er enig.",
         categories=[Category.WORK],
-        recipients=[_org("NAV Demo")],
+        recipients=[_org("Nav Demo")],
     )
     assert _asks_nav(worker, case, [Category.PLAN]).decision.allowed
     eighteen = _years_after(born, 18)

@@ -52,7 +52,7 @@ def _jonas() -> Case:
 def _record(actor: User, person: Person, **extra: object) -> Consent:
     fields: dict[str, object] = {
         "organisation": _org("Demo kommune"),
-        "recipients": [_org("NAV Demo")],
+        "recipients": [_org("Nav Demo")],
         "categories": [Category.CONVERSATIONS],
         "purpose": ConsentPurpose.COORDINATION,
         "valid_from": TODAY,
@@ -109,7 +109,7 @@ def test_R12_consent_is_recorded_with_its_scope_and_audited_without_values(demo:
     consent = _record(demo["saksbehandler"], case.person)
     consent.refresh_from_db()
     assert consent.version == 1 and consent.previous is None
-    assert consent.recipients == [_org("NAV Demo").pk]
+    assert consent.recipients == [_org("Nav Demo").pk]
     assert consent.categories == ["conversations"]
     assert consent.recorded_for_organisation == _org("Demo kommune")
     entry = AuditEntry.objects.get(event=AuditEvent.CREATE, target_type="sharing.Consent", target_id=str(consent.pk))
@@ -131,7 +131,7 @@ def test_consent_needs_a_seat_for_the_disclosing_organisation_on_an_open_case(de
 
 def test_R19_a_minors_consent_is_given_by_the_guardians_with_the_childs_view(demo: dict[str, User]) -> None:
     emma = Person.objects.get(given_name="Emma")
-    child_welfare = [_org("Barneverntjenesten i Demo kommune")]
+    child_welfare = [_org("Barnevernstjenesten i Demo kommune")]
     with pytest.raises(ValidationError) as exc:
         _record(demo["koordinator"], emma, recipients=child_welfare)
     assert "given_by" in exc.value.message_dict
@@ -204,7 +204,7 @@ def test_R12_a_change_is_a_new_version_and_the_old_one_is_kept_unchanged(demo: d
     second = services.consent_amend(
         actor=demo["saksbehandler"],
         consent_id=first.pk,
-        recipients=[_org("NAV Demo")],
+        recipients=[_org("Nav Demo")],
         categories=[Category.CONVERSATIONS, Category.WORK],
         purpose=ConsentPurpose.INDIVIDUAL_PLAN,
         valid_from=TODAY,
@@ -228,7 +228,7 @@ def test_R12_a_change_is_a_new_version_and_the_old_one_is_kept_unchanged(demo: d
 
 
 def test_R13_withdrawal_keeps_the_history_notifies_each_recipient_and_is_audited(demo: dict[str, User]) -> None:
-    recipients = [_org("NAV Demo"), _org("Demo helsetjeneste")]
+    recipients = [_org("Nav Demo"), _org("Demo helsetjeneste")]
     consent = _record(demo["saksbehandler"], _jonas().person, recipients=recipients)
     withdrawn = services.consent_withdraw(actor=demo["saksbehandler"], consent_id=consent.pk)
     assert withdrawn.withdrawn_at is not None and withdrawn.withdrawn_by == demo["saksbehandler"]
@@ -323,10 +323,10 @@ def test_G05_the_engines_list_agrees_with_its_per_item_check(demo: dict[str, Use
     _canary_conversation(demo["saksbehandler"], case)
     emma = Person.objects.get(given_name="Emma")
     nav, health, school, child_welfare = (
-        _org("NAV Demo"),
+        _org("Nav Demo"),
         _org("Demo helsetjeneste"),
         _org("Demo videregående skole"),
-        _org("Barneverntjenesten i Demo kommune"),
+        _org("Barnevernstjenesten i Demo kommune"),
     )
     _record(demo["saksbehandler"], case.person, recipients=[nav, school], categories=["conversations", "police"])
     withdrawn = _record(demo["saksbehandler"], case.person, recipients=[health], categories=["conversations"])

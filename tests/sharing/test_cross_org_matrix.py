@@ -79,7 +79,7 @@ def test_G05_an_item_of_the_municipality_without_consent(demo: dict[str, User], 
 def test_G05_an_item_of_the_municipality_with_consent_and_after_withdrawal(demo: dict[str, User]) -> None:
     _start_from_nothing()
     coordinator = demo["koordinator"]
-    to_nav = _consent(coordinator, "Demo kommune", "NAV Demo", NAV_CATEGORIES)
+    to_nav = _consent(coordinator, "Demo kommune", "Nav Demo", NAV_CATEGORIES)
     _consent(coordinator, "Demo kommune", "Demo videregående skole", SCHOOL_CATEGORIES)
     item = _item("Demo kommune")
     got = {role: _visible(demo[role], item) for role in ROLES}
@@ -91,13 +91,13 @@ def test_G05_an_item_of_the_municipality_with_consent_and_after_withdrawal(demo:
 
 def test_G05_an_item_of_nav_is_opened_to_the_municipality_only_by_navs_own_consent(demo: dict[str, User]) -> None:
     _start_from_nothing()
-    item = _item("NAV Demo")
+    item = _item("Nav Demo")
     expected = dict.fromkeys(ROLES, NONE) | {"nav": ALL}
     assert {role: _visible(demo[role], item) for role in ROLES} == expected
     # A consent recorded by the municipality does not open NAV's items: the discloser must be the owner.
-    _consent(demo["koordinator"], "Demo kommune", "NAV Demo", (Category.WORK,))
+    _consent(demo["koordinator"], "Demo kommune", "Nav Demo", (Category.WORK,))
     assert _visible(demo["koordinator"], item) == NONE
-    _consent(demo["nav"], "NAV Demo", "Demo kommune", (Category.WORK,))
+    _consent(demo["nav"], "Nav Demo", "Demo kommune", (Category.WORK,))
     opened = expected | {"saksbehandler": frozenset({Category.WORK}), "koordinator": frozenset({Category.WORK})}
     assert {role: _visible(demo[role], item) for role in ROLES} == opened
 
@@ -108,14 +108,14 @@ def test_done_means_nav_sees_exactly_the_categories_consented_to_nav_in_the_demo
     for consent in Consent.objects.current(timezone.localdate()).filter(
         recorded_for_organisation=_org("Demo kommune"), person__given_name="Jonas"
     ):
-        if _org("NAV Demo").pk in consent.recipients:
+        if _org("Nav Demo").pk in consent.recipients:
             consented |= set(consent.categories)
     visible = _visible(nav, item)
     assert visible == consented
     assert set(NAV_CATEGORIES) <= visible
     assert not visible & {Category.HEALTH, Category.POLICE, Category.CONCERN, Category.CONVERSATIONS, Category.IDENTITY}
     for consent in Consent.objects.current(timezone.localdate()).filter(person__given_name="Jonas"):
-        if _org("NAV Demo").pk in consent.recipients:
+        if _org("Nav Demo").pk in consent.recipients:
             services.consent_withdraw(actor=consent.recorded_by, consent_id=consent.pk)
     assert _visible(nav, item) == NONE
 

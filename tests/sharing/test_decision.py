@@ -514,9 +514,9 @@ def test_same_organ_comes_only_from_the_register_of_public_bodies() -> None:
         pytest.param(
             {"purpose": Purpose.SECURITY}, {}, "does not cover the purpose (security)", id="R12-wrong-purpose"
         ),
-        pytest.param({"on": date(2027, 1, 1)}, {}, "expired on 12/31/2026", id="R12-expired"),
-        pytest.param({"on": date(2025, 12, 31)}, {}, "applies only from 01/01/2026", id="R12-not-yet-valid"),
-        pytest.param({}, {"withdrawn_at": ON}, "withdrawn on 06/01/2026", id="R13-withdrawn"),
+        pytest.param({"on": date(2027, 1, 1)}, {}, "expired on 31 Dec 2026", id="R12-expired"),
+        pytest.param({"on": date(2025, 12, 31)}, {}, "applies only from 1 Jan 2026", id="R12-not-yet-valid"),
+        pytest.param({}, {"withdrawn_at": ON}, "withdrawn on 1 Jun 2026", id="R13-withdrawn"),
     ],
 )
 def test_consent_outside_its_scope_does_not_allow_sharing(
@@ -552,7 +552,7 @@ def test_R13_withdrawn_consent_blocks_consent_based_sharing_with_the_date_in_the
     decision = _decide(consent=_consent(withdrawn_at=date(2026, 5, 1)))
     assert not decision.allowed
     assert "trukket tilbake 01.05.2026" in decision.explanation_nb
-    assert "withdrawn on 05/01/2026" in decision.explanation_en
+    assert "withdrawn on 1 May 2026" in decision.explanation_en
 
 
 def test_R13_withdrawal_after_the_date_leaves_earlier_sharing_lawful() -> None:
@@ -858,7 +858,7 @@ def test_a_basis_whose_reference_is_not_in_force_on_the_date_cannot_be_used() ->
     decision = decide(old, lookup=before_2022)
     assert not decision.allowed
     assert B.DANGER not in decision.candidates
-    assert "These bases were not in force on 06/01/2021: S6 (danger)." in decision.explanation_en
+    assert "These bases were not in force on 1 Jun 2021: S6 (danger)." in decision.explanation_en
 
 
 # --- explanations and input checks -------------------------------------------------------------------

@@ -55,7 +55,7 @@ def _jonas() -> Case:
 def _consent(actor: User, **extra: object) -> Consent:
     fields: dict[str, object] = {
         "organisation": _org("Demo kommune"),
-        "recipients": [_org("NAV Demo")],
+        "recipients": [_org("Nav Demo")],
         "categories": [Category.CONVERSATIONS, Category.WORK],
         "purpose": ConsentPurpose.COORDINATION,
         "valid_from": TODAY,
@@ -71,7 +71,7 @@ def _consent(actor: User, **extra: object) -> Consent:
 
 def _to_nav(actor: User, **extra: object) -> Disclosure:
     fields: dict[str, object] = {
-        "recipient_organisation": _org("NAV Demo"),
+        "recipient_organisation": _org("Nav Demo"),
         "recipient_kind": OrganisationKind.NAV,
         "categories": [Category.CONVERSATIONS],
         "basis": BasisCode.CONSENT,
@@ -121,7 +121,7 @@ def test_R11_R12_a_consent_based_disclosure_records_basis_version_recipient_and_
     assert disclosure.legal_basis == LegalBasis.objects.in_force(TODAY).get(code="consent")
     assert disclosure.consent == consent
     assert disclosure.discloser == _org("Demo kommune")
-    assert disclosure.recipient_organisation == _org("NAV Demo") and disclosure.recipient_external == ""
+    assert disclosure.recipient_organisation == _org("Nav Demo") and disclosure.recipient_external == ""
     assert disclosure.categories == ["conversations"]
     assert disclosure.decided_by == actor and disclosure.decided_at is not None
     assert disclosure.person_informed and disclosure.escalation is None

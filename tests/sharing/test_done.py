@@ -17,7 +17,7 @@ from utvei.cases import services as case_services
 from utvei.cases.models import Case
 from utvei.sharing import selectors
 
-CHILD_WELFARE = "Barneverntjenesten i Demo kommune"
+CHILD_WELFARE = "Barnevernstjenesten i Demo kommune"
 
 
 def _org(name: str) -> Organisation:

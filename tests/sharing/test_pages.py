@@ -57,7 +57,7 @@ def _url(name: str, case: Case, **kwargs: int) -> str:
 
 def _consent_post(**overrides: object) -> dict[str, object]:
     data: dict[str, object] = {
-        "recipients": [str(_org("NAV Demo").pk)],
+        "recipients": [str(_org("Nav Demo").pk)],
         "categories": [Category.CONVERSATIONS],
         "purpose": "coordination",
         "given_on": TODAY.isoformat(),
@@ -81,7 +81,7 @@ def _nav_sees_conversations(nav: User, case: Case) -> bool:
 
 
 def _nav_consent() -> Consent:
-    return Consent.objects.get(recipients=[_org("NAV Demo").pk], categories=sorted(NAV_CATEGORIES))
+    return Consent.objects.get(recipients=[_org("Nav Demo").pk], categories=sorted(NAV_CATEGORIES))
 
 
 # --- consents ------------------------------------------------------------------------------------------
@@ -93,7 +93,7 @@ def test_the_consent_page_lists_the_persons_consents_with_status_and_is_audited(
     response = _client(demo["nav"]).get(_url("consents", case))
     html = response.content.decode()
     assert response.status_code == 200
-    assert 'data-status="in_force"' in html and "NAV Demo" in html and "Demo videregående skole" in html
+    assert 'data-status="in_force"' in html and "Nav Demo" in html and "Demo videregående skole" in html
     # NAV sits on the team but is not the discloser: no change or withdraw links for it.
     assert "/change/" not in html and "/withdraw/" not in html
     assert AuditEntry.objects.filter(seq__gt=before, event=AuditEvent.LIST, actor=demo["nav"]).exists()
@@ -126,7 +126,7 @@ def test_G05_R13_a_consent_given_on_the_page_opens_the_category_and_withdrawing_
     assert consent.withdrawn_at is not None and consent.withdrawn_by == coordinator
     assert not _nav_sees_conversations(nav, case)
     notice = ConsentNotice.objects.get(consent=consent)
-    assert (notice.organisation, notice.kind) == (_org("NAV Demo"), ConsentNoticeKind.WITHDRAWN)
+    assert (notice.organisation, notice.kind) == (_org("Nav Demo"), ConsentNoticeKind.WITHDRAWN)
     # The recipient sees the notice on the case page.
     html = _client(nav).get(reverse("cases:tab", kwargs={"case_id": case.pk, "tab": "sharing"})).content.decode()
     assert 'data-notice="withdrawn"' in html
@@ -141,7 +141,7 @@ def test_R12_bad_consent_input_is_refused_with_422_and_nothing_changes(demo: dic
     assert response.status_code == 422 and "at most 12 months" in html and "ds-error-summary" in html
     empty = _client(demo["koordinator"]).post(_url("consent_new", case), _consent_post(categories=[], recipients=[]))
     assert empty.status_code == 422
-    own = _consent_post(recipients=[str(_org("NAV Demo").pk), "99999"])
+    own = _consent_post(recipients=[str(_org("Nav Demo").pk), "99999"])
     assert _client(demo["koordinator"]).post(_url("consent_new", case), own).status_code == 422
     assert Consent.objects.count() == before_consents
     assert AuditEntry.objects.filter(event=AuditEvent.CREATE).count() == before_audit
@@ -158,7 +158,7 @@ def test_R19_a_minors_consent_on_the_page_needs_the_guardians_and_the_childs_vie
     assert "the guardians give the consent" in html and "guardians must" in html
     assert Consent.objects.count() == before
     ok = _consent_post(given_by="guardians", child_view="Emma synes det er greit.")
-    ok["recipients"] = [str(_org("Barneverntjenesten i Demo kommune").pk)]
+    ok["recipients"] = [str(_org("Barnevernstjenesten i Demo kommune").pk)]
     assert _client(coordinator).post(_url("consent_new", case), ok).status_code == 303
     assert Consent.objects.filter(person=case.person, given_by="guardians").count() == 1
 
@@ -202,7 +202,7 @@ def _check(recipient: str, categories: list[str], purpose: str = "coordination",
 
 
 def test_S1_the_sharing_page_allows_what_the_consent_covers_and_records_the_disclosure(demo: dict[str, User]) -> None:
-    case, coordinator, nav_org = _jonas(), demo["koordinator"], _org("NAV Demo")
+    case, coordinator, nav_org = _jonas(), demo["koordinator"], _org("Nav Demo")
     question = _check(f"org:{nav_org.pk}", [Category.WORK])
     response = _client(coordinator).post(_url("share", case), question)
     html = response.content.decode()
@@ -226,7 +226,7 @@ def test_S1_the_sharing_page_allows_what_the_consent_covers_and_records_the_disc
 
 def test_the_sharing_page_refuses_what_no_basis_covers_and_offers_no_record_form(demo: dict[str, User]) -> None:
     case = _jonas()
-    question = _check(f"org:{_org('NAV Demo').pk}", [Category.HEALTH])
+    question = _check(f"org:{_org('Nav Demo').pk}", [Category.HEALTH])
     html = _client(demo["koordinator"]).post(_url("share", case), question).content.decode()
     assert 'data-allowed="no"' in html and "does not cover the categories" in html and "ask the person" in html
     assert 'value="record"' not in html
@@ -247,7 +247,7 @@ def test_the_sharing_page_with_missing_answers_is_422_with_clear_errors(demo: di
 
 @pytest.mark.parametrize("summary", ["Dette er GRADERT informasjon", "Begrenset etter sikkerhetsloven"])
 def test_R20_the_sharing_page_refuses_classified_markers_and_saves_nothing(demo: dict[str, User], summary: str) -> None:
-    question = _check(f"org:{_org('NAV Demo').pk}", [Category.WORK])
+    question = _check(f"org:{_org('Nav Demo').pk}", [Category.WORK])
     record = question | {"step": "record", "basis": "consent", "content_summary": summary, "person_informed": "on"}
     response = _client(demo["koordinator"]).post(_url("share", _jonas()), record)
     assert response.status_code == 422
@@ -256,7 +256,7 @@ def test_R20_the_sharing_page_refuses_classified_markers_and_saves_nothing(demo:
 
 
 def test_R20_information_marked_classified_is_refused_even_with_consent(demo: dict[str, User]) -> None:
-    question = _check(f"org:{_org('NAV Demo').pk}", [Category.WORK], classified="on")
+    question = _check(f"org:{_org('Nav Demo').pk}", [Category.WORK], classified="on")
     html = _client(demo["koordinator"]).post(_url("share", _jonas()), question).content.decode()
     assert 'data-allowed="no"' in html and "security-classified" in html and 'data-rule="R20"' in html
     record = question | {"step": "record", "basis": "consent", "content_summary": "x", "person_informed": "on"}
@@ -333,7 +333,7 @@ def test_R21_a_police_contribution_is_recorded_as_shared_under_the_polices_rules
 
 def test_G05_the_disclosure_list_shows_what_ones_own_organisation_made_or_received(demo: dict[str, User]) -> None:
     case = _jonas()
-    question = _check(f"org:{_org('NAV Demo').pk}", [Category.WORK])
+    question = _check(f"org:{_org('Nav Demo').pk}", [Category.WORK])
     record = question | {
         "step": "record",
         "basis": "consent",
@@ -358,11 +358,11 @@ def test_R27_the_persons_overview_pdf_lists_consents_and_disclosures_without_rev
     demo: dict[str, User],
 ) -> None:
     case, coordinator = _jonas(), demo["koordinator"]
-    question = _check(f"org:{_org('NAV Demo').pk}", [Category.WORK])
+    question = _check(f"org:{_org('Nav Demo').pk}", [Category.WORK])
     record = question | {"step": "record", "basis": "consent", "content_summary": "Arbeid.", "person_informed": "on"}
     _client(coordinator).post(_url("share", case), record)
     page = _client(coordinator).get(_url("person_overview", case))
-    assert page.status_code == 200 and "NAV Demo" in page.content.decode()
+    assert page.status_code == 200 and "Nav Demo" in page.content.decode()
 
     before = AuditEntry.objects.count()
     response = _client(coordinator).get(_url("person_overview_pdf", case) + "?lang=nb")
@@ -370,7 +370,7 @@ def test_R27_the_persons_overview_pdf_lists_consents_and_disclosures_without_rev
     assert response["Content-Disposition"] == 'attachment; filename="oversikt.pdf"'
     text = _pdf_text(response.content)
     assert "Samtykker og deling av opplysninger om deg" in text
-    assert "NAV Demo" in text and "Demo videregående skole" in text and "Jonas Berg" in text
+    assert "Nav Demo" in text and "Demo videregående skole" in text and "Jonas Berg" in text
     lowered = text.lower()
     assert not [w for w in REVEALING_WORDS if re.search(r"(?<!\w)" + w, lowered)]
     assert "Eksempelveien" not in text and case.person.national_id not in text
@@ -417,7 +417,7 @@ def test_G05_the_case_section_shows_consents_and_what_is_withheld_without_conten
         _client(demo["nav"]).get(reverse("cases:tab", kwargs={"case_id": case.pk, "tab": "sharing"})).content.decode()
     )
     section = html[html.index('id="sharing-heading"') :]
-    assert "Consents in force" in section and "NAV Demo" in section
+    assert "Consents in force" in section and "Nav Demo" in section
     withheld = section[section.index('id="sharing-withheld"') :]
     withheld = withheld[: withheld.index("</ul>")]
     assert "Conversations" in withheld and "owned by Demo kommune" in withheld

@@ -6,6 +6,7 @@ demo runs with UTVEI_ENV=demo only, where second-factor login is optional.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -22,12 +23,16 @@ if TYPE_CHECKING:
 
 DEMO_PASSWORD = "Utvei-demo-2026"
 
+# Demo kommune's staff log in through the local fake provider too (utvei.devidp, started by `make demo`).
+DEMO_PROVIDER_ISSUER = "http://127.0.0.1:8001"
+DEMO_PROVIDER_SECRET_ENV = "UTVEI_DEMO_STAFF_CLIENT_SECRET"
+
 MUNICIPALITY = "Demo kommune"
 POLICE = "Demo politidistrikt"
 SCHOOL = "Demo videregående skole"
-NAV = "NAV Demo"
+NAV = "Nav Demo"
 HEALTH = "Demo helsetjeneste"
-CHILD_WELFARE = "Barneverntjenesten i Demo kommune"
+CHILD_WELFARE = "Barnevernstjenesten i Demo kommune"
 NEIGHBOUR = "Nabo kommune"
 
 # (name, kind, the public body it belongs to). The child welfare service is a unit of the municipality, so the
@@ -78,7 +83,7 @@ DEMO_USERS = [
     DemoUser("mentor", "Mona", "Mentor", MUNICIPALITY, (Role.MENTOR,), "mentor"),
     DemoUser("skole", "Siri", "Skole", SCHOOL, (Role.TEAM_MEMBER,), "school, follow-up team member"),
     DemoUser("barnevern", "Bjørn", "Barnevern", CHILD_WELFARE, (Role.TEAM_MEMBER,), "child welfare, team member"),
-    DemoUser("nav", "Nina", "Nav", NAV, (Role.TEAM_MEMBER,), "NAV, follow-up team member"),
+    DemoUser("nav", "Nina", "Nav", NAV, (Role.TEAM_MEMBER,), "Nav, follow-up team member"),
     DemoUser("helse", "Helge", "Helse", HEALTH, (Role.TEAM_MEMBER,), "health service, team member"),
     DemoUser("personvern", "Pia", "Personvern", MUNICIPALITY, (Role.PRIVACY_OFFICER,), "data protection officer"),
     DemoUser("admin", "Adam", "Admin", MUNICIPALITY, (Role.ORG_ADMIN,), "administrator (no case content)"),
@@ -147,6 +152,15 @@ def seed_demo() -> bool:
             account_services.membership_confirm_status(
                 actor=None, membership_id=membership.pk, professional_status=status, hpr_number=hpr
             )
+        account_services.oidc_provider_create(
+            actor=None,
+            organisation=orgs[MUNICIPALITY],
+            slug="demo-kommune",
+            name="Demo kommunes innlogging (lokal test)",
+            issuer=os.environ.get("UTVEI_DEMO_PROVIDER_ISSUER", DEMO_PROVIDER_ISSUER),
+            client_id="utvei-demo-kommune",
+            client_secret_env=DEMO_PROVIDER_SECRET_ENV,
+        )
         world = DemoWorld(organisations=orgs, users=users, cases=[], today=timezone.localdate())
         for extension in DEMO_EXTENSIONS:
             import_string(extension)(world)

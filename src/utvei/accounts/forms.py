@@ -8,6 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from utvei.accounts.models import ProfessionalStatus, Role
 from utvei.core.forms import DesignForm
 
+# Long enough for any passphrase a person types, short enough that hashing it costs nothing unusual.
+PASSWORD_MAX = 128
+
 ADMINISTRABLE_ROLES = [(value, label) for value, label in Role.choices]
 
 
@@ -20,7 +23,10 @@ class LoginForm(DesignForm):
         widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
     )
     password = forms.CharField(
-        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=_("Password"),
+        strip=False,
+        max_length=PASSWORD_MAX,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
 
@@ -30,6 +36,7 @@ class TokenForm(DesignForm):
     token = forms.RegexField(
         label=_("Code from your authenticator app"),
         regex=r"^\s*\d{6}\s*$",
+        max_length=12,
         error_messages={"invalid": _("Enter the six digits shown in the app.")},
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
     )
@@ -49,11 +56,12 @@ class UserCreateForm(DesignForm):
     )
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
-    email = forms.EmailField(label=_("E-mail"))
+    email = forms.EmailField(label=_("E-mail"), max_length=254)
     role = forms.ChoiceField(label=_("Role"), choices=ADMINISTRABLE_ROLES)
     password = forms.CharField(
         label=_("Temporary password"),
         strip=False,
+        max_length=PASSWORD_MAX,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("At least 12 characters. The user sets up two-step login at first login."),
     )
@@ -71,6 +79,7 @@ class PasswordSetForm(DesignForm):
     new_password = forms.CharField(
         label=_("New password"),
         strip=False,
+        max_length=PASSWORD_MAX,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("At least 12 characters. The user's sessions end and they log in again with it."),
     )
@@ -80,11 +89,15 @@ class PasswordChangeForm(DesignForm):
     """Take the user's current password and the new one."""
 
     current_password = forms.CharField(
-        label=_("Current password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=_("Current password"),
+        strip=False,
+        max_length=PASSWORD_MAX,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     new_password = forms.CharField(
         label=_("New password"),
         strip=False,
+        max_length=PASSWORD_MAX,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("At least 12 characters. You stay logged in here; your other sessions end."),
     )
@@ -114,7 +127,7 @@ class ReauthForm(DesignForm):
     password = forms.CharField(
         label=_("Password"),
         strip=False,
-        max_length=128,
+        max_length=PASSWORD_MAX,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     token = forms.CharField(

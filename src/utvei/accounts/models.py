@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
 
 
 class OrganisationKind(models.TextChoices):
@@ -278,3 +279,105 @@ class EnrolmentLink(models.Model):
     def is_usable(self, now: datetime) -> bool:
         """Tell whether the link may still be used at ``now``."""
         return self.used_at is None and self.revoked_at is None and now < self.expires_at
+
+
+class OidcProvider(models.Model):
+    """Hold an organisation's OpenID Connect provider for staff login (such as Entra ID).
+
+    The client secret is never stored: ``client_secret_env`` names the environment variable that holds
+    it (or, with ``_FILE`` appended, the file), as every other secret of the system is given. Who may log
+    in and with which roles is left to the organisation's administrator: a login is accepted only for a
+    user who already has a membership in force in this organisation (D-oidc-1).
+    """
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.PROTECT, related_name="oidc_provider")
+    slug = models.SlugField(_("address name"), max_length=50, unique=True)
+    name = models.CharField(_("name shown on the login page"), max_length=100)
+    issuer = models.URLField(_("issuer"), max_length=300)
+    client_id = models.CharField(_("client id"), max_length=200)
+    client_secret_env = models.CharField(_("environment variable holding the client secret"), max_length=100)
+    scopes = models.CharField(_("scopes"), max_length=200, default="openid email profile")
+    # The claim that names the user's e-mail address, used only to link a first login to an existing user.
+    email_claim = models.CharField(_("e-mail claim"), max_length=50, default="email")
+    # Values of ``amr`` (any of them) or ``acr`` (exactly) that mean the provider checked a second factor;
+    # only then does the login count as two-factor (D-oidc-2). Space-separated.
+    mfa_amr_values = models.CharField(_("amr values meaning two factors"), max_length=200, default="mfa", blank=True)
+    mfa_acr_values = models.CharField(_("acr values meaning two factors"), max_length=200, default="", blank=True)
+    passwords_allowed = models.BooleanField(_("passwords still allowed"), default=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("login provider")
+        verbose_name_plural = _("login providers")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def mfa_claimed(self, *, amr: list[str], acr: str) -> bool:
+        """Tell whether the token's ``amr`` or ``acr`` says the provider checked a second factor."""
+        amr_values = set(self.mfa_amr_values.split())
+        acr_values = set(self.mfa_acr_values.split())
+        return bool(amr_values & set(amr)) or (bool(acr) and acr in acr_values)
+
+
+class OidcIdentity(models.Model):
+    """Bind a provider's subject (the ``sub`` claim, unique per issuer) to one user, for good.
+
+    After the first login the user is found by (provider, subject) alone; a changed e-mail address at the
+    provider can then never move the login to another user.
+    """
+
+    provider = models.ForeignKey(OidcProvider, on_delete=models.PROTECT, related_name="identities")
+    subject = models.CharField(max_length=255)
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="oidc_identities")
+    linked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "subject"], name="oidc_identity_subject_once"),
+            models.UniqueConstraint(fields=["provider", "user"], name="oidc_identity_user_once"),
+        ]
+        verbose_name = _("login provider identity")
+        verbose_name_plural = _("login provider identities")
+
+    def __str__(self) -> str:
+        return f"{self.provider_id}:{self.user_id}"
+
+
+class _ProviderFactorManager(models.Manager["OidcMfaDevice"]):
+    """Keep the provider's factor out of the user's own devices (``django_otp.user_has_device``).
+
+    It is no factor the user can pass in Utvei: were it counted, a password login would ask for a code
+    the user cannot give, and enrolling an app of their own would be refused.
+    """
+
+    def devices_for_user(self, user: object, confirmed: bool | None = None) -> models.QuerySet[OidcMfaDevice]:
+        """Give no devices: the factor lives at the provider (django-otp asks every device model this)."""
+        return self.none()
+
+
+class OidcMfaDevice(Device):
+    """Stand for a second factor the user's login provider checked (a django-otp device, never a code).
+
+    A session is marked as having passed two-factor login through this device only when the provider's
+    ID token said so (:meth:`OidcProvider.mfa_claimed`). It accepts no codes.
+    """
+
+    objects = _ProviderFactorManager()
+
+    # Declared again (django-otp's is untyped) with no reverse accessor: nothing reads a user's factors
+    # at providers through the user.
+    user: models.ForeignKey[User, User] = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    provider: models.ForeignKey[OidcProvider, OidcProvider] = models.ForeignKey(
+        OidcProvider, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "provider"], name="oidc_mfa_device_once")]
+        verbose_name = _("second factor at the login provider")
+        verbose_name_plural = _("second factors at the login provider")
+
+    def verify_token(self, token: object) -> bool:
+        """Refuse every code: this factor is checked by the provider, never typed in."""
+        return False

@@ -12,7 +12,7 @@ from django_otp_webauthn.models import WebAuthnCredential
 
 from utvei.access import policy
 from utvei.access.policy import Action, NotFound
-from utvei.accounts.models import Membership, Organisation, Partnership, Role, User
+from utvei.accounts.models import Membership, OidcProvider, Organisation, Partnership, Role, User
 from utvei.accounts.policy import ROLE_PERMS
 from utvei.accounts.sessions import REAUTH_SESSION_KEY
 
@@ -130,3 +130,24 @@ def reauthenticated_at(*, session: Mapping[str, object]) -> datetime | None:
         return datetime.fromisoformat(value)
     except ValueError:
         return None
+
+
+@dataclass(frozen=True)
+class LoginProvider:
+    """Name a staff login provider as the login page offers it: its address name and its label."""
+
+    slug: str
+    name: str
+
+
+def login_providers() -> list[LoginProvider]:
+    """List the active staff login providers, for the public login page (names only, no settings)."""
+    return [
+        LoginProvider(slug, name)
+        for slug, name in OidcProvider.objects.filter(is_active=True).values_list("slug", "name")
+    ]
+
+
+def login_provider_get(*, slug: str) -> OidcProvider | None:
+    """Find an active staff login provider by its address name (``None`` when there is none)."""
+    return OidcProvider.objects.select_related("organisation").filter(slug=slug, is_active=True).first()

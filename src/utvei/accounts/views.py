@@ -53,7 +53,7 @@ def _login_page(request: HttpRequest, form: LoginForm, *, failed: bool) -> HttpR
     return render(
         request,
         "accounts/login.html",
-        {"form": form, "failed": failed, "next": _safe_next(request, "")},
+        {"form": form, "failed": failed, "next": _safe_next(request, ""), "providers": selectors.login_providers()},
     )
 
 
@@ -88,6 +88,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
     user = authenticate(request, username=username, password=form.cleaned_data["password"])
     if user is None:
         services.login_failed(username=username, locked_out=bool(getattr(request, "axes_locked_out", False)))
+        return _login_page(request, form, failed=True)
+    if not services.password_login_allowed(user=user):
+        # The organisation logs in through its provider only; the answer is that of a wrong password.
+        services.login_failed(username=username, locked_out=False, reason="password_off")
         return _login_page(request, form, failed=True)
     login(request, user)  # cycles the session key (no session fixation)
     services.login_succeeded(user=user)

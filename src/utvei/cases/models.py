@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from utvei.access.categories import Category
@@ -328,13 +328,28 @@ class Relapse(models.Model):
         return f"relapse on {self.case}"
 
 
+class TaskKind(models.TextChoices):
+    """Name a task Utvei makes itself; its title is rendered in the reader's language, never stored."""
+
+    TYPED = "", _("Written by a user")
+    REVIEW_PLAN = "review_plan", _("Review the individual plan")
+    REASSESS_CONCERN = "reassess_concern", _("Reassess the reported concern")
+    RENEW_CONSENT = "renew_consent", _("Renew or end the consent that ends on %(day)s")
+
+
 class Task(models.Model):
-    """Hold a task on a case with a due date and a responsible user."""
+    """Hold a task on a case with a due date and a responsible user.
+
+    A task a user writes keeps its ``title``; a task Utvei makes has a ``kind`` (and the date its title
+    names in ``about_on``) and an empty title, so each reader sees it in their own language.
+    """
 
     policy_actions: ClassVar[tuple[Action, ...]] = (Action.VIEW,)
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="tasks")
-    title = EncryptedTextField(_("task"))
+    title = EncryptedTextField(_("task"), blank=True)
+    kind = models.CharField(_("kind of task"), max_length=32, choices=TaskKind.choices, default="", blank=True)
+    about_on = models.DateField(_("date named in the task"), null=True, blank=True)
     due_on = models.DateField(_("due"))
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_tasks")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -345,7 +360,17 @@ class Task(models.Model):
         ordering = ["due_on"]
 
     def __str__(self) -> str:
-        return self.title
+        return self.shown_title()
+
+    def shown_title(self) -> str:
+        """Give the task's title in the active language (a system task's from its kind)."""
+        if not self.kind or self.kind not in TaskKind.values:
+            return str(self.title)
+        label = str(TaskKind(self.kind).label)
+        if self.kind == TaskKind.RENEW_CONSENT:
+            day = formats.date_format(self.about_on, "SHORT_DATE_FORMAT") if self.about_on else "–"
+            return label % {"day": day}
+        return label
 
     def is_overdue(self, today: object = None) -> bool:
         """Tell whether the task is open past its due date."""

@@ -201,7 +201,7 @@ def duty_trigger_matches(text: str) -> list[str]:
 def duty_trigger_guidance(matches: list[str]) -> str:
     """Explain the escalation route when a note mentions duty-trigger words (R18 W)."""
     return _(
-        "R18: the text mentions «%(words)s». If you fear a serious offence or danger to someone's life or health, "
+        "The text mentions «%(words)s». If you fear a serious offence or danger to someone's life or health, "
         "use «Report a serious concern» on the case page: call 112 if it is acute; the duty to avert serious "
         "offences overrides confidentiality; for a child, consider the duty to inform child welfare. The page "
         "names the provisions in force."
@@ -211,6 +211,6 @@ def duty_trigger_guidance(matches: list[str]) -> str:
 def revealing_guidance(matches: list[str]) -> str:
     """Explain the stigma warning (R27 W)."""
     return _(
-        "R27: «%(words)s» may show others what the work is about if this text reaches a calendar, a letter or a "
+        "«%(words)s» may show others what the work is about if this text reaches a calendar, a letter or a "
         "message. Prefer neutral words such as «meeting» or «follow-up»."
     ) % {"words": ", ".join(matches)}

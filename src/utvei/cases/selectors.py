@@ -82,7 +82,9 @@ class TaskRow:
 
 
 def _task_row(task: Task) -> TaskRow:
-    return TaskRow(task.pk, task.title, task.due_on, task.case_id, task.case.reference, task.assignee.display_name())
+    return TaskRow(
+        task.pk, task.shown_title(), task.due_on, task.case_id, task.case.reference, task.assignee.display_name()
+    )
 
 
 @dataclass

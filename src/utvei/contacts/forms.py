@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from django import forms
 from django.http import QueryDict
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from utvei.accounts.models import User
@@ -15,6 +15,7 @@ from utvei.cases.models import TeamMember
 from utvei.contacts.models import ConsultedParty, Conversation, ConversationForm, ConversationMethod, InitiationMethod
 from utvei.contacts.services import PreparationItem
 from utvei.core.forms import DesignForm
+from utvei.core.limits import FREE_TEXT_MAX, LINE_MAX, TEXT_MAX
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -26,9 +27,15 @@ def _date_field(label: StrOrPromise, *, required: bool = True, help_text: StrOrP
     )
 
 
-def _text_area(label: StrOrPromise, *, required: bool = False, help_text: StrOrPromise = "") -> forms.CharField:
+def _text_area(
+    label: StrOrPromise, *, required: bool = False, help_text: StrOrPromise = "", max_length: int = TEXT_MAX
+) -> forms.CharField:
     return forms.CharField(
-        label=label, required=required, help_text=help_text, widget=forms.Textarea(attrs={"rows": 5})
+        label=label,
+        required=required,
+        help_text=help_text,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
 
 
@@ -41,6 +48,8 @@ def _checkbox(label: StrOrPromise, *, help_text: StrOrPromise = "") -> forms.Boo
 
 class ContactPlanForm(DesignForm):
     """Take how first contact is to be made, and the preparation done (R35)."""
+
+    plans_ahead = ("planned_on",)
 
     initiator = forms.TypedChoiceField(label=_("Who makes contact"), coerce=int)
     method = forms.ChoiceField(label=_("How contact will be made"), choices=InitiationMethod.choices)
@@ -73,6 +82,13 @@ class ContactPlanForm(DesignForm):
         assert isinstance(field, forms.TypedChoiceField)
         field.choices = [("", "–")] + [(pk, user.display_name()) for pk, user in self._users.items()]
 
+    def clean(self) -> dict[str, object] | None:
+        """Ask for the interpreter's language together with the other errors, as the service would."""
+        cleaned = super().clean() or {}
+        if cleaned.get("interpreter_needed") and not str(cleaned.get("interpreter_language") or "").strip():
+            self.add_error("interpreter_language", _("Give the language the interpreter is needed for."))
+        return cleaned
+
     def initiator_user(self) -> User:
         """Give the chosen team member (after validation)."""
         return self._users[self.cleaned_data["initiator"]]
@@ -80,6 +96,8 @@ class ContactPlanForm(DesignForm):
 
 class ConversationRecordForm(DesignForm):
     """Take the record of one conversation with the person."""
+
+    plans_ahead = ("next_contact_on",)
 
     held_on = _date_field(_("Date of the conversation"))
     form = forms.ChoiceField(label=_("Form"), choices=ConversationForm.choices)
@@ -91,7 +109,7 @@ class ConversationRecordForm(DesignForm):
         empty_value=None,
         help_text=_("The guidance for each method is shown below the form."),
     )
-    notes = _text_area(_("Notes"), help_text=_("Observations, not conclusions."))
+    notes = _text_area(_("Notes"), help_text=_("Observations, not conclusions."), max_length=FREE_TEXT_MAX)
     persons_own_words = _text_area(
         _("The person's own words and goals"), help_text=_("Write them as the person put them.")
     )
@@ -116,6 +134,16 @@ class ConversationRecordForm(DesignForm):
         assert isinstance(field, forms.TypedChoiceField)
         field.choices = [("", _("No particular method"))] + [(m.pk, m.name_in(language)) for m in methods]
 
+    def clean(self) -> dict[str, object] | None:
+        """Check the dates as the service does, so every error shows at the first submit."""
+        cleaned = super().clean() or {}
+        held_on, next_on = cleaned.get("held_on"), cleaned.get("next_contact_on")
+        if held_on is not None and held_on > timezone.localdate():
+            self.add_error("held_on", _("The date of the conversation cannot be in the future."))
+        elif held_on is not None and next_on is not None and next_on < held_on:
+            self.add_error("next_contact_on", _("The next contact cannot be before the conversation."))
+        return cleaned
+
     def method_object(self) -> ConversationMethod | None:
         """Give the chosen method (after validation), or None."""
         pk = self.cleaned_data["method"]
@@ -130,10 +158,10 @@ class ConsultationRecordForm(DesignForm):
     )
     held_on = _date_field(_("Date of the consultation"))
     consulted = forms.ChoiceField(label=_("Who was consulted"), choices=ConsultedParty.choices)
-    consulted_organisation = forms.CharField(label=_("Organisation consulted"), max_length=200, required=False)
+    consulted_organisation = forms.CharField(label=_("Organisation consulted"), max_length=LINE_MAX, required=False)
     anonymised = _checkbox(
         _("Anonymised consultation"),
-        help_text=_("Utvei removes identifying data from the summary before it is stored."),
+        help_text=_("Utvei removes identifying data from every text of the consultation before it is stored."),
     )
     summary = _text_area(_("What was discussed"), required=True)
     decision = _text_area(_("Decision on how to proceed"), required=True)

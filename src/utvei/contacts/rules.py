@@ -49,7 +49,7 @@ def first_conversation_warnings(
         return []
     return [
         _(
-            "R35/utveier: tell the person the mandate, confidentiality and reporting duty. None of the three is "
+            "Tell the person the mandate, confidentiality and reporting duty. None of the three is "
             "recorded as told in the first conversation."
         )
     ]

@@ -265,14 +265,15 @@ def consultation_record(
 ) -> Consultation:
     """Record a discussion with a supervisor or partner on how to proceed (R05).
 
-    When ``anonymised``, the stored summary is built by :func:`rules.anonymise` from the person's (and
-    guardians') identifying data, and no identifying data leaves the case (fvl. § 13 a nr. 2); a summary
-    that still holds an 11-digit number is refused. A linked conversation must be one of the case's that
+    When ``anonymised``, every free text stored (the summary, the decision and the organisation consulted)
+    is built by :func:`rules.anonymise` from the person's (and guardians') identifying data, and no
+    identifying data leaves the case (fvl. § 13 a nr. 2); a text that still holds an 11-digit number is
+    refused. A linked conversation must be one of the case's that
     the actor may see, held on or before the consultation.
 
     :raises NotFound: the case does not exist or the actor may not change it.
     :raises ValidationError: a date in the future, an unknown party or conversation, an empty summary or
-        decision, or an identity number left in an anonymised summary (field errors).
+        decision, or an identity number left in an anonymised text (field errors).
     """
     with transaction.atomic():
         case = lock_case_for_update(actor, case_id)
@@ -294,15 +295,20 @@ def consultation_record(
             errors["summary"] = _("Write what was discussed.")
         if not decision.strip():
             errors["decision"] = _("Write what was decided on how to proceed.")
-        summary = summary.strip()
-        if anonymised and "summary" not in errors:
+        texts = {
+            "summary": summary.strip(),
+            "decision": decision.strip(),
+            "consulted_organisation": consulted_organisation.strip(),
+        }
+        if anonymised:
             guardians = list(case.person.guardians.values_list("name", flat=True))
-            summary = rules.anonymise(summary, case.person, extra_names=guardians)
-            if rules.contains_identity_number(summary):
-                errors["summary"] = _(
-                    "The summary still holds an 11-digit number, which may be a national identity number. "
-                    "Remove it: an anonymised consultation may not contain identifying data."
-                )
+            for name, text in texts.items():
+                texts[name] = rules.anonymise(text, case.person, extra_names=guardians)
+                if name not in errors and rules.contains_identity_number(texts[name]):
+                    errors[name] = _(
+                        "The text still holds an 11-digit number, which may be a national identity number. "
+                        "Remove it: an anonymised consultation may not contain identifying data."
+                    )
         if errors:
             raise ValidationError(errors)
         consultation = Consultation.objects.create(
@@ -310,10 +316,10 @@ def consultation_record(
             conversation=conversation,
             held_on=held_on,
             consulted=consulted,
-            consulted_organisation=consulted_organisation.strip(),
+            consulted_organisation=texts["consulted_organisation"],
             anonymised=anonymised,
-            summary=summary,
-            decision=decision.strip(),
+            summary=texts["summary"],
+            decision=texts["decision"],
             recorded_by=actor,
             owner_organisation=organisation,
         )

@@ -140,7 +140,7 @@ def conversation_new_view(request: AuthedRequest, case_id: int) -> HttpResponse:
                 messages.info(
                     request,
                     _(
-                        "R05: this was the first conversation. Discuss the next steps with your supervisor or a "
+                        "This was the first conversation. Discuss the next steps with your supervisor or a "
                         "partner agency, and record the consultation below. Without consent, make it anonymised."
                     ),
                 )
@@ -192,13 +192,18 @@ def consultation_new_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     form = ConsultationRecordForm(
         request.POST if request.method == "POST" else None, conversations=conversations, initial=initial
     )
-    preview: str | None = None
+    preview: list[tuple[str, str]] | None = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if request.POST.get("action") == "preview":
-            preview = data["summary"].strip()
-            if data["anonymised"]:
-                preview = rules.anonymise(preview, case.person, extra_names=guardian_names)
+            # Every free text, as the service will store it: anonymised ones with the identifying data removed.
+            preview = []
+            for name in ("consulted_organisation", "summary", "decision"):
+                text = data[name].strip()
+                if data["anonymised"]:
+                    text = rules.anonymise(text, case.person, extra_names=guardian_names)
+                if text:
+                    preview.append((str(form.fields[name].label), text))
         else:
             try:
                 services.consultation_record(
@@ -221,7 +226,7 @@ def consultation_new_view(request: AuthedRequest, case_id: int) -> HttpResponse:
         "case": case,
         "form": form,
         "preview": preview,
-        "preview_has_number": preview is not None and rules.contains_identity_number(preview),
+        "preview_has_number": any(rules.contains_identity_number(text) for _label, text in preview or []),
     }
     return render(request, "contacts/consultation_new.html", context, status=422 if form.errors else 200)
 

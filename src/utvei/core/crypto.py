@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 
 from utvei.core import cipher, keystore
 from utvei.core.cipher import DecryptionError
+from utvei.core.limits import FREE_TEXT_MAX, too_long_message
 from utvei.core.markings import has_classification_marking, marking_message
 
 logger = logging.getLogger("utvei.crypto")
@@ -306,6 +307,9 @@ class EncryptedTextField(models.TextField):
 
     descriptor_class = EncryptedAttribute
     context: str = ""
+    # The longest text any form takes; refused here too, so a service without a form cannot store more.
+    # A class attribute, not max_length, so the limit is no part of the migrations.
+    max_chars: int | None = FREE_TEXT_MAX
 
     def contribute_to_class(self, cls: type[models.Model], name: str, private_only: bool = False) -> None:
         super().contribute_to_class(cls, name, private_only)
@@ -406,6 +410,9 @@ class EncryptedTextField(models.TextField):
         # R20: the last line of defence for every free-text field of case data, whichever service writes it.
         if has_classification_marking(str(value)):
             raise ValidationError({self.name: marking_message()})
+        # Only typed text: bytes and JSON values are built by the services, their parts limited by the forms.
+        if isinstance(value, str) and self.max_chars is not None and len(value) > self.max_chars:
+            raise ValidationError({self.name: too_long_message(self.max_chars, len(value))})
         stored = self.seal_for(model_instance, value)
         model_instance.__dict__[self.attname] = Opened(stored, value, True, self.fingerprint(value))
         return Stored(stored)

@@ -9,13 +9,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from utvei.core.limits import FREE_TEXT_MAX
 from utvei.core.markings import has_classification_marking
 from utvei.core.models import Draft
 
 if TYPE_CHECKING:
     from utvei.accounts.models import User
 
-MAX_DRAFT_LENGTH = 100_000
+MAX_DRAFT_LENGTH = FREE_TEXT_MAX
 
 
 def draft_save(*, actor: User, form_key: str, field: str, text: str) -> Draft:

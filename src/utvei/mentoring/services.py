@@ -446,11 +446,11 @@ def restorative_refer(
         organisation = case_services.acting_organisation(actor=actor, case=case, editing=True)
         errors: dict[str, str] = hidden_control_errors(konfliktraad=konfliktraad)
         if not person_consented:
-            errors["person_consented"] = _("R25: the person must consent to a restorative process.")
+            errors["person_consented"] = _("The person must consent to a restorative process.")
         if not parties_consented:
-            errors["parties_consented"] = _("R25: every other party must consent to a restorative process.")
+            errors["parties_consented"] = _("Every other party must consent to a restorative process.")
         if case.person.is_minor and not guardians_consented:
-            errors["guardians_consented"] = _("R25: the person is under 18, so the guardians must consent too.")
+            errors["guardians_consented"] = _("The person is under 18, so the guardians must consent too.")
         if not konfliktraad.strip():
             errors["konfliktraad"] = _("Name the konfliktråd office.")
         if referred_on is None:

@@ -145,7 +145,7 @@ def seed(world: DemoWorld) -> None:
     )
     nav = add(
         mapped,
-        label="NAV-veileder",
+        label="Nav-veileder",
         kind=NodeKind.ORGANISATION,
         formality=Formality.FORMAL,
         relation=Relation.SERVICE,

@@ -11,6 +11,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from utvei.core.forms import DesignForm
+from utvei.core.limits import LINE_MAX, TEXT_MAX
 from utvei.network.models import (
     Closeness,
     ContactPermission,
@@ -77,18 +78,19 @@ class NodeForm(DesignForm):
     contact_permission = _radios(
         _("Contact permission"),
         ContactPermission.choices,
-        help_text=_("Agreed with the person. «May be contacted» needs the consent it rests on (R22)."),
+        help_text=_("Agreed with the person. «May be contacted» needs the consent it rests on."),
     )
     consent = forms.TypedChoiceField(label=_("Consent"), coerce=int, required=False, empty_value=None)
     full_name = forms.CharField(
         label=_("Full name"),
-        max_length=200,
+        max_length=LINE_MAX,
         required=False,
         help_text=_("Only when needed for contact."),
     )
     contact_details = forms.CharField(
         label=_("Contact details"),
         required=False,
+        max_length=LINE_MAX * 2,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Only when needed for contact."),
     )
@@ -97,12 +99,13 @@ class NodeForm(DesignForm):
         choices=InformedAssessment.choices,
         help_text=_(
             "A private person in the map is a data subject too (GDPR art. 14). Record whether they are told, "
-            "or why not (R38)."
+            "or why not."
         ),
     )
     informed_note = forms.CharField(
         label=_("How informed, or why not"),
         required=False,
+        max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     measure = forms.TypedChoiceField(
@@ -222,7 +225,9 @@ class SnapshotForm(DesignForm):
 
     reason = _radios(_("Reason"), SnapshotReason.choices)
     taken_on = _date_field(_("Date"))
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class CompareForm(DesignForm):

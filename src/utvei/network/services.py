@@ -140,7 +140,7 @@ def _validated(actor: User, case: Case, data: NodeInput, on: date) -> dict[str, 
     if data.consent_id is not None and consent is None:
         errors["consent"] = _("Choose a current consent of this person.")
     if data.contact_permission == ContactPermission.MAY_CONTACT and data.consent_id is None:
-        errors["consent"] = _("R22: a tie may be contacted only with the person's consent. Choose the consent.")
+        errors["consent"] = _("A tie may be contacted only with the person's consent. Choose the consent.")
     may_contact = data.contact_permission == ContactPermission.MAY_CONTACT
     if not may_contact and (data.full_name.strip() or data.contact_details.strip()):
         # R38, data minimisation: identity and contact details only when they are needed for contact.
@@ -303,15 +303,13 @@ def node_contact_record(*, actor: User, node_id: int, contacted_on: date | None,
         if contacted_on is None or contacted_on > _today():
             raise ValidationError({"contacted_on": _("Give the date of the contact; it cannot be in the future.")})
         if node.contact_permission == ContactPermission.MAY_NOT:
-            raise ContactRefused(_("R22: this tie may not be contacted. The contact was not recorded."))
+            raise ContactRefused(_("This tie may not be contacted. The contact was not recorded."))
         if node.contact_permission == ContactPermission.VIA_PERSON:
-            raise ContactRefused(
-                _("R22: this tie may be reached only through the person. The contact was not recorded.")
-            )
+            raise ContactRefused(_("This tie may be reached only through the person. The contact was not recorded."))
         if current_consent(case=node.case, consent_id=node.consent_id, on=contacted_on) is None:
             raise ContactRefused(
                 _(
-                    "R22: the consent this contact permission rests on is withdrawn, replaced or not valid on "
+                    "The consent this contact permission rests on is withdrawn, replaced or not valid on "
                     "that day. The contact was not recorded."
                 )
             )

@@ -231,7 +231,7 @@ def map_pdf_view(request: AuthedRequest, case_id: int) -> HttpResponse:
         messages.error(
             request,
             _(
-                "R27: a label in the map holds a word that would show others what the work is about. "
+                "A label in the map holds a word that would show others what the work is about. "
                 "Change the label before exporting."
             ),
         )

@@ -47,7 +47,7 @@ def seed(world: DemoWorld) -> None:
         coordinator=actor,
         period_start=today - timedelta(days=30),
         period_end=today + timedelta(days=335),
-        cooperation="Samordnes med NAVs aktivitetsplan og fastlegen.",
+        cooperation="Samordnes med Navs aktivitetsplan og fastlegen.",
         consents_note="Jonas samtykker til at deltakerne deler det som trengs for planen.",
         expected_version=plan.version,
     )
@@ -101,7 +101,7 @@ def seed(world: DemoWorld) -> None:
         start_on=today - timedelta(days=20),
         goal_id=work_goal.pk,
         status=MeasureStatus.ONGOING,
-        decision_reference="NAV vedtak 2026/123",
+        decision_reference="Nav-vedtak 2026/123",
         decision_date=today - timedelta(days=25),
     )
     services.measure_create(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from utvei.accounts.models import Organisation, User
 from utvei.core.forms import DesignForm
+from utvei.core.limits import FREE_TEXT_MAX, LINE_MAX, TEXT_MAX
 from utvei.plans.models import (
     Goal,
     GoalStatus,
@@ -33,10 +34,19 @@ def _date(label: StrOrPromise, *, required: bool = True, help_text: StrOrPromise
 
 
 def _text(
-    label: StrOrPromise, *, required: bool = False, help_text: StrOrPromise = "", rows: int = 4
+    label: StrOrPromise,
+    *,
+    required: bool = False,
+    help_text: StrOrPromise = "",
+    rows: int = 4,
+    max_length: int = TEXT_MAX,
 ) -> forms.CharField:
     return forms.CharField(
-        label=label, required=required, help_text=help_text, widget=forms.Textarea(attrs={"rows": rows})
+        label=label,
+        required=required,
+        help_text=help_text,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": rows}),
     )
 
 
@@ -119,7 +129,7 @@ class ParticipantForm(DesignForm):
     """Take a participating service, its legal basis and its responsibility."""
 
     organisation = forms.ChoiceField(label=_("Service"))
-    contact_name = forms.CharField(label=_("Contact person"), max_length=200, required=False)
+    contact_name = forms.CharField(label=_("Contact person"), max_length=LINE_MAX, required=False)
     legal_reference = forms.ChoiceField(label=_("Legal basis"))
     responsibility = _text(_("Responsibility in the plan"), required=True, rows=3)
 
@@ -149,18 +159,20 @@ class MeasureForm(DesignForm):
     """Take a measure of the plan (R24) and the service decision it rests on (R37)."""
 
     kind = forms.ChoiceField(label=_("Kind of measure"), choices=MeasureKind.choices)
-    title = forms.CharField(label=_("Short description"), max_length=200)
+    title = forms.CharField(label=_("Short description"), max_length=LINE_MAX)
     goal = forms.ChoiceField(label=_("Goal"), help_text=_("The person's goal that this measure works towards."))
     provider_organisation = forms.ChoiceField(label=_("Provided by"))
     responsible_user = forms.ChoiceField(label=_("Responsible person on the team"), required=False)
-    responsible_name = forms.CharField(label=_("Or the name of the responsible person"), max_length=200, required=False)
+    responsible_name = forms.CharField(
+        label=_("Or the name of the responsible person"), max_length=LINE_MAX, required=False
+    )
     start_on = _date(_("Start"), required=False)
     end_on = _date(_("End or deadline"), required=False)
     status = forms.ChoiceField(label=_("Status"), choices=MeasureStatus.choices)
     outcome = _text(_("Outcome"), rows=3)
     decision_reference = forms.CharField(
         label=_("Service decision (reference)"),
-        max_length=200,
+        max_length=LINE_MAX,
         required=False,
         help_text=_("The plan gives no right to a service: the service is decided separately, with its own appeal."),
     )
@@ -202,6 +214,25 @@ class MeasureForm(DesignForm):
             raise ValidationError(_("Choose who provides the measure."))
         return value
 
+    def clean(self) -> dict[str, Any] | None:
+        """Check what the measure needs (R24) with the other errors, as the service does again."""
+        cleaned = super().clean() or {}
+        checks = {
+            "responsible_name": (
+                not cleaned.get("responsible_user") and not str(cleaned.get("responsible_name") or "").strip(),
+                _("Name the person responsible for the measure."),
+            ),
+            "start_on": ("start_on" in cleaned and cleaned["start_on"] is None, _("Give the start date.")),
+            "goal": ("goal" in cleaned and not cleaned["goal"], _("Link the measure to one of the plan's goals.")),
+        }
+        start, end = cleaned.get("start_on"), cleaned.get("end_on")
+        if start and end and end < start:
+            checks["end_on"] = (True, _("The measure cannot end before it starts."))
+        for name, (failed, message) in checks.items():
+            if failed and name not in self.errors:
+                self.add_error(name, message)
+        return cleaned
+
 
 def measure_initial(measure: Measure) -> dict[str, Any]:
     """Give a measure's values as the form's initial data."""
@@ -224,6 +255,8 @@ def measure_initial(measure: Measure) -> dict[str, Any]:
 class ReviewForm(DesignForm):
     """Take a review date; it becomes a task for the coordinator (R09)."""
 
+    plans_ahead = ("due_on",)
+
     due_on = _date(_("Review date"))
 
 
@@ -238,11 +271,13 @@ class MeetingForm(DesignForm):
     )
     agenda = _text(_("Agenda"), required=True)
     attendance = _text(_("Who attended"), rows=3)
-    minutes = _text(_("Minutes"), rows=6)
+    minutes = _text(_("Minutes"), rows=6, max_length=FREE_TEXT_MAX)
 
 
 class DecisionForm(DesignForm):
     """Take a decision of a meeting: a change to a measure, or a new measure."""
+
+    plans_ahead = ("deadline",)
 
     text = _text(_("Decision"), required=True, rows=3)
     owner = forms.ChoiceField(label=_("Owner"))
@@ -253,7 +288,7 @@ class DecisionForm(DesignForm):
         help_text=_("Leave empty to make a new measure from the fields below."),
     )
     kind = forms.ChoiceField(label=_("Kind of new measure"), choices=[("", "–"), *MeasureKind.choices], required=False)
-    title = forms.CharField(label=_("Short description of the new measure"), max_length=200, required=False)
+    title = forms.CharField(label=_("Short description of the new measure"), max_length=LINE_MAX, required=False)
     provider_organisation = forms.ChoiceField(label=_("New measure provided by"), required=False)
     goal = forms.ChoiceField(label=_("Goal of the new measure"), required=False)
 

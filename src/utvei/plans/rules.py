@@ -32,9 +32,9 @@ def missing_elements(counts: PlanCounts) -> list[str]:
     """
     missing: list[str] = []
     if not counts.has_wish:
-        missing.append(str(_("The person's wish for a plan (R06)")))
+        missing.append(str(_("The person's wish for a plan")))
     if not counts.has_coordinator:
-        missing.append(str(_("A plan coordinator from the municipality (R10)")))
+        missing.append(str(_("A plan coordinator from the municipality")))
     if counts.participants == 0:
         missing.append(str(_("At least one participating service")))
     if counts.goals == 0:
@@ -59,7 +59,7 @@ def plan_warnings(counts: PlanCounts) -> list[str]:
         warnings.append(
             str(
                 _(
-                    "R10: the exit coordinator on this case is from the police. The plan coordinator must be a "
+                    "The exit coordinator on this case is from the police. The plan coordinator must be a "
                     "municipal service provider, and the two roles are kept apart."
                 )
             )

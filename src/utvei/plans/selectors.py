@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from utvei.access import policy
 from utvei.access.policy import Action, NotFound
@@ -194,15 +197,43 @@ _MODELS: dict[str, type[Any]] = {
 }
 
 
+# What each kind of part is called on the history page, in the reader's language.
+_PART_NAMES = {
+    "plan": pgettext_lazy("plan part", "The plan"),
+    "goal": pgettext_lazy("plan part", "Goal"),
+    "domainnote": pgettext_lazy("plan part", "Resources and needs"),
+    "participant": pgettext_lazy("plan part", "Participating service"),
+    "measure": pgettext_lazy("plan part", "Measure"),
+    "review": pgettext_lazy("plan part", "Review"),
+    "meeting": pgettext_lazy("plan part", "Meeting"),
+    "decision": pgettext_lazy("plan part", "Decision"),
+}
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _shown(value: str) -> str:
+    # Dates are kept as ISO text in the version; the reader sees them in the format of their language.
+    if _ISO_DAY.match(value):
+        return formats.date_format(date.fromisoformat(value), "SHORT_DATE_FORMAT")
+    return value
+
+
 def _history_row(version: PlanVersion) -> HistoryRow:
     model = _MODELS.get(version.object_type)
     labels: dict[str, str] = {}
     if model is not None:
         labels = {f.name: str(getattr(f, "verbose_name", f.name)) for f in model._meta.get_fields()}
-    actions = {"create": _("Added"), "update": _("Changed")}
-    what = str(model._meta.verbose_name) if model is not None else version.object_type
-    changes = [(labels.get(name, name), old, new) for name, (old, new) in version_changes(version).items()]
-    return HistoryRow(version, what, str(actions.get(version.action, version.action)), changes)
+    part = str(_PART_NAMES.get(version.object_type, version.object_type))
+    if version.action == "create":
+        action = _("%(part)s added") % {"part": part}
+    elif version.action == "update":
+        action = _("%(part)s changed") % {"part": part}
+    else:
+        action = part
+    changes = [
+        (labels.get(name, name), _shown(old), _shown(new)) for name, (old, new) in version_changes(version).items()
+    ]
+    return HistoryRow(version, part, action, changes)
 
 
 def plan_history(*, actor: User, plan_id: int) -> tuple[Plan, list[HistoryRow]]:

@@ -473,10 +473,7 @@ def plan_pdf_view(request: AuthedRequest, plan_id: int) -> HttpResponse:
     except RevealingContent as exc:
         messages.error(
             request,
-            _(
-                "R27: the PDF was not made, because the plan's text holds words that reveal the work: %s. "
-                "Change them first."
-            )
+            _("The PDF was not made, because the plan's text holds words that reveal the work: %s. Change them first.")
             % ", ".join(exc.words),
         )
         return redirect("plans:detail", plan_id=plan_id)

@@ -2,8 +2,8 @@
 
 A portal session is no staff login: starting one logs out any staff user first, so one browser session
 never holds both. It stores the blind index (never the number), the level of assurance (``acr``) and the
-identity provider's subject, and lasts :data:`settings.UTVEI_PORTAL_SESSION_SECONDS` idle (900 s by
-default) and :data:`settings.UTVEI_PORTAL_SESSION_ABSOLUTE_SECONDS` in all.
+identity provider's subject, and ends :data:`settings.UTVEI_PORTAL_SESSION_SECONDS` (900 s by default)
+after the login, however active the person is.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from django.contrib.auth import logout
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.middleware.csrf import rotate_token
 from django.utils import timezone
 
 from utvei.access.persons import PersonActor
@@ -26,12 +27,8 @@ from utvei.cases.services.persons import national_id_indexes
 PORTAL_SESSION_KEY = "utvei_portal"
 
 
-def _idle_seconds() -> int:
+def _lifetime_seconds() -> int:
     return int(getattr(settings, "UTVEI_PORTAL_SESSION_SECONDS", 900))
-
-
-def _absolute_seconds() -> int:
-    return int(getattr(settings, "UTVEI_PORTAL_SESSION_ABSOLUTE_SECONDS", 3600))
 
 
 def start_person_session(request: HttpRequest, *, national_id: str, acr: str, subject: str) -> bool:
@@ -51,6 +48,7 @@ def start_person_session(request: HttpRequest, *, national_id: str, acr: str, su
     if request.user.is_authenticated:
         logout(request)  # also flushes the session: a staff login never survives into the portal
     request.session.cycle_key()
+    rotate_token(request)  # a new CSRF token too: nothing of the browser's earlier state carries over
     request.session[PORTAL_SESSION_KEY] = {
         "blind_index": indexes[0],
         "indexes": indexes,
@@ -58,7 +56,7 @@ def start_person_session(request: HttpRequest, *, national_id: str, acr: str, su
         "subject": subject,
         "started": timezone.now().isoformat(),
     }
-    request.session.set_expiry(_idle_seconds())
+    request.session.set_expiry(_lifetime_seconds())
     actor = PersonActor(person_ids=frozenset(person_ids), acr=acr)
     with transaction.atomic():
         for person_id in person_ids:
@@ -74,7 +72,7 @@ def _stored(request: HttpRequest) -> dict[str, object] | None:
         started = datetime.fromisoformat(str(stored.get("started", "")))
     except ValueError:
         return None
-    if (timezone.now() - started).total_seconds() > _absolute_seconds():
+    if (timezone.now() - started).total_seconds() > _lifetime_seconds():
         end_person_session(request)
         return None
     return stored

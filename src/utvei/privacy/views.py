@@ -136,7 +136,7 @@ def access_log_pdf_view(request: AuthedRequest, case_id: int) -> HttpResponse:
             title=title,
         )
     except RevealingContent:
-        messages.error(request, _("The document could not be made: it would reveal the nature of the work (R27)."))
+        messages.error(request, _("The document could not be made: it would reveal the nature of the work."))
         return render(request, "privacy/access_log.html", {"page": page, "case": page.case}, status=409)
     response = HttpResponse(document, content_type="application/pdf")
     name = "tilgangslogg" if language == "nb" else "access-log"

@@ -1,7 +1,7 @@
 """Synthetic demo data for sharing; called by utvei.accounts.demo.seed_demo after the base world exists.
 
 On case 1 (Jonas, an adult) the person has consented that Demo kommune may share mapping, plan and
-work with NAV Demo, and plan and school with the school; the school consent ends within a month, so
+work with Nav Demo, and plan and school with the school; the school consent ends within a month, so
 ``consent_reminders`` has something to remind about. Both were given today: a consent is recorded within a
 week of being given and never applies from before that day.
 """
@@ -19,7 +19,7 @@ from utvei.sharing.models import ConsentForm, ConsentGiver, ConsentPurpose
 if TYPE_CHECKING:
     from utvei.accounts.demo import DemoWorld
 
-# What Jonas agreed that the municipality may share with NAV Demo: exactly these categories.
+# What Jonas agreed that the municipality may share with Nav Demo: exactly these categories.
 NAV_CATEGORIES = (Category.MAPPING, Category.PLAN, Category.WORK)
 SCHOOL_CATEGORIES = (Category.PLAN, Category.SCHOOL)
 

@@ -13,6 +13,7 @@ from utvei.access.categories import Category
 from utvei.accounts.models import Organisation
 from utvei.cases.models import EscalationBasis, EscalationChannel, EscalationLevel, EscalationRecipient
 from utvei.core.forms import DesignForm
+from utvei.core.limits import LINE_MAX, TEXT_MAX
 from utvei.sharing.decision import ChildWelfareCondition, WeightyInterest, WeightyInterests
 from utvei.sharing.models import ConsentForm as ConsentFormChoice
 from utvei.sharing.models import ConsentGiver, ConsentPurpose, DisclosureChannel, ExternalRecipient
@@ -27,7 +28,11 @@ def _text(
     label: StrOrPromise, *, required: bool = True, help_text: StrOrPromise = "", rows: int = 3
 ) -> forms.CharField:
     return forms.CharField(
-        label=label, required=required, help_text=help_text, widget=forms.Textarea(attrs={"rows": rows})
+        label=label,
+        required=required,
+        help_text=help_text,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": rows}),
     )
 
 
@@ -163,7 +168,7 @@ class SharingCheckForm(DesignForm):
     recipient = forms.ChoiceField(label=_("Recipient"))
     recipient_detail = forms.CharField(
         label=_("Which office or person (optional)"),
-        max_length=200,
+        max_length=LINE_MAX,
         required=False,
         help_text=_("For a recipient outside Utvei, for example the police district or the RVTS region."),
     )
@@ -282,6 +287,8 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 class DisclosureRecordForm(DesignForm):
     """Take what a disclosure records besides the question: basis, summary, time, channel and telling the person."""
 
+    plans_ahead = ("not_informed_until",)
+
     basis = forms.ChoiceField(label=_("Basis used"), widget=forms.RadioSelect)
     content_summary = _text(
         _("Summary of what is shared"),
@@ -322,6 +329,8 @@ class DisclosureRecordForm(DesignForm):
 class ReportCompleteForm(DesignForm):
     """Take what a report of concern lacked when it was made; the level and the recipient stay as reported."""
 
+    plans_ahead = ("reassess_on", "person_not_informed_until")
+
     basis = forms.ChoiceField(label=_("Legal basis for sharing"), required=False)
     channel = forms.ChoiceField(label=_("Channel"), required=False)
     summary = _text(_("What was reported (observations, not conclusions)"), required=False, rows=4)
@@ -351,6 +360,8 @@ class ReportCompleteForm(DesignForm):
 
 class EscalationForm(DesignForm):
     """Take a report of serious concern; only level and recipient are required (R17)."""
+
+    plans_ahead = ("reassess_on", "person_not_informed_until")
 
     level = forms.ChoiceField(label=_("How urgent is it?"), choices=EscalationLevel.choices, widget=forms.RadioSelect)
     recipient = forms.ChoiceField(label=_("Reported to"), choices=EscalationRecipient.choices)

@@ -367,7 +367,7 @@ def person_overview_pdf_view(request: AuthedRequest, case_id: int) -> HttpRespon
             title=title,
         )
     except RevealingContent:
-        messages.error(request, _("The document could not be made: it would reveal the nature of the work (R27)."))
+        messages.error(request, _("The document could not be made: it would reveal the nature of the work."))
         return render(
             request, "sharing/person_overview.html", {"overview": overview, "case": overview.case}, status=409
         )

@@ -1,4 +1,4 @@
-"""Writes to accounts: users, memberships, second factors, and the login events."""
+"""Writes to accounts: users, memberships, second factors, login providers, and the login events."""
 
 from utvei.accounts.services._common import (
     ENROLMENT_SESSION_KEY,
@@ -24,6 +24,12 @@ from utvei.accounts.services.login import (
     totp_confirm,
     totp_device_for_enrolment,
     totp_verify,
+)
+from utvei.accounts.services.oidc import (
+    oidc_client_for,
+    oidc_provider_create,
+    oidc_staff_login,
+    password_login_allowed,
 )
 from utvei.accounts.services.organisations import (
     membership_add,
@@ -57,6 +63,10 @@ __all__ = [
     "login_succeeded",
     "logout_recorded",
     "membership_add",
+    "oidc_client_for",
+    "oidc_provider_create",
+    "oidc_staff_login",
+    "password_login_allowed",
     "membership_confirm_status",
     "membership_end",
     "organisation_create",

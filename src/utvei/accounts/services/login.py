@@ -140,11 +140,12 @@ def login_succeeded(*, user: User) -> None:
         record(actor=user, event=AuditEvent.LOGIN, target=user)
 
 
-def login_failed(*, username: str, locked_out: bool) -> None:
+def login_failed(*, username: str, locked_out: bool, reason: str = "") -> None:
     """Record a failed or locked-out login.
 
     The typed username is kept only when it names an existing account (as a link to it); an unknown
-    username is free text that may be anything, so it is not stored.
+    username is free text that may be anything, so it is not stored. ``reason`` names why a right
+    password was refused (``password_off``: the organisation logs in through its provider only).
     """
     user = User.objects.filter(username__iexact=username).first() if username else None
     with transaction.atomic():
@@ -154,6 +155,7 @@ def login_failed(*, username: str, locked_out: bool) -> None:
             target_type=User._meta.label,
             target_id=user.pk if user else "",
             outcome=Outcome.DENIED,
+            changed_fields=[reason] if reason else [],
         )
 
 

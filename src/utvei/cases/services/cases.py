@@ -66,12 +66,13 @@ def case_open(
         _acting_membership(actor, organisation, role)
         if not has_perm(actor, Perm.CASE_CREATE) or role not in TEAM_ROLES:
             raise ValidationError(_("Your role cannot open cases."))
-        errors = rules.security_assessment_errors(security_assessment, security_assessed_by, security_assessed_on)
-        errors |= hidden_control_errors(security_assessed_by=security_assessed_by)
-        if referral_date > timezone.localdate():
-            errors["referral_date"] = _("The referral date cannot be in the future.")
-        if not referral_reason.strip():
-            errors["referral_reason"] = _("Describe the reason for the referral.")
+        errors = _referral_errors(
+            referral_date=referral_date,
+            referral_reason=referral_reason,
+            security_assessment=security_assessment,
+            security_assessed_by=security_assessed_by,
+            security_assessed_on=security_assessed_on,
+        )
         if errors:
             raise ValidationError(errors)
         if Case.objects.select_for_update().filter(person=person, closed_at__isnull=True).exists():
@@ -228,6 +229,24 @@ def case_record_police_not_involved(*, actor: User, case_id: int, reason: str) -
     return case
 
 
+def _referral_errors(
+    *,
+    referral_date: date,
+    referral_reason: str,
+    security_assessment: str,
+    security_assessed_by: str = "",
+    security_assessed_on: date | None = None,
+    **_others: object,
+) -> dict[str, str]:
+    errors = rules.security_assessment_errors(security_assessment, security_assessed_by, security_assessed_on)
+    errors |= hidden_control_errors(security_assessed_by=security_assessed_by)
+    if referral_date > timezone.localdate():
+        errors["referral_date"] = _("The referral date cannot be in the future.")
+    if not referral_reason.strip():
+        errors["referral_reason"] = _("Describe the reason for the referral.")
+    return errors
+
+
 def referral_register(
     *,
     actor: User,
@@ -245,8 +264,17 @@ def referral_register(
     :raises NotFound: the actor does not act for the organisation in that role.
     :raises ValidationError: any error of the two steps, by field.
     """
+    # The referral is checked before the person, and both sets of errors are reported together.
+    referral_problems = _referral_errors(**referral)  # type: ignore[arg-type]
     with transaction.atomic():
-        created = person_create(actor=actor, organisation=organisation, guardians=guardians, **person)  # type: ignore[arg-type]
+        try:
+            created = person_create(actor=actor, organisation=organisation, guardians=guardians, **person)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict") and referral_problems:
+                raise ValidationError({**referral_problems, **exc.message_dict}) from exc
+            raise
+        if referral_problems:
+            raise ValidationError(referral_problems)
         return case_open(actor=actor, person=created, organisation=organisation, role=role, **referral)  # type: ignore[arg-type]
 
 

@@ -20,6 +20,7 @@ from utvei.cases.models import (
     Concern,
     Escalation,
     Task,
+    TaskKind,
 )
 from utvei.cases.services._common import acting_organisation
 from utvei.core.markings import marking_errors
@@ -186,7 +187,7 @@ def escalation_record(
         if reassess_on is not None:
             task = Task.objects.create(
                 case=case,
-                title=_("Reassess the reported concern"),
+                kind=TaskKind.REASSESS_CONCERN,
                 due_on=reassess_on,
                 assignee=actor,
                 created_by=actor,

@@ -19,6 +19,7 @@ from utvei.cases.models import (
     CaseAdvice,
     Relapse,
     Task,
+    TaskKind,
 )
 from utvei.cases.services._common import acting_organisation, lock_case_for_update
 from utvei.core.text import require_plain
@@ -84,20 +85,44 @@ def relapse_record(*, actor: User, case_id: int, occurred_on: date, description:
     return item
 
 
-def task_create(*, actor: User, case_id: int, title: str, due_on: date, assignee: User) -> Task:
+def task_create(
+    *,
+    actor: User,
+    case_id: int,
+    title: str = "",
+    due_on: date,
+    assignee: User,
+    kind: str = TaskKind.TYPED,
+    about_on: date | None = None,
+) -> Task:
     """Add a task with a due date to a case, for a member of its team.
+
+    A task Utvei makes names its ``kind`` (and ``about_on``, the date its title names) instead of a
+    title, so its title is rendered in each reader's language; a typed task needs its title.
 
     :raises NotFound: the actor may not change the case.
     :raises ValidationError: an empty title or an assignee who is not on the team.
     """
+    if kind not in TaskKind.values:
+        raise ValueError(f"unknown task kind {kind!r}")
     with transaction.atomic():
         case = lock_case_for_update(actor, case_id)
         require_plain(title=title)
-        if not title.strip():
+        if not kind and not title.strip():
             raise ValidationError({"title": _("Write what is to be done.")})
+        if kind:
+            title = ""
         if not case.team.filter(user=assignee, left_at__isnull=True).exists():
             raise ValidationError({"assignee": _("The task must go to a member of the follow-up team.")})
-        task = Task.objects.create(case=case, title=title.strip(), due_on=due_on, assignee=assignee, created_by=actor)
+        task = Task.objects.create(
+            case=case,
+            title=title.strip(),
+            kind=kind,
+            about_on=about_on,
+            due_on=due_on,
+            assignee=assignee,
+            created_by=actor,
+        )
         record(
             actor=actor,
             event=AuditEvent.CREATE,

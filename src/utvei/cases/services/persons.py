@@ -23,6 +23,7 @@ from utvei.cases.models import (
     Person,
 )
 from utvei.core.cipher import NATIONAL_ID_INDEX, blind_index, blind_indexes
+from utvei.core.limits import normalise_phone
 from utvei.core.text import require_plain
 
 
@@ -43,6 +44,27 @@ def normalise_national_id(raw: str) -> str:
                 % {"reason": _("check the 11 digits")}
             }
         ) from exc
+
+
+def national_id_matches(number: str, birth_date: date) -> bool:
+    """Tell whether a valid number carries ``birth_date`` (a D-number carries it too, shifted)."""
+    return bool(fodselsnummer.get_birth_date(number) == birth_date)
+
+
+def _phone_errors(phone: str, guardians: Sequence[GuardianInput]) -> tuple[dict[str, str], str, list[str]]:
+    errors: dict[str, str] = {}
+    try:
+        phone = normalise_phone(phone)
+    except ValidationError as exc:
+        errors["phone"] = exc.messages[0]
+    guardian_phones: list[str] = []
+    for guardian in guardians:
+        try:
+            guardian_phones.append(normalise_phone(guardian.phone))
+        except ValidationError as exc:
+            errors["guardian_phone"] = exc.messages[0]
+            guardian_phones.append(guardian.phone)
+    return errors, phone, guardian_phones
 
 
 def national_id_indexes(number: str) -> list[str]:
@@ -99,23 +121,27 @@ def person_create(
             guardian_name=[g.name for g in guardians],
             guardian_relation=[g.relation for g in guardians],
         )
-        number = normalise_national_id(national_id)
+        # Every check runs before any is reported, so the user sees all that is wrong at once.
+        errors, phone, guardian_phones = _phone_errors(phone, guardians)
+        try:
+            number = normalise_national_id(national_id)
+        except ValidationError as exc:
+            errors |= {name: messages[0] for name, messages in exc.message_dict.items()}
+            number = ""
         if birth_date > timezone.localdate():
-            raise ValidationError({"birth_date": _("The birth date cannot be in the future.")})
-        if number and fodselsnummer.get_birth_date(number) != birth_date:
-            raise ValidationError({"national_id": _("The number does not match the birth date.")})
+            errors["birth_date"] = _("The birth date cannot be in the future.")
+        if number and not national_id_matches(number, birth_date):
+            errors["national_id"] = _("The number does not match the birth date.")
         indexes = national_id_indexes(number)
         if indexes and Person.objects.filter(registered_by=organisation, national_id_index__in=indexes).exists():
-            raise ValidationError(
-                {"national_id": _("A person with this number is already registered. Search for them instead.")}
-            )
+            errors["national_id"] = _("A person with this number is already registered. Search for them instead.")
         person = Person(
             given_name=given_name.strip(),
             family_name=family_name.strip(),
             birth_date=birth_date,
             national_id=number,
             national_id_index=blind_index(number, purpose=NATIONAL_ID_INDEX),
-            phone=phone.strip(),
+            phone=phone,
             email=email.strip(),
             address=address.strip(),
             language=language.strip(),
@@ -124,14 +150,16 @@ def person_create(
             registered_by=organisation,
         )
         if person.is_minor and not guardians:
-            raise ValidationError({"guardians": _("Record at least one guardian for a person under 18.")})
+            errors["guardians"] = _("Record at least one guardian for a person under 18.")
+        if errors:
+            raise ValidationError(errors)
         try:
             with transaction.atomic():
                 person.save()
         except IntegrityError as exc:  # two users registering the same number at once
             raise ValidationError({"national_id": _("A person with this number is already registered.")}) from exc
-        for guardian in guardians:
-            Guardian.objects.create(person=person, name=guardian.name, relation=guardian.relation, phone=guardian.phone)
+        for guardian, guardian_phone in zip(guardians, guardian_phones, strict=True):
+            Guardian.objects.create(person=person, name=guardian.name, relation=guardian.relation, phone=guardian_phone)
         record(
             actor=actor,
             event=AuditEvent.CREATE,

@@ -54,15 +54,15 @@ def _measure_errors(
     if not title.strip():
         errors.setdefault("title", _("Describe the measure in a few words."))
     if responsible_user is None and not responsible_name.strip():
-        errors["responsible_name"] = _("Name the person responsible for the measure (R24).")
+        errors["responsible_name"] = _("Name the person responsible for the measure.")
     if start_on is None:
-        errors["start_on"] = _("Give the start date (R24).")
+        errors["start_on"] = _("Give the start date.")
     if start_on and end_on and end_on < start_on:
         errors["end_on"] = _("The measure cannot end before it starts.")
     if status not in MeasureStatus.values:
         errors["status"] = _("Choose a status.")
     if goal_id is None or not Goal.objects.filter(pk=goal_id, plan=plan).exists():
-        errors["goal"] = _("Link the measure to one of the plan's goals (R24).")
+        errors["goal"] = _("Link the measure to one of the plan's goals.")
     return errors
 
 

@@ -17,6 +17,7 @@ from utvei.accounts.models import Organisation, User
 from utvei.audit.models import AuditEvent
 from utvei.audit.services import record
 from utvei.cases import services as case_services
+from utvei.cases.models import TaskKind
 from utvei.cases.policy import active_seats
 from utvei.core.text import hidden_control_errors
 from utvei.notifications.models import NotificationKind
@@ -68,7 +69,7 @@ def review_add(*, actor: User, plan_id: int, due_on: date) -> Review:
         task = case_services.task_create(
             actor=actor,
             case_id=plan.case_id,
-            title=str(_("Review the individual plan")),
+            kind=TaskKind.REVIEW_PLAN,
             due_on=due_on,
             assignee=plan.coordinator,
         )

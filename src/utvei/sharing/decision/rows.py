@@ -226,11 +226,11 @@ ROWS: tuple[Row, ...] = (
         available=lambda r: r.discloser_sector == Sector.NAV and r.recipient_kind in PUBLIC_BODIES,
         met=_sector_rule,
         applies=_(
-            "NAV may share with another public body only what is necessary for NAV's own tasks or to prevent "
+            "Nav may share with another public body only what is necessary for Nav's own tasks or to prevent "
             "substantial danger to life or serious harm to someone's health, and that is the case here"
         ),
         needs=_(
-            "sharing being necessary for NAV's own tasks, or to prevent substantial danger to life or serious harm "
+            "sharing being necessary for Nav's own tasks, or to prevent substantial danger to life or serious harm "
             "to health"
         ),
         danger_basis=lambda r: r.danger_to_life_or_health and not r.necessary_for_own_tasks,

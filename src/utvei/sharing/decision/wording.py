@@ -76,7 +76,7 @@ def notice(rule: str, text: StrOrPromise) -> Notice:
 
 
 R14 = gettext_lazy(
-    "NAV and the social services share under their own acts: only what is necessary for their own tasks, or to "
+    "Nav and the social services share under their own acts: only what is necessary for their own tasks, or to "
     "prevent substantial danger to life or serious harm to someone's health. The general rights to share for one's "
     "own tasks or about offences do not apply."
 )

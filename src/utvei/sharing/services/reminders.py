@@ -6,13 +6,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.utils import formats, timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
 from utvei.accounts.models import Organisation, User
 from utvei.audit.models import AuditEvent
 from utvei.audit.services import record
-from utvei.cases.models import Case
+from utvei.cases.models import Case, TaskKind
 from utvei.cases.policy import active_seats
 from utvei.sharing.models import Consent, ConsentNotice, ConsentNoticeKind
 
@@ -85,14 +84,11 @@ def consent_reminders_send(*, today: date | None = None, days: int = REMINDER_DA
                 coordinator = _coordinator(case)
                 if coordinator is None:
                     continue
-                with translation.override("nb"):
-                    title = _("Renew or end the consent that ends on %(day)s") % {
-                        "day": formats.date_format(consent.valid_to, "SHORT_DATE_FORMAT")
-                    }
                 task_create(
                     actor=coordinator,
                     case_id=case.pk,
-                    title=title,
+                    kind=TaskKind.RENEW_CONSENT,
+                    about_on=consent.valid_to,
                     due_on=max(day, consent.valid_to - timedelta(days=7)),
                     assignee=coordinator,
                 )

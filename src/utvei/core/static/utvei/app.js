@@ -116,3 +116,48 @@
     if (panel) { panel.focus(); }
   });
 })();
+
+// Character counter for long text fields. A textarea with data-counter and maxlength (its limit is also
+// stated in its help text, so the page works without this) gets a line below it that counts the
+// characters left; screen readers hear the count in a polite live region only once typing pauses.
+(function () {
+  "use strict";
+  var lang = document.documentElement.lang || "nb";
+  var words = lang.indexOf("en") === 0
+    ? { left: "characters left", over: "characters too many" }
+    : { left: "tegn igjen", over: "tegn for mye" };
+  function grouped(n) {
+    try { return n.toLocaleString(lang === "en" ? "en-GB" : "nb-NO"); } catch (e) { return String(n); }
+  }
+  function attach(area) {
+    if (area.dataset.counterAttached) { return; }
+    var limit = parseInt(area.getAttribute("maxlength") || "0", 10);
+    if (!limit) { return; }
+    area.dataset.counterAttached = "true";
+    var shown = document.createElement("p");
+    shown.className = "ds-paragraph utvei-counter";
+    shown.setAttribute("data-size", "sm");
+    shown.setAttribute("aria-hidden", "true");
+    var spoken = document.createElement("p");
+    spoken.className = "ds-sr-only";
+    spoken.setAttribute("aria-live", "polite");
+    area.insertAdjacentElement("afterend", shown);
+    shown.insertAdjacentElement("afterend", spoken);
+    var timer = null;
+    function text() {
+      var left = limit - area.value.length;
+      return left >= 0 ? grouped(left) + " " + words.left : grouped(-left) + " " + words.over;
+    }
+    function update() {
+      shown.textContent = text();
+      shown.classList.toggle("utvei-counter-over", area.value.length > limit);
+      clearTimeout(timer);
+      timer = setTimeout(function () { spoken.textContent = text(); }, 1000);
+    }
+    area.addEventListener("input", update);
+    shown.textContent = text();
+  }
+  function scan(root) { root.querySelectorAll("textarea[data-counter][maxlength]").forEach(attach); }
+  scan(document);
+  document.addEventListener("htmx:afterSwap", function (event) { scan(event.detail.target || document); });
+})();
