@@ -2,8 +2,7 @@
 at once; his access log shows that NAV had looked. Axe finds nothing on any portal page, and no page
 scrolls sideways at 375 px.
 
-The ID-porten login belongs to the OIDC app; here the portal session is started through the shared
-contract (``start_person_session``) against the server's own database, and its cookie handed to the browser.
+The person logs in through the demo's local fake ID-porten, as a newcomer would.
 """
 
 from __future__ import annotations
@@ -16,26 +15,14 @@ import pytest
 
 from tests.e2e.conftest import PROJECT_DIR, SERVER_ENV
 from tests.e2e.support import TotpBook, assert_accessible, login, tr
+from tests.e2e.test_oidc_flow import _person_login
+from utvei.devidp.demo import demo_national_ids
 
 pytestmark = pytest.mark.e2e
 
-START_SESSION = """
-from importlib import import_module
-from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
-from django.test import RequestFactory
+CASE_OF_JONAS = """
 from utvei.cases.models import Case
-from utvei.core.keystore import key_scope
-from utvei.portal.sessions import start_person_session
-with key_scope():
-    case = Case.objects.order_by("pk").select_related("person").first()
-    person = case.person
-    request = RequestFactory().get("/")
-    request.session = import_module(settings.SESSION_ENGINE).SessionStore()
-    request.user = AnonymousUser()
-    assert start_person_session(request, national_id=person.national_id, acr="idporten-loa-high", subject="e2e")
-    request.session.save()
-    print(settings.SESSION_COOKIE_NAME + "\\t" + request.session.session_key + "\\t" + str(case.pk))
+print(Case.objects.order_by("pk").values_list("pk", flat=True).first())
 """
 
 PORTAL_PAGES = [
@@ -49,10 +36,10 @@ PORTAL_PAGES = [
 ]
 
 
-def _portal_session(base_url: str) -> tuple[dict[str, str], int]:
-    """Start Jonas's portal session in the server's database; give its cookie and his case's id."""
+def _case_of_jonas() -> int:
+    """Give the id of Jonas Berg's case in the server's database."""
     done = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", START_SESSION],
+        [sys.executable, "manage.py", "shell", "-c", CASE_OF_JONAS],
         cwd=PROJECT_DIR,
         env=SERVER_ENV,
         capture_output=True,
@@ -61,8 +48,7 @@ def _portal_session(base_url: str) -> tuple[dict[str, str], int]:
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    name, value, case_id = done.stdout.strip().splitlines()[-1].split("\t")
-    return {"name": name, "value": value, "url": base_url}, int(case_id)
+    return int(done.stdout.strip().splitlines()[-1])
 
 
 def _no_sideways_scroll(page: Any, what: str) -> None:
@@ -75,7 +61,7 @@ def _no_sideways_scroll(page: Any, what: str) -> None:
 def test_the_person_withdraws_the_nav_consent_and_sees_that_nav_looked(
     axe_context: Any, browser: Any, base_url: str, totp_book: TotpBook
 ) -> None:
-    cookie, case_id = _portal_session(base_url)
+    case_id = _case_of_jonas()
     # NAV opens Jonas's case first: the network tab is open to NAV only through his consent.
     nav_ctx = browser.new_context(base_url=base_url, locale="nb-NO")
     nav = nav_ctx.new_page()
@@ -83,8 +69,8 @@ def test_the_person_withdraws_the_nav_consent_and_sees_that_nav_looked(
     network_tab = f"/cases/{case_id}/tab/network/"
     assert nav.goto(network_tab).status == 200
 
-    axe_context.add_cookies([cookie])
     page = axe_context.new_page()
+    _person_login(page, demo_national_ids()[0])  # through the local fake ID-porten
     for path in PORTAL_PAGES:
         assert page.goto(path).status == 200, path
         assert_accessible(page, path)
