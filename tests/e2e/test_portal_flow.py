@@ -80,7 +80,7 @@ def test_the_person_withdraws_the_nav_consent_and_sees_that_nav_looked(
     assert page.get_by_role("heading", level=1).inner_text() == tr(page, "My plan")
 
     page.goto("/min/samtykker/")
-    cards = page.locator("div.ds-card", has_text="NAV Demo")
+    cards = page.locator("div.ds-card", has_text="Nav Demo")
     assert cards.count() > 0
     while cards.count():  # every consent towards NAV, each withdrawn at once
         cards.first.get_by_role("button").click()
@@ -93,5 +93,5 @@ def test_the_person_withdraws_the_nav_consent_and_sees_that_nav_looked(
 
     page.goto("/min/logg/")
     log = page.locator("main").inner_text()
-    assert "NAV Demo" in log
+    assert "Nav Demo" in log
     nav_ctx.close()

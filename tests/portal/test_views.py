@@ -77,7 +77,7 @@ def test_the_plan_shows_the_persons_goals_and_audits_the_read(demo_shared: Users
 
 def test_the_person_withdraws_the_nav_consent_and_nav_loses_access_at_once(demo_shared: Users) -> None:
     person = jonas()
-    nav = Organisation.objects.get(name="NAV Demo")
+    nav = Organisation.objects.get(name="Nav Demo")
     consent = next(
         c for c in Consent.objects.current(timezone.localdate()).filter(person=person) if nav.pk in c.recipients
     )
@@ -86,7 +86,7 @@ def test_the_person_withdraws_the_nav_consent_and_nav_loses_access_at_once(demo_
     assert policy.can(nav_user, Action.VIEW, case, category="network")
     client = portal_login(_client(), person)
     page = client.get(reverse("portal:consents")).content.decode()
-    assert "NAV Demo" in page
+    assert "Nav Demo" in page
     response = client.post(reverse("portal:consent_withdraw", kwargs={"consent_id": consent.pk}))
     assert response.status_code == 302
     consent.refresh_from_db()
@@ -105,7 +105,7 @@ def test_the_access_log_shows_that_nav_looked(demo_shared: Users) -> None:
     assert nav.get(reverse("cases:detail", kwargs={"case_id": case.pk})).status_code == 200
     client = portal_login(_client(), person)
     body = client.get(reverse("portal:log")).content.decode()
-    assert "NAV Demo" in body
+    assert "Nav Demo" in body
     assert "member of the follow-up team" in body
     # The person's own reads show too, as their own.
     assert "your own login" in client.get(reverse("portal:log")).content.decode()
