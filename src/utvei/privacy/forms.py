@@ -107,8 +107,6 @@ class ErasureDecisionForm(DesignForm):
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
-
-
 class GrantRequestForm(DesignForm):
     """Parse a request for emergency access: the case reference, the reason and how long."""
 

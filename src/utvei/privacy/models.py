@@ -199,8 +199,6 @@ class ErasureRequest(models.Model):
 
     def __str__(self) -> str:
         return f"erasure request {self.pk}: {self.status}"
-
-
 class GrantReason(models.TextChoices):
     """Name the reasons for break-glass access to a case one has no seat on."""
 

@@ -104,7 +104,6 @@ class ErasureDecideRule:
         officer_of = sorted(ctx.organisations_with_role(Role.PRIVACY_OFFICER))
         return qs.filter(organisation_id__in=officer_of).exclude(requested_by_id=ctx.actor_pk)
 
-
 def grants_in_force(actor: Actor) -> Iterable[GrantFact]:
     """Give the engine the actor's grants not ended and not yet expired (one query)."""
     rows = AccessGrant.objects.filter(user_id=actor.pk, ended_at__isnull=True, expires_at__gt=timezone.now())
