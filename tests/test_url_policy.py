@@ -15,8 +15,9 @@ from utvei.access.permissions import Perm
 # The only views anyone may reach without logging in.
 # cases:calendar_feed answers a secret per-user token with days only, no names or content (D95).
 # The OpenID Connect views are public by nature: they are how a visitor becomes logged in (staff) or gets a
-# portal session (the person); the callbacks accept only a login this browser began (state, once). The
-# portal's two minimal pages are public to the staff login: the portal session, not a staff user, decides.
+# portal session (the person); the callbacks accept only a login this browser began (state, once).
+# portal:login only offers the ID-porten login; every other portal page is a @person_view and needs a
+# portal session.
 PUBLIC_ALLOW_LIST = {
     "accounts:login",
     "accounts:enrolment_link",
@@ -28,7 +29,6 @@ PUBLIC_ALLOW_LIST = {
     "oidc:staff_start",
     "oidc:staff_callback",
     "portal:login",
-    "portal:home",
 }
 # Views of the login flow itself: a password session that has not yet passed the second factor.
 LOGIN_STEP_ALLOW_LIST = {
@@ -61,7 +61,7 @@ def all_url_names() -> set[str]:
 
 def test_every_view_is_marked_public_login_step_or_protected() -> None:
     unmarked = [name for name, p in iter_patterns() if getattr(p.callback, ACCESS_ATTR, None) is None]
-    assert unmarked == [], f"Views without @public, @login_step or @requires: {unmarked}"
+    assert unmarked == [], f"Views without @public, @login_step, @requires or @person_view: {unmarked}"
 
 
 def test_public_views_are_exactly_the_allow_list() -> None:
@@ -79,6 +79,12 @@ def test_protected_views_name_a_known_permission() -> None:
         kind, perm = getattr(pattern.callback, ACCESS_ATTR)
         if kind == "requires":
             assert isinstance(perm, Perm), name
+
+
+def test_person_views_are_exactly_the_portal() -> None:
+    person = {name for name, p in iter_patterns() if getattr(p.callback, ACCESS_ATTR, (None,))[0] == "person"}
+    portal = {name for name, _ in iter_patterns() if name.startswith("portal:")} - {"portal:login"}
+    assert person == portal
 
 
 def test_every_url_has_a_name() -> None:

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("utvei.notifications.urls")),
     path("min/", include("utvei.portal.urls")),
     path("oidc/", include("utvei.oidc.urls")),
+    path("", include("utvei.portal.staff_urls")),
 ]
 
 handler403 = "utvei.core.errors.forbidden"

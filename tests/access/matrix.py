@@ -211,6 +211,7 @@ def _extra_rows() -> list[Row]:
         matrix_oidc,
         matrix_planinline,
         matrix_plans,
+        matrix_portal,
         matrix_privacy,
         matrix_sharing,
         matrix_worklist,
@@ -232,6 +233,7 @@ def _extra_rows() -> list[Row]:
         + matrix_lane.ROWS
         + matrix_planinline.ROWS
         + matrix_correct.ROWS
+        + matrix_portal.ROWS
     )
 
 

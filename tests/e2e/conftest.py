@@ -45,6 +45,8 @@ AXE_JS = PROJECT_DIR / "build" / "static" / "vendor" / "axe" / "axe.min.js"
 ENROLMENT_LINKS: dict[str, str] = {}
 # The local fake OpenID provider the session's server logs in through (ID-porten and Demo kommune's staff).
 FAKE_PROVIDERS: list[FakeProvider] = []
+# The server's environment, for tests that run a command against its database (the portal's session).
+SERVER_ENV: dict[str, str] = {}
 
 
 def _free_port() -> int:
@@ -113,6 +115,7 @@ def base_url() -> Iterator[str]:
     )
     FAKE_PROVIDERS.append(provider)
     env.update(_provider_env(provider.issuer))
+    SERVER_ENV.update(env)
     try:
         # 2FA is required here, so every demo user gets the one-time enrolment link an administrator
         # would hand out (the operator's command), for the tests that meet a first login.

@@ -39,7 +39,7 @@ def test_the_person_logs_in_through_the_fake_id_porten(context: Any) -> None:
     console = ConsoleWatch().attach(page)
     _person_login(page, demo_national_ids()[0])
     assert path_of(page) == "/min/"
-    assert page.locator("h1").inner_text() == "Din egen side"
+    assert page.locator("h1").inner_text().startswith("Velkommen")
     assert console.csp_errors() == [], console.report()
 
 

@@ -60,6 +60,9 @@ NO_TOKEN_NEEDED = {
     "notifications:read_all": "a state: all read twice stays all read",
     "notifications:settings": "the user's own e-mail choices: saving twice stores the same",
     "privacy:emergency_end": "a grant ends once; a repeat finds no live grant and changes nothing",
+    "portal:logout": "logging out twice ends the same portal session",
+    "portal:consent_withdraw": "a consent is withdrawn once; withdrawing it again changes nothing",
+    "portal:settings": "the person's own notice choice: saving twice stores the same",
 }
 
 

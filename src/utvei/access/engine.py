@@ -39,11 +39,13 @@ from typing import Protocol, TypeVar
 from django.db.models import Q
 from django.utils import timezone
 
+from utvei.access.persons import PersonActor
+
 T = TypeVar("T")
 
 
 class Actor(Protocol):
-    """Describe who asks: a logged-in user (a person as an actor comes later, with rules of their own)."""
+    """Describe who asks: a logged-in user, or the person in their portal (:class:`PersonActor`)."""
 
     @property
     def pk(self) -> int: ...
@@ -63,6 +65,7 @@ class Ground(StrEnum):
     AGREEMENT = "agreement"  # the mentor agreement opens the part to a narrow seat
     GRANT = "grant"  # a time-limited grant (break-glass)
     ROLE = "role"  # the role alone, outside any case (register keeper, data protection officer)
+    OWN = "own"  # the person reads their own information in the portal
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,8 @@ ConsentLoader = Callable[[frozenset[int], frozenset[int]], Iterable[tuple[int, i
 AgreementLoader = Callable[[Actor, frozenset[int]], Mapping[int, frozenset[tuple[str, str]]]]
 # actor -> the actor's grants that have not been ended (the engine drops expired ones itself).
 GrantLoader = Callable[[Actor], Iterable[GrantFact]]
+# actor -> the persons whose cases an approved block (sperring) closes to the actor, seat or not.
+BlockLoader = Callable[[Actor], Iterable[int]]
 FieldPolicy = Callable[["AccessContext", object], frozenset[str]]
 
 
@@ -118,6 +123,7 @@ class _Providers:
         self.consents: ConsentLoader | None = None
         self.agreements: AgreementLoader | None = None
         self.grants: GrantLoader | None = None
+        self.blocks: BlockLoader | None = None
         self.grant_roles: frozenset[str] = frozenset()
         self.narrow_roles: frozenset[str] = frozenset()
         self.role_perms: dict[str, frozenset[str]] = {}
@@ -159,6 +165,11 @@ def provide_grants(loader: GrantLoader, *, roles: Iterable[str]) -> None:
     hold one; for an actor with none of those roles no grant is loaded (and no query made)."""
     _providers.set("grants", loader)
     _providers.grant_roles = frozenset(roles)
+
+
+def provide_blocks(loader: BlockLoader) -> None:
+    """Declare where the approved blocks of an actor come from (the portal app)."""
+    _providers.set("blocks", loader)
 
 
 def provide_role_permissions(mapping: Mapping[str, Iterable[str]]) -> None:
@@ -212,6 +223,10 @@ class AccessContext:
     def __init__(self, actor: Actor | None) -> None:
         self.actor = actor
         self.authenticated = bool(actor is not None and actor.is_authenticated and actor.is_active)
+        # The person in the portal holds no membership, seat or grant: staff rules answer no for them.
+        self.is_person = isinstance(actor, PersonActor)
+        self.own_person_ids = actor.person_ids if isinstance(actor, PersonActor) and self.authenticated else frozenset()
+        self._blocked: frozenset[int] | None = None
         self._memberships: tuple[MembershipFact, ...] | None = None
         self._seats: tuple[SeatFact, ...] | None = None
         self._seats_by_case: dict[int, tuple[SeatFact, ...]] = {}
@@ -226,14 +241,14 @@ class AccessContext:
     @property
     def actor_pk(self) -> int | None:
         """Give the actor's primary key (None when not authenticated)."""
-        return self.actor.pk if self.authenticated and self.actor is not None else None
+        return self.actor.pk if self.authenticated and self.actor is not None and not self.is_person else None
 
     @property
     def memberships(self) -> tuple[MembershipFact, ...]:
         """Give the actor's memberships in force (none for an anonymous or inactive actor)."""
         if self._memberships is None:
             loader = _providers.memberships
-            if not self.authenticated or loader is None or self.actor is None:
+            if not self.authenticated or loader is None or self.actor is None or self.is_person:
                 self._memberships = ()
             else:
                 self._memberships = tuple(loader(self.actor))
@@ -280,7 +295,9 @@ class AccessContext:
             if not self.authenticated or loader is None or self.actor is None or not self.memberships:
                 self._seats = ()
             else:
-                self._seats = tuple(loader(self.actor))
+                found = tuple(loader(self.actor))
+                blocked = self.blocked_person_ids if found else frozenset()
+                self._seats = tuple(s for s in found if s.person_id not in blocked)
             grouped: dict[int, list[SeatFact]] = defaultdict(list)
             for seat in self._seats:
                 grouped[seat.case_id].append(seat)
@@ -329,6 +346,15 @@ class AccessContext:
         """Give the organisations the actor sits for on a case, narrow seats left out."""
         return frozenset(s.organisation_id for s in self.seats_on(case_id) if s.role not in _providers.narrow_roles)
 
+    @property
+    def blocked_person_ids(self) -> frozenset[int]:
+        """Give the persons whose approved block closes their cases to the actor, seat or grant alike
+        (loaded only once the actor has a seat or a grant, so other pages pay no query for it)."""
+        if self._blocked is None:
+            loader = _providers.blocks
+            self._blocked = frozenset(loader(self.actor)) if loader and self.actor and self.actor_pk else frozenset()
+        return self._blocked
+
     # --- break-glass grants --------------------------------------------------------------------------
 
     @property
@@ -339,11 +365,10 @@ class AccessContext:
             if loader is None or self.actor is None or not self.roles & _providers.grant_roles:
                 self._grants = {}
             else:
-                now = timezone.now()
-                seated = self.case_ids()
-                self._grants = {
-                    g.case_id: g for g in loader(self.actor) if g.expires_at > now and g.case_id not in seated
-                }
+                now, seated = timezone.now(), self.case_ids()
+                live = [g for g in loader(self.actor) if g.expires_at > now and g.case_id not in seated]
+                blocked = self.blocked_person_ids if live else frozenset()
+                self._grants = {g.case_id: g for g in live if g.person_id not in blocked}
         return self._grants
 
     def granted_case_ids(self) -> frozenset[int]:
@@ -536,7 +561,7 @@ class AccessContext:
         return sorted(shown.categories), sorted(str(g) for g in shown.grounds)
 
 
-_contexts: contextvars.ContextVar[dict[int, AccessContext] | None] = contextvars.ContextVar(
+_contexts: contextvars.ContextVar[dict[object, AccessContext] | None] = contextvars.ContextVar(
     "utvei_access_contexts", default=None
 )
 
@@ -559,7 +584,8 @@ def context_for(actor: Actor | None) -> AccessContext:
     cache = _contexts.get()
     if cache is None or actor is None:
         return AccessContext(actor)
-    key = actor.pk
+    # A person actor has no user key; it is cached under the persons it speaks for.
+    key: object = ("person", actor.person_ids) if isinstance(actor, PersonActor) else actor.pk
     context = cache.get(key)
     if context is None or context.actor is not actor and not _same(context.actor, actor):
         context = cache[key] = AccessContext(actor)

@@ -18,6 +18,7 @@ from django.db import models
 
 from utvei.access import engine
 from utvei.access.engine import AccessContext, Actor, Ground
+from utvei.access.persons import WITHHELD_CATEGORIES, person_sees
 
 M = TypeVar("M", bound=models.Model)
 
@@ -37,6 +38,7 @@ class Action(StrEnum):
     # Answer for one's own part of a case: progress on a measure one's organisation provides, or what the
     # police contact did with a report received.
     RESPOND = "respond"
+    OWN = "own"  # the person, in their own portal: read (or act on) their own information
 
 
 class NotFound(Exception):
@@ -132,6 +134,41 @@ def scope_category(actor: Actor | None, qs: models.QuerySet[M], category: str) -
 def fields(actor: Actor | None, kind: str, record: object) -> frozenset[str]:
     """Give the field categories of a record the actor sees (e.g. a case's contact details, team)."""
     return engine.context_for(actor).fields(kind, record)
+
+
+class OwnRule:
+    """Allow the person an action on their own rows, in categories the portal may show; never a staff user.
+
+    ``field`` names the row's person id (``person_id``, ``pk`` for the person) or its case id
+    (``case_id``), checked against the cases of the person's own persons (the fact ``cases.own``).
+    ``category`` fixes the row's category; without it the row's ``category`` column decides.
+    """
+
+    def __init__(self, field: str = "person_id", *, category: str | None = None) -> None:
+        self.field = field
+        self.category = category
+
+    def _ids(self, ctx: AccessContext) -> frozenset[int]:
+        if self.field == "case_id":
+            found = ctx.fact("cases.own")
+            assert isinstance(found, frozenset)
+            return found
+        return ctx.own_person_ids
+
+    def allows(self, ctx: AccessContext, obj: models.Model) -> bool:
+        """Tell whether the row is the person's own and of a category the portal may show."""
+        if not ctx.is_person or getattr(obj, self.field, None) not in self._ids(ctx):
+            return False
+        return person_sees(self.category or str(getattr(obj, "category", "")))
+
+    def scope(self, ctx: AccessContext, qs: models.QuerySet[M]) -> models.QuerySet[M]:
+        """Keep the person's own rows in categories the portal may show."""
+        if not ctx.is_person:
+            return qs.none()
+        own = qs.filter(**{f"{self.field}__in": sorted(self._ids(ctx))})
+        if self.category is not None:
+            return own if person_sees(self.category) else qs.none()
+        return own.exclude(category__in=sorted(WITHHELD_CATEGORIES))
 
 
 # --- how items of a case are located --------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.db import DEFAULT_DB_ALIAS, models, transaction
 from django.utils import timezone
 
 from utvei.access import engine
+from utvei.access.persons import PersonActor
 from utvei.accounts.models import User
 from utvei.audit.checkpoints import (
     GENESIS_DIGEST,
@@ -28,6 +29,9 @@ from utvei.audit.models import AuditChainHead, AuditEntry, AuditEvent, Outcome
 from utvei.core.middleware import current_request_id
 
 GENESIS_HASH = "0" * 64
+
+# The role an entry names when the person acted in their own portal.
+PERSON_ROLE = "person"
 
 CHAIN_VERSION = 2
 
@@ -85,7 +89,7 @@ def _primary_organisation_id(actor: User | None) -> int | None:
 
 def record(
     *,
-    actor: User | None,
+    actor: User | PersonActor | None,
     event: AuditEvent,
     target: models.Model | None = None,
     target_type: str = "",
@@ -122,9 +126,12 @@ def record(
     if target is not None:
         target_type = target_type or target._meta.label
         target_id = target.pk if target_id is None else target_id
+    # The person in their portal has no user row: the entry names no user and the role "person".
+    person_acted = isinstance(actor, PersonActor)
+    user = None if isinstance(actor, PersonActor) else actor
     if organisation_id is None:
-        organisation_id = _primary_organisation_id(actor)
-    authenticated = actor is not None and actor.is_authenticated
+        organisation_id = _primary_organisation_id(user)
+    authenticated = user is not None and user.is_authenticated
     # No savepoint: a failed audit write must fail the caller's whole transaction anyway.
     with transaction.atomic(savepoint=False):
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(
@@ -133,9 +140,9 @@ def record(
         entry = AuditEntry(
             seq=head.last_seq + 1,
             created_at=timezone.now(),
-            actor=actor if authenticated else None,
-            actor_username=(actor.get_username() if authenticated and actor else actor_username or "")[:150],
-            actor_role=_actor_role(actor if authenticated else None, organisation_id),
+            actor=user if authenticated else None,
+            actor_username=(user.get_username() if authenticated and user else actor_username or "")[:150],
+            actor_role=PERSON_ROLE if person_acted else _actor_role(user if authenticated else None, organisation_id),
             organisation_id=organisation_id,
             event=event,
             outcome=outcome,

@@ -344,10 +344,21 @@ RECORD_CASE = CaseRule(DISCLOSER_ROLES, open_only=True)
 VIEW_ESCALATION = EscalationRule()
 
 
+def own_case_ids(ctx: AccessContext) -> frozenset[int]:
+    """Give the cases of the person in the portal (one query; none for a staff user)."""
+    if not ctx.is_person:
+        return frozenset()
+    return frozenset(Case.objects.filter(person_id__in=sorted(ctx.own_person_ids)).values_list("pk", flat=True))
+
+
 def declare() -> None:
     """Declare the seats, the case field policy and the rules of this app to the access engine."""
     engine.provide_seats(seats_in_force)
     engine.provide_fields("case", case_fields)
+    engine.provide_fact("cases.own", own_case_ids)
+    # The person in the portal: their own record and cases, never the staff's items about them.
+    policy.register(Person, Action.OWN, policy.OwnRule("pk", category=Category.IDENTITY))
+    policy.register(Case, Action.OWN, policy.OwnRule("person_id", category=Category.COORDINATION))
     policy.register(Case, Action.VIEW, VIEW_CASE)
     policy.register(Case, Action.UPDATE, EDIT_CASE)
     policy.register(Case, Action.SHARE, ESCALATE_CASE)

@@ -16,7 +16,7 @@ from utvei.access import policy
 from utvei.access.engine import AccessContext
 from utvei.access.policy import Action
 from utvei.cases.policy import EDIT_CASE, READ_AS_EDITOR, VIEW_CASE
-from utvei.network.models import CATEGORY, NetworkNode, NetworkSnapshot, NodeContact
+from utvei.network.models import CATEGORY, NetworkNode, NetworkSnapshot, NodeContact, Valence
 
 
 class NetworkViewRule:
@@ -55,8 +55,27 @@ class NetworkEditRule:
         )
 
 
+class OwnTieRule(policy.OwnRule):
+    """Show the person the ties of their own network that are in force, never a tie assessed as a risk
+    (R23): the risk assessment is the staff's, and so is the existence of such a tie."""
+
+    def __init__(self) -> None:
+        super().__init__("case_id", category=CATEGORY)
+
+    def allows(self, ctx: AccessContext, obj: models.Model) -> bool:
+        """Tell whether the tie is the person's own, in force and not a risk tie."""
+        if getattr(obj, "valence", "") == Valence.RISK or getattr(obj, "ended_on", None) is not None:
+            return False
+        return super().allows(ctx, obj)
+
+    def scope(self, ctx: AccessContext, qs: QuerySet[policy.M]) -> QuerySet[policy.M]:
+        """Keep the person's own ties in force, risk ties left out."""
+        return super().scope(ctx, qs).exclude(valence=Valence.RISK).filter(ended_on__isnull=True)
+
+
 def declare() -> None:
     """Declare the network rules to the access engine."""
+    policy.register(NetworkNode, Action.OWN, OwnTieRule())
     for model in (NetworkNode, NodeContact, NetworkSnapshot):
         policy.register(model, Action.VIEW, NetworkViewRule())
         policy.register(model, Action.UPDATE, NetworkEditRule())

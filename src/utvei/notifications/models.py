@@ -26,6 +26,8 @@ class NotificationKind(models.TextChoices):
     SEAT_ADDED = "seat_added", _("You were given a seat on a follow-up team")
     SEAT_ENDED = "seat_ended", _("Your seat on a follow-up team ended")
     MEASURE_UPDATED = "measure_updated", _("A partner reported progress on a measure")
+    PERSON_MESSAGE = "person_message", _("The person sent a comment on their plan")
+    BLOCK_REQUESTED = "block_requested", _("The person asked for a staff member to be blocked")
 
 
 class Notification(models.Model):

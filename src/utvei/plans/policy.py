@@ -147,3 +147,7 @@ def declare() -> None:
     policy.register(Measure, Action.RESPOND, ProviderRule())
     policy.register(MeasureProgress, Action.VIEW, PlanItemRule(VIEW_CASE, per_row_category=True))
     policy.register(PlanVersion, Action.VIEW, PlanItemRule(VIEW_CASE, per_row_category=True))
+    # The person reads their own plan in the portal; a measure's own category decides (never police).
+    for own in (Plan, Goal, Meeting):
+        policy.register(own, Action.OWN, policy.OwnRule("case_id", category=Category.PLAN))
+    policy.register(Measure, Action.OWN, policy.OwnRule("case_id"))

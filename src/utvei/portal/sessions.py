@@ -1,13 +1,14 @@
-"""The person's portal session: started after an ID-porten login, short, and apart from staff sessions.
+"""Portal sessions: the person logged in with ID-porten, found by the blind index of their number.
 
-A minimal implementation of the contract shared with the portal's own pages; the portal's version
-replaces it. The session keeps the blind index of the person's national identity number, never the
-number itself.
+A portal session is no staff login: starting one logs out any staff user first, so one browser session
+never holds both. It stores the blind index (never the number), the level of assurance (``acr``) and the
+identity provider's subject, and ends :data:`settings.UTVEI_PORTAL_SESSION_SECONDS` (900 s by default)
+after the login, however active the person is.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -17,66 +18,86 @@ from django.http import HttpRequest
 from django.middleware.csrf import rotate_token
 from django.utils import timezone
 
+from utvei.access.persons import PersonActor
 from utvei.audit.models import AuditEvent
 from utvei.audit.services import record
 from utvei.cases.models import Person
 from utvei.cases.services.persons import national_id_indexes
-from utvei.core.cipher import NATIONAL_ID_INDEX, blind_index
 
 PORTAL_SESSION_KEY = "utvei_portal"
 
 
-def start_person_session(request: HttpRequest, *, national_id: str, acr: str, subject: str) -> bool:
-    """Start a portal session for the person with this national identity number; tell whether one was.
+def _lifetime_seconds() -> int:
+    return int(getattr(settings, "UTVEI_PORTAL_SESSION_SECONDS", 900))
 
-    Every Person whose blind index matches is the person (several organisations may have registered
-    them). None found: nothing starts and ``False``. Otherwise any staff user is logged out, the session
-    key is new, the session ends ``UTVEI_PORTAL_SESSION_SECONDS`` after now, and each match gets an
-    audit row of the login.
+
+def start_person_session(request: HttpRequest, *, national_id: str, acr: str, subject: str) -> bool:
+    """Start a portal session for the person with this national identity number (fødselsnummer/D-number).
+
+    Finds every person record whose blind index matches (several organisations may have registered the
+    same person) and returns False, starting nothing, when there is none. Otherwise it logs out any staff
+    user, rotates the session key, stores the blind index, ``acr``, ``subject`` and the start time, sets
+    the short expiry and writes a login audit row for each person record. Returns True.
     """
-    indexes = national_id_indexes(national_id)
-    persons = list(Person.objects.filter(national_id_index__in=indexes).only("pk")) if indexes else []
-    if not persons:
+    indexes = national_id_indexes(national_id.strip())
+    if not indexes:
         return False
+    person_ids = sorted(Person.objects.filter(national_id_index__in=indexes).values_list("pk", flat=True))
+    if not person_ids:
+        return False
+    if request.user.is_authenticated:
+        logout(request)  # also flushes the session: a staff login never survives into the portal
+    request.session.cycle_key()
+    rotate_token(request)  # a new CSRF token too: nothing of the browser's earlier state carries over
+    request.session[PORTAL_SESSION_KEY] = {
+        "blind_index": indexes[0],
+        "indexes": indexes,
+        "acr": acr,
+        "subject": subject,
+        "started": timezone.now().isoformat(),
+    }
+    request.session.set_expiry(_lifetime_seconds())
+    actor = PersonActor(person_ids=frozenset(person_ids), acr=acr)
     with transaction.atomic():
-        if request.user.is_authenticated:
-            logout(request)  # flushes the staff session: a new key and no staff data
-        request.session.cycle_key()
-        rotate_token(request)
-        request.session[PORTAL_SESSION_KEY] = {
-            "blind_index": blind_index(national_id, purpose=NATIONAL_ID_INDEX),
-            "acr": acr,
-            "subject": subject,
-            "started": timezone.now().isoformat(),
-        }
-        request.session.set_expiry(settings.UTVEI_PORTAL_SESSION_SECONDS)
-        for person in persons:
-            record(
-                actor=None,
-                event=AuditEvent.LOGIN,
-                target=person,
-                person_id=person.pk,
-                actor_username="portal",
-                changed_fields=["idporten"],
-            )
+        for person_id in person_ids:
+            record(actor=actor, event=AuditEvent.LOGIN, target_type="portal.Session", person_id=person_id)
     return True
 
 
-def portal_persons(request: HttpRequest) -> QuerySet[Person] | None:
-    """Give the Person rows of the logged-in person, or ``None`` when there is no portal session.
-
-    A session older than ``UTVEI_PORTAL_SESSION_SECONDS`` is ended here, whatever its cookie says.
-    """
-    data = request.session.get(PORTAL_SESSION_KEY)
-    if not isinstance(data, dict) or not data.get("blind_index"):
+def _stored(request: HttpRequest) -> dict[str, object] | None:
+    stored = request.session.get(PORTAL_SESSION_KEY)
+    if not isinstance(stored, dict) or request.user.is_authenticated:
         return None
-    started = datetime.fromisoformat(str(data["started"]))
-    if timezone.now() - started > timedelta(seconds=settings.UTVEI_PORTAL_SESSION_SECONDS):
+    try:
+        started = datetime.fromisoformat(str(stored.get("started", "")))
+    except ValueError:
+        return None
+    if (timezone.now() - started).total_seconds() > _lifetime_seconds():
         end_person_session(request)
         return None
-    return Person.objects.filter(national_id_index=data["blind_index"])
+    return stored
+
+
+def portal_persons(request: HttpRequest) -> QuerySet[Person] | None:
+    """Give the person records of the portal session (None when there is no portal session in force)."""
+    stored = _stored(request)
+    if stored is None:
+        return None
+    indexes = stored.get("indexes") or [stored.get("blind_index")]
+    assert isinstance(indexes, list)
+    return Person.objects.filter(national_id_index__in=[str(i) for i in indexes if i]).exclude(national_id_index="")
+
+
+def portal_actor(request: HttpRequest) -> PersonActor | None:
+    """Give the person actor of the portal session (None when there is none, or it finds no person)."""
+    persons = portal_persons(request)
+    if persons is None:
+        return None
+    stored = request.session.get(PORTAL_SESSION_KEY, {})
+    ids = frozenset(persons.values_list("pk", flat=True))
+    return PersonActor(person_ids=ids, acr=str(stored.get("acr", ""))) if ids else None
 
 
 def end_person_session(request: HttpRequest) -> None:
-    """End the portal session: its data and its key are gone."""
+    """End the portal session: the whole session is flushed, so nothing of it is left."""
     request.session.flush()

@@ -79,6 +79,7 @@ PERSON_EVENT_PHRASES: dict[str, Promise] = {
     AuditEvent.EXPORT: _("printed or exported information about you"),
     AuditEvent.SHARE: _("passed on information about you"),
     AuditEvent.BREAK_GLASS: _("opened your information in an emergency"),
+    AuditEvent.LOGIN: _("logged in"),
 }
 PERSON_EVENTS = tuple(PERSON_EVENT_PHRASES)
 
@@ -104,6 +105,7 @@ GROUND_LABELS: dict[str, Promise] = {
     "duty": _("duty to report or avert"),
     "role": _("role in the organisation"),
     "own_organisation": _("recorded by their own organisation"),
+    "own": _("your own login"),
 }
 
 
@@ -113,6 +115,8 @@ def role_labels(codes: str, *, for_person: bool = False) -> str:
     for code in filter(None, codes.split(",")):
         if code == "system":
             names.append(str(_("automatic job")))
+        elif code == "person":  # the person in their own portal
+            names.append(str(_("You")))
         elif for_person and code in PERSON_ROLE_LABELS:
             names.append(str(PERSON_ROLE_LABELS[code]))
         elif code in Role.values:

@@ -20,6 +20,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from utvei.access import engine, policy
+from utvei.access.categories import Category
 from utvei.access.engine import AccessContext
 from utvei.access.policy import Action
 from utvei.sharing.models import Consent, ConsentGrant, ConsentNotice, Disclosure
@@ -139,3 +140,6 @@ def declare() -> None:
     policy.register(Consent, Action.UPDATE, ConsentChangeRule())
     policy.register(ConsentNotice, Action.VIEW, NoticeRule())
     policy.register(Disclosure, Action.VIEW, DisclosureRule())
+    # The person sees and withdraws their own consents and reads their own disclosure ledger.
+    policy.register(Consent, Action.OWN, policy.OwnRule("person_id", category=Category.COORDINATION))
+    policy.register(Disclosure, Action.OWN, policy.OwnRule("person_id", category=Category.COORDINATION))

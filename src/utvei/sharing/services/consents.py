@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from utvei.access import engine, policy
 from utvei.access.categories import Category
+from utvei.access.persons import PersonActor
 from utvei.access.policy import Action, NotFound
 from utvei.accounts.models import Organisation, User
 from utvei.audit.models import AuditEvent
@@ -445,8 +446,12 @@ def consent_record(
         return consent
 
 
-def _lock_latest(actor: User, consent_id: int, *, open_only: bool, expected_version: int | None) -> Consent:
+def _lock_latest(
+    actor: User | PersonActor, consent_id: int, *, open_only: bool, expected_version: int | None
+) -> Consent:
     """Lock a consent for a change after checking the actor's seat and that it is the version the actor saw.
+
+    The person in the portal needs no seat: their own consent is theirs to withdraw (``Action.OWN``).
 
     :raises NotFound: the consent does not exist or the actor has no seat for its discloser.
     :raises EditConflict: a newer version or a newer consent has replaced it, or it is not at
@@ -455,7 +460,10 @@ def _lock_latest(actor: User, consent_id: int, *, open_only: bool, expected_vers
     consent = Consent.objects.select_for_update().select_related("person").filter(pk=consent_id).first()
     if consent is None:
         raise NotFound(Consent._meta.label, consent_id)
-    _require_seat(actor, consent.person, consent.recorded_for_organisation_id, open_only=open_only)
+    if isinstance(actor, PersonActor):
+        policy.require(actor, Action.OWN, consent)
+    else:
+        _require_seat(actor, consent.person, consent.recorded_for_organisation_id, open_only=open_only)
     newer = Consent.objects.filter(previous_id=consent.pk).first()
     if newer is not None or consent.ended_at is not None:
         raise EditConflict(
@@ -537,8 +545,11 @@ def consent_amend(
         return new
 
 
-def consent_withdraw(*, actor: User, consent_id: int, expected_version: int | None = None) -> Consent:
+def consent_withdraw(*, actor: User | PersonActor, consent_id: int, expected_version: int | None = None) -> Consent:
     """Withdraw a consent at once for the future and notify each recipient organisation.
+
+    The actor is a seat for the consent's discloser, or the person themself in the portal (then no user
+    is stamped as ``withdrawn_by`` and the audit row names the person).
 
     Earlier versions and everything shared before stay recorded; duty-based disclosures are untouched (R13).
     Withdrawing twice changes nothing. A closed case does not stop a withdrawal. The confirmation page
@@ -554,7 +565,7 @@ def consent_withdraw(*, actor: User, consent_id: int, expected_version: int | No
         if consent.withdrawn_at is not None:
             return consent
         consent.withdrawn_at = timezone.now()
-        consent.withdrawn_by = actor
+        consent.withdrawn_by = actor if isinstance(actor, User) else None
         consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
         # The withdrawal takes effect on the very next decision, in this request too.
         engine.invalidate()
@@ -574,7 +585,7 @@ def consent_withdraw(*, actor: User, consent_id: int, expected_version: int | No
     return consent
 
 
-def _tell_teams_of_withdrawal(*, actor: User, consent: Consent) -> None:
+def _tell_teams_of_withdrawal(*, actor: User | PersonActor, consent: Consent) -> None:
     """Tell the team seats of the recipient organisations, on each of the person's cases, that they lose access."""
     seats = TeamMember.objects.filter(
         case__person_id=consent.person_id, organisation_id__in=consent.recipients, left_at__isnull=True
