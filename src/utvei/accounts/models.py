@@ -287,7 +287,7 @@ class OidcProvider(models.Model):
     The client secret is never stored: ``client_secret_env`` names the environment variable that holds
     it (or, with ``_FILE`` appended, the file), as every other secret of the system is given. Who may log
     in and with which roles is left to the organisation's administrator: a login is accepted only for a
-    user who already has a membership in force in this organisation (D-oidc-1).
+    user who already has a membership in force in this organisation (D99).
     """
 
     organisation = models.OneToOneField(Organisation, on_delete=models.PROTECT, related_name="oidc_provider")
@@ -300,7 +300,7 @@ class OidcProvider(models.Model):
     # The claim that names the user's e-mail address, used only to link a first login to an existing user.
     email_claim = models.CharField(_("e-mail claim"), max_length=50, default="email")
     # Values of ``amr`` (any of them) or ``acr`` (exactly) that mean the provider checked a second factor;
-    # only then does the login count as two-factor (D-oidc-2). Space-separated.
+    # only then does the login count as two-factor (D100). Space-separated.
     mfa_amr_values = models.CharField(_("amr values meaning two factors"), max_length=200, default="mfa", blank=True)
     mfa_acr_values = models.CharField(_("acr values meaning two factors"), max_length=200, default="", blank=True)
     passwords_allowed = models.BooleanField(_("passwords still allowed"), default=True)

@@ -108,9 +108,9 @@ def _user_for(provider: OidcProvider, claims: dict[str, Any]) -> User:
 def oidc_staff_login(*, request: HttpRequest, provider: OidcProvider, claims: dict[str, Any]) -> tuple[User, bool]:
     """Log in the staff user whose verified ID token ``claims`` came from ``provider``; give it and MFA.
 
-    The roles come from the user's memberships in Utvei, never from claims (D-oidc-1): the user must be
+    The roles come from the user's memberships in Utvei, never from claims (D99): the user must be
     active and hold a membership in force in the provider's organisation. The login counts as two-factor
-    only when the token's ``amr``/``acr`` says the provider checked a second factor (D-oidc-2); then the
+    only when the token's ``amr``/``acr`` says the provider checked a second factor (D100); then the
     session is verified through the provider's factor, else the usual second factor follows. The session
     key and CSRF token are new, and the login is audited.
 
