@@ -79,12 +79,14 @@ def _demo_module(django_db_setup: None, django_db_blocker: object) -> Iterator[d
     """
     from django.db import transaction
 
-    from tests.demo_snapshot import seed_demo_for_test
+    from utvei.accounts.demo import seed_demo
     from utvei.accounts.models import User
 
+    # Seeded for real, not replayed: a module's fixtures are set up before the per-test settings (the test
+    # password hasher), so the rows made here differ from those of a test's own seeding.
     blocker = django_db_blocker.unblock()  # type: ignore[attr-defined]
     with blocker, transaction.atomic(using="keys"), transaction.atomic():
-        seed_demo_for_test()
+        seed_demo()
         yield {u.username: u for u in User.objects.all()}
         transaction.set_rollback(True)
         transaction.set_rollback(True, using="keys")

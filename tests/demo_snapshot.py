@@ -6,9 +6,10 @@ changed, table by table, in both databases (the main one and the key store). Lat
 inserted as they were, which is the state the services left, in a fraction of the time.
 
 The replay is used only when it is exact: the database must be as it was before the first seeding (same row
-count and highest key in every table), and no time travel may be active (the demo's dates follow the clock).
-Otherwise the test seeds for real. The process's cache of unwrapped data keys is emptied after a replay,
-since the replayed keys reuse the ids of the first seeding. ``UTVEI_TEST_DEMO_SNAPSHOT=0`` turns the replay off.
+count and highest key in every table), no time travel may be active (the demo's dates follow the clock), and
+the password hasher and the demo provider's address must be those of the first seeding. Otherwise the test
+seeds for real. The process's cache of unwrapped data keys is emptied after a replay, since the replayed keys
+reuse the ids of the first seeding. ``UTVEI_TEST_DEMO_SNAPSHOT=0`` turns the replay off.
 """
 
 from __future__ import annotations
@@ -38,6 +39,14 @@ class _Snapshot:
     baseline: dict[tuple[str, str], tuple[int, Any]]
     tables: dict[str, list[_Table]]
     listing: dict[str, list[tuple[str, str]]]
+    conditions: tuple[object, ...] = ()
+
+
+def _conditions() -> tuple[object, ...]:
+    """Name what the seeding reads besides the database: the password hasher and the demo provider's address."""
+    from django.conf import settings
+
+    return (tuple(settings.PASSWORD_HASHERS), os.environ.get("UTVEI_DEMO_PROVIDER_ISSUER"))
 
 
 _snapshot: _Snapshot | None = None
@@ -113,7 +122,7 @@ def _seed_and_keep() -> None:
     if set(_tables_all()) != {(a, n) for a in ALIASES for n, _ in listing[a]}:
         _unusable = True  # the seeding created a table
         return
-    _snapshot = _Snapshot(baseline=baseline, tables=tables, listing=listing)
+    _snapshot = _Snapshot(baseline=baseline, tables=tables, listing=listing, conditions=_conditions())
 
 
 def _tables_all() -> list[tuple[str, str]]:
@@ -189,7 +198,7 @@ def seed_demo_for_test() -> None:
     if _snapshot is None:
         _seed_and_keep()
         return
-    if _at_baseline(_snapshot):
+    if _snapshot.conditions == _conditions() and _at_baseline(_snapshot):
         _replay(_snapshot)
         # The replayed data keys carry the ids of the first seeding, which earlier tests may have destroyed or
         # found missing: the process's key cache (keyed by id) must not answer for them.
