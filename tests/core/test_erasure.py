@@ -46,7 +46,9 @@ def test_an_erased_person_cannot_be_read_from_a_copy_made_before_the_erasure(tmp
     assert old["name"] == "Jonas"  # clear fields are the erasure workflow's to remove
     for field in ("address", "national_id", "referral_reason"):
         assert old[field] == "kan ikke vises", field
-    assert set(old["tasks"]) == {"kan ikke vises"} and set(old["notes"]) == {"kan ikke vises"}
+    # Tasks Utvei makes store a kind and no title (their title is rendered); only written titles are sealed.
+    titled = [title for title in old["tasks"] if title]
+    assert titled and set(titled) == {"kan ikke vises"} and set(old["notes"]) == {"kan ikke vises"}
     assert old["goals"] and set(old["goals"]) == {"kan ikke vises"}
     assert old["raw"] == "key_destroyed"  # not even raw decryption: the key is gone
     emma = backup.call("read_person", demo["emma"])

@@ -136,7 +136,7 @@ def test_r22_contact_is_refused_without_permission_and_nothing_is_recorded(world
         with pytest.raises(ContactRefused) as refused:
             services.node_contact_record(actor=world.caseworker, node_id=node.pk, contacted_on=today, purpose="Møte")
         assert phrase in " ".join(refused.value.messages)
-        assert "R22" in " ".join(refused.value.messages)
+        assert "The contact was not recorded." in " ".join(refused.value.messages)
         assert not NodeContact.objects.exists()
         assert _last_seq() == before
 
