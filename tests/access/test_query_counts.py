@@ -2,7 +2,7 @@
 
 Each page is fetched twice per role: on the demo, and after the database has grown by many more cases,
 seats, consents and conversations, some of them the actor's own. The count must not change, and the
-case page stays within 25 queries on the demo.
+case page stays within 26 queries on the demo.
 """
 
 from __future__ import annotations
@@ -26,7 +26,9 @@ from utvei.sharing.models import Consent, ConsentGrant
 pytestmark = pytest.mark.django_db
 
 ROLES = ["koordinator", "nav", "mentor", "helse", "skole", "politikontakt"]
-CASE_PAGE_LIMIT = 25
+# 137 before the access engine. The person's approved blocks (sperring), checked on every request since the
+# portal, made it 26.
+CASE_PAGE_LIMIT = 26
 TODAY = timezone.localdate()
 
 
@@ -125,7 +127,7 @@ def test_every_page_makes_a_fixed_number_of_queries_whatever_the_size(demo_share
 
 
 @pytest.mark.parametrize("username", ROLES)
-def test_the_case_page_and_each_tab_make_at_most_25_queries(
+def test_the_case_page_and_each_tab_make_at_most_26_queries(
     demo_shared: dict[str, User], username: str, django_assert_max_num_queries: object
 ) -> None:
     client = login_verified(Client(), demo_shared[username])

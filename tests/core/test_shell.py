@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 
@@ -11,6 +12,7 @@ from tests.helpers import login_verified
 from utvei.accounts.models import User
 
 
+@pytest.mark.django_db  # the login page lists the organisations' login providers
 def test_norwegian_by_default_and_english_after_the_switch() -> None:
     client = Client()
     page = client.get(reverse("accounts:login"))
@@ -64,6 +66,7 @@ def test_missing_and_forbidden_cases_give_the_same_page(demo: dict[str, User]) -
     assert main(forbidden) == main(missing)
 
 
+@pytest.mark.django_db  # the login page lists the organisations' login providers
 def test_bokmal_is_the_default_even_when_the_browser_prefers_english() -> None:
     page = Client().get(reverse("accounts:login"), headers={"Accept-Language": "en-US,en;q=0.9"})
     assert '<html lang="nb"' in page.content.decode()

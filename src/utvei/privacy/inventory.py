@@ -59,6 +59,11 @@ EXPORTED: tuple[Exported, ...] = (
     Exported("mentoring.RestorativeReferral", "case__person", "owner_organisation"),
     Exported("attachments.Attachment", "case__person", "owner_organisation"),
     Exported("privacy.ErasureRequest", "person", "organisation"),
+    # What the person did in their own portal: their messages, their requests to block someone, their choice
+    # of notices. Owned by the case's (or the person record's) organisation, which answers for them.
+    Exported("portal.PersonMessage", "person", "case__responsible_organisation"),
+    Exported("portal.BlockRequest", "person", "case__responsible_organisation"),
+    Exported("portal.NoticeSetting", "person", "person__registered_by"),
 )
 
 EXEMPT: dict[str, str] = {

@@ -118,6 +118,8 @@ def dashboard(*, actor: User) -> Dashboard:
             .only(
                 "pk",
                 "title",
+                "kind",
+                "about_on",
                 "row_uid",
                 "due_on",
                 "case__reference",
