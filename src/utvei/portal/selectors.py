@@ -48,7 +48,7 @@ def _audit_read(actor: PersonActor, page: str, categories: Iterable[str]) -> Non
             target_type=page,
             person_id=person_id,
             categories=shown,
-            grounds=[Ground.OWN],
+            grounds=[Ground.GUARDIAN if actor.is_guardian else Ground.OWN],
         )
 
 
@@ -504,7 +504,7 @@ def portal_pdf(*, actor: PersonActor, language: str) -> bytes:
                 target_type=PAGE_EXPORT,
                 person_id=person_id,
                 categories=sorted({Category.PLAN, Category.COORDINATION, Category.NETWORK}),
-                grounds=[Ground.OWN],
+                grounds=[Ground.GUARDIAN if actor.is_guardian else Ground.OWN],
             )
     return document
 
