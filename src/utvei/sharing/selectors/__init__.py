@@ -7,11 +7,13 @@ and are audited.
 
 from utvei.sharing.selectors._common import (
     STATUS_LABELS,
+    AgeLimits,
     ConsentChain,
     ConsentStatus,
     category_labels,
     consent_status,
     disclosure_list_for_person,
+    age_limits,
     legal_basis_reference,
 )
 from utvei.sharing.selectors.consents import ConsentFormData, ConsentPage, consent_form_data, consent_list_for_case
@@ -41,6 +43,8 @@ from utvei.sharing.selectors.disclosures import (
 from utvei.sharing.selectors.section import SharingSection, Withheld, sees_sharing, sharing_section, withheld_items
 
 __all__ = [
+    "AgeLimits",
+    "age_limits",
     "ASSESSED_FACTS",
     "RECORD_LABELS",
     "STATUS_LABELS",
