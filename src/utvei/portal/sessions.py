@@ -27,7 +27,7 @@ from django.utils import timezone
 from utvei.access.persons import GUARDIAN, PersonActor
 from utvei.audit.models import AuditEvent
 from utvei.audit.services import record
-from utvei.cases.models import Guardian, Person
+from utvei.cases.models import Person
 from utvei.cases.services.persons import national_id_indexes
 from utvei.sharing.selectors import age_limits
 
@@ -152,9 +152,7 @@ def portal_actor(request: HttpRequest) -> PersonActor | None:
         end_person_session(request)  # of age: the guardians' access ends, with nothing of the session kept
         return None
     withheld = limits.own_categories if max(ages) >= limits.own_from else frozenset()
-    return PersonActor(
-        person_ids=frozenset(pk for pk, _born in births), acr=acr, ground=GUARDIAN, withheld=withheld
-    )
+    return PersonActor(person_ids=frozenset(pk for pk, _born in births), acr=acr, ground=GUARDIAN, withheld=withheld)
 
 
 def end_person_session(request: HttpRequest) -> None:

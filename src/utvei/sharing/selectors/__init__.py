@@ -10,10 +10,10 @@ from utvei.sharing.selectors._common import (
     AgeLimits,
     ConsentChain,
     ConsentStatus,
+    age_limits,
     category_labels,
     consent_status,
     disclosure_list_for_person,
-    age_limits,
     legal_basis_reference,
 )
 from utvei.sharing.selectors.consents import ConsentFormData, ConsentPage, consent_form_data, consent_list_for_case
