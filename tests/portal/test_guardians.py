@@ -96,6 +96,7 @@ def test_a_guardian_of_a_15_year_old_sees_the_childs_whole_plan(demo_shared: dic
         body = client.get(reverse("portal:plan")).content.decode()
     assert HEALTH_MEASURE in body
     assert PLAN_GOAL_MEASURE in body
+    assert "Du leser denne siden som foresatt" in body
     rows = AuditEntry.objects.filter(person_id=person.pk, actor_role="guardian")
     assert rows.filter(event=AuditEvent.LOGIN).exists()
     read = rows.filter(event=AuditEvent.VIEW, target_type="portal.Plan").get()
@@ -172,7 +173,9 @@ def test_the_young_person_has_their_whole_portal_at_every_age(demo_shared: dict[
         client = portal_login(Client(), jonas())
         for name in PORTAL_GET:
             assert client.get(reverse(name)).status_code == 200, name
-        assert HEALTH_MEASURE in client.get(reverse("portal:plan")).content.decode()
+        own_plan = client.get(reverse("portal:plan")).content.decode()
+    assert HEALTH_MEASURE in own_plan
+    assert "som foresatt" not in own_plan
 
 
 def test_a_guardian_changes_nothing_in_the_childs_portal(demo_shared: dict[str, User]) -> None:

@@ -155,6 +155,15 @@ def portal_actor(request: HttpRequest) -> PersonActor | None:
     return PersonActor(person_ids=frozenset(pk for pk, _born in births), acr=acr, ground=GUARDIAN, withheld=withheld)
 
 
+def is_guardian_session(request: HttpRequest) -> bool:
+    """Tell whether the browser holds a guardian's portal session (read from the session, no query)."""
+    session = getattr(request, "session", None)
+    user = getattr(request, "user", None)
+    stored = session.get(PORTAL_SESSION_KEY) if session is not None else None
+    staff = user is not None and user.is_authenticated
+    return isinstance(stored, dict) and "guardian_of" in stored and not staff
+
+
 def end_person_session(request: HttpRequest) -> None:
     """End the portal session: the whole session is flushed, so nothing of it is left."""
     request.session.flush()
