@@ -19,6 +19,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from tests.access.test_matrix import (  # noqa: F401  (the canaries fixture, planted once per module)
@@ -27,8 +28,9 @@ from tests.access.test_matrix import (  # noqa: F401  (the canaries fixture, pla
     SECURITY_CANARY,
     canaries,
 )
+from tests.helpers import FormClient, login_verified
 from tests.portal.helpers import ACR_HIGH, jonas, portal_login
-from utvei.accounts.models import Membership, Organisation, User
+from utvei.accounts.models import Membership, Organisation, Role, User
 from utvei.audit.models import AuditEntry, AuditEvent
 from utvei.cases.models import Guardian, Person
 from utvei.cases.services import GuardianInput, person_create
@@ -255,4 +257,30 @@ def test_a_guardian_number_is_stored_encrypted_with_its_blind_index(demo_shared:
     )
     guardian = Guardian.objects.get(person=person)
     assert guardian.national_id == GUARDIAN_NUMBER
+    assert guardian.national_id_index == blind_index(GUARDIAN_NUMBER, purpose=NATIONAL_ID_INDEX)
+
+
+def test_the_referral_form_takes_the_guardians_number_and_refuses_a_bad_one(demo_shared: dict[str, User]) -> None:
+    worker = demo_shared["saksbehandler"]
+    client = login_verified(FormClient(), worker)
+    url = reverse("cases:referral_new")
+    data = {
+        "step": "create",
+        "acting_as": f"{_organisation_of(worker).pk}:{Role.CASEWORKER}",
+        "given_name": "Mina",
+        "family_name": "Foresattsen",
+        "birth_date": "2012-02-02",
+        "guardian_name": "Kari Foresattsen",
+        "guardian_relation": "mor",
+        "referral_source": "school",
+        "referral_date": timezone.localdate().isoformat(),
+        "referral_reason": "Bekymring fra skolen.",
+        "security_assessment": "not_yet",
+    }
+    bad = client.post(url, data | {"guardian_national_id": "123"})
+    assert bad.status_code == 422
+    assert "fødselsnummer" in bad.content.decode()
+    assert not Person.objects.filter(family_name="Foresattsen").exists()
+    assert client.post(url, data | {"guardian_national_id": GUARDIAN_NUMBER}).status_code == 302
+    guardian = Guardian.objects.get(person__family_name="Foresattsen")
     assert guardian.national_id_index == blind_index(GUARDIAN_NUMBER, purpose=NATIONAL_ID_INDEX)
