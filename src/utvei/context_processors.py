@@ -13,6 +13,7 @@ def shell(request: HttpRequest) -> dict[str, object]:
     from utvei.access.decorators import needs_second_factor
     from utvei.access.permissions import user_perms
     from utvei.notifications.selectors import unread_count
+    from utvei.portal.sessions import is_guardian_session
 
     user = getattr(request, "user", None)
     show_nav = bool(user is not None and user.is_authenticated and not needs_second_factor(request))
@@ -24,4 +25,6 @@ def shell(request: HttpRequest) -> dict[str, object]:
         "utvei_perms": {str(p) for p in user_perms(user)} if show_nav and user is not None else set(),
         # A callable: the template calls it only when it renders the menu, so partials cost no query.
         "notifications_unread": partial(unread_count, actor=user) if show_nav and user is not None else 0,
+        # Read from the session alone (no query): the portal tells a guardian whose page they are reading.
+        "portal_guardian": is_guardian_session(request),
     }

@@ -66,6 +66,7 @@ class Ground(StrEnum):
     GRANT = "grant"  # a time-limited grant (break-glass)
     ROLE = "role"  # the role alone, outside any case (register keeper, data protection officer)
     OWN = "own"  # the person reads their own information in the portal
+    GUARDIAN = "guardian"  # a guardian reads the portal of a child under the age of majority
 
 
 @dataclass(frozen=True)
@@ -585,7 +586,9 @@ def context_for(actor: Actor | None) -> AccessContext:
     if cache is None or actor is None:
         return AccessContext(actor)
     # A person actor has no user key; it is cached under the persons it speaks for.
-    key: object = ("person", actor.person_ids) if isinstance(actor, PersonActor) else actor.pk
+    key: object = (
+        ("person", actor.person_ids, actor.ground, actor.withheld) if isinstance(actor, PersonActor) else actor.pk
+    )
     context = cache.get(key)
     if context is None or context.actor is not actor and not _same(context.actor, actor):
         context = cache[key] = AccessContext(actor)

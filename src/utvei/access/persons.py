@@ -5,6 +5,10 @@ identity number). Its access context has no memberships, seats, grants or role p
 staff rule answers no for it by construction; what the person may see of their own case is decided by
 the rules apps register for :attr:`~utvei.access.policy.Action.OWN`, and the categories that stay with
 the staff (police items, concern and security notes) by :func:`person_sees`.
+
+A guardian of a minor logs in to the same portal as a person actor *for the child*, with the ground
+:data:`GUARDIAN`: it speaks for the child's records, and ``withheld`` also names the categories that are
+the young person's alone at the child's age that day (worked out by the portal on every request).
 """
 
 from __future__ import annotations
@@ -16,6 +20,10 @@ from typing import ClassVar
 # concern and security assessments. Withheld, not hidden behind a flag: no rule hands them out.
 WITHHELD_CATEGORIES = frozenset({"police", "concern"})
 
+# Who the person actor is: the person themselves, or a guardian (foresatt) of a minor acting for the child.
+OWN = "own"
+GUARDIAN = "guardian"
+
 
 @dataclass(frozen=True)
 class PersonActor:
@@ -23,7 +31,14 @@ class PersonActor:
 
     person_ids: frozenset[int]
     acr: str = ""
+    ground: str = OWN
+    withheld: frozenset[str] = WITHHELD_CATEGORIES
     kind: ClassVar[str] = "person"
+
+    @property
+    def is_guardian(self) -> bool:
+        """Tell whether a guardian acts for the child rather than the person themselves."""
+        return self.ground == GUARDIAN
 
     @property
     def pk(self) -> int:
@@ -46,6 +61,11 @@ def is_person(actor: object) -> bool:
     return isinstance(actor, PersonActor)
 
 
-def person_sees(category: str) -> bool:
-    """Tell whether a category of the person's own information may be shown to them."""
-    return category not in WITHHELD_CATEGORIES
+def person_sees(category: str, withheld: frozenset[str] = WITHHELD_CATEGORIES) -> bool:
+    """Tell whether a category of the person's own information may be shown to them (or their guardian)."""
+    return category not in WITHHELD_CATEGORIES and category not in withheld
+
+
+def withheld_for(actor: object) -> frozenset[str]:
+    """Give the categories the portal never shows this actor (the staff's, and for a guardian the child's own)."""
+    return WITHHELD_CATEGORIES | actor.withheld if isinstance(actor, PersonActor) else WITHHELD_CATEGORIES

@@ -18,7 +18,7 @@ from django.db import models
 
 from utvei.access import engine
 from utvei.access.engine import AccessContext, Actor, Ground
-from utvei.access.persons import WITHHELD_CATEGORIES, person_sees
+from utvei.access.persons import person_sees, withheld_for
 
 M = TypeVar("M", bound=models.Model)
 
@@ -159,7 +159,7 @@ class OwnRule:
         """Tell whether the row is the person's own and of a category the portal may show."""
         if not ctx.is_person or getattr(obj, self.field, None) not in self._ids(ctx):
             return False
-        return person_sees(self.category or str(getattr(obj, "category", "")))
+        return person_sees(self.category or str(getattr(obj, "category", "")), withheld_for(ctx.actor))
 
     def scope(self, ctx: AccessContext, qs: models.QuerySet[M]) -> models.QuerySet[M]:
         """Keep the person's own rows in categories the portal may show."""
@@ -167,8 +167,8 @@ class OwnRule:
             return qs.none()
         own = qs.filter(**{f"{self.field}__in": sorted(self._ids(ctx))})
         if self.category is not None:
-            return own if person_sees(self.category) else qs.none()
-        return own.exclude(category__in=sorted(WITHHELD_CATEGORIES))
+            return own if person_sees(self.category, withheld_for(ctx.actor)) else qs.none()
+        return own.exclude(category__in=sorted(withheld_for(ctx.actor)))
 
 
 # --- how items of a case are located --------------------------------------------------------------------

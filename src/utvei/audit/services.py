@@ -30,8 +30,10 @@ from utvei.core.middleware import current_request_id
 
 GENESIS_HASH = "0" * 64
 
-# The role an entry names when the person acted in their own portal.
+# The role an entry names when the person acted in their own portal, and when a guardian (foresatt) read
+# the portal of a child; the person's access log shows the second as "foresatt".
 PERSON_ROLE = "person"
+GUARDIAN_ROLE = "guardian"
 
 CHAIN_VERSION = 2
 
@@ -69,6 +71,10 @@ def entry_hash(entry: AuditEntry) -> str:
     canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     # The 0x00 prefix separates leaf hashes from any later tree-node hashes (RFC 6962 style).
     return hashlib.sha256(b"\x00" + canonical.encode("ascii")).hexdigest()
+
+
+def _person_role(actor: PersonActor) -> str:
+    return GUARDIAN_ROLE if actor.is_guardian else PERSON_ROLE
 
 
 def _actor_role(actor: User | None, organisation_id: int | None) -> str:
@@ -127,7 +133,6 @@ def record(
         target_type = target_type or target._meta.label
         target_id = target.pk if target_id is None else target_id
     # The person in their portal has no user row: the entry names no user and the role "person".
-    person_acted = isinstance(actor, PersonActor)
     user = None if isinstance(actor, PersonActor) else actor
     if organisation_id is None:
         organisation_id = _primary_organisation_id(user)
@@ -142,7 +147,9 @@ def record(
             created_at=timezone.now(),
             actor=user if authenticated else None,
             actor_username=(user.get_username() if authenticated and user else actor_username or "")[:150],
-            actor_role=PERSON_ROLE if person_acted else _actor_role(user if authenticated else None, organisation_id),
+            actor_role=_person_role(actor)
+            if isinstance(actor, PersonActor)
+            else _actor_role(user if authenticated else None, organisation_id),
             organisation_id=organisation_id,
             event=event,
             outcome=outcome,

@@ -114,6 +114,12 @@ class ReferralForm(PersonSearchForm):
     )
     guardian_relation = forms.CharField(label=_("Guardian's relation"), max_length=64, required=False)
     guardian_phone = _phone(_("Guardian's phone"))
+    guardian_national_id = forms.CharField(
+        label=_("Guardian's national identity number or D-number"),
+        max_length=11,
+        required=False,
+        help_text=_("11 digits. Lets the guardian log in to the young person's page while the law allows it."),
+    )
     referral_source = forms.ChoiceField(label=_("Referred by"), choices=ReferralSource.choices)
     referral_date = forms.DateField(label=_("Referral date"), widget=DATE)
     referral_reason = forms.CharField(label=_("Reason for the referral"), max_length=TEXT_MAX, widget=_text())
@@ -127,6 +133,12 @@ class ReferralForm(PersonSearchForm):
 
     def clean_guardian_phone(self) -> str:
         return normalise_phone(self.cleaned_data.get("guardian_phone") or "")
+
+    def clean_guardian_national_id(self) -> str:
+        try:
+            return normalise_national_id(self.cleaned_data.get("guardian_national_id") or "")
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["national_id"]) from exc
 
     def clean(self) -> dict[str, Any] | None:
         """Also check the referral and that a person under 18 has a guardian, so every error shows at once."""

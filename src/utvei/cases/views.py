@@ -130,7 +130,11 @@ def referral_new_view(request: AuthedRequest) -> HttpResponse:
         d = form.cleaned_data
         membership = _acting(request, d["acting_as"])
         guardians = (
-            [services.GuardianInput(d["guardian_name"], d["guardian_relation"], d["guardian_phone"])]
+            [
+                services.GuardianInput(
+                    d["guardian_name"], d["guardian_relation"], d["guardian_phone"], d["guardian_national_id"]
+                )
+            ]
             if d["guardian_name"]
             else []
         )

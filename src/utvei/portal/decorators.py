@@ -4,6 +4,10 @@ A person page never sees a staff user: ``request.user`` is anonymous in a portal
 login middleware is told to let the page decide (``login_not_required``) and the page redirects to the
 portal's own login when no portal session is in force. A refusal from a selector or service becomes the
 same 404 as a missing object, after a denial row naming the person is written.
+
+A guardian's session reads the child's portal and changes nothing in it: a comment, a withdrawal, a
+block request or a notice choice is the young person's own act, so every write but logging out is
+refused with that same 404.
 """
 
 from __future__ import annotations
@@ -32,6 +36,9 @@ PersonView = Callable[..., HttpResponse]
 TOKENS_KEY = "utvei_portal_tokens"
 USED_KEY = "utvei_portal_used"
 KEEP = 20
+SAFE_METHODS = frozenset({"GET", "HEAD"})
+# The only thing a guardian's session may send: ending itself.
+GUARDIAN_WRITES = frozenset({"logout_view"})
 
 
 def _refused(actor: PersonActor, exc: NotFound) -> None:
@@ -58,6 +65,8 @@ def person_view(view: PersonView) -> PersonView:
             return redirect("portal:login")
         with engine.request_scope():
             try:
+                if actor.is_guardian and request.method not in SAFE_METHODS and view.__name__ not in GUARDIAN_WRITES:
+                    raise NotFound("portal.GuardianWrite", None)
                 return view(request, actor, *args, **kwargs)
             except NotFound as exc:
                 _refused(actor, exc)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from utvei.access import policy
@@ -26,6 +26,7 @@ from utvei.audit.services import record
 from utvei.cases.models import Case, Person
 from utvei.plans.models import Goal, Measure, Meeting
 from utvei.portal.models import BlockRequest, BlockStatus, MessageKind, NoticeSetting
+from utvei.privacy.phrases import category_labels
 from utvei.privacy.selectors.access_log import AccessLine, DisclosureLine, person_access_log
 from utvei.sharing.models import Consent, ConsentPurpose, Disclosure
 
@@ -48,7 +49,7 @@ def _audit_read(actor: PersonActor, page: str, categories: Iterable[str]) -> Non
             target_type=page,
             person_id=person_id,
             categories=shown,
-            grounds=[Ground.OWN],
+            grounds=[Ground.GUARDIAN if actor.is_guardian else Ground.OWN],
         )
 
 
@@ -237,6 +238,11 @@ class ConsentLine:
     valid_to: date
 
 
+def _young_persons_own(actor: PersonActor, categories: Iterable[str]) -> bool:
+    """Tell whether a record touches a category that is the young person's alone (hidden from a guardian)."""
+    return actor.is_guardian and bool(set(categories) & actor.withheld)
+
+
 def _category_labels(codes: Iterable[str]) -> list[str]:
     return [str(Category(c).label) for c in codes if c in Category.values]
 
@@ -245,7 +251,11 @@ def consent_lines(*, actor: PersonActor, today: date | None = None) -> list[Cons
     """Give the person's consents in force and record the read."""
     today = today or timezone.localdate()
     with transaction.atomic():
-        consents = list(policy.scope(actor, Action.OWN, Consent.objects.current(today)).order_by("valid_to", "pk"))
+        consents = [
+            c
+            for c in policy.scope(actor, Action.OWN, Consent.objects.current(today)).order_by("valid_to", "pk")
+            if not _young_persons_own(actor, c.categories)
+        ]
         names = _organisation_names(
             [c.recorded_for_organisation_id for c in consents] + [int(r) for c in consents for r in c.recipients]
         )
@@ -289,11 +299,16 @@ def log_page(*, actor: PersonActor, language: str, today: date | None = None) ->
     with transaction.atomic():
         persons = list(policy.scope(actor, Action.OWN, Person.objects.all()).order_by("pk"))
         ledger = policy.scope(actor, Action.OWN, Disclosure.objects.select_related("legal_basis"))
+        if actor.is_guardian and actor.withheld:
+            # The young person's own categories stay theirs in the log too: who read or received them.
+            ledger = ledger.exclude(pk__in=[d.pk for d in ledger if _young_persons_own(actor, d.categories)])
+        with translation.override(language):
+            hidden = set(category_labels(actor.withheld)) if actor.is_guardian else set()
         for person in persons:
             log, _held_back = person_access_log(
                 person=person, disclosures=ledger.filter(person=person), today=today, language=language
             )
-            accesses += log.accesses
+            accesses += [line for line in log.accesses if not hidden & set(line.categories)]
             disclosures += log.disclosures
         _audit_read(actor, PAGE_LOG, [Category.COORDINATION])
     return LogPage(
@@ -504,7 +519,7 @@ def portal_pdf(*, actor: PersonActor, language: str) -> bytes:
                 target_type=PAGE_EXPORT,
                 person_id=person_id,
                 categories=sorted({Category.PLAN, Category.COORDINATION, Category.NETWORK}),
-                grounds=[Ground.OWN],
+                grounds=[Ground.GUARDIAN if actor.is_guardian else Ground.OWN],
             )
     return document
 

@@ -106,6 +106,7 @@ GROUND_LABELS: dict[str, Promise] = {
     "role": _("role in the organisation"),
     "own_organisation": _("recorded by their own organisation"),
     "own": _("your own login"),
+    "guardian": _("your guardian's login"),
 }
 
 
@@ -117,6 +118,8 @@ def role_labels(codes: str, *, for_person: bool = False) -> str:
             names.append(str(_("automatic job")))
         elif code == "person":  # the person in their own portal
             names.append(str(_("You")))
+        elif code == "guardian":  # a guardian in the portal of a child under the age of majority
+            names.append(str(_("Guardian")))
         elif for_person and code in PERSON_ROLE_LABELS:
             names.append(str(PERSON_ROLE_LABELS[code]))
         elif code in Role.values:

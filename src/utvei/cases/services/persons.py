@@ -83,6 +83,7 @@ class GuardianInput:
     name: str
     relation: str
     phone: str = ""
+    national_id: str = ""
 
 
 def person_create(
@@ -153,6 +154,18 @@ def person_create(
             protected_address=protected_address,
             registered_by=organisation,
         )
+        guardian_numbers: list[str] = []
+        for guardian in guardians:
+            try:
+                guardian_numbers.append(normalise_national_id(guardian.national_id))
+            except ValidationError:
+                errors["guardian_national_id"] = _(
+                    "The guardian's number is not a valid Norwegian national identity number or D-number: check "
+                    "the 11 digits."
+                )
+                guardian_numbers.append("")
+            if guardian_numbers[-1] and guardian_numbers[-1] == number:
+                errors["guardian_national_id"] = _("The guardian's number is the person's own number.")
         if person.is_minor and not guardians:
             errors["guardians"] = _("Record at least one guardian for a person under 18.")
         if errors:
@@ -162,8 +175,15 @@ def person_create(
                 person.save()
         except IntegrityError as exc:  # two users registering the same number at once
             raise ValidationError({"national_id": _("A person with this number is already registered.")}) from exc
-        for guardian, guardian_phone in zip(guardians, guardian_phones, strict=True):
-            Guardian.objects.create(person=person, name=guardian.name, relation=guardian.relation, phone=guardian_phone)
+        for guardian, guardian_phone, guardian_number in zip(guardians, guardian_phones, guardian_numbers, strict=True):
+            Guardian.objects.create(
+                person=person,
+                name=guardian.name,
+                relation=guardian.relation,
+                phone=guardian_phone,
+                national_id=guardian_number,
+                national_id_index=blind_index(guardian_number, purpose=NATIONAL_ID_INDEX),
+            )
         record(
             actor=actor,
             event=AuditEvent.CREATE,

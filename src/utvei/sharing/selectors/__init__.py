@@ -7,8 +7,10 @@ and are audited.
 
 from utvei.sharing.selectors._common import (
     STATUS_LABELS,
+    AgeLimits,
     ConsentChain,
     ConsentStatus,
+    age_limits,
     category_labels,
     consent_status,
     disclosure_list_for_person,
@@ -41,6 +43,8 @@ from utvei.sharing.selectors.disclosures import (
 from utvei.sharing.selectors.section import SharingSection, Withheld, sees_sharing, sharing_section, withheld_items
 
 __all__ = [
+    "AgeLimits",
+    "age_limits",
     "ASSESSED_FACTS",
     "RECORD_LABELS",
     "STATUS_LABELS",

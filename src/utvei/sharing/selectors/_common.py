@@ -22,6 +22,8 @@ from utvei.sharing.decision import (
     Giver,
     LegalReference,
 )
+from utvei.sharing.decision.consent import HEALTH_CATEGORIES
+from utvei.sharing.decision.facts import RuleCode
 from utvei.sharing.models import (
     Consent,
     Disclosure,
@@ -30,6 +32,35 @@ from utvei.sharing.models import (
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
+
+# The ages the law sets today, used only when the rule's version in force has no age recorded.
+_MAJORITY_FALLBACK = 18
+_HEALTH_AGE_FALLBACK = 16
+
+
+@dataclass(frozen=True)
+class AgeLimits:
+    """Hold the ages of the consent rules in force on a day, and what is the young person's own from when.
+
+    ``majority``: from this age the person decides alone and guardians have no say (the age of majority).
+    ``own_from``: from this age the categories in ``own_categories`` are the young person's alone (the
+    health consent age, which the health rules set for health information).
+    """
+
+    majority: int
+    own_from: int
+    own_categories: frozenset[str]
+
+
+def age_limits(on: date) -> AgeLimits:
+    """Give the age limits the versioned rules set on a day (18 and 16 when a rule has no age recorded)."""
+    majority = legal_basis_reference(RuleCode.AGE_OF_MAJORITY, on)
+    health = legal_basis_reference(RuleCode.HEALTH_CONSENT_AGE, on)
+    return AgeLimits(
+        majority=majority.age if majority is not None and majority.age is not None else _MAJORITY_FALLBACK,
+        own_from=health.age if health is not None and health.age is not None else _HEALTH_AGE_FALLBACK,
+        own_categories=frozenset(str(c) for c in HEALTH_CATEGORIES),
+    )
 
 
 def legal_basis_reference(code: str, on: date) -> LegalReference | None:
