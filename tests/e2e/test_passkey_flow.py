@@ -22,7 +22,7 @@ from tests.e2e.support import (
 
 pytestmark = pytest.mark.e2e
 
-USER = "politikontakt"  # no other browser test logs this user in
+USER = "barnevern"  # no other browser test logs this user in (it must have no second factor yet)
 
 
 def _localhost(base_url: str) -> str:
