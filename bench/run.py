@@ -36,6 +36,46 @@ def _setup(var_dir: str) -> None:
     call_command("migrate", verbosity=0)
 
 
+def _append_bulk(count: int) -> None:
+    """Append ``count`` events to the chain in bulk, hashed as ``record()`` hashes them."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from utvei.audit.models import AuditChainHead, AuditEntry
+    from utvei.audit.services import CHAIN_VERSION, entry_hash
+
+    with transaction.atomic():
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+        now = timezone.now()
+        for start in range(0, count, 10_000):
+            entries = []
+            for i in range(start, min(count, start + 10_000)):
+                head.last_seq += 1
+                entry = AuditEntry(
+                    seq=head.last_seq,
+                    created_at=now,
+                    actor_username=f"bench-{i % 5}",
+                    actor_role="caseworker",
+                    organisation_id=1 + i % 3,
+                    event="view",
+                    outcome="success",
+                    target_type="cases.Case",
+                    target_id=str(i),
+                    case_id=i,
+                    person_id=i,
+                    changed_fields=[],
+                    chain_version=CHAIN_VERSION,
+                    categories=["case", "person"],
+                    grounds=["seat"],
+                    prev_hash=head.last_hash,
+                )
+                entry.hash = entry_hash(entry)
+                head.last_hash = entry.hash
+                entries.append(entry)
+            AuditEntry.objects.bulk_create(entries, batch_size=2000)
+        head.save(update_fields=["last_seq", "last_hash"])
+
+
 def _timed(fn, *args):  # type: ignore[no-untyped-def]
     start = time.perf_counter()
     result = fn(*args)
@@ -45,6 +85,7 @@ def _timed(fn, *args):  # type: ignore[no-untyped-def]
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=5000)
+    parser.add_argument("--verify-events", type=int, default=200_000, help="events in the chain audit_verify reads")
     parser.add_argument("--lockout-samples", type=int, default=200, help="failed logins timed per path")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as var_dir:
@@ -85,12 +126,25 @@ def main() -> None:
                 cursor.execute("SET session_replication_role = DEFAULT")
         t_chain, _ = _timed(chained)
 
+        small = verify_chain()
+        assert small.ok and small.checked == n, small
+        # A longer chain for audit_verify's rate, appended in bulk (the same hashing as record()).
+        _append_bulk(args.verify_events)
+        total = n + args.verify_events
+
         def read_all() -> int:
-            return sum(1 for _ in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000))
+            # The baseline: the same rows read as plain tuples, with no hashing.
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT * FROM audit_auditentry ORDER BY seq")
+                count = 0
+                while rows := cursor.fetchmany(5000):
+                    count += len(rows)
+            return count
 
         t_read, count = _timed(read_all)
         t_verify, result = _timed(verify_chain)
-        assert result.ok and result.checked == count == n, result
+        assert result.ok and result.checked == count == total, result
+        n = total
 
         print(f"database: {connection.vendor}, events: {n}")
         print(

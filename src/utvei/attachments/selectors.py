@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +17,7 @@ from utvei.access.policy import Action, NotFound
 from utvei.accounts.models import User
 from utvei.attachments.models import AttachedTo, Attachment, AttachmentContent, ScanResult
 from utvei.audit.models import AuditEvent
-from utvei.audit.services import record
+from utvei.audit.services import reading, record
 from utvei.cases.cards import CaseCard, case_card
 from utvei.cases.models import Case
 from utvei.contacts.models import Conversation
@@ -118,7 +117,7 @@ def upload_form_data(*, actor: User, case_id: int) -> UploadFormData:
 
     :raises NotFound: the case does not exist or the actor may not change it.
     """
-    with transaction.atomic():
+    with reading():
         case = Case.objects.select_related("person", "responsible_organisation").filter(pk=case_id).first()
         if case is None:
             raise NotFound(Case._meta.label, case_id)
@@ -167,7 +166,7 @@ def attachment_download(*, actor: User, attachment_id: int) -> Download:
 
     :raises NotFound: the attachment does not exist or the actor may not see it (the same answer for both).
     """
-    with transaction.atomic():
+    with reading():
         attachment = Attachment.objects.select_related("case").filter(pk=attachment_id).first()
         if attachment is None:
             raise NotFound(Attachment._meta.label, attachment_id)

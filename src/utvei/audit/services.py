@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.utils import timezone
 
 from utvei.access import engine
 from utvei.access.persons import PersonActor
 from utvei.accounts.models import User
+from utvei.audit.canonical import COLUMNS, Canonicaliser, digest_or_none
 from utvei.audit.checkpoints import (
     GENESIS_DIGEST,
     Checkpoint,
@@ -172,6 +175,27 @@ def record(
     return entry
 
 
+@contextmanager
+def reading(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """Hold an audited read: the access contexts cached for the block, and the transaction the database needs.
+
+    On PostgreSQL the block is one transaction (READ COMMITTED: each query sees what was committed when it
+    began) and :func:`record` joins it. On SQLite every transaction is IMMEDIATE and takes the database's
+    one write lock at BEGIN, so a read held in one would queue every other page behind it. There the block
+    runs in autocommit instead, each query seeing what was committed when it began (as on PostgreSQL), and
+    :func:`record` writes the audit row in its own short transaction, committed before the selector returns
+    anything: no content leaves without its row, and a failed write fails the read (D129).
+    Inside a caller's transaction (a service, a test) the block simply joins it.
+    """
+    connection = connections[using]
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
+        with engine.request_scope():
+            yield
+        return
+    with transaction.atomic(using=using), engine.request_scope():
+        yield
+
+
 def record_denied(*, actor: User, target_type: str, target_id: str, status: int = 404) -> AuditEntry:
     """Record a refused request in its own transaction (the refused work rolled back).
 
@@ -217,8 +241,39 @@ class VerifyResult:
         return self.first_break is None and self.behind == 0
 
 
+# The index of ``prev_hash`` in a stored row: (id, hash, *COLUMNS).
+_PREV_HASH = 2 + COLUMNS.index("prev_hash")
+
+
+def _stored_rows(using: str, batch_size: int) -> Iterator[tuple[Any, ...]]:
+    """Give the log's rows in seq order as plain tuples, a keyset page at a time (any size, no long cursor)."""
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    # On SQLite the time is read as its stored text: the driver's timestamp converter costs more than the hash.
+    text = connection.vendor == "sqlite"
+    columns = ", ".join(
+        f"CAST({quote(c)} AS TEXT)" if text and c == "created_at" else quote(c) for c in ("id", "hash", *COLUMNS)
+    )
+    table = quote(AuditEntry._meta.db_table)
+    after = None
+    while True:
+        with connection.cursor() as cursor:
+            if after is None:
+                cursor.execute(f"SELECT {columns} FROM {table} ORDER BY seq LIMIT %s", [batch_size])  # noqa: S608
+            else:
+                cursor.execute(
+                    f"SELECT {columns} FROM {table} WHERE seq > %s ORDER BY seq LIMIT %s",  # noqa: S608
+                    [after, batch_size],
+                )
+            rows = cursor.fetchall()
+        yield from rows
+        if len(rows) < batch_size:
+            return
+        after = rows[-1][2]
+
+
 def verify_chain(
-    *, batch_size: int = 2000, using: str = DEFAULT_DB_ALIAS, store: CheckpointStore | None = None
+    *, batch_size: int = 5000, using: str = DEFAULT_DB_ALIAS, store: CheckpointStore | None = None
 ) -> VerifyResult:
     """Recompute every entry's hash in order, compare the chain with the signed checkpoints, name the fault.
 
@@ -250,28 +305,34 @@ def verify_chain(
     expected_seq = 1
     checked = 0
     first_uncovered_seq = (latest.seq if latest else 0) + 1
-    first_uncovered_at: datetime | None = None
-    fields: Sequence[str] = ("id", "hash", *[f for f in HASHED_FIELDS if f != "actor_id"], "actor")
-    entries = AuditEntry.objects.using(using).order_by("seq").only(*fields).iterator(chunk_size=batch_size)
-    for entry in entries:
-        if entry.seq != expected_seq:
-            reason = "missing entry before this one" if entry.seq > expected_seq else "sequence out of order"
-            return broken(entry.seq, entry.pk, reason)
-        if entry.prev_hash != expected_prev:
-            return broken(entry.seq, entry.pk, "link to previous entry broken")
-        if entry_hash(entry) != entry.hash:
-            return broken(entry.seq, entry.pk, "content does not match its hash")
-        if entry.seq == head_seq and entry.hash != head_hash:
-            return broken(entry.seq, entry.pk, "chain head names another entry")
-        signed = expected.get(entry.seq)
-        if signed is not None and signed[0] != entry.hash:
+    first_uncovered_id: int | None = None
+    digest = digest_or_none(Canonicaliser(naive_is_utc=connections[using].vendor == "sqlite"))
+    for row in _stored_rows(using, batch_size):
+        pk, stored_hash, seq, prev_hash = row[0], row[1], row[2], row[_PREV_HASH]
+        if seq != expected_seq:
+            reason = "missing entry before this one" if seq > expected_seq else "sequence out of order"
+            return broken(seq, pk, reason)
+        if prev_hash != expected_prev:
+            return broken(seq, pk, "link to previous entry broken")
+        # The fast path first; where it differs or cannot tell, the definition decides.
+        if digest(row[2:]) != stored_hash and entry_hash(AuditEntry.objects.using(using).get(pk=pk)) != stored_hash:
+            return broken(seq, pk, "content does not match its hash")
+        if seq == head_seq and stored_hash != head_hash:
+            return broken(seq, pk, "chain head names another entry")
+        signed = expected.get(seq)
+        if signed is not None and signed[0] != stored_hash:
             reason = f"chain rewritten: checkpoint #{signed[1]} signed another hash for this entry"
-            return broken(entry.seq, entry.pk, reason, signed[1])
-        if entry.seq == first_uncovered_seq:
-            first_uncovered_at = entry.created_at
-        expected_prev = entry.hash
+            return broken(seq, pk, reason, signed[1])
+        if seq == first_uncovered_seq:
+            first_uncovered_id = pk
+        expected_prev = stored_hash
         expected_seq += 1
         checked += 1
+    first_uncovered_at = (
+        AuditEntry.objects.using(using).filter(pk=first_uncovered_id).values_list("created_at", flat=True).first()
+        if first_uncovered_id is not None
+        else None
+    )
     if checked < head_seq:
         return broken(head_seq, None, "entries missing at the end of the chain")
     if checked > head_seq:

@@ -6,14 +6,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
-from django.db import transaction
 from django.db.models import Count, Min, OuterRef, Q, Subquery
 
 from utvei.access import policy
 from utvei.access.policy import Action, NotFound
 from utvei.accounts.models import User
 from utvei.audit.models import AuditEvent
-from utvei.audit.services import record
+from utvei.audit.services import reading, record
 from utvei.cases.cards import CaseCard, case_card
 from utvei.cases.models import Case, TeamMember
 from utvei.cases.selectors import RevisionRow, revision_history
@@ -125,7 +124,7 @@ def conversation_get(*, actor: User, conversation_id: int) -> Conversation:
 
     :raises NotFound: the conversation does not exist or the actor may not see it (the same answer for both).
     """
-    with transaction.atomic():
+    with reading():
         conversation = (
             Conversation.objects.select_related("case", "method", "recorded_by", "owner_organisation")
             .filter(pk=conversation_id)
@@ -174,7 +173,7 @@ def contact_plan_form_data(*, actor: User, case_id: int) -> ContactPlanFormData:
     :raises NotFound: the case does not exist, the actor may not change it, or the case's plan is owned by
         an organisation whose records the actor may not see.
     """
-    with transaction.atomic():
+    with reading():
         case = _case_for_edit(actor, case_id)
         plan = ContactPlan.objects.select_related("initiator").filter(case=case).first()
         if plan is not None:
@@ -197,7 +196,7 @@ def conversation_form_data(*, actor: User, case_id: int) -> ConversationFormData
 
     :raises NotFound: the case does not exist or the actor may not change it.
     """
-    with transaction.atomic():
+    with reading():
         case = _case_for_edit(actor, case_id)
         has_conversations = Conversation.objects.filter(case=case).exists()
         record(actor=actor, event=AuditEvent.VIEW, target=case, case=case)
@@ -219,7 +218,7 @@ def consultation_form_data(*, actor: User, case_id: int) -> ConsultationFormData
 
     :raises NotFound: the case does not exist or the actor may not change it.
     """
-    with transaction.atomic():
+    with reading():
         case = _case_for_edit(actor, case_id)
         conversations = list(policy.scope(actor, Action.VIEW, Conversation.objects.filter(case=case)))
         guardian_names = list(case.person.guardians.values_list("name", flat=True))
@@ -286,7 +285,7 @@ def case_note_form_data(*, actor: User, case_id: int) -> CaseCard:
 
     :raises NotFound: the case does not exist, is closed, or the actor holds no acting seat on it.
     """
-    with transaction.atomic():
+    with reading():
         case = Case.objects.select_related("person", "responsible_organisation").filter(pk=case_id).first()
         if case is None:
             raise NotFound(Case._meta.label, case_id)
@@ -325,7 +324,7 @@ def conversation_page(*, actor: User, conversation_id: int) -> ConversationPage:
 
     :raises NotFound: the conversation does not exist or the actor may not see it (the same answer for both).
     """
-    with transaction.atomic():
+    with reading():
         conversation = conversation_get(actor=actor, conversation_id=conversation_id)
         history = revision_history(
             actor=actor, obj=conversation, person_id=conversation.case.person_id, case_id=conversation.case_id
@@ -348,7 +347,7 @@ def record_for_correction(*, actor: User, model: type[Conversation] | type[Consu
 
     :raises NotFound: the record does not exist, its case is closed, or the actor may not change it.
     """
-    with transaction.atomic():
+    with reading():
         item = (
             model.objects.select_related("case", "case__person", "case__responsible_organisation").filter(pk=pk).first()
         )

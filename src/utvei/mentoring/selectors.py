@@ -8,14 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db import transaction
-
 from utvei.access import policy
 from utvei.access.categories import Category, Field
 from utvei.access.policy import Action, NotFound
 from utvei.accounts.models import Membership, Organisation, Role, User
 from utvei.audit.models import AuditEvent
-from utvei.audit.services import record
+from utvei.audit.services import reading, record
 from utvei.cases.cards import CaseCard, PersonCard, case_card, person_card
 from utvei.cases.models import Case
 from utvei.cases.selectors import case_for_update
@@ -30,7 +28,7 @@ def _name_key(mentor: Mentor) -> tuple[str, str]:
 
 def mentor_list(*, actor: User) -> list[Mentor]:
     """List the mentors of the registers the actor keeps, and audit the listing."""
-    with transaction.atomic():
+    with reading():
         mentors = sorted(
             policy.scope(actor, Action.VIEW, Mentor.objects.all()).select_related("user", "organisation"),
             # The name is encrypted, so the register is sorted here, not in the database.
@@ -64,7 +62,7 @@ def mentor_for_update(*, actor: User, mentor_id: int) -> Mentor:
 
     :raises NotFound: the mentor does not exist or is not in a register the actor keeps.
     """
-    with transaction.atomic():
+    with reading():
         mentor = Mentor.objects.select_related("user", "organisation").filter(pk=mentor_id).first()
         if mentor is None:
             raise NotFound(Mentor._meta.label, mentor_id)
@@ -79,7 +77,7 @@ def assignment_form_data(*, actor: User, case_id: int) -> tuple[CaseCard, list[M
 
     :raises NotFound: the case does not exist or the actor may not change it.
     """
-    with transaction.atomic():
+    with reading():
         case = case_for_update(actor=actor, case_id=case_id).case
         mentors = sorted(
             policy.scope(actor, Action.VIEW, Mentor.objects.filter(is_active=True)).select_related("user"),
@@ -107,7 +105,7 @@ def assignment_get(*, actor: User, assignment_id: int) -> AssignmentDetail:
 
     :raises NotFound: the assignment does not exist or the actor may not see it (the same answer for both).
     """
-    with transaction.atomic():
+    with reading():
         assignment = (
             MentorAssignment.objects.select_related("case", "case__person", "mentor", "mentor__user", "measure")
             .filter(pk=assignment_id)
@@ -131,7 +129,7 @@ def assignment_for_update(*, actor: User, assignment_id: int) -> MentorAssignmen
 
     :raises NotFound: the assignment does not exist, has ended, or the actor may not change it.
     """
-    with transaction.atomic():
+    with reading():
         assignment = (
             MentorAssignment.objects.select_related("case", "mentor", "mentor__user")
             .filter(pk=assignment_id, ended_at__isnull=True)
@@ -149,7 +147,7 @@ def assignment_for_log(*, actor: User, assignment_id: int) -> MentorAssignment:
 
     :raises NotFound: the assignment does not exist, has ended, or the actor is not its mentor.
     """
-    with transaction.atomic():
+    with reading():
         assignment = MentorAssignment.objects.select_related("case", "mentor").filter(pk=assignment_id).first()
         if assignment is None:
             raise NotFound(MentorAssignment._meta.label, assignment_id)
@@ -160,7 +158,7 @@ def assignment_for_log(*, actor: User, assignment_id: int) -> MentorAssignment:
 
 def my_mentees(*, actor: User) -> list[MentorAssignment]:
     """List the running assignments in which the actor is the mentor, and audit it."""
-    with transaction.atomic():
+    with reading():
         assignments = list(
             policy.scope(actor, Action.VIEW, MentorAssignment.objects.filter(mentor__user=actor, ended_at__isnull=True))
             .select_related("case", "case__person")
@@ -190,7 +188,7 @@ def mentee_get(*, actor: User, assignment_id: int) -> MenteeView:
 
     :raises NotFound: the assignment does not exist or the actor is not its mentor (the same answer).
     """
-    with transaction.atomic():
+    with reading():
         assignment = (
             MentorAssignment.objects.select_related(
                 "case", "case__person", "case__person__registered_by", "case__responsible_organisation", "mentor"
@@ -236,7 +234,7 @@ def restorative_form_data(*, actor: User, case_id: int) -> tuple[CaseCard, list[
 
     :raises NotFound: the case does not exist or the actor may not change it.
     """
-    with transaction.atomic():
+    with reading():
         case = case_for_update(actor=actor, case_id=case_id).case
         measures = list(
             policy.scope(actor, Action.VIEW, Measure.objects.filter(case_id=case.pk, kind=MeasureKind.RESTORATIVE))
@@ -249,7 +247,7 @@ def restorative_for_update(*, actor: User, referral_id: int) -> RestorativeRefer
 
     :raises NotFound: the referral does not exist or the actor may not change it.
     """
-    with transaction.atomic():
+    with reading():
         referral = RestorativeReferral.objects.select_related("case").filter(pk=referral_id).first()
         if referral is None:
             raise NotFound(RestorativeReferral._meta.label, referral_id)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
@@ -17,7 +16,7 @@ from utvei.access import policy
 from utvei.access.policy import Action, NotFound
 from utvei.accounts.models import User
 from utvei.audit.models import AuditEvent
-from utvei.audit.services import record
+from utvei.audit.services import reading, record
 from utvei.cases.cards import CaseCard, case_card
 from utvei.cases.models import Case
 from utvei.cases.selectors import RevisionRow, revision_history
@@ -93,7 +92,7 @@ def network_page(*, actor: User, case_id: int) -> NetworkPage:
 
     :raises NotFound: see :func:`_case_for_network`.
     """
-    with transaction.atomic():
+    with reading():
         case = _case_for_network(actor, case_id)
         visible = _by_label(_visible_nodes(actor, case))
         nodes = [n for n in visible if n.ended_on is None]
@@ -156,7 +155,7 @@ def node_form_data(*, actor: User, case_id: int) -> NodeFormData:
 
     :raises NotFound: the case does not exist or the actor may not change it.
     """
-    with transaction.atomic():
+    with reading():
         case = Case.objects.select_related("person").filter(pk=case_id).first()
         if case is None:
             raise NotFound(Case._meta.label, case_id)
@@ -171,7 +170,7 @@ def node_get_for_edit(*, actor: User, node_id: int) -> NodeFormData:
 
     :raises NotFound: the tie does not exist or the actor may not change it (the same answer for both).
     """
-    with transaction.atomic():
+    with reading():
         node = (
             NetworkNode.objects.select_related("case__person", "consent", "valence_assessed_by")
             .filter(pk=node_id)
@@ -227,7 +226,7 @@ def snapshot_get(*, actor: User, snapshot_id: int) -> SnapshotView:
 
     :raises NotFound: the snapshot does not exist or the actor may not see it.
     """
-    with transaction.atomic():
+    with reading():
         snapshot = NetworkSnapshot.objects.select_related("case", "taken_by").filter(pk=snapshot_id).first()
         if snapshot is None:
             raise NotFound(NetworkSnapshot._meta.label, snapshot_id)
@@ -254,7 +253,7 @@ def snapshot_compare(*, actor: User, case_id: int, first_id: int | None, second_
 
     :raises NotFound: see :func:`_case_for_network`.
     """
-    with transaction.atomic():
+    with reading():
         case = _case_for_network(actor, case_id)
         snapshots = list(_visible_snapshots(actor, case).select_related("taken_by"))
         by_id = {s.pk: s for s in snapshots}
@@ -284,7 +283,7 @@ def network_export(*, actor: User, case_id: int) -> NetworkExport:
 
     :raises NotFound: see :func:`_case_for_network`.
     """
-    with transaction.atomic():
+    with reading():
         case = _case_for_network(actor, case_id)
         live = node_states([n for n in _visible_nodes(actor, case) if n.ended_on is None])
         kept = [s for s in live if not s.is_risk_labelled]

@@ -10,14 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import transaction
 from django.db.models import Model
 
 from utvei.access import policy
 from utvei.access.policy import Action
 from utvei.accounts.models import User
 from utvei.audit.models import AuditEvent
-from utvei.audit.services import record
+from utvei.audit.services import reading, record
 from utvei.notifications.models import EmailChoice, Notification, NotificationKind
 
 # The inbox shows the newest notifications; older ones stay stored and counted.
@@ -63,7 +62,7 @@ def inbox_get(*, actor: User) -> Inbox:
     Costs a fixed number of queries whatever the inbox holds: the notifications, the visible cases among
     them, the unread count and the access context. When any case reference is shown, the read is audited.
     """
-    with transaction.atomic():
+    with reading():
         own = policy.scope(actor, Action.VIEW, Notification.objects.all())
         rows = list(own.only("pk", "kind", "case_id", "created_at", "read_at")[:INBOX_SIZE])
         case_ids = sorted({n.case_id for n in rows if n.case_id is not None})

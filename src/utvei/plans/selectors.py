@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -18,7 +17,7 @@ from utvei.access.engine import Ground
 from utvei.access.policy import Action, NotFound
 from utvei.accounts.models import Organisation, OrganisationKind, User
 from utvei.audit.models import AuditEvent
-from utvei.audit.services import record
+from utvei.audit.services import reading, record
 from utvei.cases.cards import CaseCard, case_card
 from utvei.cases.models import Case
 from utvei.cases.policy import DISCLOSER_ROLES
@@ -125,7 +124,7 @@ def plan_get(*, actor: User, plan_id: int) -> PlanPage:
 
     :raises NotFound: the plan does not exist or the actor may not see it.
     """
-    with transaction.atomic():
+    with reading():
         plan = _plan_for_view(actor, plan_id)
         page = _page(actor, plan)
         record(actor=actor, event=AuditEvent.VIEW, target=plan, case=plan.case)
@@ -239,7 +238,7 @@ def provided_measure_get(*, actor: User, measure_id: int) -> ProvidedMeasure:
     :raises NotFound: the measure does not exist, or the actor's organisation does not provide it on an open
         case (the same answer for both).
     """
-    with transaction.atomic():
+    with reading():
         measure = (
             Measure.objects.select_related("case", "case__person", "case__responsible_organisation")
             .select_related("provider_organisation", "responsible_user")
@@ -365,7 +364,7 @@ def plan_history(*, actor: User, plan_id: int) -> tuple[Plan, list[HistoryRow]]:
 
     :raises NotFound: the plan does not exist or the actor may not see it.
     """
-    with transaction.atomic():
+    with reading():
         plan = _plan_for_view(actor, plan_id)
         versions = policy.scope(actor, Action.VIEW, PlanVersion.objects.filter(plan=plan)).select_related("changed_by")
         rows = [_history_row(version) for version in versions]
@@ -378,7 +377,7 @@ def meeting_get(*, actor: User, meeting_id: int) -> tuple[Meeting, list[Decision
 
     :raises NotFound: the meeting does not exist or the actor may not see it.
     """
-    with transaction.atomic():
+    with reading():
         meeting = Meeting.objects.select_related("plan", "case", "plan__case").filter(pk=meeting_id).first()
         if meeting is None:
             raise NotFound(Meeting._meta.label, meeting_id)
@@ -402,7 +401,7 @@ def wish_form_data(*, actor: User, case_id: int) -> tuple[Case, Plan | None, boo
 
     :raises NotFound: the case does not exist or the actor may not change it.
     """
-    with transaction.atomic():
+    with reading():
         case = lock_case_for_update(actor, case_id)
         has_wish = PlanWish.objects.filter(case=case, withdrawn_on__isnull=True).exists()
         # R07: the plan in force is named even if the actor cannot open it, so no second plan is started.
@@ -483,7 +482,7 @@ def goal_edit_data(*, actor: User, goal_id: int) -> tuple[Goal, list[RevisionRow
 
     :raises NotFound: the goal does not exist or the actor may not change it.
     """
-    with transaction.atomic():
+    with reading():
         goal = goal_form_data(actor=actor, goal_id=goal_id)
         history = revision_history(actor=actor, obj=goal, person_id=goal.case.person_id, case_id=goal.case_id)
     return goal, history
@@ -502,7 +501,7 @@ def plan_pdf(*, actor: User, plan_id: int, language: str) -> tuple[Plan, bytes]:
     :raises NotFound: the plan does not exist or the actor may not export it.
     :raises RevealingContent: the text would reveal the work (the export is then not made).
     """
-    with transaction.atomic():
+    with reading():
         plan = _plan_for_view(actor, plan_id)
         policy.require(actor, Action.EXPORT, plan)
         page = _page(actor, plan)

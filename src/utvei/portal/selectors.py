@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -22,7 +21,7 @@ from utvei.access.persons import PersonActor
 from utvei.access.policy import Action
 from utvei.accounts.models import Organisation, User
 from utvei.audit.models import AuditEntry, AuditEvent, Outcome
-from utvei.audit.services import record
+from utvei.audit.services import reading, record
 from utvei.cases.models import Case, Person
 from utvei.plans.models import Goal, Measure, Meeting
 from utvei.portal.models import BlockRequest, BlockStatus, MessageKind, NoticeSetting
@@ -125,7 +124,7 @@ def _block_outcomes(actor: PersonActor) -> list[Notice]:
 def home_page(*, actor: PersonActor, today: date | None = None) -> HomePage:
     """Give the person's front page and record the read."""
     today = today or timezone.localdate()
-    with transaction.atomic():
+    with reading():
         person = policy.scope(actor, Action.OWN, Person.objects.all()).order_by("pk").first()
         setting = policy.scope(actor, Action.OWN, NoticeSetting.objects.filter(notify_outside_team=True)).first()
         notices = _outside_openings(actor, setting.since if setting else None) + _block_outcomes(actor)
@@ -188,7 +187,7 @@ def _measure_line(measure: Measure, names: dict[int, str]) -> MeasureLine:
 def plan_page(*, actor: PersonActor, today: date | None = None) -> PlanPage:
     """Give the person's own plan (goals, measures, next meeting) and record the read."""
     today = today or timezone.localdate()
-    with transaction.atomic():
+    with reading():
         goals = list(policy.scope(actor, Action.OWN, Goal.objects.all()).order_by("created_at", "pk"))
         measures = list(
             policy.scope(actor, Action.OWN, Measure.objects.select_related("responsible_user")).order_by(
@@ -250,7 +249,7 @@ def _category_labels(codes: Iterable[str]) -> list[str]:
 def consent_lines(*, actor: PersonActor, today: date | None = None) -> list[ConsentLine]:
     """Give the person's consents in force and record the read."""
     today = today or timezone.localdate()
-    with transaction.atomic():
+    with reading():
         consents = [
             c
             for c in policy.scope(actor, Action.OWN, Consent.objects.current(today)).order_by("valid_to", "pk")
@@ -296,7 +295,7 @@ def log_page(*, actor: PersonActor, language: str, today: date | None = None) ->
     today = today or timezone.localdate()
     accesses: list[AccessLine] = []
     disclosures: list[DisclosureLine] = []
-    with transaction.atomic():
+    with reading():
         persons = list(policy.scope(actor, Action.OWN, Person.objects.all()).order_by("pk"))
         ledger = policy.scope(actor, Action.OWN, Disclosure.objects.select_related("legal_basis"))
         if actor.is_guardian and actor.withheld:
@@ -350,7 +349,7 @@ def requests_page(*, actor: PersonActor) -> RequestsPage:
     """Give the person's block requests and the staff of their follow-up team, and record the read."""
     from utvei.cases.models import TeamMember
 
-    with transaction.atomic():
+    with reading():
         case_ids = sorted(policy.scope(actor, Action.OWN, Case.objects.all()).values_list("pk", flat=True))
         team_ids = list(
             TeamMember.objects.filter(case_id__in=case_ids, left_at__isnull=True)
@@ -418,7 +417,7 @@ def from_person_page(*, actor: User, case_id: int) -> FromPersonPage:
     """
     from utvei.portal.models import PersonMessage
 
-    with transaction.atomic():
+    with reading():
         case = Case.objects.filter(pk=case_id).first()
         if case is None:
             raise policy.NotFound(Case._meta.label, case_id)
@@ -483,7 +482,7 @@ def _tie_lines(actor: PersonActor) -> list[TieLine]:
 
 def network_lines(*, actor: PersonActor) -> list[TieLine]:
     """Give the ties of the person's network in force, without risk ties, and record the read."""
-    with transaction.atomic():
+    with reading():
         lines = _tie_lines(actor)
         _audit_read(actor, PAGE_NETWORK, [Category.NETWORK])
     return lines
@@ -501,7 +500,7 @@ def portal_pdf(*, actor: PersonActor, language: str) -> bytes:
     from utvei.core.pdf import render_pdf
 
     language = "en" if language.startswith("en") else "nb"
-    with transaction.atomic():
+    with reading():
         context = {
             "plan": plan_page(actor=actor),
             "consents": consent_lines(actor=actor),

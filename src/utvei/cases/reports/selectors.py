@@ -5,14 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db import transaction
-
 from utvei.access import engine, policy
 from utvei.access.categories import Category
 from utvei.access.policy import Action, NotFound
 from utvei.accounts.models import User
 from utvei.audit.models import AuditEvent
-from utvei.audit.services import record
+from utvei.audit.services import reading, record
 from utvei.cases.cards import CaseCard, case_card
 from utvei.cases.models import Escalation, EscalationReceipt
 
@@ -56,7 +54,7 @@ def report_get(*, actor: User, escalation_id: int) -> ReportPage:
 
     :raises NotFound: the report does not exist or the actor may not see it (the same answer for both).
     """
-    with transaction.atomic(), engine.request_scope():
+    with reading():
         escalation = (
             Escalation.objects.select_related("case", "case__person", "case__responsible_organisation")
             .select_related("owner_organisation")

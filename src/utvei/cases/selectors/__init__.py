@@ -6,18 +6,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from utvei.access import engine, policy
+from utvei.access import policy
 from utvei.access.categories import Category, Field
 from utvei.access.engine import Ground
 from utvei.access.policy import Action, NotFound
 from utvei.accounts.models import Membership, OrganisationKind, Role, User
 from utvei.audit.models import AuditEvent
-from utvei.audit.services import record
+from utvei.audit.services import reading, record
 from utvei.cases import rules, sections
 from utvei.cases.cards import CaseCard, CaseFacts, PersonCard, case_card, case_facts_card, person_card
 from utvei.cases.models import (
@@ -69,7 +68,7 @@ def _cases_for_list(qs: object) -> list[Case]:
 
 def case_list(*, actor: User) -> list[CaseCard]:
     """List the cases the actor may see, newest first, and audit the listing."""
-    with transaction.atomic(), engine.request_scope():
+    with reading():
         cases = _cases_for_list(policy.scope(actor, Action.VIEW, Case.objects.all()).order_by("-opened_at"))
         record(actor=actor, event=AuditEvent.LIST, target_type=Case._meta.label, target_id=len(cases))
     return [case_card(case) for case in cases]
@@ -110,7 +109,7 @@ class Dashboard:
 def dashboard(*, actor: User) -> Dashboard:
     """Give the actor's open tasks on the cases the policy lets them see, soonest due first."""
     today = timezone.localdate()
-    with transaction.atomic(), engine.request_scope():
+    with reading():
         tasks = [
             _task_row(task)
             for task in policy.scope(actor, Action.VIEW, Task.objects.filter(assignee=actor, done_at__isnull=True))
@@ -206,7 +205,7 @@ def case_get(*, actor: User, case_id: int) -> CaseCard:
 
     :raises NotFound: the case does not exist or the actor may not see it (the same answer for both).
     """
-    with transaction.atomic(), engine.request_scope():
+    with reading():
         case = _case_seen(actor, case_id)
         _record_read(actor, case)
     return case_card(case)
@@ -218,7 +217,7 @@ def case_overview(*, actor: User, case_id: int) -> CaseOverview:
 
     :raises NotFound: the case does not exist or the actor may not see it (the same answer for both).
     """
-    with transaction.atomic(), engine.request_scope():
+    with reading():
         case = _case_seen(actor, case_id)
         ctx = policy.context(actor)
         fields = policy.fields(actor, "case", case)
@@ -348,7 +347,7 @@ def case_tab(*, actor: User, case_id: int, slug: str) -> CaseTab:
         that tab (a mentor has no sharing tab, R26).
     """
     found = sections.tab(slug)
-    with transaction.atomic(), engine.request_scope():
+    with reading():
         case = _case_seen(actor, case_id)
         gathered = [] if found is None else sections.sections_for(actor=actor, case=case, tab=slug)
         if found is None or found is sections.OVERVIEW or not gathered:
@@ -379,7 +378,7 @@ def case_for_update(*, actor: User, case_id: int, with_team: bool = False) -> Ca
 
     :raises NotFound: the case does not exist or the actor may not change it.
     """
-    with transaction.atomic(), engine.request_scope():
+    with reading():
         case = _case_seen(actor, case_id, Action.UPDATE)
         team = []
         if with_team:
@@ -398,7 +397,7 @@ def team_seat_for_update(*, actor: User, seat_id: int) -> tuple[TeamMember, Case
 
     :raises NotFound: the seat does not exist or has ended, or the actor may not change its case.
     """
-    with transaction.atomic(), engine.request_scope():
+    with reading():
         seat = (
             TeamMember.objects.select_related(
                 "case", "case__person", "case__responsible_organisation", "user", "organisation"
@@ -419,7 +418,7 @@ def case_for_escalation(*, actor: User, case_id: int) -> CaseCard:
 
     :raises NotFound: the case does not exist or the actor is not on its team.
     """
-    with transaction.atomic(), engine.request_scope():
+    with reading():
         case = (
             Case.objects.select_related("person", "responsible_organisation")
             .only(*CASE_LIST_FIELDS, "person__birth_date")
@@ -453,7 +452,7 @@ def team_candidates(*, actor: User, case_id: int) -> TeamCandidates:
     from utvei.accounts.selectors import partner_organisation_ids
     from utvei.cases.services import TEAM_ROLES
 
-    with transaction.atomic(), engine.request_scope():
+    with reading():
         case = _case_seen(actor, case_id, Action.UPDATE)
         organisations = partner_organisation_ids(organisation_id=case.responsible_organisation_id)
         taken = set(case.team.filter(left_at__isnull=True).values_list("user_id", "organisation_id"))
@@ -488,7 +487,7 @@ def concern_page(*, actor: User, page: int = 1) -> ConcernPage:
 
     A page past the last gives the last page; only the page's records are loaded and decrypted.
     """
-    with transaction.atomic(), engine.request_scope():
+    with reading():
         concerns = policy.scope(actor, Action.VIEW, Concern.objects.all())
         total = concerns.count()
         pages = max(1, -(-total // CONCERN_PAGE_SIZE))

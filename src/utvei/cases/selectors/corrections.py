@@ -8,14 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import transaction
-
-from utvei.access import engine, policy
+from utvei.access import policy
 from utvei.access.categories import Field
 from utvei.access.policy import Action, NotFound
 from utvei.accounts.models import Membership, Role, User
 from utvei.audit.models import AuditEvent
-from utvei.audit.services import record
+from utvei.audit.services import reading, record
 from utvei.cases.cards import CaseCard, case_card
 from utvei.cases.models import Case, Person, Task, TeamMember
 from utvei.cases.selectors.history import RevisionRow, revision_history
@@ -40,7 +38,7 @@ def team_seat_page(*, actor: User, seat_id: int) -> SeatPage:
 
     :raises NotFound: the seat does not exist or has ended, or the actor may not change its case.
     """
-    with transaction.atomic(), engine.request_scope():
+    with reading():
         seat = (
             TeamMember.objects.select_related(
                 "case", "case__person", "case__responsible_organisation", "user", "organisation"
@@ -79,7 +77,7 @@ def task_for_correction(*, actor: User, task_id: int) -> TaskPage:
 
     :raises NotFound: the task does not exist, is done, or the actor may not change it.
     """
-    with transaction.atomic(), engine.request_scope():
+    with reading():
         task = (
             Task.objects.select_related("case", "case__person", "case__responsible_organisation")
             .filter(pk=task_id, done_at__isnull=True)
@@ -110,7 +108,7 @@ def person_contact_for_correction(*, actor: User, case_id: int) -> ContactPage:
 
     :raises NotFound: the case does not exist, or the actor may not change it, its person or see the details.
     """
-    with transaction.atomic(), engine.request_scope():
+    with reading():
         case = (
             Case.objects.select_related("responsible_organisation", "person", "person__registered_by")
             .filter(pk=case_id)

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
-from django.db import models, transaction
+from django.db import models
 from django.utils import formats
 from django.utils.translation import gettext as _
 
 from utvei.accounts.models import User
 from utvei.audit.models import AuditEvent
-from utvei.audit.services import record
+from utvei.audit.services import reading, record
 from utvei.cases.models import Revision
 
 
@@ -91,7 +91,7 @@ def revision_history(*, actor: User, obj: models.Model, person_id: int, case_id:
     Call it only after the record's own access check has allowed ``actor`` to see ``obj``: the history
     follows the record, so it is shown to exactly those who may see the record, in its category.
     """
-    with transaction.atomic():
+    with reading():
         rows = list(Revision.objects.filter(target_type=obj._meta.label, target_id=obj.pk).select_related("changed_by"))
         if not rows:
             return []

@@ -5,15 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import transaction
 from django.db.models import Q, Value
 from django.db.models.functions import Lower
 
-from utvei.access import engine, policy
+from utvei.access import policy
 from utvei.access.policy import NotFound
 from utvei.accounts.models import User
 from utvei.audit.models import AuditEvent
-from utvei.audit.services import record
+from utvei.audit.services import reading, record
 from utvei.cases.models import (
     Case,
     Person,
@@ -88,7 +87,7 @@ def person_search(
         given_name=given_name, family_name=family_name, birth_date=birth_date, national_id=national_id, phone=phone
     )
     used = [name for names, _match in criteria for name in names]
-    with transaction.atomic(), engine.request_scope():
+    with reading():
         mine = policy.context(actor).person_ids()
         keyed = Person.objects.alias(family_key=Lower("family_name"), given_key=Lower("given_name"))
         ids: set[int] = set()
@@ -122,7 +121,7 @@ def person_for_new_case(*, actor: User, person_id: int) -> Person:
 
     :raises NotFound: the person is outside the actor's search scope.
     """
-    with transaction.atomic(), engine.request_scope():
+    with reading():
         person = (
             Person.objects.filter(_search_scope(actor))
             .filter(pk=person_id)

@@ -11,15 +11,14 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from utvei.access import engine, policy
+from utvei.access import policy
 from utvei.access.policy import Action, NotFound
 from utvei.accounts.models import Role, User
 from utvei.audit.models import AuditEvent
-from utvei.audit.services import record
+from utvei.audit.services import reading, record
 from utvei.cases import sections
 from utvei.cases.cards import CaseCard, case_card
 from utvei.cases.models import CalendarFeed, Case, Task
@@ -159,7 +158,7 @@ def work_list(*, actor: User, query: WorkQuery) -> WorkPage:
     cases: one count, one page, one list of organisations, the dates of the page's cases and the audit row.
     """
     today = timezone.localdate()
-    with transaction.atomic(), engine.request_scope():
+    with reading():
         ctx = policy.context(actor)
         cases = _filtered(actor, query, today)
         total = cases.count()
@@ -237,7 +236,7 @@ def _upcoming(actor: User, start: date | None, end: date) -> list[Upcoming]:
 def upcoming_contacts(*, actor: User) -> list[Upcoming]:
     """List the actor's planned contacts of the next two weeks, and those past their day, and audit it."""
     today = timezone.localdate()
-    with transaction.atomic(), engine.request_scope():
+    with reading():
         items = _upcoming(actor, None, today + timedelta(days=UPCOMING_DAYS))[:UPCOMING_MAX]
         record(actor=actor, event=AuditEvent.LIST, target_type="cases.Upcoming", target_id=len(items))
     return items
@@ -271,7 +270,7 @@ def week(*, actor: User, day: date | None = None) -> Week:
     """Give the week holding ``day`` (today by default) with the actor's planned contacts, and audit it."""
     today = timezone.localdate()
     monday = (day or today) - timedelta(days=(day or today).weekday())
-    with transaction.atomic(), engine.request_scope():
+    with reading():
         items = _upcoming(actor, monday, monday + timedelta(days=6))
         record(actor=actor, event=AuditEvent.LIST, target_type="cases.Upcoming", target_id=len(items))
     days = [(monday + timedelta(days=n), [u for u in items if u.on == monday + timedelta(days=n)]) for n in range(7)]
@@ -307,7 +306,7 @@ def calendar_feed(*, token_hash: str) -> list[FeedEvent]:
         raise NotFound(CalendarFeed._meta.label, "feed")
     actor = feed.user
     today = timezone.localdate()
-    with transaction.atomic(), engine.request_scope():
+    with reading():
         items = _upcoming(actor, today - timedelta(days=FEED_DAYS_BACK), today + timedelta(days=FEED_DAYS_AHEAD))
         record(actor=actor, event=AuditEvent.VIEW, target=feed)
     return [

@@ -6,14 +6,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db import transaction
 from django.utils import timezone, translation
 
 from utvei.access import policy
 from utvei.access.policy import Action, NotFound
 from utvei.accounts.models import Organisation, User
 from utvei.audit.models import AuditEntry, AuditEvent, Outcome
-from utvei.audit.services import record
+from utvei.audit.services import reading, record
 from utvei.cases.models import Case, Person
 from utvei.privacy import phrases
 from utvei.privacy.models import AccessGrant, AccessLogException, GrantReason
@@ -231,7 +230,7 @@ def access_log_page(*, actor: User, case_id: int, language: str, export: bool = 
 
     :raises NotFound: the case does not exist or the actor is not one of its editors.
     """
-    with transaction.atomic():
+    with reading():
         case = request_case(actor, case_id)
         today = timezone.localdate()
         disclosures = disclosure_list_for_person(actor=actor, person_id=case.person_id)
@@ -253,7 +252,7 @@ def exception_form_data(*, actor: User, case_id: int) -> tuple[Case, list[tuple[
 
     :raises NotFound: the case does not exist or the actor is not one of its editors.
     """
-    with transaction.atomic():
+    with reading():
         case = request_case(actor, case_id)
         record(actor=actor, event=AuditEvent.VIEW, target=case, case=case, grounds=["seat"])
     return case, list(Organisation.objects.filter(is_active=True).order_by("name").values_list("pk", "name"))

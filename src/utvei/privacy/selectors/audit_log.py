@@ -6,7 +6,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -15,7 +14,7 @@ from utvei.access.policy import Action
 from utvei.accounts.models import Organisation, User
 from utvei.audit.models import AuditEntry, AuditEvent, Outcome
 from utvei.audit.policy import officer_organisations
-from utvei.audit.services import record
+from utvei.audit.services import reading, record
 from utvei.cases.models import Case, Person
 from utvei.cases.services.persons import national_id_indexes
 from utvei.privacy import phrases
@@ -246,7 +245,7 @@ def audit_search(*, actor: User, query: AuditQuery, page_size: int = PAGE_SIZE) 
     index range scan at any size of the log. The search is audited as LIST, with the names of the filters
     used and, when it is about one person or case, that person or case.
     """
-    with transaction.atomic():
+    with reading():
         entries, persons, problems = _filtered(actor, query)
         count = entries[: COUNT_CAP + 1].count()
         page = entries.order_by("-seq")
@@ -290,7 +289,7 @@ def audit_export(*, actor: User, query: AuditQuery) -> AuditExport:
 
     Audited as EXPORT with the number of rows and the names of the filters used.
     """
-    with transaction.atomic():
+    with reading():
         entries, persons, _problems = _filtered(actor, query)
         rows = list(entries.order_by("-seq")[: EXPORT_CAP + 1])
         capped = len(rows) > EXPORT_CAP

@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db import transaction
 from django.utils import timezone, translation
 
 from utvei.accounts.models import Organisation, User
 from utvei.audit.models import AuditEvent
-from utvei.audit.services import record
+from utvei.audit.services import reading, record
 from utvei.cases.models import Case, Person
 from utvei.privacy import phrases
 from utvei.privacy.selectors.access_log import PersonAccessLog, person_access_log, request_case
@@ -142,7 +141,7 @@ def person_data_copy(*, actor: User, case_id: int, language: str) -> PersonDataC
     from utvei.accounts.models import Membership
     from utvei.privacy.models import RecordType, RetentionAction, RetentionRule
 
-    with transaction.atomic():
+    with reading():
         case = request_case(actor, case_id)
         person = case.person
         today = timezone.localdate()

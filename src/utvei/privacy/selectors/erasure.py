@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import transaction
-
 from utvei.access import policy
 from utvei.access.policy import Action, NotFound
 from utvei.accounts.models import User
 from utvei.audit.models import AuditEvent
-from utvei.audit.services import record
+from utvei.audit.services import reading, record
 from utvei.cases.models import Case
 from utvei.privacy.models import ErasureRequest, ErasureStatus
 from utvei.privacy.selectors.access_log import request_case
@@ -39,7 +37,7 @@ def erasure_form_data(*, actor: User, case_id: int) -> ErasureFormData:
     :raises NotFound: the case does not exist or the actor may not file for it (a case editor seated on it
         for another organisation than the controller, any other role).
     """
-    with transaction.atomic():
+    with reading():
         case = request_case(actor, case_id)
         candidate = ErasureRequest(
             person=case.person, case=case, organisation_id=case.responsible_organisation_id, requested_by=actor
@@ -68,7 +66,7 @@ def erasure_queue(*, actor: User) -> ErasureQueue:
 
     Each listed request is audited as a VIEW with its case and person, since the queue names the person.
     """
-    with transaction.atomic():
+    with reading():
         seen = policy.scope(actor, Action.VIEW, ErasureRequest.objects.all()).select_related(
             "person", "case", "requested_by", "decided_by"
         )
@@ -93,7 +91,7 @@ def erasure_request_get(*, actor: User, request_id: int) -> ErasureRequest:
 
     :raises NotFound: the request does not exist or the actor may not see it.
     """
-    with transaction.atomic():
+    with reading():
         request = (
             ErasureRequest.objects.select_related("person", "case", "requested_by", "decided_by", "receipt")
             .filter(pk=request_id)

@@ -5,14 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import transaction
 from django.utils import timezone
 
-from utvei.access import engine, policy
+from utvei.access import policy
 from utvei.access.policy import Action, NotFound
 from utvei.accounts.models import Role, User
 from utvei.audit.models import AuditEvent
-from utvei.audit.services import record
+from utvei.audit.services import reading, record
 from utvei.privacy.models import AccessGrant, GrantReason, ReviewState
 
 # How many grants one page of the queue shows (the newest first).
@@ -73,7 +72,7 @@ def _related(qs: object) -> object:
 def own_live_grants(*, actor: User) -> list[GrantLine]:
     """Give the actor's own grants still in force, newest first (audited as one LIST when any)."""
     now = timezone.now()
-    with transaction.atomic(), engine.request_scope():
+    with reading():
         qs = policy.scope(actor, Action.UPDATE, AccessGrant.objects.filter(ended_at__isnull=True, expires_at__gt=now))
         lines = [_line(g, now) for g in _related(qs)]  # type: ignore[attr-defined]
         if lines:
@@ -85,7 +84,7 @@ def grant_queue(*, actor: User, state: str) -> list[GrantLine]:
     """Give the officer's review queue: grants on cases of the organisations they are the officer of, in
     one review state ("unreviewed", "reviewed" for reviewed or deviation, or "all"). Audited as LIST."""
     now = timezone.now()
-    with transaction.atomic(), engine.request_scope():
+    with reading():
         qs = policy.scope(actor, Action.REVIEW, AccessGrant.objects.all())
         if state == "unreviewed":
             qs = qs.filter(review_state=ReviewState.UNREVIEWED)
@@ -101,7 +100,7 @@ def grant_for_review(*, actor: User, grant_id: int) -> GrantLine:
 
     :raises NotFound: no such grant, or not one the actor reviews.
     """
-    with transaction.atomic(), engine.request_scope():
+    with reading():
         grant = _related(AccessGrant.objects.filter(pk=grant_id)).first()  # type: ignore[attr-defined]
         if grant is None:
             raise NotFound(AccessGrant._meta.label, grant_id)

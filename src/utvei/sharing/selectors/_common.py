@@ -8,15 +8,14 @@ from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from utvei.access import engine, policy
+from utvei.access import policy
 from utvei.access.categories import Category
 from utvei.access.policy import Action, NotFound
 from utvei.accounts.models import Organisation, User
 from utvei.audit.models import AuditEvent
-from utvei.audit.services import record
+from utvei.audit.services import reading, record
 from utvei.cases.models import Case
 from utvei.sharing.decision import (
     Giver,
@@ -80,7 +79,7 @@ def disclosure_list_for_person(*, actor: User, person_id: int) -> list[Disclosur
 
     The listing is audited (LIST) with the person's id and the number of rows, never their content.
     """
-    with transaction.atomic(), engine.request_scope():
+    with reading():
         disclosures = list(
             policy.scope(actor, Action.VIEW, Disclosure.objects.filter(person_id=person_id))
             .select_related(

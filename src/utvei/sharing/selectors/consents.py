@@ -5,16 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db import transaction
 from django.utils import timezone
 
-from utvei.access import engine, policy
+from utvei.access import policy
 from utvei.access.categories import Field
 from utvei.access.engine import Ground
 from utvei.access.policy import Action, NotFound
 from utvei.accounts.models import Organisation, User
 from utvei.audit.models import AuditEvent
-from utvei.audit.services import record
+from utvei.audit.services import reading, record
 from utvei.cases.cards import CaseCard, case_card
 from utvei.cases.services import acting_organisation
 from utvei.sharing.models import (
@@ -44,7 +43,7 @@ def consent_list_for_case(*, actor: User, case_id: int) -> ConsentPage:
 
     :raises NotFound: the case does not exist or the actor is not on its team.
     """
-    with transaction.atomic(), engine.request_scope():
+    with reading():
         case = _case_seen(actor, case_id, needs=Field.CONSENTS)
         consents = list(
             policy.scope(
@@ -96,7 +95,7 @@ def consent_form_data(
 
     :raises NotFound: the case or consent does not exist, or the actor may not act on it.
     """
-    with transaction.atomic(), engine.request_scope():
+    with reading():
         case = _case_seen(actor, case_id, Action.DISCLOSE)
         consent: Consent | None = None
         if consent_id is None:

@@ -7,17 +7,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from django.db import transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from utvei.access import engine
 from utvei.access.categories import Category
 from utvei.access.engine import Ground
 from utvei.access.policy import Action
 from utvei.accounts.models import Organisation, OrganisationKind, ProfessionalStatus, Role, Sector, User
 from utvei.audit.models import AuditEvent
-from utvei.audit.services import record
+from utvei.audit.services import reading, record
 from utvei.cases.cards import CaseCard, case_card
 from utvei.cases.models import Case, TeamMember
 from utvei.cases.services import acting_organisation
@@ -144,7 +142,7 @@ def sharing_form_data(*, actor: User, case_id: int) -> SharingFormData:
 
     :raises NotFound: the case does not exist or the actor is not on its team.
     """
-    with transaction.atomic(), engine.request_scope():
+    with reading():
         case = _case_seen(actor, case_id, Action.DISCLOSE)
         discloser = acting_organisation(actor=actor, case=case)
         organisations = [org for org in Organisation.objects.order_by("name") if org.pk != discloser.pk]
@@ -251,7 +249,7 @@ def sharing_decision(
     unknown = set(facts) - ASSESSED_FACTS
     if unknown:
         raise ValueError(f"Not a fact a user assesses: {sorted(unknown)}")
-    with transaction.atomic(), engine.request_scope():
+    with reading():
         case = _case_seen(actor, case_id, Action.DISCLOSE)
         discloser = acting_organisation(actor=actor, case=case)
         today = timezone.localdate()

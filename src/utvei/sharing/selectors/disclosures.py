@@ -6,16 +6,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from utvei.access import engine, policy
+from utvei.access import policy
 from utvei.access.categories import Category, Field
 from utvei.access.policy import Action, NotFound
 from utvei.accounts.models import OrganisationKind, User
 from utvei.audit.models import AuditEvent
-from utvei.audit.services import record
+from utvei.audit.services import reading, record
 from utvei.cases.cards import CaseCard, case_card
 from utvei.cases.models import Escalation, EscalationChange
 from utvei.cases.selectors import RevisionRow, history_rows
@@ -56,7 +55,7 @@ def disclosure_list_for_case(*, actor: User, case_id: int) -> DisclosurePage:
 
     :raises NotFound: the case does not exist or the actor is not on its team.
     """
-    with transaction.atomic(), engine.request_scope():
+    with reading():
         case = _case_seen(actor, case_id, needs=Field.DISCLOSURES)
         disclosures = disclosure_list_for_person(actor=actor, person_id=case.person_id)
         # The reports of concern the actor's organisations made on this case, which they may complete later.
@@ -87,7 +86,7 @@ def report_for_completion(*, actor: User, case_id: int, escalation_id: int) -> R
     :raises NotFound: the case or report does not exist, the actor is not on the team (``Case`` ``SHARE``),
         or the report was made by another organisation.
     """
-    with transaction.atomic(), engine.request_scope():
+    with reading():
         case = _case_seen(actor, case_id, Action.SHARE)
         escalation = Escalation.objects.filter(pk=escalation_id, case=case).first()
         if escalation is None or escalation.owner_organisation_id not in _seat_orgs(actor, case):
@@ -145,7 +144,7 @@ def person_view(*, actor: User, case_id: int, language: str, export: bool = Fals
 
     :raises NotFound: the case does not exist or the actor is not on its team.
     """
-    with transaction.atomic(), engine.request_scope():
+    with reading():
         case = _case_seen(actor, case_id, Action.EXPORT)
         person = case.person
         today = timezone.localdate()
