@@ -174,17 +174,15 @@ def _stats(samples: list[float]) -> tuple[float, float, float]:
     return statistics.median(ordered), p95, ordered[-1]
 
 
-def measure(label: str, env: dict[str, str], requests: int) -> list[str]:
-    """Serve the prepared database with gunicorn and time every page; give the table's lines."""
-    var_dir = Path(env["UTVEI_VAR_DIR"])
-    summary = json.loads((var_dir / "bench.json").read_text())
+def _serve(env: dict[str, str], app: str) -> tuple[subprocess.Popen[bytes], str]:
+    """Start gunicorn with 2 sync workers (as ``make demo``) on a free port; give it and its base URL."""
     port = _free_port()
     server = subprocess.Popen(  # noqa: S603  (fixed argument list)
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "utvei.wsgi",
+            app,
             "--pythonpath",
-            str(ROOT / "src"),
+            f"{ROOT / 'src'},{ROOT / 'bench'}",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
@@ -197,51 +195,93 @@ def measure(label: str, env: dict[str, str], requests: int) -> list[str]:
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
+    probe = Session(base)
+    for _ in range(300):
+        try:
+            if probe.get("/healthz")[0] == 200:
+                break
+        except OSError:
+            time.sleep(0.2)
+    return server, base
+
+
+def _page_calls(base: str, urls: dict[str, tuple[str, str]]) -> dict[str, object]:
+    """Log in as each user the pages need and give one call per page (it fails loudly on a bad answer)."""
+    password = "Utvei-demo-2026"  # the demo's shared password (utvei.accounts.demo.DEMO_PASSWORD)
+    sessions: dict[str, Session] = {}
+    for username in {user for user, _ in urls.values()}:
+        sessions[username] = Session(base)
+        sessions[username].login(username, password)
+    calls: dict[str, object] = {}
+    for name, (username, path) in urls.items():
+        session = sessions[username]
+        if name == "person search":
+            _, form = session.get(path)
+            data = {"step": "search", "given_name": "Jonas", "family_name": "Berg", "birth_date": "2007-03-14"}
+
+            def call(s: Session = session, f: bytes = form, d: dict[str, str] = data, p: str = path) -> None:
+                status, body = s.post(p, f, d)
+                if status != 200 or b"Berg" not in body:
+                    raise SystemExit(f"bench: the person search answered {status} without the person")
+        else:
+
+            def call(s: Session = session, p: str = path) -> None:
+                status, _ = s.get(p)
+                if status != 200:
+                    raise SystemExit(f"bench: {p} answered {status}")
+
+        calls[name] = call
+    return calls
+
+
+def _verify_rate(env: dict[str, str]) -> str:
+    """Time ``manage.py audit_verify`` over the whole generated chain; give the line for the table."""
+    started = time.perf_counter()
+    done = subprocess.run(  # noqa: S603  (fixed argument list)
+        [PY, str(ROOT / "manage.py"), "audit_verify"], env=env, capture_output=True, text=True, check=False
+    )
+    seconds = time.perf_counter() - started
+    found = re.search(r"(\d+) entries verified", done.stdout + done.stderr)
+    if not found:
+        return f"  audit_verify: no result ({(done.stdout + done.stderr).strip()[-300:]})"
+    events = int(found.group(1))
+    rate = events / seconds
+    return f"  audit_verify: {events} events in {seconds:.1f} s = {rate:,.0f} events/s (exit {done.returncode})"
+
+
+def measure(label: str, env: dict[str, str], requests: int) -> list[str]:
+    """Serve the prepared database with the security layer on and off and time every page on both."""
+    var_dir = Path(env["UTVEI_VAR_DIR"])
+    summary = json.loads((var_dir / "bench.json").read_text())
+    urls = {name: tuple(value) for name, value in summary["urls"].items()}
+    on_server, on_base = _serve(env, "utvei.wsgi")
+    off_server, off_base = _serve(env, "security_off")
     try:
-        probe = Session(base)
-        for _ in range(100):
-            try:
-                if probe.get("/healthz")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
-        sys.path.insert(0, str(ROOT / "src"))
-        password = "Utvei-demo-2026"  # the demo's shared password (utvei.accounts.demo.DEMO_PASSWORD)
-        sessions: dict[str, Session] = {}
-        for username in {user for user, _ in summary["urls"].values()}:
-            sessions[username] = Session(base)
-            sessions[username].login(username, password)
+        probe = Session(on_base)
+        on, off = _page_calls(on_base, urls), _page_calls(off_base, urls)
         health = _stats(_timings(lambda: probe.get("/healthz"), requests))
         lines = [
             f"{label}: {summary['cases']} cases, {summary['conversations']} conversations generated, "
             f"{summary['audit_events']} audit events generated in {summary['generate_s']:.1f} s "
             f"(seed_demo {summary['seed_demo_s']:.1f} s)",
-            f"  {'page':<26} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'p95 / healthz':>14}",
-            f"  {'/healthz (baseline)':<26} {health[0]:8.1f} {health[1]:8.1f} {health[2]:8.1f} {1.0:14.1f}",
+            f"  {'page':<26} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'p95/healthz':>12}"
+            f" {'off p50':>8} {'off p95':>8} {'on/off p50':>11}",
+            f"  {'/healthz (baseline)':<26} {health[0]:8.1f} {health[1]:8.1f} {health[2]:8.1f} {1.0:12.1f}",
         ]
-        for name, (username, path) in summary["urls"].items():
-            session = sessions[username]
-            if name == "person search":
-                _, form = session.get(path)
-                data = {"step": "search", "given_name": "Jonas", "family_name": "Berg", "birth_date": "2007-03-14"}
-
-                def call(s: Session = session, f: bytes = form, d: dict[str, str] = data, p: str = path) -> None:
-                    s.post(p, f, d)
-            else:
-
-                def call(s: Session = session, p: str = path) -> None:
-                    status, _ = s.get(p)
-                    if status != 200:
-                        raise SystemExit(f"bench: {p} answered {status}")
-
-            call()
-            p50, p95, most = _stats(_timings(call, requests))
-            lines.append(f"  {name:<26} {p50:8.1f} {p95:8.1f} {most:8.1f} {p95 / health[1]:14.1f}")
-        case_path = summary["urls"]["case page (koordinator)"][1]
+        for name in urls:
+            on[name]()  # type: ignore[operator]
+            off[name]()  # type: ignore[operator]
+            p50, p95, most = _stats(_timings(on[name], requests))
+            off50, off95, _ = _stats(_timings(off[name], requests))
+            lines.append(
+                f"  {name:<26} {p50:8.1f} {p95:8.1f} {most:8.1f} {p95 / health[1]:12.1f}"
+                f" {off50:8.1f} {off95:8.1f} {p50 / off50:10.2f}x"
+            )
+        case_path = urls["case page (koordinator)"][1]
         clients = []
         for _ in range(4):
-            client = Session(base)
-            client.login("koordinator", password)
+            client = Session(on_base)
+            client.login("koordinator", "Utvei-demo-2026")
             clients.append(client)
         samples: list[float] = []
         lock = threading.Lock()
@@ -260,13 +300,15 @@ def measure(label: str, env: dict[str, str], requests: int) -> list[str]:
         elapsed = time.perf_counter() - started
         p50, p95, most = _stats(samples)
         lines.append(
-            f"  {'case page, 4 clients':<26} {p50:8.1f} {p95:8.1f} {most:8.1f} {p95 / health[1]:14.1f}"
+            f"  {'case page, 4 clients':<26} {p50:8.1f} {p95:8.1f} {most:8.1f} {p95 / health[1]:12.1f}"
             f"   {len(samples) / elapsed:.0f} requests/s"
         )
-        return lines
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for server in (on_server, off_server):
+            server.terminate()
+            server.wait(timeout=30)
+    lines.append(_verify_rate(env))
+    return lines
 
 
 def _postgres_reachable() -> bool:
@@ -288,12 +330,21 @@ def _recreate_pg(database: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')  # nosemgrep
 
 
+def _prepare(cases: int, env: dict[str, str], database: str | None) -> subprocess.Popen[bytes]:
+    if database:
+        _recreate_pg(database)
+    log = (Path(env["UTVEI_VAR_DIR"]) / "prepare.log").open("wb")
+    return subprocess.Popen([PY, __file__, "--prepare", "--cases", str(cases)], env=env, stdout=log, stderr=log)  # noqa: S603
+
+
 def main() -> None:
-    """Run the page benchmark on SQLite, then on PostgreSQL when a server answers."""
+    """Build the databases (SQLite and PostgreSQL at once), then time each in turn; see the module."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", default="small", help="small (300 cases), medium (5,000) or national10 (50,000)")
     parser.add_argument("--cases", type=int, help="the number of generated cases (overrides --scale)")
     parser.add_argument("--requests", type=int, default=60, help="timed requests per page")
+    parser.add_argument("--keep", type=Path, help="build the databases under this directory and keep them")
+    parser.add_argument("--measure-only", action="store_true", help="time the databases --keep already holds")
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "bench"))
@@ -305,15 +356,26 @@ def main() -> None:
         return
     backends: list[tuple[str, str | None]] = [("SQLite", None)]
     if _postgres_reachable():
-        backends.append(("PostgreSQL", "utvei_bench"))
+        backends.append(("PostgreSQL", f"utvei_bench_{args.scale if args.cases is None else args.cases}"))
     else:
         print("PostgreSQL not reachable: SQLite only")
-    for label, database in backends:
-        with tempfile.TemporaryDirectory() as var:
-            env = _env(Path(var), database)
-            if database:
-                _recreate_pg(database)
-            subprocess.run([PY, __file__, "--prepare", "--cases", str(cases)], env=env, check=True)  # noqa: S603
+    with tempfile.TemporaryDirectory() as temporary:
+        root = args.keep or Path(temporary)
+        envs = []
+        for label, database in backends:
+            var = root / label.lower()
+            var.mkdir(parents=True, exist_ok=True)
+            envs.append((label, _env(var, database), database))
+        if not args.measure_only:
+            # Both databases are built at the same time (one core each); nothing is timed while they are.
+            started = time.perf_counter()
+            children = [_prepare(cases, env, database) for _, env, database in envs]
+            for (label, env, _), child in zip(envs, children, strict=True):
+                if child.wait() != 0:
+                    log = Path(env["UTVEI_VAR_DIR"]) / "prepare.log"
+                    raise SystemExit(f"bench: building the {label} database failed:\n{log.read_text()[-3000:]}")
+            print(f"databases built in {time.perf_counter() - started:.0f} s", flush=True)
+        for label, env, _ in envs:
             for line in measure(label, env, args.requests):
                 print(line, flush=True)
 
