@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from tests.audit.helpers import build_chain
 from utvei.audit.canonical import COLUMNS, Canonicaliser, digest_or_none
 from utvei.audit.models import AuditEntry
-from utvei.audit.services import CHAIN_VERSION, _stored_rows, entry_hash, record, verify_chain
+from utvei.audit.scan import stored_rows
+from utvei.audit.services import CHAIN_VERSION, entry_hash, record, verify_chain
 
 texts = st.text(max_size=40)
 names = st.lists(st.text(max_size=12), max_size=4)
@@ -109,7 +110,7 @@ def test_every_stored_row_hashes_the_same_on_both_paths() -> None:
     )
     digest = digest_or_none(Canonicaliser())
     entries = {e.pk: e for e in AuditEntry.objects.all()}
-    rows = list(_stored_rows("default", 7))
+    rows = list(stored_rows("default", 7))
     assert len(rows) == len(entries) == 26
     for row in rows:
         assert digest(row[2:]) == row[1] == entry_hash(entries[row[0]])
@@ -118,7 +119,7 @@ def test_every_stored_row_hashes_the_same_on_both_paths() -> None:
 @pytest.mark.django_db
 def test_an_entry_of_chain_version_one_is_left_to_the_definition_and_verifies() -> None:
     build_chain(3)
-    rows = list(_stored_rows("default", 100))
+    rows = list(stored_rows("default", 100))
     old = AuditEntry(**{c: v for c, v in zip(COLUMNS, rows[0][2:], strict=True) if c != "created_at"})
     assert Canonicaliser().digest((*rows[0][2:-3], None, None, None)) is None
     assert old.seq == 1

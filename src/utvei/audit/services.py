@@ -8,7 +8,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
@@ -17,7 +16,6 @@ from django.utils import timezone
 from utvei.access import engine
 from utvei.access.persons import PersonActor
 from utvei.accounts.models import User
-from utvei.audit.canonical import COLUMNS, Canonicaliser, digest_or_none
 from utvei.audit.checkpoints import (
     GENESIS_DIGEST,
     Checkpoint,
@@ -29,6 +27,7 @@ from utvei.audit.checkpoints import (
     signing_key,
 )
 from utvei.audit.models import AuditChainHead, AuditEntry, AuditEvent, Outcome
+from utvei.audit.scan import scan
 from utvei.core.middleware import current_request_id
 
 GENESIS_HASH = "0" * 64
@@ -241,39 +240,12 @@ class VerifyResult:
         return self.first_break is None and self.behind == 0
 
 
-# The index of ``prev_hash`` in a stored row: (id, hash, *COLUMNS).
-_PREV_HASH = 2 + COLUMNS.index("prev_hash")
-
-
-def _stored_rows(using: str, batch_size: int) -> Iterator[tuple[Any, ...]]:
-    """Give the log's rows in seq order as plain tuples, a keyset page at a time (any size, no long cursor)."""
-    connection = connections[using]
-    quote = connection.ops.quote_name
-    # On SQLite the time is read as its stored text: the driver's timestamp converter costs more than the hash.
-    text = connection.vendor == "sqlite"
-    columns = ", ".join(
-        f"CAST({quote(c)} AS TEXT)" if text and c == "created_at" else quote(c) for c in ("id", "hash", *COLUMNS)
-    )
-    table = quote(AuditEntry._meta.db_table)
-    after = None
-    while True:
-        with connection.cursor() as cursor:
-            if after is None:
-                cursor.execute(f"SELECT {columns} FROM {table} ORDER BY seq LIMIT %s", [batch_size])  # noqa: S608
-            else:
-                cursor.execute(
-                    f"SELECT {columns} FROM {table} WHERE seq > %s ORDER BY seq LIMIT %s",  # noqa: S608
-                    [after, batch_size],
-                )
-            rows = cursor.fetchall()
-        yield from rows
-        if len(rows) < batch_size:
-            return
-        after = rows[-1][2]
-
-
 def verify_chain(
-    *, batch_size: int = 5000, using: str = DEFAULT_DB_ALIAS, store: CheckpointStore | None = None
+    *,
+    batch_size: int = 5000,
+    using: str = DEFAULT_DB_ALIAS,
+    store: CheckpointStore | None = None,
+    workers: int | None = None,
 ) -> VerifyResult:
     """Recompute every entry's hash in order, compare the chain with the signed checkpoints, name the fault.
 
@@ -306,28 +278,30 @@ def verify_chain(
     checked = 0
     first_uncovered_seq = (latest.seq if latest else 0) + 1
     first_uncovered_id: int | None = None
-    digest = digest_or_none(Canonicaliser(naive_is_utc=connections[using].vendor == "sqlite"))
-    for row in _stored_rows(using, batch_size):
-        pk, stored_hash, seq, prev_hash = row[0], row[1], row[2], row[_PREV_HASH]
+    ranges = scan(
+        using,
+        head=(head_seq, head_hash),
+        expected=expected,
+        uncovered_seq=first_uncovered_seq,
+        batch_size=batch_size,
+        workers=workers,
+    )
+    for part in ranges:
+        if part.first is None:
+            continue
+        seq, pk, prev_hash = part.first
         if seq != expected_seq:
             reason = "missing entry before this one" if seq > expected_seq else "sequence out of order"
             return broken(seq, pk, reason)
         if prev_hash != expected_prev:
             return broken(seq, pk, "link to previous entry broken")
-        # The fast path first; where it differs or cannot tell, the definition decides.
-        if digest(row[2:]) != stored_hash and entry_hash(AuditEntry.objects.using(using).get(pk=pk)) != stored_hash:
-            return broken(seq, pk, "content does not match its hash")
-        if seq == head_seq and stored_hash != head_hash:
-            return broken(seq, pk, "chain head names another entry")
-        signed = expected.get(seq)
-        if signed is not None and signed[0] != stored_hash:
-            reason = f"chain rewritten: checkpoint #{signed[1]} signed another hash for this entry"
-            return broken(seq, pk, reason, signed[1])
-        if seq == first_uncovered_seq:
-            first_uncovered_id = pk
-        expected_prev = stored_hash
-        expected_seq += 1
-        checked += 1
+        checked += part.count
+        if part.fault is not None:
+            fault = part.fault
+            return broken(fault.seq, fault.entry_id, fault.reason, fault.checkpoint)
+        first_uncovered_id = first_uncovered_id or part.uncovered_id
+        assert part.last is not None
+        expected_seq, expected_prev = part.last[0] + 1, part.last[1]
     first_uncovered_at = (
         AuditEntry.objects.using(using).filter(pk=first_uncovered_id).values_list("created_at", flat=True).first()
         if first_uncovered_id is not None
