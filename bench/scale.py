@@ -82,7 +82,7 @@ def _copy(row: models.Model, mapping: dict[tuple[str, int], models.Model]) -> mo
 _CLONED: set[str] = set()
 
 
-def _person_copy(template: models.Model, index: int, rng: random.Random) -> models.Model:
+def _person_copy(template: models.Model, index: int, rng: random.Random, used: set[str]) -> models.Model:
     from utvei.cases.models import Person
     from utvei.core.fnr import synthetic_fodselsnummer
 
@@ -91,8 +91,14 @@ def _person_copy(template: models.Model, index: int, rng: random.Random) -> mode
     assert isinstance(person, Person)
     person.given_name = f"{rng.choice(GIVEN)}"
     person.family_name = f"{rng.choice(FAMILY)}-{index}"
+    # Drawn until new: at 50,000 persons two random draws meet about a thousand times.
+    number = synthetic_fodselsnummer(birth, rng=rng)
+    while number in used:
+        birth = date(1996, 1, 1) + timedelta(days=rng.randrange(0, 365 * 12))
+        number = synthetic_fodselsnummer(birth, rng=rng)
+    used.add(number)
     person.birth_date = birth
-    person.national_id = synthetic_fodselsnummer(birth, rng=rng)
+    person.national_id = number
     return person
 
 
@@ -154,6 +160,7 @@ def generate(
     _CLONED.update(label for label, _ in order)
     templates = {label: _template_rows(label, path, person) for label, path in order}
     usernames = {u.pk: u.get_username() for u in User.objects.all()}
+    used = {str(p.national_id) for p in Person._base_manager.all()}
     vendor = connection.vendor
     if vendor == "sqlite" and not connection.in_atomic_block:
         with connection.cursor() as cursor:  # a benchmark database: a crash may lose it
@@ -173,7 +180,7 @@ def generate(
                 for offset, mapping in enumerate(mappings):
                     index = start + offset
                     for row in templates[label]:
-                        copy = _person_copy(row, index, rng) if label == "cases.Person" else _copy(row, mapping)
+                        copy = _person_copy(row, index, rng, used) if label == "cases.Person" else _copy(row, mapping)
                         if label == "cases.Case":
                             copy.reference = f"UTV-SKALA-{index:06d}"  # type: ignore[attr-defined]
                         mapping[(label, row.pk)] = copy
