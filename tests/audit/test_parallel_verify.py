@@ -54,9 +54,7 @@ def _renumber_last() -> None:
     raw_set_seq(LENGTH, LENGTH + 5)
 
 
-@pytest.mark.parametrize(
-    "tamper", [_edit_middle, _edit_at_a_cut, _delete_at_a_cut, _link_across_a_cut, _renumber_last]
-)
+@pytest.mark.parametrize("tamper", [_edit_middle, _edit_at_a_cut, _delete_at_a_cut, _link_across_a_cut, _renumber_last])
 def test_each_fault_is_named_as_one_process_names_it(tamper: Callable[[], None]) -> None:
     build_chain(LENGTH)
     tamper()

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from django.db import connection, transaction
 
-from tests.contacts.factories import make_world, record_conversation
+from tests.contacts.factories import BIRTH_DATE, make_person, make_world, record_conversation
 from utvei.audit.models import AuditEntry, AuditEvent
 from utvei.audit.services import reading
-from utvei.cases.selectors import case_overview
+from utvei.cases.selectors import case_overview, person_search
 from utvei.contacts.selectors import conversation_page
 
 sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="the write lock is SQLite's")
@@ -63,6 +63,33 @@ def test_a_read_takes_the_write_lock_only_for_its_audit_row(read: str) -> None:
     entry = AuditEntry.objects.order_by("-seq").first()
     assert AuditEntry.objects.count() > before
     assert (entry.actor_id, entry.case_id, entry.event) == (koordinator.pk, case.pk, AuditEvent.VIEW)
+
+
+@sqlite_only
+@pytest.mark.django_db(transaction=True)
+def test_a_read_with_many_rows_writes_them_in_one_short_transaction(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The person search audits the search and each hit: one transaction from its first row to the end."""
+    world = make_world()
+    make_person(world.caseworker, world.municipality, given_name="Kari", family_name="Nordmann")
+    log = QueryLog()
+    commits: list[int] = []
+    real_commit = connection.commit
+
+    def counted_commit() -> None:  # the real commit, counted
+        commits.append(len(log.queries))
+        real_commit()
+
+    monkeypatch.setattr(connection, "commit", counted_commit)
+    with connection.execute_wrapper(log):
+        hits = person_search(actor=world.caseworker, family_name="Nordmann", birth_date=BIRTH_DATE)
+    assert len(hits) == 2
+    first_row = next(i for i, (sql, _) in enumerate(log.queries) if "audit_" in sql)
+    assert all(atomic for _, atomic in log.queries[first_row:]), "the rows were committed one by one"
+    assert not any(atomic for _, atomic in log.queries[:first_row]), "the reads held the write lock"
+    inserts = [sql for sql, _ in log.queries if sql.startswith("INSERT INTO") and "audit_auditentry" in sql]
+    assert len(inserts) == 3
+    assert commits == [len(log.queries)], "one commit, after the last row"
+    assert not connection.in_atomic_block
 
 
 @pytest.mark.django_db

@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -139,6 +140,9 @@ def record(
     if organisation_id is None:
         organisation_id = _primary_organisation_id(user)
     authenticated = user is not None and user.is_authenticated
+    rows = _read_block.get()
+    if rows is not None and not transaction.get_connection().in_atomic_block:
+        rows.enter_context(transaction.atomic())  # a read's rows: committed when its block ends (reading)
     # No savepoint: a failed audit write must fail the caller's whole transaction anyway.
     with transaction.atomic(savepoint=False):
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(
@@ -174,6 +178,10 @@ def record(
     return entry
 
 
+# The open read block on SQLite, if any: the audit rows of its reads go into one short transaction.
+_read_block: ContextVar[ExitStack | None] = ContextVar("utvei_read_block", default=None)
+
+
 @contextmanager
 def reading(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     """Hold an audited read: the access contexts cached for the block, and the transaction the database needs.
@@ -182,14 +190,19 @@ def reading(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     began) and :func:`record` joins it. On SQLite every transaction is IMMEDIATE and takes the database's
     one write lock at BEGIN, so a read held in one would queue every other page behind it. There the block
     runs in autocommit instead, each query seeing what was committed when it began (as on PostgreSQL), and
-    :func:`record` writes the audit row in its own short transaction, committed before the selector returns
-    anything: no content leaves without its row, and a failed write fails the read (D129).
-    Inside a caller's transaction (a service, a test) the block simply joins it.
+    the block's first :func:`record` opens the transaction that holds its audit rows, committed when the
+    block ends and before the selector returns anything: no content leaves without its rows, a failed write
+    fails the read, and the lock is held from the first row to the end of the block (selectors record last).
+    Inside a caller's transaction (a service, a test) the block simply joins it (D129).
     """
     connection = connections[using]
     if connection.vendor == "sqlite" and not connection.in_atomic_block:
-        with engine.request_scope():
-            yield
+        with ExitStack() as rows, engine.request_scope():
+            token = _read_block.set(rows)
+            try:
+                yield
+            finally:
+                _read_block.reset(token)
         return
     with transaction.atomic(using=using), engine.request_scope():
         yield
