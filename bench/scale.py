@@ -6,7 +6,10 @@ with their grant index, tasks, mentor agreement and the rest of what the copy of
 every value is sealed under the new person's data key and bound to its new row. Conversations are copied
 until each case has about ``conversations`` of them, and each case gets ``audit_per_case`` audit events in
 one valid hash chain (``audit_verify`` accepts it). Rows go in with ``bulk_create``, a batch of cases at a
-time. Names and identity numbers are synthetic (valid check digits, drawn at random).
+time. Each team seat is held by a worker of the seat's organisation and role who follows ``CASELOAD`` cases,
+so a worker's caseload, and with it what the access engine loads per request, is the size a real one is,
+whatever N is; the demo's own users hold the first of them. Names and identity numbers are synthetic (valid
+check digits, drawn at random and never twice).
 
 Run inside a configured Django (``bench/run.py`` does that): ``generate(cases=N)``.
 """
@@ -54,8 +57,11 @@ def _cloned_models() -> list[tuple[str, str]]:
     return order
 
 
-def _copy(row: models.Model, mapping: dict[tuple[str, int], models.Model]) -> models.Model:
-    """Make an unsaved copy of ``row`` with its own foreign keys pointed at the copies made so far."""
+def _copy(
+    row: models.Model, mapping: dict[tuple[str, int], models.Model], users: dict[int, int] | None = None
+) -> models.Model:
+    """Make an unsaved copy of ``row`` with its own foreign keys pointed at the copies made so far, and each
+    user of the template's team replaced by the worker who holds that seat on the copy (``users``)."""
     model = type(row)
     values: dict[str, Any] = {}
     for field in model._meta.concrete_fields:
@@ -69,6 +75,8 @@ def _copy(row: models.Model, mapping: dict[tuple[str, int], models.Model]) -> mo
             copied = mapping.get((field.related_model._meta.label, target))
             if copied is not None:
                 values[field.name] = copied
+            elif users is not None and field.related_model._meta.label == "accounts.User":
+                values[field.attname] = users.get(target, target)
             elif field.related_model._meta.label in _CLONED:
                 values[field.attname] = None  # a link forward to a row not copied yet (a replacing consent)
             else:
@@ -139,6 +147,76 @@ def _audit_rows(rows: list[tuple[Any, ...]], head: Any, vendor: str) -> None:
             cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", chained)  # noqa: S608
 
 
+# The cases a generated worker follows: each seat of the template's team is held, for every CASELOAD
+# consecutive cases, by one worker of the seat's organisation and role. The first CASELOAD cases go to the
+# demo's own users, so they log in to a full work list (the demo's cases and CASELOAD more).
+CASELOAD = 30
+
+
+class _Staff:
+    """Make the workers who hold the generated teams' seats, as the template's seat holders' colleagues."""
+
+    def __init__(self, team: list[tuple[int, int, str]]) -> None:
+        from utvei.accounts.models import Membership
+
+        self.team = team
+        self.memberships = {
+            (m.user_id, m.organisation_id, m.role): m
+            for m in Membership.objects.filter(user_id__in=[u for u, _, _ in team])
+        }
+        self.pools: list[dict[int, int]] = [{0: user_id} for user_id, _, _ in team]
+        self.usernames: dict[int, str] = {}
+
+    def users_for(self, index: int) -> dict[int, int]:
+        """Give the template's team users mapped to the workers of case ``index``."""
+        slot = index // CASELOAD
+        return {self.team[j][0]: self.pools[j][slot] for j in range(len(self.team))}
+
+    def make_slots(self, first: int, last: int) -> None:
+        """Make the workers for the cases ``first`` to ``last`` (bulk, one query per table)."""
+        from django.contrib.auth.hashers import make_password
+
+        from utvei.accounts.models import Membership, User
+
+        wanted = [
+            (j, slot)
+            for slot in range(first // CASELOAD, last // CASELOAD + 1)
+            for j in range(len(self.team))
+            if slot not in self.pools[j]
+        ]
+        if not wanted:
+            return
+        unusable = make_password(None)
+        users = [
+            User(
+                username=f"skala-{slot}-{j}",
+                first_name=GIVEN[(slot + j) % len(GIVEN)],
+                last_name=f"{FAMILY[slot % len(FAMILY)]} {slot}",
+                password=unusable,
+            )
+            for j, slot in wanted
+        ]
+        User.objects.bulk_create(users, batch_size=500)
+        memberships = []
+        for (j, slot), user in zip(wanted, users, strict=True):
+            template_user, organisation_id, role = self.team[j]
+            model = self.memberships.get((template_user, organisation_id, role))
+            memberships.append(
+                Membership(
+                    user=user,
+                    organisation_id=organisation_id,
+                    role=role,
+                    professional_status=model.professional_status if model else "",
+                    hpr_number=model.hpr_number if model else "",
+                    status_confirmed_by_id=model.status_confirmed_by_id if model else None,
+                    status_confirmed_at=model.status_confirmed_at if model else None,
+                )
+            )
+            self.pools[j][slot] = user.pk
+            self.usernames[user.pk] = user.get_username()
+        Membership.objects.bulk_create(memberships, batch_size=500)
+
+
 def generate(
     *, cases: int, conversations: int = 40, audit_per_case: int = 400, batch: int = 200, seed: int = 7
 ) -> Generated:
@@ -166,6 +244,7 @@ def generate(
         with connection.cursor() as cursor:  # a benchmark database: a crash may lose it
             cursor.execute("PRAGMA synchronous=OFF")
     team = [(m.user_id, m.organisation_id, m.role) for m in templates["cases.TeamMember"]]
+    staff = _Staff(team)
     conversation_rows = templates["contacts.Conversation"]
     counts: dict[str, int] = defaultdict(int)
     events = 0
@@ -173,6 +252,9 @@ def generate(
     for start in range(0, cases, batch):
         size = min(batch, cases - start)
         with transaction.atomic():
+            staff.make_slots(start, start + size - 1)
+            usernames.update(staff.usernames)
+            seats = [staff.users_for(start + offset) for offset in range(size)]
             mappings: list[dict[tuple[str, int], models.Model]] = [{} for _ in range(size)]
             for label, _path in order:
                 model = apps.get_model(label)
@@ -180,7 +262,11 @@ def generate(
                 for offset, mapping in enumerate(mappings):
                     index = start + offset
                     for row in templates[label]:
-                        copy = _person_copy(row, index, rng, used) if label == "cases.Person" else _copy(row, mapping)
+                        copy = (
+                            _person_copy(row, index, rng, used)
+                            if label == "cases.Person"
+                            else _copy(row, mapping, seats[offset])
+                        )
                         if label == "cases.Case":
                             copy.reference = f"UTV-SKALA-{index:06d}"  # type: ignore[attr-defined]
                         mapping[(label, row.pk)] = copy
@@ -188,7 +274,7 @@ def generate(
                     if label == "contacts.Conversation" and conversation_rows:
                         case = mapping[("cases.Case", template_case.pk)]
                         for n in range(max(0, conversations - len(conversation_rows))):
-                            extra = _copy(conversation_rows[n % len(conversation_rows)], mapping)
+                            extra = _copy(conversation_rows[n % len(conversation_rows)], mapping, seats[offset])
                             assert isinstance(extra, Conversation)
                             extra.case = case  # type: ignore[assignment]
                             extra.held_on = today - timedelta(days=7 * (n + 1))
@@ -207,10 +293,11 @@ def generate(
             )
             rows = []
             moment = timezone.now()
-            for mapping in mappings:
+            for offset, mapping in enumerate(mappings):
                 case = mapping[("cases.Case", template_case.pk)]
                 for n in range(audit_per_case):
-                    user_id, organisation_id, role = team[n % len(team)]
+                    template_user, organisation_id, role = team[n % len(team)]
+                    user_id = seats[offset][template_user]
                     when = moment - timedelta(minutes=audit_per_case - n)
                     rows.append(
                         (

@@ -42,3 +42,30 @@ def test_three_cases_with_their_rows_and_a_chain_that_verifies(demo: dict[str, o
     assert Person.objects.exclude(national_id_index="").filter(cases__in=new).count() == 3
     result = verify_chain()
     assert result.first_break is None
+
+
+def test_each_seat_is_held_by_a_worker_with_a_real_caseload(
+    demo: dict[str, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from utvei.accounts.models import Membership
+    from utvei.audit.models import AuditEntry
+
+    monkeypatch.setattr(scale, "CASELOAD", 2)
+    template = Case.objects.get(person__given_name="Jonas", person__family_name="Berg")
+    seats = list(TeamMember.objects.filter(case=template).values_list("user_id", "organisation_id", "role"))
+    scale.generate(cases=5, conversations=3, audit_per_case=len(seats), batch=2)
+
+    new = list(Case.objects.filter(reference__startswith="UTV-SKALA-").order_by("reference"))
+    holders = [
+        sorted(TeamMember.objects.filter(case=case).values_list("user_id", "organisation_id", "role")) for case in new
+    ]
+    # Cases 0-1 go to the demo's users, 2-3 to one set of new workers, 4 to another.
+    assert holders[0] == holders[1] == sorted(seats)
+    assert holders[2] == holders[3] != holders[0]
+    assert holders[4] not in (holders[0], holders[2])
+    for user_id, organisation_id, role in holders[4]:
+        assert Membership.objects.filter(user_id=user_id, organisation_id=organisation_id, role=role).exists()
+        # The rows written by a seat holder name the new worker, the audit events too.
+        assert AuditEntry.objects.filter(case_id=new[4].pk, actor_id=user_id).exists()
+    assert {c.recorded_by_id for c in Conversation.objects.filter(case=new[4])} <= {u for u, _, _ in holders[4]}
+    assert verify_chain().first_break is None
