@@ -192,7 +192,7 @@ def _serve(env: dict[str, str], app: str) -> tuple[subprocess.Popen[bytes], str]
         ],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=(Path(env["UTVEI_VAR_DIR"]) / f"gunicorn-{app}.log").open("wb"),
     )
     base = f"http://127.0.0.1:{port}"
     probe = Session(base)

@@ -19,6 +19,7 @@ the ratio.
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
 from importlib import import_module
@@ -27,6 +28,7 @@ from typing import Any
 from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "utvei.settings")
 application = get_wsgi_application()
 
 
@@ -38,6 +40,8 @@ def _remembered(loader: Callable[..., Any]) -> Callable[..., Any]:
         if pk is not None or hasattr(value, "actor"):
             actor = getattr(value, "actor", value)
             return (type(actor).__name__, getattr(actor, "pk", None))
+        if isinstance(value, set | frozenset):
+            return frozenset(value)
         return value
 
     @functools.wraps(loader)
