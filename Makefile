@@ -151,11 +151,14 @@ sbom: install
 	@echo "SBOM written to build/sbom.cdx.json"
 
 # SCALE: small (300 generated cases, a few minutes), medium (5,000) or national10 (50,000 cases, 2 million
-# conversations, 20 million audit events: hours). The page table covers SQLite and, when reachable, PostgreSQL.
+# conversations, 20 million audit events: about 45 minutes to build both databases on 2 cores, 30 GB of disk,
+# then the timing). The page table covers SQLite and, when reachable, PostgreSQL; BENCH_ARGS passes more
+# options to bench/pages.py (for example --keep DIR to keep the databases and --measure-only to time them again).
 SCALE ?= small
+BENCH_ARGS ?=
 bench: install
 	$(PY) bench/run.py
-	$(PY) bench/pages.py --scale $(SCALE)
+	$(PY) bench/pages.py --scale $(SCALE) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules build var
