@@ -18,6 +18,7 @@ from collections.abc import Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass
+from functools import partial
 from multiprocessing import get_context
 from typing import Any
 
@@ -148,7 +149,7 @@ def _can_share(using: str, head_seq: int, *, asked: bool) -> bool:
     connection = connections[using]
     if head_seq < (1 if asked else PARALLEL_FROM) or connection.in_atomic_block:
         return False  # short, or rows in the caller's open transaction that no other process can see
-    return not (connection.vendor == "sqlite" and connection.is_in_memory_db())
+    return not (connection.vendor == "sqlite" and connection.is_in_memory_db())  # type: ignore[attr-defined]
 
 
 def scan(
@@ -163,14 +164,14 @@ def scan(
     """Verify the whole log as consecutive ranges, in order; several processes for a long log."""
     head_seq = head[0]
     count = workers if workers is not None else (os.cpu_count() or 1)
-    brief = {"head": head, "expected": dict(expected), "uncovered_seq": uncovered_seq, "batch_size": batch_size}
+    brief = partial(scan_range, head=head, expected=dict(expected), uncovered_seq=uncovered_seq, batch_size=batch_size)
     if count <= 1 or not _can_share(using, head_seq, asked=workers is not None):
-        return [scan_range(using, None, None, **brief)]
+        return [brief(using, None, None)]
     # The first range is open below and the last open above, so a row outside 1..head is still seen.
     cuts = [head_seq * k // count + 1 for k in range(1, count)]
     bounds = list(zip([None, *cuts], [*cuts, None], strict=True))
     settings_dict = dict(connections[using].settings_dict)
     context = get_context("spawn")
     with ProcessPoolExecutor(count, mp_context=context, initializer=_child, initargs=(using, settings_dict)) as pool:
-        futures = [pool.submit(scan_range, using, lo, hi, **brief) for lo, hi in bounds]
+        futures = [pool.submit(brief, using, lo, hi) for lo, hi in bounds]
         return [future.result() for future in futures]

@@ -413,6 +413,28 @@ def _for_correction(
     return item
 
 
+def _correction_apply(actor: User, record_: Conversation | Consultation, changes: dict[str, object]) -> None:
+    """Keep what the record said before as a revision, save the changed fields and audit them by name."""
+    changed = revision_apply(
+        actor=actor,
+        obj=record_,
+        changes=changes,
+        person_id=record_.case.person_id,
+        case_id=record_.case_id,
+        owner_organisation_id=record_.owner_organisation_id,
+    )
+    if changed:
+        record_.save(update_fields=changed)
+        record(
+            actor=actor,
+            event=AuditEvent.UPDATE,
+            target=record_,
+            case=record_.case,
+            organisation_id=record_.owner_organisation_id,
+            changed_fields=changed,
+        )
+
+
 def conversation_correct(*, actor: User, conversation_id: int, **values: object) -> Conversation:
     """Correct a recorded conversation; what it said before is kept as a revision (art. 16, G37).
 
@@ -443,24 +465,7 @@ def conversation_correct(*, actor: User, conversation_id: int, **values: object)
             errors["form"] = _("Choose the form the conversation took.")
         if errors:
             raise ValidationError(errors)
-        changed = revision_apply(
-            actor=actor,
-            obj=conversation,
-            changes=values,
-            person_id=conversation.case.person_id,
-            case_id=conversation.case_id,
-            owner_organisation_id=conversation.owner_organisation_id,
-        )
-        if changed:
-            conversation.save(update_fields=changed)
-            record(
-                actor=actor,
-                event=AuditEvent.UPDATE,
-                target=conversation,
-                case=conversation.case,
-                organisation_id=conversation.owner_organisation_id,
-                changed_fields=changed,
-            )
+        _correction_apply(actor, conversation, values)
     return conversation
 
 
@@ -507,22 +512,5 @@ def consultation_correct(*, actor: User, consultation_id: int, **values: object)
             raise ValidationError(errors)
         changes = dict(values)
         changes.update({name: text for name, text in texts.items() if name in values})
-        changed = revision_apply(
-            actor=actor,
-            obj=consultation,
-            changes=changes,
-            person_id=consultation.case.person_id,
-            case_id=consultation.case_id,
-            owner_organisation_id=consultation.owner_organisation_id,
-        )
-        if changed:
-            consultation.save(update_fields=changed)
-            record(
-                actor=actor,
-                event=AuditEvent.UPDATE,
-                target=consultation,
-                case=consultation.case,
-                organisation_id=consultation.owner_organisation_id,
-                changed_fields=changed,
-            )
+        _correction_apply(actor, consultation, changes)
     return consultation
