@@ -88,6 +88,10 @@ def prepare(cases: int) -> None:
     seed_demo()
     seeded = time.perf_counter() - started
     made = scale.generate(cases=cases)
+    # As the worker's daily job would have done by the next morning (D132).
+    from utvei.core.jobs import database_statistics_refresh
+
+    database_statistics_refresh()
     case = Case.objects.get(person__given_name="Jonas", person__family_name="Berg")
     conversation = Conversation.objects.filter(case=case).order_by("pk").first()
     plan = Plan.objects.get(case=case)

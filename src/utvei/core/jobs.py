@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django_tasks import task
@@ -282,3 +282,30 @@ def job_history_prune(*, now: datetime | None = None, days: int = HISTORY_DAYS) 
 @periodic("job_history_prune", period=Period.DAILY)
 def _prune_job() -> str:
     return f"runs deleted={job_history_prune()}"
+
+
+# SQLite samples about this many rows of each index when it refreshes its statistics: enough for the
+# planner to tell a column that narrows to one case from one every row shares, in about a second at 20
+# million audit events (https://sqlite.org/lang_analyze.html, "approximate ANALYZE").
+SQLITE_ANALYSIS_LIMIT = 1000
+
+
+def database_statistics_refresh(using: str = DEFAULT_DB_ALIAS) -> str:
+    """Refresh the query planner's statistics of the main database; give its vendor.
+
+    SQLite keeps no statistics unless ``ANALYZE`` is run. Without them it guesses, and at 2 million
+    conversations it read a case's next contact through the index of the owning organisation (the same
+    for every row) instead of the case's: half a second instead of a millisecond. PostgreSQL's autovacuum
+    analyses on its own; running it here as well keeps both databases planned from fresh numbers.
+    """
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"PRAGMA analysis_limit={SQLITE_ANALYSIS_LIMIT}")
+        cursor.execute("ANALYZE")
+    return connection.vendor
+
+
+@periodic("database_statistics", period=Period.DAILY)
+def _statistics_job() -> str:
+    return f"analysed={database_statistics_refresh()}"
