@@ -107,7 +107,8 @@ def prepare(cases: int) -> None:
         "network map": ("koordinator", reverse("network:map", kwargs={"case_id": case.pk})),
         "consents": ("koordinator", reverse("sharing:consents", kwargs={"case_id": case.pk})),
         "Kan jeg dele?": ("koordinator", reverse("sharing:share", kwargs={"case_id": case.pk})),
-        "audit log (personvern)": ("personvern", reverse("privacy:audit_log") + "?q=Berg"),
+        "audit log, newest": ("personvern", reverse("privacy:audit_log")),
+        "audit log, one person": ("personvern", reverse("privacy:audit_log") + "?person=Jonas+Berg"),
         "person search": ("saksbehandler", reverse("cases:referral_new")),
     }
     summary = {

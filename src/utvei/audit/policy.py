@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from utvei.access import engine, policy
 from utvei.access.decorators import provide_refusal_recorder
@@ -31,13 +31,17 @@ def _controller_filter(organisations: list[int]) -> Q:
     # Looked up through the app registry: the audit app sits below the case apps and imports none of them.
     case_model = apps.get_model("cases", "Case")
     person_model = apps.get_model("cases", "Person")
-    cases = case_model.objects.filter(responsible_organisation_id__in=organisations).values("pk")
-    persons = person_model.objects.filter(
-        Q(cases__responsible_organisation_id__in=organisations) | Q(registered_by_id__in=organisations)
-    ).values("pk")
+    # Correlated EXISTS, not IN (all the controller's cases): a page of the newest entries is then a walk
+    # down the seq index that checks each row by primary key and stops at the page's end, instead of
+    # gathering every entry of every case first (D133).
+    case = case_model.objects.filter(pk=OuterRef("case_id"), responsible_organisation_id__in=organisations)
+    person = person_model.objects.filter(
+        Q(cases__responsible_organisation_id__in=organisations) | Q(registered_by_id__in=organisations),
+        pk=OuterRef("person_id"),
+    )
     return (
-        Q(case_id__in=cases)
-        | Q(case_id__isnull=True, person_id__in=persons)
+        Q(Exists(case))
+        | Q(case_id__isnull=True) & Q(Exists(person))
         | Q(case_id__isnull=True, person_id__isnull=True, organisation_id__in=organisations)
     )
 
