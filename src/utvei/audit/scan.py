@@ -28,6 +28,7 @@ from utvei.audit.canonical import COLUMNS, Canonicaliser, digest_or_none
 
 # Below this many events one process is quicker than starting others.
 PARALLEL_FROM = 400_000
+_JSON_COLUMNS = frozenset({"changed_fields", "categories", "grounds"})
 # The index of ``prev_hash`` in a stored row: (id, hash, *COLUMNS).
 _PREV_HASH = 2 + COLUMNS.index("prev_hash")
 
@@ -59,11 +60,21 @@ def stored_rows(using: str, batch_size: int, lo: int | None = None, hi: int | No
 
     connection = connections[using]
     quote = connection.ops.quote_name
-    # On SQLite the time is read as its stored text: the driver's timestamp converter costs more than the hash.
-    text = connection.vendor == "sqlite"
-    columns = ", ".join(
-        f"CAST({quote(c)} AS TEXT)" if text and c == "created_at" else quote(c) for c in ("id", "hash", *COLUMNS)
-    )
+
+    # The time and the JSON columns are read as text: the drivers' converters cost more than the hash. SQLite
+    # gives the UTC text it stores; PostgreSQL writes the same instant in UTC with all six fraction digits,
+    # the shape the fast path reads (any other shape defers to the definition).
+    def column(name: str) -> str:
+        if name == "created_at":
+            if connection.vendor == "sqlite":
+                return f"CAST({quote(name)} AS TEXT)"
+            if connection.vendor == "postgresql":
+                return f"to_char({quote(name)} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')"
+        if name in _JSON_COLUMNS and connection.vendor == "postgresql":
+            return f"{quote(name)}::text"
+        return quote(name)
+
+    columns = ", ".join(column(c) for c in ("id", "hash", *COLUMNS))
     table = quote(AuditEntry._meta.db_table)
     after = None if lo is None else lo - 1
     while True:
