@@ -151,7 +151,7 @@ sbom: install
 	@echo "SBOM written to build/sbom.cdx.json"
 
 # SCALE: small (300 generated cases, a few minutes), medium (5,000) or national10 (50,000 cases, 2 million
-# conversations, 20 million audit events: about 45 minutes to build both databases on 2 cores, 30 GB of disk,
+# conversations, 20 million audit events: about 45 minutes to build both databases on 2 cores, 35 GB of disk,
 # then the timing). The page table covers SQLite and, when reachable, PostgreSQL; BENCH_ARGS passes more
 # options to bench/pages.py (for example --keep DIR to keep the databases and --measure-only to time them again).
 SCALE ?= small
