@@ -173,6 +173,16 @@ def _timings(fn: object, count: int) -> list[float]:
     return samples
 
 
+def _paired(first: object, second: object, count: int) -> tuple[list[float], list[float]]:
+    """Time ``first`` and ``second`` alternately, ``count`` times each."""
+    a: list[float] = []
+    b: list[float] = []
+    for _ in range(count):
+        a.extend(_timings(first, 1))
+        b.extend(_timings(second, 1))
+    return a, b
+
+
 def _stats(samples: list[float]) -> tuple[float, float, float]:
     ordered = sorted(samples)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
@@ -276,8 +286,11 @@ def measure(label: str, env: dict[str, str], requests: int) -> list[str]:
         for name in urls:
             on[name]()  # type: ignore[operator]
             off[name]()  # type: ignore[operator]
-            p50, p95, most = _stats(_timings(on[name], requests))
-            off50, off95, _ = _stats(_timings(off[name], requests))
+            # On and off in turn, so that a drift of the machine (the page cache, another process) falls
+            # on both alike and the ratio compares like with like.
+            on_samples, off_samples = _paired(on[name], off[name], requests)
+            p50, p95, most = _stats(on_samples)
+            off50, off95, _ = _stats(off_samples)
             lines.append(
                 f"  {name:<26} {p50:8.1f} {p95:8.1f} {most:8.1f} {p95 / health[1]:12.1f}"
                 f" {off50:8.1f} {off95:8.1f} {p50 / off50:10.2f}x"
