@@ -86,8 +86,10 @@ def stored_rows(using: str, batch_size: int, lo: int | None = None, hi: int | No
             where.append("seq < %s")
             params.append(hi)
         clause = f"WHERE {' AND '.join(where)} " if where else ""
+        # Only quoted column and table names and fixed conditions are formatted in; every value is a parameter.
+        sql = f"SELECT {columns} FROM {table} {clause}ORDER BY seq LIMIT %s"  # noqa: S608  # nosec B608
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {columns} FROM {table} {clause}ORDER BY seq LIMIT %s", [*params, batch_size])  # noqa: S608
+            cursor.execute(sql, [*params, batch_size])  # nosemgrep
             rows = cursor.fetchall()
         yield from rows
         if len(rows) < batch_size:

@@ -287,7 +287,7 @@ def _prune_job() -> str:
 # SQLite samples about this many rows of each index when it refreshes its statistics: enough for the
 # planner to tell a column that narrows to one case from one every row shares, in about a second at 20
 # million audit events (https://sqlite.org/lang_analyze.html, "approximate ANALYZE").
-SQLITE_ANALYSIS_LIMIT = 1000
+SQLITE_ANALYSIS_LIMIT = "PRAGMA analysis_limit=1000"
 
 
 def database_statistics_refresh(using: str = DEFAULT_DB_ALIAS) -> str:
@@ -301,7 +301,7 @@ def database_statistics_refresh(using: str = DEFAULT_DB_ALIAS) -> str:
     connection = connections[using]
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute(f"PRAGMA analysis_limit={SQLITE_ANALYSIS_LIMIT}")
+            cursor.execute(SQLITE_ANALYSIS_LIMIT)
         cursor.execute("ANALYZE")
     return connection.vendor
 
