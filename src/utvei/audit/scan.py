@@ -108,8 +108,7 @@ def scan_range(  # noqa: PLR0913  (one range's whole brief, passed to another pr
     batch_size: int,
 ) -> RangeResult:
     """Verify the rows with ``lo <= seq < hi``; the first row's seq and back-link are the caller's to check."""
-    from utvei.audit.models import AuditEntry
-    from utvei.audit.services import entry_hash
+    from utvei.audit.services import stored_entry_hash
 
     digest = digest_or_none(Canonicaliser(naive_is_utc=connections[using].vendor == "sqlite"))
     head_seq, head_hash = head
@@ -133,7 +132,7 @@ def scan_range(  # noqa: PLR0913  (one range's whole brief, passed to another pr
             if prev_hash != last[1]:
                 return result(Fault(seq, pk, "link to previous entry broken"))
         # The fast path first; where it differs or cannot tell, the definition decides.
-        if digest(row[2:]) != stored_hash and entry_hash(AuditEntry.objects.using(using).get(pk=pk)) != stored_hash:
+        if digest(row[2:]) != stored_hash and stored_entry_hash(using, pk) != stored_hash:
             return result(Fault(seq, pk, "content does not match its hash"))
         if seq == head_seq and stored_hash != head_hash:
             return result(Fault(seq, pk, "chain head names another entry"))

@@ -76,6 +76,11 @@ def entry_hash(entry: AuditEntry) -> str:
     return hashlib.sha256(b"\x00" + canonical.encode("ascii")).hexdigest()
 
 
+def stored_entry_hash(using: str, entry_id: int) -> str:
+    """Recompute the hash of a stored entry by the definition (the verifier's referee, ``utvei.audit.scan``)."""
+    return entry_hash(AuditEntry.objects.using(using).get(pk=entry_id))
+
+
 def _person_role(actor: PersonActor) -> str:
     return GUARDIAN_ROLE if actor.is_guardian else PERSON_ROLE
 
