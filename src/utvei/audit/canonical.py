@@ -21,8 +21,8 @@ from hashlib import sha256
 from json.encoder import encode_basestring_ascii
 from typing import Any
 
-# The columns read, in this order; each row is (id, hash, *these).
-COLUMNS = (
+# The fields that enter the hash, in a fixed order. Adding one is a new chain version, never an edit.
+HASHED_FIELDS_V1 = (
     "seq",
     "created_at",
     "actor_id",
@@ -38,10 +38,10 @@ COLUMNS = (
     "request_id",
     "changed_fields",
     "prev_hash",
-    "chain_version",
-    "categories",
-    "grounds",
 )
+HASHED_FIELDS = (*HASHED_FIELDS_V1, "chain_version", "categories", "grounds")
+# The columns the fast path reads, in this order; each stored row is (id, hash, *these).
+COLUMNS = HASHED_FIELDS
 
 # Chain version 2's fields in sorted key order, as ``json.dumps(sort_keys=True)`` writes them.
 _TEMPLATE = (

@@ -17,6 +17,8 @@ from django.utils import timezone
 from utvei.access import engine
 from utvei.access.persons import PersonActor
 from utvei.accounts.models import User
+from utvei.audit.canonical import HASHED_FIELDS as HASHED_FIELDS
+from utvei.audit.canonical import HASHED_FIELDS_V1 as HASHED_FIELDS_V1
 from utvei.audit.checkpoints import (
     GENESIS_DIGEST,
     Checkpoint,
@@ -40,25 +42,7 @@ GUARDIAN_ROLE = "guardian"
 
 CHAIN_VERSION = 2
 
-# The fields that enter the hash, in a fixed order. Adding one is a new chain version, never an edit.
-HASHED_FIELDS_V1 = (
-    "seq",
-    "created_at",
-    "actor_id",
-    "actor_username",
-    "actor_role",
-    "organisation_id",
-    "event",
-    "outcome",
-    "target_type",
-    "target_id",
-    "case_id",
-    "person_id",
-    "request_id",
-    "changed_fields",
-    "prev_hash",
-)
-HASHED_FIELDS = (*HASHED_FIELDS_V1, "chain_version", "categories", "grounds")
+# The hashed fields are defined once, beside the fast canonical path (utvei.audit.canonical).
 
 
 def _canonical_value(value: object) -> object:
